@@ -1,0 +1,13 @@
+"""The one base class of every error this package raises on bad input."""
+
+from __future__ import annotations
+
+__all__ = ["HypervBackupError"]
+
+
+class HypervBackupError(ValueError):
+    """Base class of the errors raised for input this package cannot accept.
+
+    It is a :class:`ValueError`, so callers that already catch ``ValueError``
+    keep working; catch this class to tell this package's errors apart.
+    """
