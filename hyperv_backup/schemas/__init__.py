@@ -1,0 +1,1 @@
+"""JSON Schemas of the documents this package reads and writes, shipped as package data."""
