@@ -54,6 +54,16 @@ BACKUP_PREPARATIONS = frozenset(
 )
 
 
+def os_label(os: HostOS) -> str:
+    """Return the release name of ``os`` as people write it.
+
+    >>> os_label(HostOS.WINDOWS_SERVER_2012_R2)
+    'Windows Server 2012 R2'
+    """
+    words = os.value.split("_")
+    return " ".join(w.upper() if w == "r2" else w.capitalize() for w in words)
+
+
 def hosts_of(target: Host | Cluster) -> tuple[Host, ...]:
     """Return the hosts of ``target``: itself, or the nodes of a cluster."""
     return target.nodes if isinstance(target, Cluster) else (target,)
@@ -121,7 +131,7 @@ def _host_level(host: Host) -> Iterator[Finding]:
         yield finding(
             "HVB100",
             name,
-            f"Host {name!r} runs {host.os.value}, later than the 2008 R2 the guidance was "
+            f"Host {name!r} runs {os_label(host.os)}, later than the 2008 R2 the guidance was "
             "written for; treat its downtime figures as an upper bound.",
             host=name,
         )

@@ -39,20 +39,26 @@ How the guidance is read here:
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+from typing import Any, Literal
+
 import attrs
 
 from hyperv_backup.model import (
     VM,
     Attachment,
     BackupMode,
+    Disk,
     FileSystem,
     GuestDiskType,
     VMState,
+    Volume,
     computer_key,
 )
 from hyperv_backup.rules import Finding, finding
 
-__all__ = ["BackupModeDecision", "backup_mode"]
+__all__ = ["ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup_mode"]
 
 
 @attrs.frozen(kw_only=True)
@@ -97,108 +103,140 @@ def decide_mode(vm: VM, host: str | None) -> BackupModeDecision:
     )
 
 
+@attrs.frozen(kw_only=True)
+class OnlineCondition:
+    """One condition that blocks an online backup, as data.
+
+    ``scope`` says what ``blocks`` is asked about: the VM, each disk of its
+    configuration, or each volume on those disks. ``needs_guest`` marks the
+    conditions that need the guest-side facts. ``message`` is formatted with
+    ``vm``, ``name`` (the disk or volume) and the fields of that object.
+    """
+
+    rule: str
+    scope: Literal["vm", "disk", "volume"]
+    needs_guest: bool
+    blocks: Callable[[Any], bool]
+    message: str
+    summary: str
+
+
+def _other_shadow_storage(volume: Volume) -> bool:
+    storage = volume.shadow_storage
+    return storage is not None and computer_key(storage) != computer_key(volume.name)
+
+
+#: The online conditions of "Understanding online and offline backups", in rule order.
+ONLINE_CONDITIONS: tuple[OnlineCondition, ...] = (
+    OnlineCondition(
+        rule="HVB301",
+        scope="vm",
+        needs_guest=False,
+        blocks=lambda vm: not vm.integration_services,
+        message="VM {vm!r} has no integration services installed, so it cannot be backed up "
+        "online.",
+        summary="integration services are installed",
+    ),
+    OnlineCondition(
+        rule="HVB302",
+        scope="vm",
+        needs_guest=False,
+        # Not installed at all is HVB301's case; this one is installed but disabled.
+        blocks=lambda vm: vm.integration_services and not vm.backup_integration_service,
+        message="VM {vm!r} has its backup integration service disabled, so it cannot be "
+        "backed up online.",
+        summary="the backup integration service is enabled",
+    ),
+    OnlineCondition(
+        rule="HVB303",
+        scope="disk",
+        needs_guest=True,
+        blocks=lambda disk: disk.guest_disk_type is GuestDiskType.DYNAMIC,
+        message="Disk {name!r} of VM {vm!r} is a dynamic disk inside the guest, which blocks "
+        "an online backup.",
+        summary="every disk is a basic disk inside the guest",
+    ),
+    OnlineCondition(
+        rule="HVB304",
+        scope="volume",
+        needs_guest=True,
+        blocks=lambda volume: volume.file_system is not FileSystem.NTFS,
+        message="Volume {name!r} of VM {vm!r} is {file_system}, not NTFS, which blocks an "
+        "online backup.",
+        summary="every volume is NTFS",
+    ),
+    OnlineCondition(
+        rule="HVB305",
+        scope="volume",
+        needs_guest=True,
+        blocks=lambda volume: not volume.vss_enabled,
+        message="Volume {name!r} of VM {vm!r} does not have VSS enabled, which blocks an "
+        "online backup.",
+        summary="VSS is enabled on every volume",
+    ),
+    OnlineCondition(
+        rule="HVB306",
+        scope="volume",
+        needs_guest=True,
+        blocks=_other_shadow_storage,
+        message="Volume {name!r} of VM {vm!r} keeps its shadow copies on {shadow_storage!r}, "
+        "not on itself, which blocks an online backup.",
+        summary="every volume stores its own shadow copies",
+    ),
+    OnlineCondition(
+        rule="HVB307",
+        scope="vm",
+        needs_guest=False,
+        blocks=lambda vm: vm.state is not VMState.RUNNING,
+        message="VM {vm!r} is {state}; only a running VM can be backed up online.",
+        summary="the VM is running",
+    ),
+    OnlineCondition(
+        rule="HVB309",
+        scope="vm",
+        needs_guest=False,
+        blocks=lambda vm: not vm.guest_inventoried,
+        message="VM {vm!r} was not inventoried from inside the guest, so an online backup "
+        "cannot be confirmed; it is planned as offline.",
+        summary="the guest was inventoried",
+    ),
+)
+
+
+def _fields(obj: VM | Disk | Volume) -> dict[str, object]:
+    return {
+        field.name: (value.value if isinstance(value, enum.Enum) else value)
+        for field in attrs.fields(type(obj))
+        if isinstance(value := getattr(obj, field.name), str | enum.Enum | bool | None)
+    }
+
+
+_VM_CONDITIONS = tuple(c for c in ONLINE_CONDITIONS if c.scope == "vm")
+_DISK_CONDITIONS = tuple(c for c in ONLINE_CONDITIONS if c.scope == "disk")
+_VOLUME_CONDITIONS = tuple(c for c in ONLINE_CONDITIONS if c.scope == "volume")
+
+
 def _blocking_conditions(vm: VM, host: str | None) -> tuple[Finding, ...]:
-    name = vm.name
+    """Return the reasons: the VM's own conditions, then its disks and volumes in order."""
     reasons: list[Finding] = []
-    if not vm.integration_services:
-        reasons.append(
-            finding(
-                "HVB301",
-                name,
-                f"VM {name!r} has no integration services installed, so it cannot be "
-                "backed up online.",
-                host=host,
-                vm=name,
-            )
-        )
-    elif not vm.backup_integration_service:
-        reasons.append(
-            finding(
-                "HVB302",
-                name,
-                f"VM {name!r} has its backup integration service disabled, so it cannot be "
-                "backed up online.",
-                host=host,
-                vm=name,
-            )
-        )
+
+    def ask(conditions: tuple[OnlineCondition, ...], subject: VM | Disk | Volume) -> None:
+        for condition in conditions:
+            if condition.blocks(subject):
+                message = condition.message.format(**{**_fields(subject), "vm": vm.name})
+                reasons.append(
+                    finding(condition.rule, subject.name, message, host=host, vm=vm.name)
+                )
+
+    ask(_VM_CONDITIONS, vm)
+    # The guest-side facts are unknown without a guest inventory (HVB309 says so).
     if vm.guest_inventoried:
-        reasons.extend(_guest_conditions(vm, host))
-    if vm.state is not VMState.RUNNING:
-        reasons.append(
-            finding(
-                "HVB307",
-                name,
-                f"VM {name!r} is {vm.state.value}; only a running VM can be backed up online.",
-                host=host,
-                vm=name,
-            )
-        )
-    if not vm.guest_inventoried:
-        reasons.append(
-            finding(
-                "HVB309",
-                name,
-                f"VM {name!r} was not inventoried from inside the guest, so an online backup "
-                "cannot be confirmed; it is planned as offline.",
-                host=host,
-                vm=name,
-            )
-        )
+        for disk in vm.disks:
+            # Only the disks of the VM's configuration count; guest iSCSI storage
+            # is outside the host backup and reported by HVB202 alone.
+            if disk.attachment is Attachment.GUEST_ISCSI:
+                continue
+            ask(_DISK_CONDITIONS, disk)
+            for volume in disk.volumes:
+                ask(_VOLUME_CONDITIONS, volume)
     return tuple(reasons)
-
-
-def _guest_conditions(vm: VM, host: str | None) -> list[Finding]:
-    name = vm.name
-    reasons: list[Finding] = []
-    for disk in vm.disks:
-        # Guest iSCSI storage is outside the host backup: HVB202 reports it, nothing here.
-        if disk.attachment is Attachment.GUEST_ISCSI:
-            continue
-        if disk.guest_disk_type is GuestDiskType.DYNAMIC:
-            reasons.append(
-                finding(
-                    "HVB303",
-                    disk.name,
-                    f"Disk {disk.name!r} of VM {name!r} is a dynamic disk inside the guest, "
-                    "which blocks an online backup.",
-                    host=host,
-                    vm=name,
-                )
-            )
-        for volume in disk.volumes:
-            where = f"Volume {volume.name!r} of VM {name!r}"
-            if volume.file_system is not FileSystem.NTFS:
-                reasons.append(
-                    finding(
-                        "HVB304",
-                        volume.name,
-                        f"{where} is {volume.file_system.value}, not NTFS, which blocks an "
-                        "online backup.",
-                        host=host,
-                        vm=name,
-                    )
-                )
-            if not volume.vss_enabled:
-                reasons.append(
-                    finding(
-                        "HVB305",
-                        volume.name,
-                        f"{where} does not have VSS enabled, which blocks an online backup.",
-                        host=host,
-                        vm=name,
-                    )
-                )
-            storage = volume.shadow_storage
-            if storage is not None and computer_key(storage) != computer_key(volume.name):
-                reasons.append(
-                    finding(
-                        "HVB306",
-                        volume.name,
-                        f"{where} keeps its shadow copies on {storage!r}, not on itself, "
-                        "which blocks an online backup.",
-                        host=host,
-                        vm=name,
-                    )
-                )
-    return reasons
