@@ -11,3 +11,7 @@ class HypervBackupError(ValueError):
     It is a :class:`ValueError`, so callers that already catch ``ValueError``
     keep working; catch this class to tell this package's errors apart.
     """
+
+
+# Shown where users meet it: the package's top level, not this private module.
+HypervBackupError.__module__ = "hyperv_backup"

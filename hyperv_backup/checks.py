@@ -9,7 +9,7 @@ on each VM's owner node, HVB505). Restore-time rules come from
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import attrs
 
@@ -114,11 +114,19 @@ def _decisions(host: Host) -> dict[str, BackupModeDecision]:
     return {vm.name: decide_mode(vm, host.name) for vm in host.vms}
 
 
-def host_findings(host: Host, decisions: dict[str, BackupModeDecision]) -> Iterator[Finding]:
-    """Yield the findings about ``host`` and its VMs, in inventory order."""
+def host_findings(
+    host: Host, decisions: Mapping[str, BackupModeDecision], backup_node: Host | None = None
+) -> Iterator[Finding]:
+    """Yield the findings about ``host`` and its VMs, in inventory order.
+
+    ``backup_node`` is the node clustered VMs are backed up on when it is not
+    their owner: their cluster findings name it, and HVB501 asks it for
+    KB958184.
+    """
     yield from _host_level(host)
     for vm in host.vms:
-        yield from _vm_level(host, vm, decisions[vm.name])
+        node = backup_node if backup_node is not None and vm.cluster_group else host
+        yield from _vm_level(host, vm, decisions[vm.name], node)
 
 
 def _has_update(host: Host, kb: str) -> bool:
@@ -185,7 +193,7 @@ def _uses_wsb(host: Host) -> bool:
     return app is not None and app.is_windows_server_backup
 
 
-def _vm_level(host: Host, vm: VM, decision: BackupModeDecision) -> Iterator[Finding]:
+def _vm_level(host: Host, vm: VM, decision: BackupModeDecision, node: Host) -> Iterator[Finding]:
     h, name = host.name, vm.name
     wsb = _uses_wsb(host)
     csv = on_shared_volume(vm)
@@ -215,7 +223,7 @@ def _vm_level(host: Host, vm: VM, decision: BackupModeDecision) -> Iterator[Find
             host=h,
             vm=name,
         )
-    yield from _disk_level(host, vm)
+    yield from _disk_level(host, vm, node)
     yield from decision.reasons
     if decision.causes_downtime:
         yield finding(
@@ -226,7 +234,7 @@ def _vm_level(host: Host, vm: VM, decision: BackupModeDecision) -> Iterator[Find
             host=h,
             vm=name,
         )
-    yield from _cluster_level(host, vm, decision)
+    yield from _cluster_level(host, vm, decision, node.name)
     if csv:
         yield finding(
             "HVB505",
@@ -237,7 +245,7 @@ def _vm_level(host: Host, vm: VM, decision: BackupModeDecision) -> Iterator[Find
         )
 
 
-def _disk_level(host: Host, vm: VM) -> Iterator[Finding]:
+def _disk_level(host: Host, vm: VM, node: Host) -> Iterator[Finding]:
     h, name = host.name, vm.name
     lacks_975354 = host.os is HostOS.WINDOWS_SERVER_2008_R2 and not _has_update(host, "KB975354")
     for disk in vm.disks:
@@ -273,32 +281,36 @@ def _disk_level(host: Host, vm: VM) -> Iterator[Finding]:
             and disk.path is not None
             and disk.path.casefold().startswith(_GUID_VOLUME_PREFIX)
         ):
-            patched = _has_update(host, "KB958184")
+            # The hotfix matters on the node that runs the backup.
+            patched = _has_update(node, "KB958184")
             outcome = (
-                "only this VM is left out of the backup"
+                f"only this VM is left out of the backup on {node.name!r}"
                 if patched
-                else "the whole backup on the node can fail (KB958184 is not installed)"
+                else f"the whole backup on {node.name!r} can fail (KB958184 is not installed)"
             )
             yield finding(
                 "HVB501",
                 disk.name,
                 f"Disk {disk.name!r} of clustered VM {name!r} is on a volume mounted by GUID "
                 f"path; {outcome}.",
-                host=h,
+                host=node.name,
                 vm=name,
                 severity=Severity.WARNING if patched else Severity.ERROR,
             )
 
 
-def _cluster_level(host: Host, vm: VM, decision: BackupModeDecision) -> Iterator[Finding]:
-    group = vm.cluster_group
-    if group is None:
+def _cluster_level(
+    host: Host, vm: VM, decision: BackupModeDecision, node: str
+) -> Iterator[Finding]:
+    if vm.cluster_group is None:
         return
+    # Read on the owner: a VM moved to another node for the backup keeps its
+    # resource states, so the owner's row is the one that applies there too.
     action = cluster_backup_action(vm, host, decision.mode)
     if action is ClusterAction.NOT_COVERED:
-        yield not_covered_finding(vm, host.name)
+        yield not_covered_finding(vm, node)
     elif action in BACKUP_PREPARATIONS:
-        yield preparation_finding("HVB502", vm, host.name, action)
+        yield preparation_finding("HVB502", vm, node, action)
 
 
 def states_text(vm: VM) -> str:

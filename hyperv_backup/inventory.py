@@ -4,7 +4,9 @@ An inventory is one JSON object: a host (``"kind": "host"``) or a failover
 cluster (``"kind": "cluster"``). Keys are the model's field names, enums are
 their JSON spellings, omitted fields take their defaults. Reading is strict:
 unknown keys, duplicate keys, values of the wrong JSON type (``"false"`` is not
-``false``, ``1`` is not ``"1"``), ``NaN`` and broken references are all
+``false``, ``1`` is not ``"1"``), ``NaN`` and the cross-field mistakes the
+model refuses (a ``shadow_storage`` naming a volume the VM lacks, a clustered
+VM listed under a node that does not own it, duplicate names) are all
 rejected with an :class:`InventoryError` that names where the problem is.
 
 >>> host = parse_inventory('{"kind": "host", "name": "HV01", "os": "windows_server_2008_r2"}')
@@ -24,7 +26,7 @@ import codecs
 import enum
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -95,69 +97,102 @@ def _error(path: str, message: str) -> InventoryError:
 
 # --- decoding ------------------------------------------------------------------------
 
-#: Byte-order marks and the codec each one selects, longest first (a UTF-32 LE mark
-#: begins with the UTF-16 LE one).
+#: Byte-order marks and the codec of the text after each, longest first (a UTF-32 LE
+#: mark begins with the UTF-16 LE one).
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 
 
 def _decode(data: bytes) -> str:
     """Decode UTF-8, or UTF-8/16/32 with a byte-order mark (Windows PowerShell 5.1 writes them)."""
-    codec = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    bom, codec, label = next(
+        (entry for entry in _BOMS if data.startswith(entry[0])), (b"", "utf-8", "UTF-8")
+    )
     try:
-        return data.decode(codec)
+        return data[len(bom) :].decode(codec)
     except UnicodeDecodeError as exc:
-        raise _error("", f"not valid {codec} text at byte offset {exc.start}") from None
+        # Offsets count from the start of the file, byte-order mark included.
+        offset = exc.start + len(bom)
+        raise _error("", f"not valid {label} text at byte offset {offset}") from None
 
 
-class _DuplicateKeys:
-    """An ``object_pairs_hook`` that remembers each object holding a repeated key."""
+class _Flaw:
+    """Stands in the parsed document for a value JSON does not allow, to be located later."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class _Parser:
+    """``json.loads`` hooks that note flaws instead of failing without a position.
+
+    ``json`` gives its hooks no position, so a repeated key, ``NaN`` or an
+    integer too long to convert is remembered, and :func:`_locate` finds its
+    path in the finished document.
+    """
 
     def __init__(self) -> None:
-        self.found: dict[int, str] = {}
+        self.duplicates: dict[int, str] = {}
+        self.flawed = False
 
-    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    def object_pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(pairs)
         if len(obj) != len(pairs):
             seen: set[str] = set()
-            key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-            self.found[id(obj)] = key
+            for key, _ in pairs:
+                if key in seen:
+                    self.duplicates[id(obj)] = key
+                    self.flawed = True
+                    break
+                seen.add(key)
         return obj
 
+    def constant(self, name: str) -> _Flaw:
+        self.flawed = True
+        return _Flaw(f"{name} is not a valid JSON number")
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a valid JSON number")
+    def integer(self, text: str) -> int | _Flaw:
+        try:
+            return int(text)
+        except ValueError:  # longer than sys.get_int_max_str_digits()
+            self.flawed = True
+            return _Flaw(f"an integer of {len(text)} digits is too long")
 
 
-def _locate(value: Any, targets: Mapping[int, str], path: str = "") -> Problem | None:
-    """Find, in document order, the first object ``targets`` names, with its path."""
+def _locate(value: Any, duplicates: Mapping[int, str], path: str = "") -> Problem | None:
+    """Find, in document order, the first flaw the parser noted, with its path."""
+    if isinstance(value, _Flaw):
+        return Problem(path, value.message)
     if isinstance(value, dict):
-        if id(value) in targets:
-            return Problem(path, f"duplicate key {targets[id(value)]!r} in one object")
-        for key, item in value.items():
-            found = _locate(item, targets, _join(path, key))
-            if found is not None:
-                return found
+        if id(value) in duplicates:
+            return Problem(path, f"duplicate key {duplicates[id(value)]!r} in one object")
+        items: Iterable[tuple[str, Any]] = ((_join(path, k), v) for k, v in value.items())
     elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _locate(item, targets, f"{path}[{index}]")
-            if found is not None:
-                return found
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for child, item in items:
+        found = _locate(item, duplicates, child)
+        if found is not None:
+            return found
     return None
 
 
 def _loads(text: str) -> Any:
-    duplicates = _DuplicateKeys()
+    parser = _Parser()
     try:
         document = json.loads(
             text.removeprefix("\ufeff"),
-            object_pairs_hook=duplicates,
-            parse_constant=_reject_constant,
+            object_pairs_hook=parser.object_pairs,
+            parse_constant=parser.constant,
+            parse_int=parser.integer,
         )
     except json.JSONDecodeError as exc:
         raise _error(
@@ -165,11 +200,9 @@ def _loads(text: str) -> Any:
         ) from None
     except RecursionError:
         raise _error("", "JSON nested too deeply") from None
-    except ValueError as exc:  # NaN / Infinity, integers too long to convert
-        raise _error("", str(exc)) from None
-    if duplicates.found:
-        problem = _locate(document, duplicates.found)
-        assert problem is not None  # noqa: S101 - every recorded object is in the document
+    if parser.flawed:
+        problem = _locate(document, parser.duplicates)
+        assert problem is not None  # noqa: S101 - every flaw noted is in the document
         raise InventoryError([problem])
     return document
 
@@ -186,8 +219,9 @@ def _describe(value: object) -> str:
         list: "an array",
         tuple: "an array",
         dict: "an object",
-        type(None): "null",
     }
+    if value is None:
+        return "null"
     kind = kinds.get(type(value), type(value).__name__)
     text = repr(value)
     return kind if len(text) > 60 or isinstance(value, dict | list | tuple) else f"{kind} {text}"
@@ -329,7 +363,7 @@ def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
             else:
                 yield from _problems(sub, child)
     elif isinstance(exc, ForbiddenExtraKeysError):
-        for key in sorted(exc.extra_fields):
+        for key in sorted(exc.extra_fields, key=str):
             yield Problem(_join(path, key), "unknown field")
     elif isinstance(exc, ModelError):
         yield Problem(_join(path, exc.path) if exc.path else path, exc.reason)

@@ -288,15 +288,20 @@ class Disk:
             _set_enum(self, "vhd_type", VhdType)
         _check_optional_name(self.path, "path")
         if self.attachment is not Attachment.VIRTUAL_HARD_DISK:
-            for field in ("path", "vhd_type"):
-                value = getattr(self, field)
-                if value is not None:
-                    raise ModelError(
-                        field,
-                        value,
-                        f"only a virtual hard disk has a host file {field.replace('_', ' ')}"
-                        f", got {value!r} on a {self.attachment.value} disk",
-                    )
+            if self.path is not None:
+                raise ModelError(
+                    "path",
+                    self.path,
+                    "only a virtual hard disk has a host file path, got "
+                    f"{self.path!r} on a {self.attachment.value} disk",
+                )
+            if self.vhd_type is not None:
+                raise ModelError(
+                    "vhd_type",
+                    self.vhd_type.value,
+                    "only a virtual hard disk has a VHD type, got "
+                    f"{self.vhd_type.value!r} on a {self.attachment.value} disk",
+                )
 
 
 @attrs.frozen(kw_only=True)
@@ -535,6 +540,8 @@ class Cluster:
     def __attrs_post_init__(self) -> None:
         _check_name(self.name, "name")
         _check_items(self.nodes, "nodes", Host)
+        if not self.nodes:
+            raise ModelError("nodes", self.nodes, "a cluster has at least one node, got none")
         seen: set[str] = set()
         for i, node in enumerate(self.nodes):
             key = computer_key(node.name)

@@ -47,7 +47,7 @@ from hyperv_backup.model import (
     VMState,
     computer_key,
 )
-from hyperv_backup.rules import Finding
+from hyperv_backup.rules import Finding, Severity
 
 __all__ = ["Plan", "Step", "StepKind", "backup_plan", "restore_steps"]
 
@@ -138,13 +138,19 @@ def backup_plan(target: Host | Cluster, node: str | None = None) -> Plan:
     ``node`` is not a node of ``target``.
     """
     hosts = hosts_of(target)
-    backup_node = _resolve_node(target, node)
+    backup_host = _resolve_node(target, node)
+    backup_node = None if backup_host is None else backup_host.name
     decisions: dict[str, BackupModeDecision] = {}
     findings: list[Finding] = []
     for host in hosts:
         per_host = {vm.name: decide_mode(vm, host.name) for vm in host.vms}
         decisions.update(per_host)
-        findings.extend(host_findings(host, per_host))
+        findings.extend(host_findings(host, per_host, backup_host))
+    # Findings that leave a VM out of the host backup, told again at its backup step.
+    exclusions: dict[str, list[Finding]] = {}
+    for f in findings:
+        if (f.rule.id, f.severity) in _EXCLUSION_TEXT and f.vm is not None:
+            exclusions.setdefault(f.vm, []).append(f)
 
     prerequisites: list[_Draft] = [
         (
@@ -163,22 +169,7 @@ def backup_plan(target: Host | Cluster, node: str | None = None) -> Plan:
     host_backups: list[_Draft] = []
     returns: list[_Draft] = []
     for host in hosts:
-        for network in host.virtual_networks:
-            details = [f"kind {network.kind.value}"]
-            if network.physical_adapter is not None:
-                details.append(f"physical adapter {network.physical_adapter!r}")
-            if network.vlan_id is not None:
-                details.append(f"VLAN {network.vlan_id}")
-            networks.append(
-                (
-                    StepKind.RECORD_NETWORKS,
-                    network.name,
-                    host.name,
-                    f"Record the configuration of virtual network {network.name!r} on "
-                    f"{host.name!r} ({', '.join(details)}).",
-                    ("HVB104",),
-                )
-            )
+        networks.extend(_record_network_drafts(host))
         for vm in host.vms:
             guest_backups.extend(_guest_backup_drafts(host, vm))
             where = host.name
@@ -190,7 +181,9 @@ def backup_plan(target: Host | Cluster, node: str | None = None) -> Plan:
             returns[:0] = back  # undo in the reverse order of the preparations
             if moved_finding is not None:
                 findings.append(moved_finding)
-            host_backups.append(_host_backup_draft(vm, where, decision))
+            host_backups.append(
+                _host_backup_draft(vm, where, decision, exclusions.get(vm.name, ()))
+            )
 
     return Plan(
         steps=_numbered(
@@ -201,13 +194,30 @@ def backup_plan(target: Host | Cluster, node: str | None = None) -> Plan:
     )
 
 
-def _resolve_node(target: Host | Cluster, node: str | None) -> str | None:
-    """Return the canonical spelling of ``node`` in ``target``, or ``None``."""
+def _record_network_drafts(host: Host) -> Iterable[_Draft]:
+    for network in host.virtual_networks:
+        details = [f"kind {network.kind.value}"]
+        if network.physical_adapter is not None:
+            details.append(f"physical adapter {network.physical_adapter!r}")
+        if network.vlan_id is not None:
+            details.append(f"VLAN {network.vlan_id}")
+        yield (
+            StepKind.RECORD_NETWORKS,
+            network.name,
+            host.name,
+            f"Record the configuration of virtual network {network.name!r} on "
+            f"{host.name!r} ({', '.join(details)}).",
+            ("HVB104",),
+        )
+
+
+def _resolve_node(target: Host | Cluster, node: str | None) -> Host | None:
+    """Return the host of ``target`` named ``node`` (in any case), or ``None``."""
     if node is None:
         return None
     for host in hosts_of(target):
         if computer_key(host.name) == computer_key(node):
-            return host.name
+            return host
     kind = "cluster" if isinstance(target, Cluster) else "host"
     msg = f"node {node!r} is not a node of {kind} {target.name!r}"
     raise HypervBackupError(msg)
@@ -245,15 +255,16 @@ def _cluster_drafts(
     prepare: list[_Draft] = []
     undo: list[_Draft] = []
     moved: Finding | None = None
+    owner = host.name  # the VM is listed under its owner; use the node's own spelling
     if cluster_backup_action(vm, where, decision.mode) is ClusterAction.MOVE_TO_NODE:
         moved = preparation_finding("HVB502", vm, where, ClusterAction.MOVE_TO_NODE)
         prepare.append(
             (
                 StepKind.MOVE_VM,
                 vm.name,
-                group.owner_node,
-                f"Move VM {vm.name!r} from {group.owner_node!r} to {where!r}: it is not "
-                f"reported for backup on {where!r} while another node owns it.",
+                owner,
+                f"Move VM {vm.name!r} from {owner!r} to {where!r}: it is not reported for "
+                f"backup on {where!r} while another node owns it.",
                 ("HVB502",),
             )
         )
@@ -262,13 +273,13 @@ def _cluster_drafts(
                 StepKind.RETURN_CLUSTER_STATE,
                 vm.name,
                 where,
-                f"Move VM {vm.name!r} back to {group.owner_node!r}.",
+                f"Move VM {vm.name!r} back to {owner!r}.",
                 ("HVB502",),
             )
         )
     # After a move the VM is owned here in the same resource states, so the
     # table is read for its owner.
-    action = cluster_backup_action(vm, group.owner_node, decision.mode)
+    action = cluster_backup_action(vm, owner, decision.mode)
     if action is ClusterAction.NOT_COVERED:
         prepare.append(
             (
@@ -304,7 +315,20 @@ def _cluster_drafts(
     return prepare, undo, moved
 
 
-def _host_backup_draft(vm: VM, where: str, decision: BackupModeDecision) -> _Draft:
+#: What each finding that leaves a VM out of the host backup adds to its backup step.
+_EXCLUSION_TEXT = {
+    ("HVB106", Severity.ERROR): " Windows Server Backup does not support its Cluster Shared "
+    "Volume: back it up with another application.",
+    ("HVB501", Severity.ERROR): " A disk on a volume mounted by GUID path can make the whole "
+    "backup on the node fail, since KB958184 is not installed there.",
+    ("HVB501", Severity.WARNING): " A disk on a volume mounted by GUID path leaves this VM "
+    "out of the backup.",
+}
+
+
+def _host_backup_draft(
+    vm: VM, where: str, decision: BackupModeDecision, exclusions: Iterable[Finding]
+) -> _Draft:
     rules = tuple(r.rule.id for r in decision.reasons)
     if decision.mode is BackupMode.ONLINE:
         text = f"Back up VM {vm.name!r} on {where!r} online, with no downtime."
@@ -316,6 +340,11 @@ def _host_backup_draft(vm: VM, where: str, decision: BackupModeDecision) -> _Dra
         rules = (*rules, "HVB308")
     else:
         text = f"Back up VM {vm.name!r} on {where!r} offline; it stays {vm.state.value}."
+    # One sentence and one rule ID per kind of exclusion, however many disks it concerns.
+    for rule_id, severity in dict.fromkeys((f.rule.id, f.severity) for f in exclusions):
+        text += _EXCLUSION_TEXT[rule_id, severity]
+        if rule_id not in rules:
+            rules = (*rules, rule_id)
     return (StepKind.HOST_BACKUP, vm.name, where, text, rules)
 
 

@@ -1,0 +1,92 @@
+"""The bundled examples exercise the whole rule catalogue.
+
+Across ``check`` and ``backup_plan`` of every bundled example, and the
+restore steps of each of their VMs on the host that owns it (once without a
+backup set, once with a set holding one host-level record per VM), every rule
+of ``RULES`` fires at least once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from hyperv_backup import (
+    RULES,
+    VM,
+    Backup,
+    BackupLevel,
+    Cluster,
+    Host,
+    Severity,
+    backup_mode,
+    backup_plan,
+    check,
+    example_names,
+    load_example,
+    restore_steps,
+)
+
+
+def hosts(target: Host | Cluster) -> tuple[Host, ...]:
+    return target.nodes if isinstance(target, Cluster) else (target,)
+
+
+def vms_with_hosts(target: Host | Cluster) -> Iterator[tuple[Host, VM]]:
+    for host in hosts(target):
+        for vm in host.vms:
+            yield host, vm
+
+
+def fired(name: str) -> Counter[str]:
+    """Count the rule IDs one example raises through findings, decisions and steps."""
+    target = load_example(name)
+    seen: Counter[str] = Counter()
+    seen.update(f.rule.id for f in check(target))
+    plan = backup_plan(target)
+    seen.update(f.rule.id for f in plan.findings)
+    seen.update(r.rule.id for d in plan.decisions.values() for r in d.reasons)
+    seen.update(rule for step in plan.steps for rule in step.rules)
+    for host, vm in vms_with_hosts(target):
+        record = Backup(
+            vm=vm.name, node=host.name, level=BackupLevel.HOST, mode=backup_mode(vm).mode
+        )
+        for backup in (None, [record]):
+            seen.update(rule for step in restore_steps(vm, host, backup) for rule in step.rules)
+    return seen
+
+
+def test_both_examples_are_bundled() -> None:
+    """The package ships a standalone host and a cluster example."""
+    assert sorted(example_names()) == ["cluster", "host"]
+    kinds = {name: type(load_example(name)) for name in example_names()}
+    assert kinds == {"cluster": Cluster, "host": Host}
+
+
+def test_every_rule_fires_in_the_examples() -> None:
+    """Every rule of the catalogue is raised by at least one bundled example."""
+    seen: Counter[str] = Counter()
+    for name in example_names():
+        seen.update(fired(name))
+    missing = sorted(set(RULES) - set(seen))
+    assert missing == []
+    assert set(seen) <= set(RULES)
+
+
+@pytest.mark.parametrize("name", sorted(example_names()))
+def test_example_raises_only_catalogue_rules(name: str) -> None:
+    """Findings, reasons and step rules of an example only ever use catalogue IDs."""
+    seen = fired(name)
+    assert seen
+    assert set(seen) <= set(RULES)
+
+
+def test_hvb501_fires_at_both_severities_in_the_cluster_example() -> None:
+    """The cluster example has a GUID-path volume on a node with KB958184 and on one without."""
+    findings = [f for f in check(load_example("cluster")) if f.rule.id == "HVB501"]
+    assert {(f.host, f.severity) for f in findings} == {
+        ("HV-NODE1", Severity.ERROR),
+        ("HV-NODE2", Severity.WARNING),
+    }

@@ -1,0 +1,800 @@
+"""Restore steps and backup plans (SPEC section 6), and their JSON form.
+
+The order of the steps comes from the source guidance: guest-level backups
+before the host backup ("Storage considerations"), media first and guest
+storage after the whole VM on restore ("Understanding the restore process"),
+cluster preparation by the tables of "Considerations about clustered virtual
+machines".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, MutableMapping
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, cast
+
+import attrs
+import pytest
+
+from hyperv_backup import (
+    VM,
+    Attachment,
+    Backup,
+    BackupApplication,
+    BackupLevel,
+    BackupMode,
+    BackupModeDecision,
+    Cluster,
+    ClusterGroup,
+    Disk,
+    FileSystem,
+    Finding,
+    Host,
+    HostOS,
+    HypervBackupError,
+    ModelError,
+    NetworkAdapter,
+    NetworkKind,
+    Plan,
+    ResourceState,
+    Rule,
+    Step,
+    StepKind,
+    UncoveredStorage,
+    VirtualNetwork,
+    VMState,
+    Volume,
+    backup_mode,
+    backup_plan,
+    check,
+    restore_steps,
+    to_dict,
+    uncovered_storage,
+)
+
+ON, OFF = ResourceState.ONLINE, ResourceState.OFFLINE
+K = StepKind
+HOST = "HV01"
+T0 = datetime(2024, 3, 1, 22, 0)
+
+
+def group(
+    owner: str,
+    cluster: ResourceState = ON,
+    configuration: ResourceState = ON,
+    *,
+    vm: str = "VM1",
+) -> ClusterGroup:
+    return ClusterGroup(
+        name=f"{vm} Resources",
+        owner_node=owner,
+        cluster_resource=cluster,
+        configuration_resource=configuration,
+        storage_resource=ON,
+    )
+
+
+def fat32_disk() -> Disk:
+    """Return a virtual hard disk whose FAT32 volume blocks an online backup."""
+    return Disk(
+        name="System",
+        attachment=Attachment.VIRTUAL_HARD_DISK,
+        volumes=[Volume(name="C:", file_system=FileSystem.FAT32)],
+    )
+
+
+def actions(steps: Iterable[Step]) -> list[StepKind]:
+    return [s.action for s in steps]
+
+
+def of_kind(steps: Iterable[Step], kind: StepKind) -> list[Step]:
+    return [s for s in steps if s.action is kind]
+
+
+def host_record(
+    mode: BackupMode,
+    taken_at: datetime | None = None,
+    *,
+    vm: str = "VM1",
+    vm_state: VMState | None = None,
+) -> Backup:
+    return Backup(
+        vm=vm, node=HOST, level=BackupLevel.HOST, mode=mode, taken_at=taken_at, vm_state=vm_state
+    )
+
+
+def assert_numbered(steps: tuple[Step, ...]) -> None:
+    assert [s.order for s in steps] == list(range(1, len(steps) + 1))
+
+
+# --- restore_steps -----------------------------------------------------------------
+
+
+def full_restore_vm() -> VM:
+    return VM(
+        name="VM1",
+        state=VMState.RUNNING,
+        disks=[
+            Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK),
+            Disk(name="Archive", attachment=Attachment.PASS_THROUGH),
+            Disk(name="LUN1", attachment=Attachment.GUEST_ISCSI),
+        ],
+        network_adapters=[
+            NetworkAdapter(name="Nic1", virtual_network="Production"),
+            NetworkAdapter(name="Nic2"),
+            NetworkAdapter(name="Nic3", virtual_network="Storage"),
+        ],
+        cluster_group=group(HOST),
+    )
+
+
+def test_restore_step_order() -> None:
+    """SPEC 6: media, cluster preparation, deletion warning, whole VM, guest storage, networks, first start."""
+    steps = restore_steps(full_restore_vm(), HOST)
+    assert [(s.action, s.target, s.rules) for s in steps] == [
+        (K.GATHER_MEDIA, "VM1", ()),
+        (K.PREPARE_CLUSTER, "VM1", ("HVB503",)),
+        (K.WARN_VM_DELETED, "VM1", ("HVB401",)),
+        (K.RESTORE_VM, "VM1", ("HVB404",)),
+        (K.GUEST_RESTORE, "Archive", ("HVB403",)),
+        (K.GUEST_RESTORE, "LUN1", ("HVB403",)),
+        (K.RECONNECT_NETWORK, "Nic1", ("HVB405",)),
+        (K.RECONNECT_NETWORK, "Nic3", ("HVB405",)),
+        (K.FIRST_START, "VM1", ("HVB402",)),
+    ]
+    assert_numbered(steps)
+    assert [s.where for s in of_kind(steps, K.GUEST_RESTORE)] == ["VM1", "VM1"]
+    assert steps[0].where == HOST
+
+
+def test_restore_minimal_vm() -> None:
+    """SPEC 6: an off, unclustered VM with nothing uncovered needs media, the restore and a start."""
+    steps = restore_steps(VM(name="VM1", state=VMState.OFF), HOST)
+    assert actions(steps) == [K.GATHER_MEDIA, K.RESTORE_VM, K.FIRST_START]
+    assert_numbered(steps)
+
+
+@pytest.mark.parametrize("state", list(VMState))
+def test_restore_warns_of_deletion_unless_off(state: VMState) -> None:
+    """Understanding the restore process (note): a VM that is not off is turned off and deleted."""
+    steps = restore_steps(VM(name="VM1", state=state), HOST)
+    warned = K.WARN_VM_DELETED in actions(steps)
+    assert warned is (state is not VMState.OFF)
+
+
+def test_restore_preparation_on_another_node() -> None:
+    """Clustered VMs (restore table): node 2 owns the VM: take its resources offline there."""
+    vm = VM(name="VM1", state=VMState.OFF, cluster_group=group("HV02"))
+    [prepare] = of_kind(restore_steps(vm, HOST), K.PREPARE_CLUSTER)
+    assert prepare.where == "HV02"
+    assert prepare.rules == ("HVB503",)
+
+
+def test_restore_preparation_takes_configuration_resource_offline() -> None:
+    """Clustered VMs (restore table): cluster resource offline, configuration online: take it offline."""
+    vm = VM(name="VM1", state=VMState.OFF, cluster_group=group(HOST, cluster=OFF))
+    [prepare] = of_kind(restore_steps(vm, HOST.lower()), K.PREPARE_CLUSTER)
+    assert prepare.rules == ("HVB503",)
+    assert "configuration resource" in prepare.text
+    assert "cluster resource" not in prepare.text
+
+
+def test_reconnect_with_a_host_names_missing_networks() -> None:
+    """SPEC 6: given a Host, an adapter whose network it lacks is told to recreate that network."""
+    node = Host(
+        name=HOST,
+        os=HostOS.WINDOWS_SERVER_2008_R2,
+        virtual_networks=[VirtualNetwork(name="PRODUCTION", kind=NetworkKind.EXTERNAL)],
+    )
+    vm = attrs.evolve(full_restore_vm(), cluster_group=None)
+    steps = of_kind(restore_steps(vm, node), K.RECONNECT_NETWORK)
+    assert [s.target for s in steps] == ["Nic1", "Nic3"]
+    present, missing = steps
+    assert "recreate" not in present.text.lower()
+    assert "Nic1" in present.text
+    assert "Production" in present.text
+    assert "recreate" in missing.text.lower()
+    assert "Storage" in missing.text
+    assert "Nic3" in missing.text
+    assert {s.where for s in restore_steps(vm, node)} <= {HOST, "VM1"}
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+@pytest.mark.parametrize(
+    ("record", "now", "comes_back", "hvb402"),
+    [
+        # online backup: the VM comes back off
+        (
+            host_record(BackupMode.ONLINE, vm_state=VMState.RUNNING),
+            VMState.RUNNING,
+            VMState.OFF,
+            True,
+        ),
+        (host_record(BackupMode.ONLINE), VMState.SAVED, VMState.OFF, True),
+        # offline backup of a running or paused VM: it comes back saved
+        (
+            host_record(BackupMode.OFFLINE, vm_state=VMState.RUNNING),
+            VMState.OFF,
+            VMState.SAVED,
+            False,
+        ),
+        (
+            host_record(BackupMode.OFFLINE, vm_state=VMState.PAUSED),
+            VMState.OFF,
+            VMState.SAVED,
+            False,
+        ),
+        # offline backup of an off or saved VM: as it was
+        (
+            host_record(BackupMode.OFFLINE, vm_state=VMState.OFF),
+            VMState.RUNNING,
+            VMState.OFF,
+            False,
+        ),
+        (
+            host_record(BackupMode.OFFLINE, vm_state=VMState.SAVED),
+            VMState.OFF,
+            VMState.SAVED,
+            False,
+        ),
+        # no state in the record: its state now
+        (host_record(BackupMode.OFFLINE), VMState.PAUSED, VMState.SAVED, False),
+        (host_record(BackupMode.OFFLINE), VMState.OFF, VMState.OFF, False),
+        (host_record(BackupMode.OFFLINE), VMState.SAVED, VMState.SAVED, False),
+        # no record: the mode backup_mode() gives today
+        (None, VMState.RUNNING, VMState.OFF, True),
+        (None, VMState.SAVED, VMState.SAVED, False),
+        (None, VMState.OFF, VMState.OFF, False),
+        (None, VMState.PAUSED, VMState.SAVED, False),
+    ],
+)
+def test_first_start_states_how_the_vm_comes_back(
+    record: Backup | None, now: VMState, comes_back: VMState, hvb402: bool
+) -> None:
+    """SPEC 6: off after an online backup, saved after an offline one of a running VM, else as it was."""
+    steps = restore_steps(VM(name="VM1", state=now), HOST, record)
+    last = steps[-1]
+    assert last.action is K.FIRST_START
+    assert ("HVB402" in last.rules) is hvb402
+    stated = words(last.text) & {s.value for s in VMState}
+    assert stated == {comes_back.value}
+
+
+def test_first_start_after_offline_backup_of_blocked_running_vm() -> None:
+    """Online and offline backups: with no record, a blocked running VM was saved for its backup."""
+    vm = VM(name="VM1", state=VMState.RUNNING, disks=[fat32_disk()])
+    last = restore_steps(vm, HOST)[-1]
+    assert last.rules == ()
+    assert words(last.text) & {s.value for s in VMState} == {"saved"}
+
+
+def uses_online(steps: tuple[Step, ...]) -> bool:
+    """Whether the restore used an online backup (the first start carries HVB402)."""
+    return "HVB402" in steps[-1].rules
+
+
+ONLINE_VM = VM(name="VM1", state=VMState.RUNNING)
+BLOCKED_VM = VM(name="VM1", state=VMState.RUNNING, disks=[fat32_disk()])
+
+
+def test_latest_host_record_by_time_not_position() -> None:
+    """SPEC 6: the host-level record used is the latest by taken_at."""
+    older = host_record(BackupMode.ONLINE, T0)
+    newer = host_record(BackupMode.OFFLINE, T0 + timedelta(days=1))
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [newer, older]))
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [older, newer]))
+    assert uses_online(
+        restore_steps(
+            BLOCKED_VM, HOST, [attrs.evolve(older, taken_at=T0 + timedelta(days=2)), newer]
+        )
+    )
+
+
+def test_records_without_time_are_oldest() -> None:
+    """SPEC 6: a record without a time counts as older than any timed record."""
+    untimed = host_record(BackupMode.ONLINE)
+    timed = host_record(BackupMode.OFFLINE, T0)
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [timed, untimed]))
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [untimed, timed]))
+
+
+@pytest.mark.parametrize("when", [None, T0, T0.replace(tzinfo=UTC)])
+def test_equal_times_last_given_wins(when: datetime | None) -> None:
+    """SPEC 6: among records with equal times (or none), the last given is used."""
+    online = host_record(BackupMode.ONLINE, when)
+    offline = host_record(BackupMode.OFFLINE, when)
+    assert uses_online(restore_steps(BLOCKED_VM, HOST, [offline, online]))
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [online, offline]))
+
+
+def test_naive_and_aware_times_mix() -> None:
+    """SPEC 6: naive and aware times in one set are compared, not refused."""
+    naive_old = host_record(BackupMode.ONLINE, T0)
+    aware_new = host_record(
+        BackupMode.OFFLINE, datetime(2024, 3, 5, tzinfo=timezone(timedelta(hours=2)))
+    )
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [aware_new, naive_old]))
+    aware_old = host_record(BackupMode.OFFLINE, datetime(2024, 2, 1, tzinfo=UTC))
+    naive_new = host_record(BackupMode.ONLINE, T0)
+    assert uses_online(restore_steps(BLOCKED_VM, HOST, [naive_new, aware_old]))
+
+
+def test_untimed_records_are_older_than_the_earliest_time() -> None:
+    """SPEC 6: records without a time count as oldest, older even than the earliest possible time."""
+    earliest = host_record(BackupMode.OFFLINE, datetime.min)
+    untimed = host_record(BackupMode.ONLINE)
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [earliest, untimed]))
+    east = host_record(
+        BackupMode.OFFLINE, datetime.min.replace(tzinfo=timezone(timedelta(hours=1)))
+    )
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [east, untimed]))
+
+
+def test_guest_records_are_not_host_records() -> None:
+    """SPEC 6: only HOST records decide the backup used; a later GUEST record does not."""
+    host_level = host_record(BackupMode.OFFLINE, T0)
+    guest_level = Backup(
+        vm="VM1",
+        node=HOST,
+        level=BackupLevel.GUEST,
+        mode=BackupMode.ONLINE,
+        taken_at=T0 + timedelta(days=1),
+    )
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [host_level, guest_level]))
+    # With only a guest record, the mode is the one decided today.
+    assert uses_online(restore_steps(ONLINE_VM, HOST, [guest_level]))
+    offline_guest = attrs.evolve(guest_level, mode=BackupMode.OFFLINE)
+    assert uses_online(restore_steps(ONLINE_VM, HOST, [offline_guest]))
+
+
+def test_records_of_other_vms_are_ignored() -> None:
+    """SPEC 6: records for other VMs are ignored, however recent."""
+    mine = host_record(BackupMode.OFFLINE, T0)
+    theirs = host_record(BackupMode.ONLINE, T0 + timedelta(days=1), vm="VM2")
+    assert not uses_online(restore_steps(ONLINE_VM, HOST, [mine, theirs]))
+    assert uses_online(restore_steps(ONLINE_VM, HOST, [theirs]))
+    assert not uses_online(restore_steps(BLOCKED_VM, HOST, [theirs]))
+    # VM names compare exactly.
+    other_case = host_record(BackupMode.OFFLINE, T0, vm="vm1")
+    assert uses_online(restore_steps(ONLINE_VM, HOST, [other_case]))
+
+
+def test_no_host_record_uses_todays_mode() -> None:
+    """SPEC 6: with no host-level record, the backup has the mode backup_mode(vm) gives today."""
+    assert backup_mode(ONLINE_VM).mode is BackupMode.ONLINE
+    assert backup_mode(BLOCKED_VM).mode is BackupMode.OFFLINE
+    assert uses_online(restore_steps(ONLINE_VM, HOST))
+    assert uses_online(restore_steps(ONLINE_VM, HOST, []))
+    assert not uses_online(restore_steps(BLOCKED_VM, HOST))
+
+
+def test_a_single_record_is_accepted() -> None:
+    """SPEC 6: ``backup`` may be one Backup as well as a sequence of them."""
+    record = host_record(BackupMode.OFFLINE, T0)
+    assert restore_steps(ONLINE_VM, HOST, record) == restore_steps(ONLINE_VM, HOST, [record])
+    assert restore_steps(ONLINE_VM, HOST, record) == restore_steps(ONLINE_VM, HOST, (record,))
+
+
+@pytest.mark.parametrize("state", [VMState.OFF, VMState.SAVED, VMState.PAUSED])
+def test_online_record_of_a_vm_not_running_is_refused(state: VMState) -> None:
+    """SPEC 6: a Backup with mode ONLINE and a vm_state other than RUNNING is rejected."""
+    with pytest.raises(ModelError, match="vm_state"):
+        host_record(BackupMode.ONLINE, vm_state=state)
+    assert host_record(BackupMode.OFFLINE, vm_state=state).vm_state is state
+
+
+def test_restore_node_may_be_a_host() -> None:
+    """SPEC 6: the node is a name or a Host; without missing networks both give the same steps."""
+    vm = VM(name="VM1", state=VMState.OFF, cluster_group=group(HOST))
+    node = Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008_R2)
+    assert restore_steps(vm, node) == restore_steps(vm, HOST)
+
+
+# --- backup_plan -------------------------------------------------------------------
+
+
+def plan_cluster() -> Cluster:
+    """Two nodes; clustered VMs on both, one unclustered VM on each.
+
+    NODE1: A (clustered, blocked: take its cluster resource offline), C (pass-through disk).
+    NODE2: B (clustered, online), D (clustered, blocked), E (unclustered, off).
+    """
+    wsb = BackupApplication(
+        name="Windows Server Backup", is_windows_server_backup=True, hyperv_writer_registered=False
+    )
+    node1 = Host(
+        name="NODE1",
+        os=HostOS.WINDOWS_SERVER_2008_R2,
+        backup_application=wsb,
+        virtual_networks=[VirtualNetwork(name="Production", kind=NetworkKind.EXTERNAL, vlan_id=20)],
+        vms=[
+            VM(
+                name="A",
+                state=VMState.RUNNING,
+                disks=[fat32_disk()],
+                cluster_group=group("NODE1", vm="A"),
+            ),
+            VM(
+                name="C",
+                state=VMState.RUNNING,
+                disks=[Disk(name="Archive", attachment=Attachment.PASS_THROUGH)],
+            ),
+        ],
+    )
+    node2 = Host(
+        name="NODE2",
+        os=HostOS.WINDOWS_SERVER_2008_R2,
+        installed_updates=["KB982210"],
+        backup_application=BackupApplication(name="Copy", uses_hyperv_vss_writer=False),
+        vms=[
+            VM(name="B", state=VMState.RUNNING, cluster_group=group("NODE2", vm="B")),
+            VM(
+                name="D",
+                state=VMState.RUNNING,
+                disks=[fat32_disk()],
+                cluster_group=group("NODE2", vm="D"),
+            ),
+            VM(name="E", state=VMState.OFF),
+        ],
+    )
+    return Cluster(name="CL01", nodes=[node1, node2])
+
+
+PHASES = [
+    {K.PREREQUISITE},
+    {K.RECORD_NETWORKS},
+    {K.GUEST_BACKUP},
+    {K.PREPARE_CLUSTER, K.MOVE_VM},
+    {K.HOST_BACKUP},
+    {K.RETURN_CLUSTER_STATE},
+]
+
+
+def phase(step: Step) -> int:
+    return next(i for i, kinds in enumerate(PHASES) if step.action in kinds)
+
+
+def is_move(step: Step) -> bool:
+    return "move" in step.text.lower()
+
+
+@pytest.mark.parametrize("node", [None, "NODE1", "node2"])
+def test_plan_phases_in_order(node: str | None) -> None:
+    """SPEC 6: prerequisites, networks, guest backups, cluster preparation, host backup, returns."""
+    plan = backup_plan(plan_cluster(), node)
+    phases = [phase(s) for s in plan.steps]
+    assert phases == sorted(phases)
+    assert set(phases) == set(range(len(PHASES)))
+    assert_numbered(plan.steps)
+
+
+def test_plan_without_node_backs_up_each_vm_on_its_owner() -> None:
+    """SPEC 6: with node=None every clustered VM is backed up where it is; nothing is moved."""
+    plan = backup_plan(plan_cluster())
+    assert [(s.action, s.target, s.rules) for s in plan.steps] == [
+        (K.PREREQUISITE, "NODE1", ("HVB102",)),
+        (K.PREREQUISITE, "NODE1", ("HVB103",)),
+        (K.PREREQUISITE, "NODE2", ("HVB101",)),
+        (K.RECORD_NETWORKS, "Production", ("HVB104",)),
+        (K.GUEST_BACKUP, "Archive", ("HVB201",)),
+        (K.PREPARE_CLUSTER, "A", ("HVB502",)),
+        (K.PREPARE_CLUSTER, "D", ("HVB502",)),
+        (K.HOST_BACKUP, "A", ("HVB304", "HVB308")),
+        (K.HOST_BACKUP, "C", ()),
+        (K.HOST_BACKUP, "B", ()),
+        (K.HOST_BACKUP, "D", ("HVB304", "HVB308")),
+        (K.HOST_BACKUP, "E", ("HVB307",)),
+        (K.RETURN_CLUSTER_STATE, "D", ("HVB502",)),
+        (K.RETURN_CLUSTER_STATE, "A", ("HVB502",)),
+    ]
+    where = {s.target: s.where for s in of_kind(plan.steps, K.HOST_BACKUP)}
+    assert where == {"A": "NODE1", "C": "NODE1", "B": "NODE2", "D": "NODE2", "E": "NODE2"}
+    assert of_kind(plan.steps, K.MOVE_VM) == []
+    assert of_kind(plan.steps, K.GUEST_BACKUP)[0].where == "C"
+    assert [s.where for s in of_kind(plan.steps, K.PREREQUISITE)] == ["NODE1", "NODE1", "NODE2"]
+
+
+@pytest.mark.parametrize("node", ["NODE1", "node1", "Node1"])
+def test_plan_with_node_moves_vms_owned_elsewhere(node: str) -> None:
+    """SPEC 6: with a node every clustered VM is backed up there; VMs owned elsewhere move first."""
+    plan = backup_plan(plan_cluster(), node)
+    cluster_steps = [
+        (s.action, s.target, is_move(s))
+        for s in plan.steps
+        if s.action in {K.PREPARE_CLUSTER, K.MOVE_VM, K.RETURN_CLUSTER_STATE}
+    ]
+    assert cluster_steps == [
+        (K.PREPARE_CLUSTER, "A", False),
+        (K.MOVE_VM, "B", True),
+        (K.MOVE_VM, "D", True),
+        (K.PREPARE_CLUSTER, "D", False),
+        # returns: the reverse order of the preparations
+        (K.RETURN_CLUSTER_STATE, "D", False),
+        (K.RETURN_CLUSTER_STATE, "D", True),
+        (K.RETURN_CLUSTER_STATE, "B", True),
+        (K.RETURN_CLUSTER_STATE, "A", False),
+    ]
+    for step in plan.steps:
+        if step.action in {K.MOVE_VM, K.PREPARE_CLUSTER, K.RETURN_CLUSTER_STATE}:
+            assert step.rules == ("HVB502",)
+    where = {s.target: s.where.casefold() for s in of_kind(plan.steps, K.HOST_BACKUP)}
+    # Clustered VMs on the chosen node; unclustered VMs stay on their host.
+    assert where == {"A": "node1", "C": "node1", "B": "node1", "D": "node1", "E": "node2"}
+    for move in of_kind(plan.steps, K.MOVE_VM):
+        assert "NODE2" in move.text
+        assert "NODE1".casefold() in move.text.casefold()
+    assert plan == backup_plan(plan_cluster(), "NODE1")
+
+
+def test_plan_findings_name_each_moved_vm() -> None:
+    """SPEC 6: the plan's findings carry HVB502 for each VM moved to the backup node."""
+    moved = backup_plan(plan_cluster(), "NODE1")
+    on_node1 = {f.subject for f in moved.findings if f.rule.id == "HVB502" and f.host == "NODE1"}
+    assert on_node1 == {"A", "B", "D"}  # A: take offline; B and D: moved here
+    unmoved = backup_plan(plan_cluster())
+    hvb502 = {(f.subject, f.host) for f in unmoved.findings if f.rule.id == "HVB502"}
+    assert hvb502 == {("A", "NODE1"), ("D", "NODE2")}
+    ranks = [f.severity.rank for f in moved.findings]
+    assert ranks == sorted(ranks)
+
+
+def test_plan_findings_match_check_without_moves() -> None:
+    """SPEC 6: without a node, the plan reports what check() reports."""
+    cluster = plan_cluster()
+    assert backup_plan(cluster).findings == check(cluster)
+
+
+def test_plan_host_backup_rules_are_the_reasons() -> None:
+    """SPEC 6: a HOST_BACKUP step carries the VM's reasons, and HVB308 when it causes downtime."""
+    plan = backup_plan(plan_cluster(), "NODE2")
+    steps = of_kind(plan.steps, K.HOST_BACKUP)
+    assert [s.target for s in steps] == ["A", "C", "B", "D", "E"]
+    for step in steps:
+        decision = plan.decisions[step.target]
+        expected = tuple(r.rule.id for r in decision.reasons)
+        if decision.causes_downtime:
+            expected += ("HVB308",)
+        assert step.rules == expected
+        assert step.target in step.text
+
+
+def test_plan_unknown_node_is_refused() -> None:
+    """SPEC 6: a node that is not part of the target is a ValueError (HypervBackupError)."""
+    with pytest.raises(HypervBackupError, match="NODE9"):
+        backup_plan(plan_cluster(), "NODE9")
+    with pytest.raises(ValueError, match="NODE9"):
+        backup_plan(plan_cluster(), "NODE9")
+
+
+def small_host() -> Host:
+    vm = VM(name="VM1", state=VMState.RUNNING, disks=[fat32_disk()])
+    return Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008, vms=[vm])
+
+
+@pytest.mark.parametrize("node", [None, HOST, HOST.lower()])
+def test_plan_of_a_host_accepts_its_own_name(node: str | None) -> None:
+    """SPEC 6: for a Host target, node must be None or that host's name."""
+    plan = backup_plan(small_host(), node)
+    [backup] = of_kind(plan.steps, K.HOST_BACKUP)
+    assert backup.where.casefold() == HOST.casefold()
+    assert backup.rules == ("HVB304", "HVB308")
+
+
+def test_plan_of_a_host_refuses_another_name() -> None:
+    """SPEC 6: for a Host target, any other node name raises ValueError."""
+    with pytest.raises(ValueError, match="HV02"):
+        backup_plan(small_host(), "HV02")
+
+
+def test_plan_decisions_cover_every_vm_and_are_read_only() -> None:
+    """SPEC 6: Plan.decisions is a read-only mapping of every VM name to its decision."""
+    plan = backup_plan(plan_cluster())
+    assert list(plan.decisions) == ["A", "C", "B", "D", "E"]  # inventory order
+    cluster = plan_cluster()
+    for host in cluster.nodes:
+        for vm in host.vms:
+            decision = plan.decisions[vm.name]
+            assert decision.mode is backup_mode(vm).mode
+            assert decision.causes_downtime is backup_mode(vm).causes_downtime
+    writable = cast("MutableMapping[str, BackupModeDecision]", plan.decisions)
+    with pytest.raises(TypeError):
+        writable["Z"] = plan.decisions["A"]
+    with pytest.raises(TypeError):
+        del writable["A"]
+    assert "Z" not in plan.decisions
+
+
+def test_plan_is_deterministic() -> None:
+    """SPEC 1: same input, same output."""
+    assert backup_plan(plan_cluster(), "NODE1") == backup_plan(plan_cluster(), "NODE1")
+    first = json.dumps(to_dict(backup_plan(plan_cluster(), "NODE1")))
+    assert first == json.dumps(to_dict(backup_plan(plan_cluster(), "NODE1")))
+
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def all_steps() -> list[Step]:
+    """Return the steps of plans and restores that touch every kind of step."""
+    cluster = plan_cluster()
+    steps = [*backup_plan(cluster).steps, *backup_plan(cluster, "NODE1").steps]
+    for host in cluster.nodes:
+        for vm in host.vms:
+            steps.extend(restore_steps(vm, host))
+            steps.extend(restore_steps(vm, "NODE3", []))
+    uncovered = VM(
+        name="VM1", state=VMState.OFF, cluster_group=group(HOST, cluster=ResourceState.FAILED)
+    )
+    steps.extend(restore_steps(uncovered, HOST))
+    steps.extend(backup_plan(Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008, vms=[uncovered])).steps)
+    steps.extend(restore_steps(ONLINE_VM, HOST))
+    steps.extend(restore_steps(full_restore_vm(), HOST))
+    return steps
+
+
+def test_step_text_is_one_sentence() -> None:
+    """SPEC 6: a Step's text is one imperative sentence, ending with a full stop."""
+    steps = all_steps()
+    assert set(StepKind) == {s.action for s in steps}
+    several = [s.text for s in steps if len(SENTENCE_BREAK.split(s.text)) != 1]
+    assert several == []
+    for step in steps:
+        assert step.text.endswith("."), step.text
+        assert step.text[0].isupper(), step.text
+
+
+def test_finding_message_is_one_sentence_naming_its_subject() -> None:
+    """SPEC 3: a Finding's message is one sentence naming its subject."""
+    cluster = plan_cluster()
+    findings = [*check(cluster), *backup_plan(cluster, "NODE1").findings]
+    for item in findings:
+        assert item.subject in item.message
+        assert len(SENTENCE_BREAK.split(item.message)) == 1, item.message
+        assert item.message.endswith("."), item.message
+
+
+# --- to_dict -------------------------------------------------------------------------
+
+
+def roundtrip(data: dict[str, Any]) -> dict[str, Any]:
+    loaded = json.loads(json.dumps(data))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def field_names(cls: type) -> set[str]:
+    return {f.name for f in attrs.fields(cls)}
+
+
+def assert_plain(value: object) -> None:
+    """Only JSON types: no enum members or other str subclasses hide in the output."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert type(key) is str
+            assert_plain(item)
+    elif isinstance(value, list):
+        for item in value:
+            assert_plain(item)
+    else:
+        assert value is None or type(value) in (str, int, bool, float), repr(value)
+
+
+def test_to_dict_of_a_plan() -> None:
+    """SPEC 7: a Plan serialises to JSON with its steps, findings and decisions."""
+    plan = backup_plan(plan_cluster(), "NODE1")
+    data = to_dict(plan)
+    assert list(data) == ["steps", "findings", "decisions"]
+    assert set(data) == field_names(Plan)
+    assert roundtrip(data) == data
+    assert_plain(data)
+    assert [s["order"] for s in data["steps"]] == [s.order for s in plan.steps]
+    assert data["steps"][0]["action"] == "prerequisite"
+    assert set(data["decisions"]) == set(plan.decisions)
+    assert data["decisions"]["A"]["mode"] == "offline"
+    assert data["decisions"]["A"]["state_during_backup"] == "saved"
+
+
+def test_to_dict_of_a_step() -> None:
+    """SPEC 6: a Step has order, action, target, where, text and rules; the action as its string."""
+    step = restore_steps(VM(name="VM1", state=VMState.RUNNING), HOST)[-1]
+    data = to_dict(step)
+    assert list(data) == ["order", "action", "target", "where", "text", "rules"]
+    assert set(data) == field_names(Step)
+    assert data == {
+        "order": step.order,
+        "action": "first_start",
+        "target": "VM1",
+        "where": HOST,
+        "text": step.text,
+        "rules": ["HVB402"],
+    }
+    assert roundtrip(data) == data
+    assert_plain(data)
+
+
+def test_to_dict_of_a_finding_and_a_rule() -> None:
+    """SPEC 3: a Finding names its rule by ID; a Rule carries id, title, severity, section, remedy."""
+    vm = VM(
+        name="VM1",
+        state=VMState.RUNNING,
+        disks=[Disk(name="P", attachment=Attachment.PASS_THROUGH)],
+    )
+    [item] = check(Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008, vms=[vm]))
+    data = to_dict(item)
+    assert list(data) == ["rule", "severity", "subject", "message", "host", "vm"]
+    assert set(data) == field_names(Finding)
+    assert data == {
+        "rule": "HVB201",
+        "severity": "warning",
+        "subject": "P",
+        "message": item.message,
+        "host": HOST,
+        "vm": "VM1",
+    }
+    assert_plain(data)
+    rule_data = to_dict(item.rule)
+    assert list(rule_data) == ["id", "title", "severity", "section", "description", "remedy"]
+    assert set(rule_data) == field_names(Rule)
+    assert {"id", "title", "severity", "section", "remedy"} <= set(rule_data)
+    assert rule_data["id"] == "HVB201"
+    assert rule_data["severity"] == "warning"
+    assert rule_data["section"] == "Storage considerations"
+    assert roundtrip(rule_data) == rule_data
+    assert_plain(rule_data)
+
+
+def test_to_dict_of_a_decision() -> None:
+    """SPEC 4: a BackupModeDecision serialises with its mode, downtime, states and reasons."""
+    decision = backup_mode(VM(name="VM1", state=VMState.PAUSED, integration_services=False))
+    data = to_dict(decision)
+    keys = ["vm", "mode", "causes_downtime", "state_during_backup", "state_after", "reasons"]
+    assert list(data) == keys
+    assert set(data) == field_names(BackupModeDecision)
+    assert data["mode"] == "offline"
+    assert data["causes_downtime"] is True
+    assert data["state_during_backup"] == "saved"
+    assert data["state_after"] == "paused"
+    assert [r["rule"] for r in data["reasons"]] == ["HVB301", "HVB307"]
+    assert roundtrip(data) == data
+    assert_plain(data)
+
+
+def test_to_dict_of_uncovered_storage() -> None:
+    """SPEC 6: an UncoveredStorage serialises as vm, disk and the rule's ID."""
+    vm = VM(
+        name="VM1",
+        state=VMState.RUNNING,
+        disks=[
+            Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK),
+            Disk(name="LUN1", attachment=Attachment.GUEST_ISCSI),
+        ],
+    )
+    [item] = uncovered_storage(Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008, vms=[vm]))
+    data = to_dict(item)
+    assert list(data) == ["vm", "disk", "rule"]
+    assert set(data) == field_names(UncoveredStorage)
+    assert data == {"vm": "VM1", "disk": "LUN1", "rule": "HVB202"}
+    assert_plain(data)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        VM(name="VM1", state=VMState.OFF),
+        {"rule": "HVB201"},
+        None,
+        "HVB201",
+        StepKind.FIRST_START,
+        (),
+        Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008),
+    ],
+)
+def test_to_dict_refuses_other_objects(value: object) -> None:
+    """SPEC 7: only result objects serialise; anything else is a TypeError."""
+    with pytest.raises(TypeError):
+        to_dict(value)  # type: ignore[arg-type]
