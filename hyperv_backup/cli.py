@@ -343,9 +343,9 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:
     if given < len(wanted):
         sub.error(f"missing {' and '.join(wanted[given:])}")
     if given > len(wanted):
-        extra = " ".join(options.operands[len(wanted) :])
+        surplus = " ".join(options.operands[len(wanted) :])
         hint = " (give INVENTORY or --example, not both)" if options.example is not None else ""
-        sub.error(f"unexpected argument: {extra}{hint}")
+        sub.error(f"unexpected argument: {surplus}{hint}")
     return options
 
 

@@ -180,16 +180,23 @@ _E = TypeVar("_E", bound=enum.StrEnum)
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    # A string is iterable too: tuple("C:") would silently become ("C", ":").
+    # A string is iterable too: tuple("C:") would silently become ("C", ":"). It is
+    # passed through unchanged so that the class's own check can name the field.
     if isinstance(value, str | bytes):
-        raise ModelError("", value, f"expected a list or tuple, got the string {value!r}")
+        return value  # type: ignore[return-value]
     return tuple(value)
 
 
 def _frozenset(value: Iterable[Any]) -> frozenset[Any]:
     if isinstance(value, str | bytes):
-        raise ModelError("", value, f"expected a set of strings, got the string {value!r}")
+        return value  # type: ignore[return-value]
     return frozenset(value)
+
+
+def _check_collection(obj: object, field: str) -> None:
+    value = getattr(obj, field)
+    if isinstance(value, str | bytes):
+        raise ModelError(field, value, f"expected a list or tuple, got the string {value!r}")
 
 
 def _set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
@@ -282,6 +289,7 @@ class Disk:
         _check_name(self.name, "name")
         _set_enum(self, "attachment", Attachment)
         _set_enum(self, "guest_disk_type", GuestDiskType)
+        _check_collection(self, "volumes")
         _check_items(self.volumes, "volumes", Volume)
         _set_enum(self, "host_storage", HostStorage)
         if self.vhd_type is not None:
@@ -360,6 +368,8 @@ class VM:
         _check_bool(self, "integration_services")
         _check_bool(self, "backup_integration_service")
         _check_bool(self, "guest_inventoried")
+        for field in ("disks", "network_adapters", "snapshots"):
+            _check_collection(self, field)
         _check_items(self.disks, "disks", Disk)
         _check_items(self.network_adapters, "network_adapters", NetworkAdapter)
         for index, snapshot in enumerate(self.snapshots):
@@ -494,6 +504,8 @@ class Host:
     def __attrs_post_init__(self) -> None:
         _check_name(self.name, "name")
         _set_enum(self, "os", HostOS)
+        for field in ("vms", "virtual_networks", "installed_updates"):
+            _check_collection(self, field)
         _check_items(self.vms, "vms", VM)
         _check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
         for update in self.installed_updates:
@@ -539,6 +551,7 @@ class Cluster:
 
     def __attrs_post_init__(self) -> None:
         _check_name(self.name, "name")
+        _check_collection(self, "nodes")
         _check_items(self.nodes, "nodes", Host)
         if not self.nodes:
             raise ModelError("nodes", self.nodes, "a cluster has at least one node, got none")
@@ -585,6 +598,7 @@ class Backup:
             raise ModelError(
                 "taken_at", self.taken_at, f"expected a datetime, got {self.taken_at!r}"
             )
+        _check_collection(self, "covers")
         for index, disk in enumerate(self.covers):
             _check_name(disk, f"covers[{index}]")
         if self.vm_state is not None:

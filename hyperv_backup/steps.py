@@ -23,7 +23,6 @@ from hyperv_backup.checks import (
     BACKUP_PREPARATIONS,
     host_findings,
     hosts_of,
-    not_covered_finding,
     preparation_finding,
     sort_findings,
     states_text,
@@ -286,8 +285,8 @@ def _cluster_drafts(
                 StepKind.PREPARE_CLUSTER,
                 vm.name,
                 where,
-                f"Bring the resources of VM {vm.name!r} ({states_text(vm)}) into a state the "
-                "guidance covers before backing it up.",
+                f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+                "guidance does not cover, into a covered state before backing it up.",
                 ("HVB504",),
             )
         )
@@ -317,12 +316,12 @@ def _cluster_drafts(
 
 #: What each finding that leaves a VM out of the host backup adds to its backup step.
 _EXCLUSION_TEXT = {
-    ("HVB106", Severity.ERROR): " Windows Server Backup does not support its Cluster Shared "
-    "Volume: back it up with another application.",
-    ("HVB501", Severity.ERROR): " A disk on a volume mounted by GUID path can make the whole "
-    "backup on the node fail, since KB958184 is not installed there.",
-    ("HVB501", Severity.WARNING): " A disk on a volume mounted by GUID path leaves this VM "
-    "out of the backup.",
+    ("HVB106", Severity.ERROR): "Windows Server Backup does not support its Cluster Shared "
+    "Volume, so back it up with another application",
+    ("HVB501", Severity.ERROR): "a disk on a volume mounted by GUID path can make the whole "
+    "backup on the node fail, since KB958184 is not installed there",
+    ("HVB501", Severity.WARNING): "a disk on a volume mounted by GUID path leaves this VM "
+    "out of the backup",
 }
 
 
@@ -331,21 +330,21 @@ def _host_backup_draft(
 ) -> _Draft:
     rules = tuple(r.rule.id for r in decision.reasons)
     if decision.mode is BackupMode.ONLINE:
-        text = f"Back up VM {vm.name!r} on {where!r} online, with no downtime."
+        clauses = [f"Back up VM {vm.name!r} on {where!r} online, with no downtime"]
     elif decision.causes_downtime:
-        text = (
+        clauses = [
             f"Back up VM {vm.name!r} on {where!r} offline: it is saved for the backup "
-            f"(downtime) and returned to {decision.state_after.value} afterwards."
-        )
+            f"(downtime) and returned to {decision.state_after.value} afterwards"
+        ]
         rules = (*rules, "HVB308")
     else:
-        text = f"Back up VM {vm.name!r} on {where!r} offline; it stays {vm.state.value}."
-    # One sentence and one rule ID per kind of exclusion, however many disks it concerns.
+        clauses = [f"Back up VM {vm.name!r} on {where!r} offline; it stays {vm.state.value}"]
+    # One clause and one rule ID per kind of exclusion, however many disks it concerns.
     for rule_id, severity in dict.fromkeys((f.rule.id, f.severity) for f in exclusions):
-        text += _EXCLUSION_TEXT[rule_id, severity]
+        clauses.append(_EXCLUSION_TEXT[rule_id, severity])
         if rule_id not in rules:
             rules = (*rules, rule_id)
-    return (StepKind.HOST_BACKUP, vm.name, where, text, rules)
+    return (StepKind.HOST_BACKUP, vm.name, where, "; ".join(clauses) + ".", rules)
 
 
 # --- restoring one VM ----------------------------------------------------------------
@@ -358,13 +357,13 @@ def _records(backup: Backup | Sequence[Backup] | None, vm: VM) -> list[Backup] |
     return [b for b in given if b.vm == vm.name]
 
 
-def _when(record: Backup) -> datetime:
-    # Records without a time count as the oldest; a naive time is read as UTC so
-    # naive and aware times can be compared.
+def _when(record: Backup) -> tuple[bool, datetime]:
+    # Records without a time sort before every timed one; a naive time is read as
+    # UTC so that naive and aware times can be compared.
     taken = record.taken_at
     if taken is None:
-        return datetime.min.replace(tzinfo=UTC)
-    return taken if taken.tzinfo is not None else taken.replace(tzinfo=UTC)
+        return (False, datetime.min.replace(tzinfo=UTC))
+    return (True, taken if taken.tzinfo is not None else taken.replace(tzinfo=UTC))
 
 
 def latest_host_backup(records: Iterable[Backup]) -> Backup | None:
@@ -446,8 +445,8 @@ def _restore_preparation(vm: VM, node_name: str) -> Iterable[_Draft]:
             StepKind.PREPARE_CLUSTER,
             vm.name,
             node_name,
-            f"{not_covered_finding(vm, node_name).message} Bring the resources into a "
-            "covered state before restoring it.",
+            f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+            "guidance does not cover, into a covered state before restoring it.",
             ("HVB504",),
         )
         return
@@ -511,18 +510,20 @@ def _reconnect_drafts(vm: VM, node: str | Host) -> Iterable[_Draft]:
 
 def _first_start_draft(vm: VM, node_name: str, mode: BackupMode, state_then: VMState) -> _Draft:
     if mode is BackupMode.ONLINE:
-        comes_back = VMState.OFF
-        note = " The guest may report that it was not shut down properly; ignore that message."
-        rules: tuple[str, ...] = ("HVB402",)
-    else:
-        saved = state_then in (VMState.RUNNING, VMState.PAUSED)
-        comes_back = VMState.SAVED if saved else state_then
-        note = ""
-        rules = ()
+        return (
+            StepKind.FIRST_START,
+            vm.name,
+            node_name,
+            f"Start VM {vm.name!r}, which comes back off, and ignore any message from the "
+            "guest that it was not shut down properly.",
+            ("HVB402",),
+        )
+    saved = state_then in (VMState.RUNNING, VMState.PAUSED)
+    comes_back = VMState.SAVED if saved else state_then
     return (
         StepKind.FIRST_START,
         vm.name,
         node_name,
-        f"Start VM {vm.name!r}; it comes back {comes_back.value}.{note}",
-        rules,
+        f"Start VM {vm.name!r}, which comes back {comes_back.value}.",
+        (),
     )

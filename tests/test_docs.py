@@ -34,9 +34,7 @@ def test_rules_page_lists_every_rule_with_its_source_and_remedy() -> None:
 def test_tables_page_has_one_line_per_row() -> None:
     page = _docgen.decision_tables_page()
     actions = [
-        line
-        for line in page.splitlines()
-        if line.startswith("| this_node") or line.startswith("| other_node")
+        line for line in page.splitlines() if line.startswith(("| this_node", "| other_node"))
     ]
     assert len(actions) == len(BACKUP_TABLE) + len(RESTORE_TABLE)
     assert "| other_node | any | any | any | any | `move_to_node` | source |" in page
