@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 _STATES = ("running", "running", "running", "paused", "saved", "off")
@@ -120,5 +121,4 @@ def cluster_json(total_vms: int, nodes: int = 16) -> str:
 if __name__ == "__main__":
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     target = sys.argv[2] if len(sys.argv) > 2 else f"cluster-{total}.json"
-    with open(target, "w", encoding="utf-8") as file:
-        file.write(cluster_json(total))
+    Path(target).write_text(cluster_json(total), encoding="utf-8")

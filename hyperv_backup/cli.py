@@ -17,6 +17,7 @@ standard error. Exit codes are a contract:
 1     findings at or above ``--fail-on`` (``check`` and ``plan``)
 2     usage error: bad arguments, unreadable file, unknown VM, node or example
 3     the inventory is not valid; each problem is printed as ``path: message``
+4     an internal error (a bug), reported on one line
 ====  =========================================================================
 """
 
@@ -32,19 +33,15 @@ from typing import TYPE_CHECKING, assert_never
 
 import attrs
 
-from hyperv_backup._errors import HypervBackupError
 from hyperv_backup._version import __version__
 from hyperv_backup.checks import check, hosts_of
 from hyperv_backup.examples import example_names, example_text
 from hyperv_backup.inventory import InventoryError, parse_inventory
 from hyperv_backup.model import (
     VM,
-    Backup,
-    BackupLevel,
     BackupMode,
     Cluster,
     Host,
-    VMState,
     computer_key,
 )
 from hyperv_backup.render import (
@@ -72,6 +69,7 @@ __all__ = [
     "EXIT_USAGE",
     "Command",
     "FailOn",
+    "Options",
     "main",
 ]
 
@@ -182,6 +180,7 @@ exit status:
   1  findings at or above --fail-on (check, plan)
   2  usage error: bad arguments, unreadable file, unknown VM, node or example
   3  invalid inventory (each problem on standard error as "path: message")
+  4  internal error (a bug; please report it)
 """
 
 
@@ -302,9 +301,8 @@ def _parser() -> argparse.ArgumentParser:
 def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
     for action in parser._actions:  # argparse offers no public lookup
         if isinstance(action, argparse._SubParsersAction):
-            found = action.choices.get(name)
-            if isinstance(found, argparse.ArgumentParser):
-                return found
+            chosen: argparse.ArgumentParser = action.choices[name]
+            return chosen
     return parser  # pragma: no cover - every command has a subparser
 
 
@@ -382,8 +380,8 @@ def _load(options: Options) -> Host | Cluster:
     except InventoryError as exc:
         raise _Exit(
             EXIT_INVALID,
-            f"error: {clean_text(label)} is not a valid inventory:",
-            *(clean_text(str(problem)) for problem in exc.problems),
+            f"error: {label} is not a valid inventory:",
+            *(str(problem) for problem in exc.problems),
         ) from None
 
 
@@ -427,10 +425,7 @@ def _find_vm(target: Host | Cluster, name: str) -> tuple[Host, VM]:
 
 def _is_terminal(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty()) if callable(isatty) else False
-    except ValueError:  # a closed stream
-        return False
+    return callable(isatty) and bool(isatty())
 
 
 def _use_color(stream: TextIO) -> bool:
@@ -530,11 +525,9 @@ def _run_check(options: Options) -> int:
 
 def _run_plan(options: Options) -> int:
     target = _load(options)
+    # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else _resolve_host(target, options.node).name
-    try:
-        plan = backup_plan(target, node)
-    except HypervBackupError as exc:  # a node that cannot run the plan
-        raise _usage_error(str(exc)) from None
+    plan = backup_plan(target, node)
     plan = attrs.evolve(
         plan, findings=tuple(f for f in plan.findings if f.rule.id not in options.ignore)
     )
@@ -563,21 +556,7 @@ def _run_restore(options: Options) -> int:
     target = _load(options)
     host, vm = _find_vm(target, options.operands[-1])
     node = host if options.node is None else _resolve_host(target, options.node)
-    backup = None
-    if options.backup_mode is not None:
-        # An online backup can only have been taken while the VM ran.
-        was = VMState.RUNNING if options.backup_mode is BackupMode.ONLINE else None
-        try:
-            backup = Backup(
-                vm=vm.name,
-                node=node.name,
-                level=BackupLevel.HOST,
-                mode=options.backup_mode,
-                vm_state=was,
-            )
-        except HypervBackupError as exc:  # pragma: no cover - the state above is always valid
-            raise _usage_error(str(exc)) from None
-    steps = restore_steps(vm, node, backup)
+    steps = restore_steps(vm, node, mode=options.backup_mode)
     mode_note = (
         f"Restored from an {options.backup_mode.value} host-level backup"
         if options.backup_mode is not None
@@ -616,9 +595,7 @@ def _run_rules(options: Options) -> int:
 
 def _run_example(options: Options) -> int:
     name = options.operands[0] if options.operands else DEFAULT_EXAMPLE
-    text = _example_text(name)
-    if not text.endswith("\n"):
-        text += "\n"
+    text = _example_text(name).rstrip("\n") + "\n"
     fmt = options.format
     match fmt:
         case Format.TEXT | Format.JSON:
@@ -664,7 +641,9 @@ def _run(options: Options) -> int:
 def _print_error(command: str | None, lines: Sequence[str]) -> None:
     prefix = f"{PROG} {command}" if command else PROG
     for n, line in enumerate(lines):
-        print(f"{prefix}: {line}" if n == 0 else line, file=sys.stderr)
+        # Messages quote inventory names: no escape sequence reaches the terminal.
+        text = clean_text(line)
+        print(f"{prefix}: {text}" if n == 0 else text, file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -259,10 +259,6 @@ def _enum_value(member: enum.StrEnum) -> str:
     return member.value
 
 
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, enum.Enum)
-
-
 def _is_collection(cls: Any) -> bool:
     origin = getattr(cls, "__origin__", None)
     return origin is tuple or origin is frozenset
@@ -325,7 +321,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook_func(_is_enum, _structure_enum)
+    # Registered on StrEnum itself: it comes before str in an enum's MRO, so the
+    # strict str hook above does not catch enum fields first.
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
     converter.register_structure_hook_factory(_is_collection, _collection_hook)
     converter.register_structure_hook_factory(_is_model, _model_hook)
     # StrEnum before str in the MRO: members are written as plain strings.

@@ -10,8 +10,8 @@ text, Markdown metacharacters are escaped, HTML is escaped with
 >>> import hyperv_backup as hb
 >>> plan = hb.backup_plan(hb.load_example("host"))
 >>> for row in decision_rows(plan):
-...     print(row["vm"], row["host"], row["mode"], row["causes_downtime"], row["reasons"])
-DC01 HV-STANDALONE01 online False
+...     print(row["vm"], row["host"], row["mode"], row["causes_downtime"], row["reasons"] or "-")
+DC01 HV-STANDALONE01 online False -
 PRINT01 HV-STANDALONE01 offline False HVB307
 >>> print(markdown_table([{"vm": "a|b", "mode": "online"}]))
 | vm | mode |
@@ -617,23 +617,23 @@ def _md_findings(findings: Sequence[Finding]) -> list[str]:
     )
 
 
-def _md_rules(rules: Sequence[Rule], *, full: bool) -> list[str]:
+def _md_rules(rules: Sequence[Rule]) -> list[str]:
     if not rules:
         return ["No rules."]
-    header = ["Rule", "Severity", "Title"]
-    if full:
-        header += ["Fires when", "Remedy", "Source section"]
-    rows = []
-    for rule in rules:
-        row = [f"`{rule.id}`", rule.severity.value, escape_markdown(rule.title)]
-        if full:
-            row += [
+    return _md_table(
+        ["Rule", "Severity", "Title", "Fires when", "Remedy", "Source section"],
+        (
+            [
+                f"`{rule.id}`",
+                rule.severity.value,
+                escape_markdown(rule.title),
                 escape_markdown(rule.description),
                 escape_markdown(rule.remedy),
                 escape_markdown(rule.section),
             ]
-        rows.append(row)
-    return _md_table(header, rows)
+            for rule in rules
+        ),
+    )
 
 
 def _plan_markdown(plan: Plan, title: str, notes: Sequence[str]) -> str:
@@ -675,16 +675,17 @@ def _plan_markdown(plan: Plan, title: str, notes: Sequence[str]) -> str:
 
 # --- HTML ----------------------------------------------------------------------------
 
-#: The style sheet of :func:`html_page`; fragments use only its class names.
+#: The style of the fragments, every rule scoped to ``.hvb`` so that a notebook
+#: can put it beside a fragment without restyling anything else.
 STYLE_SHEET = """\
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;\
-line-height:1.45;margin:2rem auto;max-width:78rem;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.5rem}
-h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
-table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
-th,td{border:1px solid #d0d7de;padding:.3rem .55rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}
-code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.92em}
+.hvb{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;\
+line-height:1.45}
+.hvb h1{font-size:1.6rem;margin-bottom:.5rem}
+.hvb h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+.hvb table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
+.hvb th,.hvb td{border:1px solid #d0d7de;padding:.3rem .55rem;text-align:left;vertical-align:top}
+.hvb th{background:#f6f8fa}
+.hvb code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.92em}
 .hvb .notes{color:#59636e;margin:0;padding-left:1.2rem}
 .hvb .summary{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;padding:0}
 .hvb .summary li{border:1px solid #d0d7de;border-radius:6px;padding:.45rem .9rem;min-width:6rem}
@@ -698,6 +699,9 @@ code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.92em}
 .hvb ol.steps li{margin:.35rem 0}
 .hvb .meta{color:#59636e;font-size:.9em}
 """
+
+#: What a whole page adds to :data:`STYLE_SHEET`.
+_PAGE_STYLE = "body{margin:2rem auto;max-width:78rem;padding:0 1rem}\n"
 
 
 def html_page(title: str, body: str) -> str:
@@ -714,7 +718,7 @@ def html_page(title: str, body: str) -> str:
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape_html(title)}</title>\n"
-        f"<style>\n{STYLE_SHEET}</style>\n"
+        f"<style>\n{_PAGE_STYLE}{STYLE_SHEET}</style>\n"
         "</head>\n"
         "<body>\n"
         f"{body}"
@@ -802,27 +806,24 @@ def _html_findings(findings: Sequence[Finding]) -> str:
     )
 
 
-def _html_rules(rules: Sequence[Rule], *, full: bool) -> str:
+def _html_rules(rules: Sequence[Rule]) -> str:
     if not rules:
         return "<p>No rules.</p>\n"
-    header = ["Rule", "Severity", "Title"]
-    if full:
-        header += ["Fires when", "Remedy", "Source section"]
-    rows: list[list[str | _HtmlCell]] = []
-    for rule in rules:
-        row: list[str | _HtmlCell] = [
-            f"<code>{escape_html(rule.id)}</code>",
-            (rule.severity.value, f"sev-{rule.severity.value}"),
-            escape_html(rule.title),
-        ]
-        if full:
-            row += [
+    return _html_table(
+        ["Rule", "Severity", "Title", "Fires when", "Remedy", "Source section"],
+        (
+            [
+                f"<code>{escape_html(rule.id)}</code>",
+                (rule.severity.value, f"sev-{rule.severity.value}"),
+                escape_html(rule.title),
                 escape_html(rule.description),
                 escape_html(rule.remedy),
                 escape_html(rule.section),
             ]
-        rows.append(row)
-    return _html_table(header, rows, css="rules")
+            for rule in rules
+        ),
+        css="rules",
+    )
 
 
 def _plan_html(plan: Plan, title: str, notes: Sequence[str]) -> str:
@@ -992,12 +993,12 @@ def render_steps(
         case Format.MARKDOWN:
             lines = [*_md_header(title, notes), *_md_steps(steps)]
             if cited:
-                lines += ["", "## Rules cited", "", *_md_rules(cited, full=True)]
+                lines += ["", "## Rules cited", "", *_md_rules(cited)]
             return "\n".join(lines) + "\n"
         case Format.HTML:
             html = '<div class="hvb">\n' + _html_header(title, notes) + _html_steps(steps)
             if cited:
-                html += "<h2>Rules cited</h2>\n" + _html_rules(cited, full=True)
+                html += "<h2>Rules cited</h2>\n" + _html_rules(cited)
             return html + "</div>\n"
         case _:
             assert_never(fmt)
@@ -1025,13 +1026,10 @@ def render_rules(
         case Format.JSON:
             return _json(meta, {"rules": [_to_dict(r) for r in items]})
         case Format.MARKDOWN:
-            return "\n".join([*_md_header(title, notes), *_md_rules(items, full=True)]) + "\n"
+            return "\n".join([*_md_header(title, notes), *_md_rules(items)]) + "\n"
         case Format.HTML:
             return (
-                '<div class="hvb">\n'
-                + _html_header(title, notes)
-                + _html_rules(items, full=True)
-                + "</div>\n"
+                '<div class="hvb">\n' + _html_header(title, notes) + _html_rules(items) + "</div>\n"
             )
         case _:
             assert_never(fmt)

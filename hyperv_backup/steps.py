@@ -379,24 +379,29 @@ def restore_steps(
     vm: VM,
     node: str | Host,
     backup: Backup | Sequence[Backup] | None = None,
+    *,
+    mode: BackupMode | None = None,
 ) -> tuple[Step, ...]:
     """Return the ordered steps to restore ``vm`` on ``node``.
 
     ``backup`` is the backup set: one record or several (records of other VMs
     are ignored). The host-level record used is the latest; without one, the
-    backup is assumed to have the mode :func:`~hyperv_backup.backup_mode` gives
-    today. When a backup set is given, every disk outside the host backup that
-    no guest-level record of this VM covers is flagged (HVB406).
+    backup is assumed to have ``mode`` when it is given, else the mode
+    :func:`~hyperv_backup.backup_mode` gives today. When a backup set is given,
+    every disk outside the host backup that no guest-level record of this VM
+    covers is flagged (HVB406).
     """
     node_name = node.name if isinstance(node, Host) else node
     records = _records(backup, vm)
     host_record = latest_host_backup(records or ())
+    state_then = vm.state
     if host_record is not None:
         mode = host_record.mode
         state_then = host_record.vm_state or vm.state
-    else:
+    elif mode is None:
         mode = decide_mode(vm, node_name).mode
-        state_then = vm.state
+    else:
+        mode = BackupMode(mode)
     drafts: list[_Draft] = [
         (
             StepKind.GATHER_MEDIA,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
+import runpy
 import sys
 from html.parser import HTMLParser
 from importlib import resources
@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
 
 import hyperv_backup as hb
 from hyperv_backup import cli
@@ -486,6 +486,14 @@ def test_restore_backup_mode_offline(run: Any) -> None:
     assert "comes back saved" in first_start["text"]
 
 
+def test_restore_backup_mode_names_no_backup_set(run: Any) -> None:
+    """--backup-mode gives the mode only: a pass-through disk is restored from the guest,
+    but no backup set is implied, so it is not flagged as lacking a guest backup (HVB406)."""
+    document = restore_json(run, "FS01", "--backup-mode", "offline")
+    guest = [s for s in document["steps"] if s["action"] == "guest_restore"]
+    assert [(s["target"], s["rules"]) for s in guest] == [("Archive", ["HVB403"])]
+
+
 def test_plan_node_moves_clustered_vms(run: Any) -> None:
     """Plan --node backs every clustered VM up on that node, moving the others there first."""
     document = validate(
@@ -617,17 +625,15 @@ def test_help_and_version_exit_0(run: Any) -> None:
     assert hb.__version__ in version.out
 
 
-def test_python_dash_m(tmp_path: Path) -> None:
-    """`python -m hyperv_backup` runs the same command line."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "hyperv_backup", "check", "--example", "host", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
+def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m hyperv_backup` runs the same command line and exits with its status."""
+    monkeypatch.setattr(
+        sys, "argv", ["hyperv-backup", "check", "--example", "host", "--format", "json"]
     )
-    assert completed.returncode == 1
-    validate("check", completed.stdout)
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("hyperv_backup", run_name="__main__", alter_sys=True)
+    assert exit_info.value.code == 1
+    validate("check", capsys.readouterr().out)
 
 
 # --- the HTML report -----------------------------------------------------------------
@@ -741,4 +747,43 @@ def test_invalid_inventory_messages_are_stripped(run: Any, tmp_path: Path) -> No
     path.write_text('{"kind": "host", "name": "H", "os": "windows_server_2008_r2", "x\\u001b": 1}')
     result = run("check", str(path))
     assert result.code == 3
+    assert "\x1b" not in result.err
+
+
+def test_interrupt_exits_130(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C ends the command with the shell's status for SIGINT, without a traceback."""
+
+    def interrupted(target: object) -> tuple[hb.Finding, ...]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "check", interrupted)
+    result = run("check", "--example")
+    assert result.code == 130
+    assert result.err == ""
+
+
+def test_broken_pipe_on_a_real_descriptor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """After a broken pipe, standard output is pointed at the null device so exit stays quiet."""
+    target = (tmp_path / "out.txt").open("w", encoding="utf-8")
+
+    class Broken(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    stream = Broken(io.FileIO(target.fileno(), "w", closefd=False), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", stream)
+    try:
+        assert main(["rules"]) == 0
+    finally:
+        target.close()
+
+
+def test_error_messages_carry_no_escape_sequences(run: Any, tmp_path: Path) -> None:
+    """A usage error that names an inventory string strips its control characters."""
+    inventory = dict(HOSTILE, name="HV\x1b[2J01")
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(inventory), encoding="utf-8")
+    result = run("restore", str(path), "NOPE")
+    assert result.code == 2
+    assert "host HV01" in result.err
     assert "\x1b" not in result.err

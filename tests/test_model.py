@@ -942,7 +942,7 @@ def test_backup_taken_at_accepts_datetimes() -> None:
 # --- properties over generated inventories ---------------------------------------------
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(inventories())
 def test_generated_inventory_rebuilds_equal(inventory: Host | Cluster) -> None:
     """Rebuilding any valid inventory from its own fields passes validation and gives an equal value."""
@@ -951,7 +951,7 @@ def test_generated_inventory_rebuilds_equal(inventory: Host | Cluster) -> None:
     assert hash(rebuilt) == hash(inventory)
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(hosts(), st.data())
 def test_host_name_in_any_case_keeps_ownership(host: Host, data: st.DataObject) -> None:
     """Respelling a host's name in another case keeps its clustered VMs valid (names ignore case)."""
@@ -959,7 +959,7 @@ def test_host_name_in_any_case_keeps_ownership(host: Host, data: st.DataObject) 
     assert attrs.evolve(host, name=spelling).vms == host.vms
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(clusters(), st.data())
 def test_any_repeated_vm_name_in_cluster_rejected(cluster: Cluster, data: st.DataObject) -> None:
     """Giving any VM the name of an earlier VM in the cluster is rejected at the later VM."""
@@ -986,7 +986,7 @@ def test_any_repeated_vm_name_in_cluster_rejected(cluster: Cluster, data: st.Dat
     assert info.value.value == name
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(vms())
 def test_volume_name_in_other_case_collides(vm: VM) -> None:
     """Adding a disk whose volume respells an existing volume name in another case is rejected."""

@@ -798,3 +798,18 @@ def test_to_dict_refuses_other_objects(value: object) -> None:
     """SPEC 7: only result objects serialise; anything else is a TypeError."""
     with pytest.raises(TypeError):
         to_dict(value)  # type: ignore[arg-type]
+
+
+def test_mode_keyword_stands_for_the_host_backup_without_a_record() -> None:
+    """restore_steps(mode=...) says how the host-level backup was taken when no record does;
+    a host-level record in the backup set still wins over it."""
+    vm = VM(name="VM1", state=VMState.OFF)
+    online = restore_steps(vm, "HV01", mode=BackupMode.ONLINE)
+    assert online[-1].rules == ("HVB402",)
+    assert "comes back off" in online[-1].text
+    running = VM(name="VM1", state=VMState.RUNNING)
+    offline = restore_steps(running, "HV01", mode=BackupMode.OFFLINE)
+    assert offline[-1].rules == ()
+    assert "comes back saved" in offline[-1].text
+    record = Backup(vm="VM1", node="HV01", level=BackupLevel.HOST, mode=BackupMode.OFFLINE)
+    assert restore_steps(running, "HV01", record, mode=BackupMode.ONLINE)[-1].rules == ()
