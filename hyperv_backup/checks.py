@@ -25,7 +25,7 @@ from hyperv_backup.model import (
     HostStorage,
     VMState,
 )
-from hyperv_backup.rules import RULES, Finding, Rule, Severity, finding
+from hyperv_backup.rules import RULES, Finding, Findings, Rule, Severity, finding
 
 __all__ = ["UncoveredStorage", "check", "uncovered_storage"]
 
@@ -101,9 +101,9 @@ def check(target: Host | Cluster) -> tuple[Finding, ...]:
     )
 
 
-def sort_findings(findings: Iterator[Finding] | list[Finding]) -> tuple[Finding, ...]:
+def sort_findings(findings: Iterator[Finding] | list[Finding]) -> Findings:
     """Sort by severity; the sort is stable, so inventory order is kept within one."""
-    return tuple(sorted(findings, key=_severity_rank))
+    return Findings(sorted(findings, key=_severity_rank))
 
 
 def _severity_rank(item: Finding) -> int:

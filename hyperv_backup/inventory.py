@@ -17,7 +17,7 @@ rejected with an :class:`InventoryError` that names where the problem is.
 ...                 '"attachment": "usb"}]}]}')
 Traceback (most recent call last):
 ...
-hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one of 'virtual_hard_disk', 'pass_through', 'guest_iscsi', got 'usb'
+hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one of 'virtual_hard_disk', 'pass_through', 'guest_iscsi', got a string 'usb'
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from hyperv_backup.model import (
     NetworkAdapter,
     VirtualNetwork,
     Volume,
+    safe_repr,
 )
 
 __all__ = [
@@ -81,8 +82,8 @@ class Problem:
 class InventoryError(HypervBackupError):
     """An inventory could not be read.
 
-    ``problems`` lists everything found wrong, in document order; ``path`` is
-    the path of the first.
+    ``problems`` lists everything found wrong, object by object in document
+    order; ``path`` is the path of the first.
     """
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
@@ -139,7 +140,9 @@ class _Parser:
     """
 
     def __init__(self) -> None:
-        self.duplicates: dict[int, str] = {}
+        # id -> (repeated key, the object). Holding the object keeps its id from
+        # being reused when the repeat drops it from the document.
+        self.duplicates: dict[int, tuple[str, dict[str, Any]]] = {}
         self.flawed = False
 
     def object_pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -148,7 +151,7 @@ class _Parser:
             seen: set[str] = set()
             for key, _ in pairs:
                 if key in seen:
-                    self.duplicates[id(obj)] = key
+                    self.duplicates[id(obj)] = (key, obj)
                     self.flawed = True
                     break
                 seen.add(key)
@@ -166,13 +169,16 @@ class _Parser:
             return _Flaw(f"an integer of {len(text)} digits is too long")
 
 
-def _locate(value: Any, duplicates: Mapping[int, str], path: str = "") -> Problem | None:
+def _locate(
+    value: Any, duplicates: Mapping[int, tuple[str, dict[str, Any]]], path: str = ""
+) -> Problem | None:
     """Find, in document order, the first flaw the parser noted, with its path."""
     if isinstance(value, _Flaw):
         return Problem(path, value.message)
     if isinstance(value, dict):
-        if id(value) in duplicates:
-            return Problem(path, f"duplicate key {duplicates[id(value)]!r} in one object")
+        noted = duplicates.get(id(value))
+        if noted is not None and noted[1] is value:
+            return Problem(path, f"duplicate key {noted[0]!r} in one object")
         items: Iterable[tuple[str, Any]] = ((_join(path, k), v) for k, v in value.items())
     elif isinstance(value, list):
         items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
@@ -223,8 +229,10 @@ def _describe(value: object) -> str:
     if value is None:
         return "null"
     kind = kinds.get(type(value), type(value).__name__)
-    text = repr(value)
-    return kind if len(text) > 60 or isinstance(value, dict | list | tuple) else f"{kind} {text}"
+    if isinstance(value, dict | list | tuple):
+        return kind
+    text = safe_repr(value)
+    return kind if len(text) > 60 else f"{kind} {text}"
 
 
 def _strict_str(value: object, _: type) -> str:

@@ -45,6 +45,7 @@ from typing import Any, Literal
 
 import attrs
 
+from hyperv_backup._notebook import NotebookDisplay
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -62,7 +63,7 @@ __all__ = ["ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup
 
 
 @attrs.frozen(kw_only=True)
-class BackupModeDecision:
+class BackupModeDecision(NotebookDisplay):
     """How a VM will be backed up, and why.
 
     ``reasons`` holds every condition that blocks an online backup, each

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import attrs
 
 from hyperv_backup._errors import HypervBackupError
+from hyperv_backup._notebook import NotebookDisplay
 
 __all__ = [
     "VM",
@@ -50,6 +51,8 @@ __all__ = [
     "VhdType",
     "VirtualNetwork",
     "Volume",
+    "computer_key",
+    "safe_repr",
 ]
 
 
@@ -179,6 +182,23 @@ class BackupLevel(enum.StrEnum):
 _E = TypeVar("_E", bound=enum.StrEnum)
 
 
+def safe_repr(value: object) -> str:
+    """Return ``repr(value)``, or a short stand-in when it cannot be written.
+
+    Untrusted input may hold integers too long to print or structures nested too
+    deeply for ``repr``; an error message must never fail on them.
+
+    >>> safe_repr("C:")
+    "'C:'"
+    >>> safe_repr(10**5000)
+    '<int too large to show>'
+    """
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__} too large to show>"
+
+
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     # A string is iterable too: tuple("C:") would silently become ("C", ":"). It is
     # passed through unchanged so that the class's own check can name the field.
@@ -196,7 +216,8 @@ def _frozenset(value: Iterable[Any]) -> frozenset[Any]:
 def _check_collection(obj: object, field: str) -> None:
     value = getattr(obj, field)
     if isinstance(value, str | bytes):
-        raise ModelError(field, value, f"expected a list or tuple, got the string {value!r}")
+        shown = safe_repr(value)
+        raise ModelError(field, value, f"expected a list or tuple, got the string {shown}")
 
 
 def _set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
@@ -208,14 +229,16 @@ def _set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
         member = enum_cls(value)
     except (ValueError, TypeError):
         allowed = ", ".join(repr(m.value) for m in enum_cls)
-        raise ModelError(field, value, f"expected one of {allowed}, got {value!r}") from None
+        raise ModelError(
+            field, value, f"expected one of {allowed}, got {safe_repr(value)}"
+        ) from None
     # Frozen classes may still set their own fields while they are being built.
     object.__setattr__(obj, field, member)
 
 
 def _check_name(value: object, path: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ModelError(path, value, f"expected a non-empty name, got {value!r}")
+        raise ModelError(path, value, f"expected a non-empty name, got {safe_repr(value)}")
 
 
 def _check_optional_name(value: object, path: str) -> None:
@@ -226,13 +249,15 @@ def _check_optional_name(value: object, path: str) -> None:
 def _check_bool(obj: object, field: str) -> None:
     value = getattr(obj, field)
     if type(value) is not bool:
-        raise ModelError(field, value, f"expected true or false, got {value!r}")
+        raise ModelError(field, value, f"expected true or false, got {safe_repr(value)}")
 
 
 def _check_items(items: tuple[object, ...], field: str, cls: type) -> None:
     for index, item in enumerate(items):
         if not isinstance(item, cls):
-            raise ModelError(f"{field}[{index}]", item, f"expected a {cls.__name__}, got {item!r}")
+            raise ModelError(
+                f"{field}[{index}]", item, f"expected a {cls.__name__}, got {safe_repr(item)}"
+            )
 
 
 def computer_key(name: str) -> str:
@@ -343,7 +368,7 @@ class ClusterGroup:
 
 
 @attrs.frozen(kw_only=True)
-class VM:
+class VM(NotebookDisplay):
     """A virtual machine.
 
     ``guest_inventoried=False`` says the facts seen from inside the guest (disk
@@ -378,7 +403,7 @@ class VM:
             raise ModelError(
                 "cluster_group",
                 self.cluster_group,
-                f"expected a ClusterGroup, got {self.cluster_group!r}",
+                f"expected a ClusterGroup, got {safe_repr(self.cluster_group)}",
             )
         _check_optional_name(self.id, "id")
         self._check_disks_and_volumes()
@@ -428,7 +453,9 @@ class VirtualNetwork:
         vlan = self.vlan_id
         # 802.1Q VLAN IDs run from 0 to 4095; Hyper-V accepts 1 to 4094.
         if vlan is not None and (type(vlan) is not int or not 0 <= vlan <= 4094):
-            raise ModelError("vlan_id", vlan, f"expected a VLAN ID from 0 to 4094, got {vlan!r}")
+            raise ModelError(
+                "vlan_id", vlan, f"expected a VLAN ID from 0 to 4094, got {safe_repr(vlan)}"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -486,7 +513,7 @@ def _check_owner(host_name: str, path: str, vm: VM) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class Host:
+class Host(NotebookDisplay):
     """A Hyper-V host: a standalone server or one node of a failover cluster.
 
     ``installed_updates`` holds Knowledge Base article IDs (``"KB958184"``);
@@ -523,7 +550,7 @@ class Host:
             raise ModelError(
                 "backup_application",
                 self.backup_application,
-                f"expected a BackupApplication, got {self.backup_application!r}",
+                f"expected a BackupApplication, got {safe_repr(self.backup_application)}",
             )
         indexed = [(f"vms[{i}]", vm) for i, vm in enumerate(self.vms)]
         _check_unique_vms(indexed)
@@ -543,7 +570,7 @@ class Host:
 
 
 @attrs.frozen(kw_only=True)
-class Cluster:
+class Cluster(NotebookDisplay):
     """A failover cluster; each VM is listed under the node that owns it."""
 
     name: str
@@ -596,7 +623,7 @@ class Backup:
         _set_enum(self, "mode", BackupMode)
         if self.taken_at is not None and not isinstance(self.taken_at, datetime):
             raise ModelError(
-                "taken_at", self.taken_at, f"expected a datetime, got {self.taken_at!r}"
+                "taken_at", self.taken_at, f"expected a datetime, got {safe_repr(self.taken_at)}"
             )
         _check_collection(self, "covers")
         for index, disk in enumerate(self.covers):

@@ -20,7 +20,9 @@ from collections.abc import Mapping
 
 import attrs
 
-__all__ = ["RULES", "Finding", "Rule", "Severity", "finding"]
+from hyperv_backup._notebook import NotebookDisplay
+
+__all__ = ["RULES", "Finding", "Findings", "Rule", "Severity", "finding"]
 
 
 class Severity(enum.StrEnum):
@@ -73,6 +75,15 @@ class Finding:
     message: str
     host: str | None = None
     vm: str | None = None
+
+
+class Findings(tuple[Finding, ...], NotebookDisplay):
+    """A tuple of findings, as :func:`~hyperv_backup.check` returns them.
+
+    It is an ordinary tuple that a notebook also shows as a report.
+    """
+
+    __slots__ = ()
 
 
 # Headings of the source guidance, cited by the rules.

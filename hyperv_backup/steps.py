@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import attrs
 
 from hyperv_backup._errors import HypervBackupError
+from hyperv_backup._notebook import NotebookDisplay
 from hyperv_backup.checks import (
     BACKUP_PREPARATIONS,
     host_findings,
@@ -48,7 +49,7 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules import Finding, Severity
 
-__all__ = ["Plan", "Step", "StepKind", "backup_plan", "restore_steps"]
+__all__ = ["Plan", "Step", "StepKind", "Steps", "backup_plan", "restore_steps"]
 
 
 class StepKind(enum.StrEnum):
@@ -86,8 +87,17 @@ class Step:
     rules: tuple[str, ...] = ()
 
 
+class Steps(tuple[Step, ...], NotebookDisplay):
+    """A tuple of ordered steps, as :func:`restore_steps` returns them.
+
+    It is an ordinary tuple that a notebook also shows as a numbered list.
+    """
+
+    __slots__ = ()
+
+
 @attrs.frozen(kw_only=True)
-class Plan:
+class Plan(NotebookDisplay):
     """The backup plan of a host or a cluster.
 
     ``decisions`` maps each VM's name to how it is backed up.
@@ -103,8 +113,8 @@ class Plan:
 _Draft = tuple[StepKind, str, str, str, tuple[str, ...]]
 
 
-def _numbered(drafts: Iterable[_Draft]) -> tuple[Step, ...]:
-    return tuple(
+def _numbered(drafts: Iterable[_Draft]) -> Steps:
+    return Steps(
         Step(order=i, action=action, target=target, where=where, text=text, rules=rules)
         for i, (action, target, where, text, rules) in enumerate(drafts, start=1)
     )
