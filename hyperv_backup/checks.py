@@ -94,7 +94,7 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     )
 
 
-def check(target: Host | Cluster) -> tuple[Finding, ...]:
+def check(target: Host | Cluster) -> Findings:
     """Return every finding about ``target``, most severe first, then in inventory order."""
     return sort_findings(
         f for host in hosts_of(target) for f in host_findings(host, _decisions(host))

@@ -17,7 +17,7 @@ rejected with an :class:`InventoryError` that names where the problem is.
 ...                 '"attachment": "usb"}]}]}')
 Traceback (most recent call last):
 ...
-hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one of 'virtual_hard_disk', 'pass_through', 'guest_iscsi', got a string 'usb'
+hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one of 'virtual_hard_disk', 'pass_through', 'guest_iscsi', got 'usb'
 """
 
 from __future__ import annotations
@@ -260,7 +260,8 @@ def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
         except ValueError:
             pass
     allowed = ", ".join(repr(m.value) for m in cls)
-    raise ValueError(f"expected one of {allowed}, got {_describe(value)}")
+    shown = safe_repr(value) if isinstance(value, str) else _describe(value)
+    raise ValueError(f"expected one of {allowed}, got {shown}")
 
 
 def _enum_value(member: enum.StrEnum) -> str:

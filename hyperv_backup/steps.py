@@ -391,7 +391,7 @@ def restore_steps(
     backup: Backup | Sequence[Backup] | None = None,
     *,
     mode: BackupMode | None = None,
-) -> tuple[Step, ...]:
+) -> Steps:
     """Return the ordered steps to restore ``vm`` on ``node``.
 
     ``backup`` is the backup set: one record or several (records of other VMs

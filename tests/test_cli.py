@@ -487,8 +487,10 @@ def test_restore_backup_mode_offline(run: Any) -> None:
 
 
 def test_restore_backup_mode_names_no_backup_set(run: Any) -> None:
-    """--backup-mode gives the mode only: a pass-through disk is restored from the guest,
-    but no backup set is implied, so it is not flagged as lacking a guest backup (HVB406)."""
+    """--backup-mode gives the mode only, and implies no backup set (so no HVB406).
+
+    A pass-through disk is still restored from inside the guest (HVB403).
+    """
     document = restore_json(run, "FS01", "--backup-mode", "offline")
     guest = [s for s in document["steps"] if s["action"] == "guest_restore"]
     assert [(s["target"], s["rules"]) for s in guest] == [("Archive", ["HVB403"])]

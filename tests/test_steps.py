@@ -801,8 +801,10 @@ def test_to_dict_refuses_other_objects(value: object) -> None:
 
 
 def test_mode_keyword_stands_for_the_host_backup_without_a_record() -> None:
-    """restore_steps(mode=...) says how the host-level backup was taken when no record does;
-    a host-level record in the backup set still wins over it."""
+    """restore_steps(mode=...) says how the host backup was taken when no record does.
+
+    A host-level record in the backup set still wins over it.
+    """
     vm = VM(name="VM1", state=VMState.OFF)
     online = restore_steps(vm, "HV01", mode=BackupMode.ONLINE)
     assert online[-1].rules == ("HVB402",)
