@@ -23,7 +23,6 @@ from hyperv_backup.model import (
     Host,
     HostOS,
     HostStorage,
-    VMState,
 )
 from hyperv_backup.rules import RULES, Finding, Findings, Rule, Severity, finding
 
@@ -346,8 +345,3 @@ def preparation_finding(rule_id: str, vm: VM, node: str, action: ClusterAction) 
         host=node,
         vm=vm.name,
     )
-
-
-def is_running_or_paused(state: VMState) -> bool:
-    """Tell whether an offline backup of a VM in ``state`` saves it (downtime)."""
-    return state in (VMState.RUNNING, VMState.PAUSED)

@@ -31,7 +31,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from hyperv_backup.mode import backup_mode
-from hyperv_backup.model import VM, BackupMode, Host, ResourceState, computer_key
+from hyperv_backup.model import VM, BackupMode, ClusterGroup, Host, ResourceState, computer_key
 
 __all__ = [
     "BACKUP_TABLE",
@@ -270,10 +270,7 @@ def _node_name(node: str | Host) -> str:
     return node.name if isinstance(node, Host) else node
 
 
-def _owner(vm: VM, node: str | Host) -> Owner | None:
-    group = vm.cluster_group
-    if group is None:
-        return None
+def _owner(group: ClusterGroup, node: str | Host) -> Owner:
     here = computer_key(group.owner_node) == computer_key(_node_name(node))
     return Owner.THIS_NODE if here else Owner.OTHER_NODE
 
@@ -284,15 +281,13 @@ def backup_row(vm: VM, node: str | Host, mode: BackupMode | None = None) -> Back
     ``None`` when the VM is not clustered or no row covers its states.
     ``mode`` defaults to the one :func:`~hyperv_backup.backup_mode` decides.
     """
-    owner = _owner(vm, node)
-    if owner is None:
-        return None
     group = vm.cluster_group
-    assert group is not None  # noqa: S101 - _owner returned a value, so there is a group
+    if group is None:
+        return None
     if mode is None:
         mode = backup_mode(vm).mode
     key = (
-        owner,
+        _owner(group, node),
         group.cluster_resource,
         group.configuration_resource,
         group.storage_resource,
@@ -306,12 +301,15 @@ def restore_row(vm: VM, node: str | Host) -> RestoreRow | None:
 
     ``None`` when the VM is not clustered or no row covers its states.
     """
-    owner = _owner(vm, node)
-    if owner is None:
-        return None
     group = vm.cluster_group
-    assert group is not None  # noqa: S101 - _owner returned a value, so there is a group
-    key = (owner, group.cluster_resource, group.configuration_resource, group.storage_resource)
+    if group is None:
+        return None
+    key = (
+        _owner(group, node),
+        group.cluster_resource,
+        group.configuration_resource,
+        group.storage_resource,
+    )
     return _RESTORE_INDEX.rows.get(key)
 
 

@@ -34,7 +34,9 @@ from hyperv_backup.cluster import (
     RestoreRow,
     _backup_index,
     _restore_index,
+    backup_row,
     resources_taken_offline,
+    restore_row,
 )
 
 THIS_NODE = "HV-NODE1"
@@ -364,3 +366,34 @@ def test_restore_rows_on_this_node_lead_to_none() -> None:
             assert cluster_restore_action(after, THIS_NODE) is A.NONE, row
             checked += 1
     assert checked == 4
+
+
+def test_rows_of_an_unclustered_vm_are_none() -> None:
+    """backup_row and restore_row have no row for a VM without a cluster group."""
+    vm = VM(name="VM", state=VMState.RUNNING)
+    assert backup_row(vm, "HV-NODE1") is None
+    assert restore_row(vm, "HV-NODE1") is None
+
+
+def test_backup_row_reads_the_mode_from_the_vm_when_not_given() -> None:
+    """Without a mode the row follows backup_mode: a running, unblocked VM is online."""
+    on = ResourceState.ONLINE
+    group = ClusterGroup(
+        name="G",
+        owner_node="HV-NODE1",
+        cluster_resource=on,
+        configuration_resource=on,
+        storage_resource=on,
+    )
+    online = VM(name="VM", state=VMState.RUNNING, cluster_group=group)
+    offline = attrs.evolve(online, integration_services=False)
+    online_row = backup_row(online, "HV-NODE1")
+    offline_row = backup_row(offline, "HV-NODE1")
+    assert online_row is not None
+    assert online_row.mode is BackupMode.ONLINE
+    assert online_row.action is ClusterAction.NONE
+    assert offline_row is not None
+    assert offline_row.action is ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE
+    restore = restore_row(online, "HV-NODE1")
+    assert restore is not None
+    assert restore.action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE

@@ -138,3 +138,12 @@ def test_notebook_runs_without_errors() -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("HV-NODE2" in page for page in html)
+
+
+def test_other_objects_fall_back_to_a_plain_table() -> None:
+    """Anything else given to the display functions is shown as a field table."""
+    rows = [{"vm": "A<b>", "mode": "online"}]
+    html = to_html(rows)  # type: ignore[arg-type]
+    assert "<td>A&lt;b&gt;</td>" in html
+    markdown = to_markdown(rows)  # type: ignore[arg-type]
+    assert markdown == "| vm | mode |\n| --- | --- |\n| A&lt;b&gt; | online |"
