@@ -698,6 +698,9 @@ line-height:1.45}
 .hvb .sev-info{background:#ddf4ff;color:#0a3069}
 .hvb ol.steps li{margin:.35rem 0}
 .hvb .meta{color:#59636e;font-size:.9em}
+.hvb table.findings td:nth-child(4){min-width:20rem;width:34%}
+.hvb table.findings td:nth-child(2){width:16%}
+.hvb table.findings td:nth-child(6){width:12%}
 """
 
 #: What a whole page adds to :data:`STYLE_SHEET`.
