@@ -24,6 +24,7 @@ from hyperv_backup.cluster import (
 from hyperv_backup.examples import example_names, load_example
 from hyperv_backup.inventory import (
     InventoryError,
+    InventoryLimits,
     dump_inventory,
     parse_inventory,
     read_inventory,
@@ -80,6 +81,7 @@ __all__ = [
     "HostStorage",
     "HypervBackupError",
     "InventoryError",
+    "InventoryLimits",
     "ModelError",
     "NetworkAdapter",
     "NetworkKind",

@@ -23,6 +23,7 @@ hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one
 from __future__ import annotations
 
 import codecs
+import contextvars
 import enum
 import json
 import os
@@ -56,7 +57,9 @@ from hyperv_backup.model import (
 )
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "InventoryError",
+    "InventoryLimits",
     "Problem",
     "dump_inventory",
     "parse_inventory",
@@ -90,6 +93,42 @@ class InventoryError(HypervBackupError):
         self.problems = tuple(problems)
         self.path = self.problems[0].path
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@attrs.frozen(kw_only=True)
+class InventoryLimits:
+    """How much an inventory may hold before it is refused.
+
+    Input from elsewhere must not exhaust memory or produce error messages
+    larger than the input: anything over a limit is an :class:`InventoryError`
+    naming the place. The defaults fit the largest real fleets with room to
+    spare (a 50,000-VM cluster is about 50 MB of JSON).
+
+    ``max_bytes`` bounds the document (encoded bytes, or characters of text);
+    ``max_string`` bounds every string value (Windows paths stop at 32,767
+    characters).
+    """
+
+    max_bytes: int = 256 * 1024 * 1024
+    max_string: int = 32_767
+
+
+#: The limits used when none are given.
+DEFAULT_LIMITS = InventoryLimits()
+
+# The limits of the parse under way, per thread (context), read by the string hook.
+_LIMITS: contextvars.ContextVar[InventoryLimits] = contextvars.ContextVar(
+    "hyperv_backup_inventory_limits", default=DEFAULT_LIMITS
+)
+
+#: How much of a bad key or value an error message quotes.
+_SHOWN_CHARACTERS = 60
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= _SHOWN_CHARACTERS:
+        return text
+    return f"{text[:_SHOWN_CHARACTERS]}... ({len(text)} characters)"
 
 
 def _error(path: str, message: str) -> InventoryError:
@@ -178,7 +217,7 @@ def _locate(
     if isinstance(value, dict):
         noted = duplicates.get(id(value))
         if noted is not None and noted[1] is value:
-            return Problem(path, f"duplicate key {noted[0]!r} in one object")
+            return Problem(path, f"duplicate key {_shorten(noted[0])!r} in one object")
         items: Iterable[tuple[str, Any]] = ((_join(path, k), v) for k, v in value.items())
     elif isinstance(value, list):
         items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
@@ -238,6 +277,9 @@ def _describe(value: object) -> str:
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {_describe(value)}")
+    limit = _LIMITS.get().max_string
+    if len(value) > limit:
+        raise ValueError(f"a string of {len(value)} characters is longer than the limit of {limit}")
     return value
 
 
@@ -260,7 +302,7 @@ def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
         except ValueError:
             pass
     allowed = ", ".join(repr(m.value) for m in cls)
-    shown = safe_repr(value) if isinstance(value, str) else _describe(value)
+    shown = safe_repr(_shorten(value)) if isinstance(value, str) else _describe(value)
     raise ValueError(f"expected one of {allowed}, got {shown}")
 
 
@@ -352,7 +394,8 @@ _KINDS: Mapping[str, type[Host] | type[Cluster]] = {"host": Host, "cluster": Clu
 
 
 def _join(path: str, key: object) -> str:
-    return f"{path}.{key}" if path else str(key)
+    shown = _shorten(key) if isinstance(key, str) else safe_repr(key)
+    return f"{path}.{shown}" if path else shown
 
 
 def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
@@ -378,11 +421,26 @@ def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
         yield Problem(path, str(exc))
 
 
-def parse_inventory(data: str | bytes | Mapping[str, Any]) -> Host | Cluster:
+def parse_inventory(
+    data: str | bytes | Mapping[str, Any], *, limits: InventoryLimits = DEFAULT_LIMITS
+) -> Host | Cluster:
     """Build a :class:`Host` or :class:`Cluster` from JSON text, bytes or a parsed mapping.
 
-    Raises :class:`InventoryError` for anything that is not a valid inventory.
+    Raises :class:`InventoryError` for anything that is not a valid inventory,
+    or that is over ``limits``.
     """
+    if isinstance(data, str | bytes | bytearray) and len(data) > limits.max_bytes:
+        raise _error("", f"the document is larger than the limit of {limits.max_bytes} bytes")
+    token = _LIMITS.set(limits)
+    try:
+        return _parse(data)
+    except MemoryError:
+        raise _error("", "the document does not fit in memory") from None
+    finally:
+        _LIMITS.reset(token)
+
+
+def _parse(data: str | bytes | Mapping[str, Any]) -> Host | Cluster:
     if isinstance(data, bytes | bytearray):
         data = _decode(bytes(data))
     document = _loads(data) if isinstance(data, str) else data
@@ -403,13 +461,17 @@ def parse_inventory(data: str | bytes | Mapping[str, Any]) -> Host | Cluster:
         raise _error("", "inventory nested too deeply") from None
 
 
-def read_inventory(path: str | os.PathLike[str]) -> Host | Cluster:
+def read_inventory(
+    path: str | os.PathLike[str], *, limits: InventoryLimits = DEFAULT_LIMITS
+) -> Host | Cluster:
     """Read an inventory file (UTF-8, or UTF-8/UTF-16 with a byte-order mark).
 
-    A missing or unreadable file raises the usual :class:`OSError`.
+    A missing or unreadable file raises the usual :class:`OSError`; a file over
+    ``limits.max_bytes`` is refused before it is read whole.
     """
     with open(path, "rb") as file:  # noqa: PTH123 - accepts any os.PathLike, as documented
-        return parse_inventory(file.read())
+        data = file.read(limits.max_bytes + 1)
+    return parse_inventory(data, limits=limits)
 
 
 def dump_inventory(obj: Host | Cluster) -> dict[str, Any]:

@@ -1,0 +1,78 @@
+"""Limits on what an inventory may hold: refused with a clear error, never exhausting memory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import hyperv_backup as hb
+from hyperv_backup.inventory import DEFAULT_LIMITS
+
+HOST = {"kind": "host", "name": "HV01", "os": "windows_server_2008_r2"}
+
+
+def _problem(data: object, **kwargs: object) -> hb.inventory.Problem:
+    with pytest.raises(hb.InventoryError) as info:
+        hb.parse_inventory(data, **kwargs)  # type: ignore[arg-type]
+    assert len(info.value.problems) == 1
+    return info.value.problems[0]
+
+
+def test_defaults_are_documented_values() -> None:
+    assert DEFAULT_LIMITS.max_bytes == 256 * 1024 * 1024
+    assert DEFAULT_LIMITS.max_string == 32_767
+
+
+@pytest.mark.parametrize("form", ["text", "bytes"])
+def test_a_document_over_max_bytes_is_refused_before_parsing(form: str) -> None:
+    text = json.dumps(HOST)
+    limits = hb.InventoryLimits(max_bytes=len(text) - 1)
+    data: str | bytes = text if form == "text" else text.encode()
+    problem = _problem(data, limits=limits)
+    assert problem.path == ""
+    assert f"limit of {len(text) - 1} bytes" in problem.message
+    assert hb.parse_inventory(data, limits=hb.InventoryLimits(max_bytes=len(text))).name == "HV01"
+
+
+def test_a_string_over_max_string_is_refused_with_its_path() -> None:
+    document = {**HOST, "vms": [{"name": "x" * 33_000, "state": "off"}]}
+    problem = _problem(json.dumps(document))
+    assert problem.path == "vms[0].name"
+    assert "33000 characters" in problem.message
+    assert len(problem.message) < 100
+    small = hb.InventoryLimits(max_string=3)
+    assert _problem(HOST, limits=small).path == "name"
+
+
+def test_the_limits_of_one_parse_do_not_leak_into_the_next() -> None:
+    with pytest.raises(hb.InventoryError):
+        hb.parse_inventory(HOST, limits=hb.InventoryLimits(max_string=1))
+    assert hb.parse_inventory(HOST).name == "HV01"
+
+
+def test_long_keys_and_values_are_shortened_in_messages() -> None:
+    """An error message quotes at most 60 characters of a bad key or value."""
+    key = "k" * 10_000
+    problem = _problem({**HOST, key: 1})
+    assert problem.path.startswith("k" * 60 + "... (10000 characters)")
+    value = _problem({**HOST, "os": "w" * 10_000})
+    assert "(10000 characters)" in value.message
+    assert len(value.message) < 400
+    text = f'{{"kind": "host", "{key}": 1, "{key}": 2}}'
+    duplicate = _problem(text)
+    assert len(duplicate.message) < 200
+
+
+def test_read_inventory_stops_reading_at_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({**HOST, "pad": " " * 5000}), encoding="utf-8")
+    problem = _problem_from_file(path, hb.InventoryLimits(max_bytes=1000))
+    assert "limit of 1000 bytes" in problem.message
+
+
+def _problem_from_file(path: Path, limits: hb.InventoryLimits) -> hb.inventory.Problem:
+    with pytest.raises(hb.InventoryError) as info:
+        hb.read_inventory(path, limits=limits)
+    return info.value.problems[0]
