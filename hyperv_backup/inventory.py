@@ -28,7 +28,7 @@ import enum
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import cattrs
@@ -470,8 +470,28 @@ def read_inventory(
     ``limits.max_bytes`` is refused before it is read whole.
     """
     with open(path, "rb") as file:  # noqa: PTH123 - accepts any os.PathLike, as documented
-        data = file.read(limits.max_bytes + 1)
+        data = _read_at_most(file, limits.max_bytes)
     return parse_inventory(data, limits=limits)
+
+
+def _read_at_most(file: BinaryIO, limit: int) -> bytes:
+    """Read ``file`` whole, or ``limit + 1`` bytes of a stream, whichever is less.
+
+    ``file.read(n)`` sets aside ``n`` bytes before it reads, so a large limit is
+    never passed to it: a regular file is read by its size, anything else in
+    chunks.
+    """
+    size = os.fstat(file.fileno()).st_size
+    if size > limit:
+        raise _error("", f"the document is larger than the limit of {limit} bytes")
+    if size:
+        return file.read()
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit and (chunk := file.read(min(1 << 20, limit + 1 - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def dump_inventory(obj: Host | Cluster) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,30 @@ def _problem_from_file(path: Path, limits: hb.InventoryLimits) -> hb.inventory.P
     with pytest.raises(hb.InventoryError) as info:
         hb.read_inventory(path, limits=limits)
     return info.value.problems[0]
+
+
+def test_read_inventory_caps_a_stream_too(tmp_path: Path) -> None:
+    """A file whose size is not known in advance (a pipe) is read in chunks up to the limit."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    payload = json.dumps({**HOST, "pad": " " * 5000}).encode()
+
+    def write() -> None:
+        # The reader stops at the limit and closes its end early.
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:
+            pipe.write(payload)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    problem = _problem_from_file(fifo, hb.InventoryLimits(max_bytes=1000))
+    writer.join()
+    assert "limit of 1000 bytes" in problem.message
+
+
+def test_read_inventory_reads_a_stream_within_the_limit(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(json.dumps(HOST), encoding="utf-8"))
+    writer.start()
+    assert hb.read_inventory(fifo).name == "HV01"
+    writer.join()

@@ -1,0 +1,496 @@
+"""The JSON Schema of the inventory format, ``hyperv_backup/schemas/inventory.json``.
+
+The schema describes the shape of the document that :func:`parse_inventory`
+reads and :func:`dump_inventory` writes (SPEC section 7). Two directions are
+checked: every document the package writes is valid under the schema, and
+every document valid under the schema is read by the package, except where
+one field must agree with another, which a schema cannot say.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import json
+import re
+import sys
+import types
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.internal.conjecture import utils as conjecture_utils
+from hypothesis_jsonschema import _from_schema, from_schema
+from jsonschema import Draft202012Validator
+
+from hyperv_backup import (
+    VM,
+    Attachment,
+    BackupApplication,
+    Cluster,
+    ClusterGroup,
+    Disk,
+    FileSystem,
+    GuestDiskType,
+    Host,
+    HostOS,
+    HostStorage,
+    InventoryError,
+    NetworkAdapter,
+    NetworkKind,
+    ResourceState,
+    VhdType,
+    VirtualNetwork,
+    VMState,
+    Volume,
+    dump_inventory,
+    example_names,
+    load_example,
+    parse_inventory,
+)
+from hyperv_backup.inventory import Problem
+from tests.strategies import inventories
+
+
+class _StepwiseMany:
+    """``many(...)`` with the ``more()`` / ``reject()`` interface hypothesis-jsonschema calls.
+
+    hypothesis-jsonschema 0.23 draws the keys of an object with ``while
+    elements.more():``; current Hypothesis offers the same bookkeeping only as
+    ``with many(...) as elements: for _ in elements:``. This adapter steps that
+    loop one element per ``more()`` call, so the draws stay in the same spans.
+    """
+
+    def __init__(self, data: Any, **sizes: Any) -> None:
+        self._many = conjecture_utils.many(data, **sizes)
+        self._many.__enter__()
+        self._steps = iter(self._many)
+
+    def more(self) -> bool:
+        if next(self._steps, StopIteration) is StopIteration:
+            self._many.__exit__(None)
+            return False
+        return True
+
+    def reject(self, why: str | None = None) -> None:
+        self._many.reject(why)
+
+
+if not hasattr(conjecture_utils.many, "more"):
+    _from_schema.cu = types.SimpleNamespace(many=_StepwiseMany)  # type: ignore[attr-defined]
+
+
+def _load_schema() -> dict[str, Any]:
+    text = resources.files("hyperv_backup.schemas").joinpath("inventory.json").read_text("utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+SCHEMA = _load_schema()
+VALIDATOR = Draft202012Validator(SCHEMA)
+DEFS: dict[str, Any] = SCHEMA["$defs"]
+
+#: Each object definition of the schema and the model class it describes.
+OBJECTS: dict[str, type] = {
+    "host": Host,
+    "backup_application": BackupApplication,
+    "virtual_network": VirtualNetwork,
+    "vm": VM,
+    "cluster_group": ClusterGroup,
+    "network_adapter": NetworkAdapter,
+    "disk": Disk,
+    "volume": Volume,
+}
+
+#: Each enumeration of the schema and the package's enum.
+ENUMS: dict[str, type[enum.StrEnum]] = {
+    "vm_state": VMState,
+    "file_system": FileSystem,
+    "guest_disk_type": GuestDiskType,
+    "attachment": Attachment,
+    "vhd_type": VhdType,
+    "host_storage": HostStorage,
+    "resource_state": ResourceState,
+    "host_os": HostOS,
+    "network_kind": NetworkKind,
+}
+
+
+def schema_errors(document: object) -> list[str]:
+    return [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(document)]
+
+
+# --- the schema itself -------------------------------------------------------------------
+
+
+def test_schema_is_a_valid_draft_2020_12_schema() -> None:
+    """The file is a JSON Schema of draft 2020-12."""
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(SCHEMA)
+
+
+def _objects(node: object) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            yield node
+        for value in node.values():
+            yield from _objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _objects(item)
+
+
+def test_every_object_forbids_unknown_keys() -> None:
+    """Unknown keys are errors (SPEC 7): every object says ``additionalProperties: false``."""
+    found = list(_objects(SCHEMA))
+    assert len(found) == len(OBJECTS) + 3  # the two documents and the top level
+    top, *described = found
+    assert top is SCHEMA
+    for node in described:
+        assert node["additionalProperties"] is False, node["title"]
+
+
+@pytest.mark.parametrize(("definition", "cls"), OBJECTS.items())
+def test_object_definitions_have_the_model_fields(definition: str, cls: type) -> None:
+    """Each object definition lists the model's fields; the required ones have no default."""
+    fields = attrs.fields(cls)
+    schema = DEFS[definition]
+    assert list(schema["properties"]) == [f.name for f in fields]
+    assert schema["required"] == [f.name for f in fields if f.default is attrs.NOTHING]
+
+
+def test_top_level_documents_add_kind_to_host_and_cluster() -> None:
+    """A top-level host or cluster carries ``kind``; nested hosts (nodes) do not."""
+    host = DEFS["host_document"]
+    assert host["properties"]["kind"] == {"const": "host"}
+    assert {k: v for k, v in host["properties"].items() if k != "kind"} == DEFS["host"][
+        "properties"
+    ]
+    assert host["required"] == ["kind", *DEFS["host"]["required"]]
+    cluster = DEFS["cluster_document"]
+    assert cluster["properties"]["kind"] == {"const": "cluster"}
+    assert list(cluster["properties"]) == ["kind", *(f.name for f in attrs.fields(Cluster))]
+    assert cluster["required"] == ["kind", "name", "nodes"]
+    assert "kind" not in DEFS["host"]["properties"]
+
+
+@pytest.mark.parametrize(("definition", "cls"), ENUMS.items())
+def test_schema_enums_are_the_package_enums(definition: str, cls: type[enum.StrEnum]) -> None:
+    """The schema's enum lists are the package's enums, member for member, in order."""
+    assert DEFS[definition]["enum"] == [member.value for member in cls]
+
+
+def test_schema_covers_every_inventory_enum() -> None:
+    """No enum the model uses in an inventory is missing from the schema."""
+    used: set[type] = set()
+    for cls in OBJECTS.values():
+        for field in attrs.fields(attrs.resolve_types(cls)):
+            hint = field.type
+            for candidate in (*getattr(hint, "__args__", ()), hint):
+                if isinstance(candidate, type) and issubclass(candidate, enum.StrEnum):
+                    used.add(candidate)
+    assert used == set(ENUMS.values())
+
+
+def test_name_pattern_matches_exactly_the_names_the_model_accepts() -> None:
+    """A name is not empty and not only white space, as ``str.isspace`` defines white space.
+
+    The pattern spells the white space characters out instead of using ``\\S``,
+    whose meaning differs between regular expression dialects.
+    """
+    pattern = re.compile(DEFS["name"]["pattern"])
+    assert DEFS["name"]["minLength"] == 1
+    mismatched = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if (pattern.search(chr(code)) is None) != chr(code).isspace()
+    ]
+    assert mismatched == []
+
+
+# --- documents the package writes are valid ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_bundled_examples_are_valid(name: str) -> None:
+    """Both bundled examples, as written by ``dump_inventory``, are valid."""
+    assert schema_errors(dump_inventory(load_example(name))) == []
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(inventories())
+def test_every_dumped_inventory_is_valid(inventory: Host | Cluster) -> None:
+    """``dump_inventory`` of any valid inventory is valid under the schema."""
+    assert schema_errors(dump_inventory(inventory)) == []
+
+
+def _without_defaults(document: object) -> object:
+    """Drop every optional field whose value is its default."""
+    defaults = {
+        "vss_enabled": True,
+        "shadow_storage": None,
+        "guest_disk_type": "basic",
+        "volumes": [],
+        "path": None,
+        "vhd_type": None,
+        "host_storage": "local",
+        "virtual_network": None,
+        "integration_services": True,
+        "backup_integration_service": True,
+        "disks": [],
+        "network_adapters": [],
+        "snapshots": [],
+        "cluster_group": None,
+        "id": None,
+        "guest_inventoried": True,
+        "physical_adapter": None,
+        "vlan_id": None,
+        "uses_hyperv_vss_writer": True,
+        "is_windows_server_backup": False,
+        "hyperv_writer_registered": True,
+        "vms": [],
+        "virtual_networks": [],
+        "installed_updates": [],
+        "backup_application": None,
+    }
+    if isinstance(document, dict):
+        return {
+            key: _without_defaults(value)
+            for key, value in document.items()
+            if not (key in defaults and value == defaults[key] and type(value) is type(defaults[key]))
+        }
+    if isinstance(document, list):
+        return [_without_defaults(item) for item in document]
+    return document
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_documents_that_leave_out_defaults_are_valid(name: str) -> None:
+    """Omitted fields take their defaults: a document without them is valid too."""
+    document = dump_inventory(load_example(name))
+    short = _without_defaults(document)
+    assert short != document
+    assert schema_errors(short) == []
+    assert parse_inventory(json.dumps(short)) == load_example(name)
+
+
+def test_schema_documentation_default_values_are_the_model_defaults() -> None:
+    """Each ``default`` the schema states is the model's default for that field."""
+    for definition, cls in OBJECTS.items():
+        properties = DEFS[definition]["properties"]
+        for field in attrs.fields(cls):
+            if field.default is attrs.NOTHING:
+                assert "default" not in properties[field.name]
+                continue
+            model_default = dump_inventory_value(field.default)
+            stated = properties[field.name].get("default", None)
+            assert stated == model_default, f"{definition}.{field.name}"
+
+
+def dump_inventory_value(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | frozenset):
+        return list(value)
+    return value
+
+
+# --- what the schema rejects, the package rejects ----------------------------------------
+
+
+def _host() -> dict[str, Any]:
+    return copy.deepcopy(dump_inventory(load_example("host")))
+
+
+def _set(document: dict[str, Any], path: tuple[str | int, ...], value: object) -> dict[str, Any]:
+    node: Any = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return document
+
+
+def _delete(document: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
+    node: Any = document
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    return document
+
+
+DISK = ("vms", 0, "disks", 0)
+
+#: Documents that are wrong in their shape alone: the schema and the package both reject them.
+SHAPE_ERRORS: dict[str, dict[str, Any]] = {
+    "no kind": _delete(_host(), ("kind",)),
+    "unknown kind": _set(_host(), ("kind",), "server"),
+    "kind on a node": {
+        "kind": "cluster",
+        "name": "C",
+        "nodes": [{"kind": "host", "name": "N1", "os": "windows_server_2008"}],
+    },
+    "empty cluster": {"kind": "cluster", "name": "C", "nodes": []},
+    "unknown key": _set(_host(), ("vms", 0, "colour"), "blue"),
+    "unknown key in a volume": _set(_host(), (*DISK, "volumes", 0, "size"), 1),
+    "missing required field": _delete(_host(), ("vms", 0, "state")),
+    "enum in upper case": _set(_host(), ("vms", 0, "state"), "RUNNING"),
+    "boolean as a string": _set(_host(), ("vms", 0, "integration_services"), "false"),
+    "boolean as a number": _set(_host(), (*DISK, "volumes", 0, "vss_enabled"), 1),
+    "name as a number": _set(_host(), ("name",), 1),
+    "empty name": _set(_host(), ("vms", 0, "name"), ""),
+    "white space name": _set(_host(), ("vms", 0, "name"), " \t\u3000"),
+    "white space update": _set(_host(), ("installed_updates",), ["\u2028"]),
+    "negative VLAN": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": -1}]),
+    "VLAN above 4094": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": 4095}]),
+    "VLAN as a string": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": "5"}]),
+    "VLAN as a boolean": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": True}]),
+    "array as an object": _set(_host(), ("vms", 0, "disks"), {"0": {}}),
+    "snapshots as a string": _set(_host(), ("vms", 0, "snapshots"), "daily"),
+    "null for a boolean": _set(_host(), ("vms", 0, "guest_inventoried"), None),
+    "null for an array": _set(_host(), ("vms",), None),
+    "path on a pass-through disk": _set(
+        _set(_host(), (*DISK, "attachment"), "pass_through"), (*DISK, "vhd_type"), None
+    ),
+    "vhd_type on a guest iSCSI disk": _set(
+        _set(_host(), (*DISK, "attachment"), "guest_iscsi"), (*DISK, "path"), None
+    ),
+}
+
+
+@pytest.mark.parametrize("document", SHAPE_ERRORS.values(), ids=SHAPE_ERRORS.keys())
+def test_shape_errors_are_rejected_by_schema_and_package(document: dict[str, Any]) -> None:
+    """The schema says no where ``parse_inventory`` says no, for mistakes of shape."""
+    assert schema_errors(document) != []
+    with pytest.raises(InventoryError):
+        parse_inventory(json.dumps(document))
+
+
+def test_a_non_vhd_disk_may_state_null_path_and_vhd_type() -> None:
+    """``path`` and ``vhd_type`` written as ``null`` are allowed on any disk, as dumped."""
+    document = _set(_set(_host(), (*DISK, "path"), None), (*DISK, "vhd_type"), None)
+    _set(document, (*DISK, "attachment"), "pass_through")
+    assert schema_errors(document) == []
+    parse_inventory(json.dumps(document))
+
+
+# --- documents generated from the schema -------------------------------------------------
+
+#: Problems only ``parse_inventory`` finds: one field must agree with another.
+CROSS_FIELD = (
+    # Duplicate VM, disk, volume, cluster group, node or virtual network names.
+    re.compile(r"(^|\.)name$"),
+    # A shadow storage naming a volume the VM does not have.
+    re.compile(r"(^|\.)shadow_storage$"),
+    # A clustered VM listed under a node that does not own its group.
+    re.compile(r"(^|\.)cluster_group\.owner_node$"),
+)
+
+
+def cross_field_kind(problem: Problem) -> str | None:
+    """Name the cross-field rule ``problem`` is about, or ``None`` when it is another kind."""
+    message = problem.message
+    if CROSS_FIELD[0].search(problem.path) and message.startswith("duplicate "):
+        return "duplicate name"
+    if CROSS_FIELD[1].search(problem.path) and "names a volume this VM does not have" in message:
+        return "shadow storage"
+    if CROSS_FIELD[2].search(problem.path) and "is listed under" in message:
+        return "owner node"
+    return None
+
+
+def _bounded(node: Any, limit: int) -> Any:
+    """Inline every ``$ref`` and cap array sizes: a test-only variant for generation."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = DEFS[node["$ref"].removeprefix("#/$defs/")]
+            rest = {k: v for k, v in node.items() if k not in {"$ref", "description"}}
+            return _bounded({**target, **rest}, limit)
+        out = {
+            key: _bounded(value, limit)
+            for key, value in node.items()
+            if key not in {"$schema", "$id", "$defs", "description", "title", "default"}
+        }
+        if out.get("type") == "array":
+            out["maxItems"] = limit
+        if out.get("type") == "string":
+            out["maxLength"] = 6
+        return out
+    if isinstance(node, list):
+        return [_bounded(item, limit) for item in node]
+    return node
+
+
+GENERATION_SCHEMA = _bounded(SCHEMA, 2)
+
+
+def test_generation_schema_is_the_schema_with_smaller_sizes() -> None:
+    """The generation variant accepts a subset of the schema, and still describes both kinds."""
+    assert "$ref" not in json.dumps(GENERATION_SCHEMA)
+    small = dump_inventory(load_example("cluster"))
+    assert schema_errors(small) == []
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(from_schema(GENERATION_SCHEMA))
+def test_documents_valid_under_the_schema_are_read(document: dict[str, Any]) -> None:
+    """A document valid under the schema is read, or rejected only for a cross-field rule.
+
+    The schema cannot say that names are unique (some without regard to case),
+    that a shadow storage names a volume of the same VM, or that a clustered
+    VM is listed under the node that owns its group; those are the only
+    problems ``parse_inventory`` may find in it.
+    """
+    assert schema_errors(document) == []
+    for given_as in (document, json.dumps(document)):
+        try:
+            parse_inventory(given_as)
+        except InventoryError as exc:
+            kinds = [cross_field_kind(p) for p in exc.problems]
+            assert None not in kinds, exc.problems
+        else:
+            read = parse_inventory(json.dumps(document))
+            assert schema_errors(dump_inventory(read)) == []
+
+
+@pytest.mark.parametrize(
+    ("problem", "kind"),
+    [
+        (Problem("vms[1].name", "duplicate VM name 'a'"), "duplicate name"),
+        (Problem("nodes[1].name", "duplicate node name 'n'"), "duplicate name"),
+        (Problem("vms[0].disks[0].volumes[0].shadow_storage", "names a volume this VM does not have: 'x'"), "shadow storage"),
+        (Problem("nodes[0].vms[0].cluster_group.owner_node", "VM 'a' is listed under 'n' but its group is owned by 'm'"), "owner node"),
+        (Problem("vms[0].name", "expected a non-empty name, got ''"), None),
+        (Problem("vms[0].disks[0].path", "only a virtual hard disk has a host file path"), None),
+        (Problem("nodes", "a cluster has at least one node, got none"), None),
+    ],
+)
+def test_cross_field_kinds_are_told_apart(problem: Problem, kind: str | None) -> None:
+    """The classification the generated-document test relies on, on known problems."""
+    assert cross_field_kind(problem) == kind
+
+
+def test_generated_documents_reach_deep_clusters() -> None:
+    """The generator reaches clusters with clustered VMs, disks and volumes, not just stubs."""
+
+    def deep(document: dict[str, Any]) -> bool:
+        return document["kind"] == "cluster" and any(
+            vm["cluster_group"] is not None and any(d.get("volumes") for d in vm.get("disks", []))
+            for node in document["nodes"]
+            for vm in node.get("vms", [])
+            if "cluster_group" in vm
+        )
+
+    found = find(
+        from_schema(GENERATION_SCHEMA),
+        deep,
+        settings=settings(max_examples=2000, database=None, derandomize=True),
+    )
+    assert deep(found)
