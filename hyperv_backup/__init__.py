@@ -17,7 +17,11 @@ from hyperv_backup.checks import UncoveredStorage, check, uncovered_storage
 from hyperv_backup.cluster import (
     BACKUP_TABLE,
     RESTORE_TABLE,
+    BackupRow,
     ClusterAction,
+    Owner,
+    Provenance,
+    RestoreRow,
     cluster_backup_action,
     cluster_restore_action,
 )
@@ -25,11 +29,12 @@ from hyperv_backup.examples import example_names, load_example
 from hyperv_backup.inventory import (
     InventoryError,
     InventoryLimits,
+    Problem,
     dump_inventory,
     parse_inventory,
     read_inventory,
 )
-from hyperv_backup.mode import BackupModeDecision, backup_mode
+from hyperv_backup.mode import ONLINE_CONDITIONS, BackupModeDecision, OnlineCondition, backup_mode
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -54,12 +59,13 @@ from hyperv_backup.model import (
     VMState,
     Volume,
 )
-from hyperv_backup.rules import RULES, Finding, Rule, Severity
+from hyperv_backup.rules import RULES, Finding, Findings, Rule, Severity
 from hyperv_backup.serialize import to_dict
-from hyperv_backup.steps import Plan, Step, StepKind, backup_plan, restore_steps
+from hyperv_backup.steps import Plan, Step, StepKind, Steps, backup_plan, restore_steps
 
 __all__ = [
     "BACKUP_TABLE",
+    "ONLINE_CONDITIONS",
     "RESTORE_TABLE",
     "RULES",
     "VM",
@@ -69,12 +75,14 @@ __all__ = [
     "BackupLevel",
     "BackupMode",
     "BackupModeDecision",
+    "BackupRow",
     "Cluster",
     "ClusterAction",
     "ClusterGroup",
     "Disk",
     "FileSystem",
     "Finding",
+    "Findings",
     "GuestDiskType",
     "Host",
     "HostOS",
@@ -85,12 +93,18 @@ __all__ = [
     "ModelError",
     "NetworkAdapter",
     "NetworkKind",
+    "OnlineCondition",
+    "Owner",
     "Plan",
+    "Problem",
+    "Provenance",
     "ResourceState",
+    "RestoreRow",
     "Rule",
     "Severity",
     "Step",
     "StepKind",
+    "Steps",
     "UncoveredStorage",
     "VMState",
     "VhdType",

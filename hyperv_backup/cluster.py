@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 import attrs
 
@@ -136,7 +136,9 @@ BACKUP_TABLE: tuple[BackupRow, ...] = (
         owner=_HERE, cluster_resource=_ON, configuration_resource=_ON, storage_resource=_ON,
         mode=BackupMode.OFFLINE, action=ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE,
         provenance=_SOURCE,
-        note="Through the Cluster service.",
+        note="Through the Cluster service. The source names an offline backup due to the "
+        "VM's storage configuration; any offline backup matches, since the cluster resource "
+        "is online either way.",
     ),
     BackupRow(
         owner=_HERE, cluster_resource=_OFF, configuration_resource=_OFF, storage_resource=_ON,
@@ -183,7 +185,7 @@ RESTORE_TABLE: tuple[RestoreRow, ...] = (
         storage_resource=None,
         action=ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER,
         provenance=_SOURCE,
-        note="On the owning node, to avoid a conflict.",
+        note="On the owning node, so that two nodes do not both hold the VM.",
     ),
 )  # fmt: skip
 
@@ -191,17 +193,16 @@ _K = TypeVar("_K")
 _R = TypeVar("_R")
 
 
-class _Index(Generic[_K, _R]):
-    """Every combination a table's rows match, expanded once into a dictionary."""
-
-    def __init__(self, entries: Iterable[tuple[_K, _R]]) -> None:
-        self.rows: dict[_K, _R] = {}
-        for key, row in entries:
-            if key in self.rows:
-                # Two rows for one situation would make the answer depend on row order.
-                msg = f"table rows overlap at {key!r}: {self.rows[key]!r} and {row!r}"
-                raise ValueError(msg)
-            self.rows[key] = row
+def _index(entries: Iterable[tuple[_K, _R]]) -> dict[_K, _R]:
+    """Expand rows into a dictionary of every combination they match."""
+    rows: dict[_K, _R] = {}
+    for key, row in entries:
+        if key in rows:
+            # Two rows for one situation would make the answer depend on row order.
+            msg = f"table rows overlap at {key!r}: {rows[key]!r} and {row!r}"
+            raise ValueError(msg)
+        rows[key] = row
+    return rows
 
 
 def _choices(value: _K | None, every: Iterable[_K]) -> tuple[_K, ...]:
@@ -212,8 +213,8 @@ _BackupKey = tuple[Owner, ResourceState, ResourceState, ResourceState, BackupMod
 _RestoreKey = tuple[Owner, ResourceState, ResourceState, ResourceState]
 
 
-def _backup_index(rows: Iterable[BackupRow]) -> _Index[_BackupKey, BackupRow]:
-    return _Index(
+def _backup_index(rows: Iterable[BackupRow]) -> dict[_BackupKey, BackupRow]:
+    return _index(
         (key, row)
         for row in rows
         for key in itertools.product(
@@ -226,8 +227,8 @@ def _backup_index(rows: Iterable[BackupRow]) -> _Index[_BackupKey, BackupRow]:
     )
 
 
-def _restore_index(rows: Iterable[RestoreRow]) -> _Index[_RestoreKey, RestoreRow]:
-    return _Index(
+def _restore_index(rows: Iterable[RestoreRow]) -> dict[_RestoreKey, RestoreRow]:
+    return _index(
         (key, row)
         for row in rows
         for key in itertools.product(
@@ -293,7 +294,7 @@ def backup_row(vm: VM, node: str | Host, mode: BackupMode | None = None) -> Back
         group.storage_resource,
         mode,
     )
-    return _BACKUP_INDEX.rows.get(key)
+    return _BACKUP_INDEX.get(key)
 
 
 def restore_row(vm: VM, node: str | Host) -> RestoreRow | None:
@@ -310,7 +311,7 @@ def restore_row(vm: VM, node: str | Host) -> RestoreRow | None:
         group.configuration_resource,
         group.storage_resource,
     )
-    return _RESTORE_INDEX.rows.get(key)
+    return _RESTORE_INDEX.get(key)
 
 
 def cluster_backup_action(

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hyperv_backup.checks import os_label
+from hyperv_backup._evaluate import hosts_of, os_label
 from hyperv_backup.mode import BackupModeDecision
 from hyperv_backup.model import VM, Cluster, Host
 from hyperv_backup.render import (
@@ -45,7 +45,7 @@ Displayable = Host | Cluster | VM | BackupModeDecision | Plan | Sequence[Finding
 
 
 def _vm_rows(target: Host | Cluster) -> list[dict[str, object]]:
-    hosts = target.nodes if isinstance(target, Cluster) else (target,)
+    hosts = hosts_of(target)
     rows: list[dict[str, object]] = []
     for host in hosts:
         for vm in host.vms:
@@ -128,29 +128,40 @@ def _is_steps(obj: Any) -> bool:
 
 
 def _inventory_html(obj: Host | Cluster) -> str:
+    rows = _vm_rows(obj)
     caption = f"<p><strong>{escape_html(_caption(obj))}</strong></p>\n"
-    return caption + html_table(_vm_rows(obj))
+    return caption + (html_table(rows) if rows else "")
 
 
 def _inventory_markdown(obj: Host | Cluster) -> str:
-    return f"**{escape_markdown(_caption(obj))}**\n\n{markdown_table(_vm_rows(obj))}"
+    rows = _vm_rows(obj)
+    caption = f"**{escape_markdown(_caption(obj))}**"
+    return f"{caption}\n\n{markdown_table(rows)}" if rows else caption
+
+
+# A table of no rows would render as an empty frame: such tables are left out.
 
 
 def _vm_html(vm: VM) -> str:
-    return html_table(_vm_summary(vm)) + html_table(_disk_rows(vm))
+    disks = _disk_rows(vm)
+    return html_table(_vm_summary(vm)) + (html_table(disks) if disks else "")
 
 
 def _vm_markdown(vm: VM) -> str:
-    return f"{markdown_table(_vm_summary(vm))}\n\n{markdown_table(_disk_rows(vm))}"
+    disks = _disk_rows(vm)
+    summary = markdown_table(_vm_summary(vm))
+    return f"{summary}\n\n{markdown_table(disks)}" if disks else summary
 
 
 def _decision_html(decision: BackupModeDecision) -> str:
-    return html_table(_decision_summary(decision)) + html_table(_reason_rows(decision))
+    reasons = _reason_rows(decision)
+    return html_table(_decision_summary(decision)) + (html_table(reasons) if reasons else "")
 
 
 def _decision_markdown(decision: BackupModeDecision) -> str:
+    reasons = _reason_rows(decision)
     summary = markdown_table(_decision_summary(decision))
-    return f"{summary}\n\n{markdown_table(_reason_rows(decision))}"
+    return f"{summary}\n\n{markdown_table(reasons)}" if reasons else summary
 
 
 #: What shows each kind of object: (is it one, its HTML fragment, its Markdown).

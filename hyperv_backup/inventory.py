@@ -43,16 +43,9 @@ from cattrs.gen import make_dict_structure_fn
 
 from hyperv_backup._errors import HypervBackupError
 from hyperv_backup.model import (
-    VM,
-    BackupApplication,
     Cluster,
-    ClusterGroup,
-    Disk,
     Host,
     ModelError,
-    NetworkAdapter,
-    VirtualNetwork,
-    Volume,
     safe_repr,
 )
 
@@ -90,9 +83,18 @@ class InventoryError(HypervBackupError):
     """
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        if not problems:
+            msg = "an InventoryError needs at least one problem"
+            raise ValueError(msg)
         self.problems = tuple(problems)
         self.path = self.problems[0].path
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value < 1:
+        msg = f"{attribute.name} must be a positive integer, got {safe_repr(value)}"
+        raise ValueError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -109,8 +111,8 @@ class InventoryLimits:
     characters).
     """
 
-    max_bytes: int = 256 * 1024 * 1024
-    max_string: int = 32_767
+    max_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
+    max_string: int = attrs.field(default=32_767, validator=_positive)
 
 
 #: The limits used when none are given.
@@ -311,8 +313,7 @@ def _enum_value(member: enum.StrEnum) -> str:
 
 
 def _is_collection(cls: Any) -> bool:
-    origin = getattr(cls, "__origin__", None)
-    return origin is tuple or origin is frozenset
+    return _is_tuple(cls) or _is_frozenset(cls)
 
 
 def _collection_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
@@ -499,20 +500,11 @@ def dump_inventory(obj: Host | Cluster) -> dict[str, Any]:
 
     ``parse_inventory(dump_inventory(x)) == x`` for every valid ``x``.
     """
-    kind = "cluster" if isinstance(obj, Cluster) else "host"
-    body: dict[str, Any] = _CONVERTER.unstructure(obj)
+    value: object = obj  # callers without type checking may pass anything
+    if not isinstance(value, Host | Cluster):
+        msg = f"dump_inventory() takes a Host or a Cluster, got {type(value).__name__}"
+        raise TypeError(msg)
+    kind = "cluster" if isinstance(value, Cluster) else "host"
+    body: dict[str, Any] = _CONVERTER.unstructure(value)
     return {"kind": kind, **body}
 
-
-#: Every model class that appears in an inventory, for documentation and schemas.
-INVENTORY_CLASSES = (
-    Cluster,
-    Host,
-    BackupApplication,
-    VirtualNetwork,
-    VM,
-    ClusterGroup,
-    NetworkAdapter,
-    Disk,
-    Volume,
-)

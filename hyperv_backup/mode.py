@@ -53,6 +53,7 @@ from hyperv_backup.model import (
     Disk,
     FileSystem,
     GuestDiskType,
+    Host,
     VMState,
     Volume,
     computer_key,
@@ -84,9 +85,14 @@ class BackupModeDecision(NotebookDisplay):
 _SAVED_FOR_BACKUP = frozenset({VMState.RUNNING, VMState.PAUSED})
 
 
-def backup_mode(vm: VM) -> BackupModeDecision:
-    """Decide whether ``vm`` is backed up online or offline, with every reason."""
-    return decide_mode(vm, host=None)
+def backup_mode(vm: VM, host: str | Host | None = None) -> BackupModeDecision:
+    """Decide whether ``vm`` is backed up online or offline, with every reason.
+
+    ``host``, the host or node that backs the VM up, is named on the reasons,
+    as :func:`~hyperv_backup.check` and :func:`~hyperv_backup.backup_plan` do;
+    the decision itself does not depend on it.
+    """
+    return decide_mode(vm, host.name if isinstance(host, Host) else host)
 
 
 def decide_mode(vm: VM, host: str | None) -> BackupModeDecision:

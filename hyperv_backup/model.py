@@ -200,24 +200,26 @@ def safe_repr(value: object) -> str:
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    # A string is iterable too: tuple("C:") would silently become ("C", ":"). It is
-    # passed through unchanged so that the class's own check can name the field.
+    # A string is iterable too: tuple("C:") would silently become ("C", ":"). It,
+    # and anything that is not iterable, is passed through unchanged so that the
+    # class's own check names the field.
     if isinstance(value, str | bytes):
         return value  # type: ignore[return-value]
-    return tuple(value)
-
-
-def _frozenset(value: Iterable[Any]) -> frozenset[Any]:
-    if isinstance(value, str | bytes):
+    if isinstance(value, set | frozenset):
+        # A set's order depends on the hash seed; sort it so errors name one item.
+        return tuple(sorted(value, key=safe_repr))
+    try:
+        return tuple(value)
+    except TypeError:
         return value  # type: ignore[return-value]
-    return frozenset(value)
 
 
 def _check_collection(obj: object, field: str) -> None:
     value = getattr(obj, field)
-    if isinstance(value, str | bytes):
+    if not isinstance(value, tuple):
         shown = safe_repr(value)
-        raise ModelError(field, value, f"expected a list or tuple, got the string {shown}")
+        kind = "the string " if isinstance(value, str | bytes) else ""
+        raise ModelError(field, value, f"expected a list or tuple, got {kind}{shown}")
 
 
 def _set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
@@ -451,7 +453,8 @@ class VirtualNetwork:
         _set_enum(self, "kind", NetworkKind)
         _check_optional_name(self.physical_adapter, "physical_adapter")
         vlan = self.vlan_id
-        # 802.1Q VLAN IDs run from 0 to 4095; Hyper-V accepts 1 to 4094.
+        # 802.1Q VLAN IDs are 12 bits; 4095 is reserved, and 0 (no tag) is kept as
+        # some tools report it for an untagged network.
         if vlan is not None and (type(vlan) is not int or not 0 <= vlan <= 4094):
             raise ModelError(
                 "vlan_id", vlan, f"expected a VLAN ID from 0 to 4094, got {safe_repr(vlan)}"
@@ -525,7 +528,8 @@ class Host(NotebookDisplay):
     os: HostOS
     vms: tuple[VM, ...] = attrs.field(default=(), converter=_tuple)
     virtual_networks: tuple[VirtualNetwork, ...] = attrs.field(default=(), converter=_tuple)
-    installed_updates: frozenset[str] = attrs.field(default=frozenset(), converter=_frozenset)
+    # Taken as a sequence, checked item by item with its index, stored as a frozenset.
+    installed_updates: frozenset[str] = attrs.field(default=frozenset(), converter=_tuple)
     backup_application: BackupApplication | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -535,15 +539,13 @@ class Host(NotebookDisplay):
             _check_collection(self, field)
         _check_items(self.vms, "vms", VM)
         _check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
-        for update in self.installed_updates:
-            _check_name(update, "installed_updates")
+        # The converter left a tuple, so that a bad item is named by its index.
+        updates: tuple[object, ...] = self.installed_updates  # type: ignore[assignment]
+        for index, update in enumerate(updates):
+            _check_name(update, f"installed_updates[{index}]")
         # Get-HotFix spells IDs "KB958184"; compare them in one spelling.
-        if any(u != u.strip().upper() for u in self.installed_updates):
-            object.__setattr__(
-                self,
-                "installed_updates",
-                frozenset(u.strip().upper() for u in self.installed_updates),
-            )
+        normalised = frozenset(str(u).strip().upper() for u in updates)
+        object.__setattr__(self, "installed_updates", normalised)
         if self.backup_application is not None and not isinstance(
             self.backup_application, BackupApplication
         ):

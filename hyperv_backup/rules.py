@@ -315,8 +315,8 @@ _CATALOGUE = (
         severity=_W,
         section=_ONLINE,
         description=(
-            "The VM is running or paused and will be backed up offline: it is put into a "
-            "saved state for the backup, which is downtime, and then returned to its state."
+            "The VM is running or paused and will be backed up offline: it is saved while "
+            "the backup runs, which is downtime, and resumes its previous state afterwards."
         ),
         remedy=(
             "Schedule the backup in a maintenance window, or remove the conditions that "
@@ -341,9 +341,8 @@ _CATALOGUE = (
         severity=_W,
         section=_RESTORE,
         description=(
-            "The VM to be restored exists and is not off: the restore turns it off and "
-            "deletes it, discarding its current state, before the backed-up version is put "
-            "back."
+            "The VM to be restored exists and is not off: the restore removes it, with its "
+            "current state, to put the backed-up copy in its place."
         ),
         remedy="Save anything needed from the running VM before the restore.",
     ),
@@ -353,10 +352,10 @@ _CATALOGUE = (
         severity=_I,
         section=_RESTORE,
         description=(
-            "The VM is restored from an online backup; at its first start the guest may say "
-            "that it was not shut down properly."
+            "The VM is restored from an online backup; at its first start the guest may "
+            "report an unexpected shutdown."
         ),
-        remedy="Ignore that message.",
+        remedy="Ignore that report: it is expected after an online backup.",
     ),
     Rule(
         id="HVB403",
@@ -460,7 +459,10 @@ _CATALOGUE = (
             "Files of the VM live on a Cluster Shared Volume, which has its own backup "
             "considerations."
         ),
-        remedy=("Follow the guidance for backing up Cluster Shared Volumes in a failover cluster."),
+        remedy=(
+            "Plan this VM's backup with Microsoft's separate Cluster Shared Volume guidance "
+            "for Windows Server 2008 R2 failover clusters."
+        ),
     ),
 )
 

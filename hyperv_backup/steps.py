@@ -19,21 +19,22 @@ from datetime import UTC, datetime
 import attrs
 
 from hyperv_backup._errors import HypervBackupError
-from hyperv_backup._notebook import NotebookDisplay
-from hyperv_backup.checks import (
-    BACKUP_PREPARATIONS,
-    host_findings,
+from hyperv_backup._evaluate import (
+    VMView,
+    action_text,
+    evaluate,
     hosts_of,
-    preparation_finding,
+    lacks_update,
+    node_name,
+    resolve_node,
     sort_findings,
     states_text,
     uncovered_rule,
 )
+from hyperv_backup._notebook import NotebookDisplay
 from hyperv_backup.cluster import (
     ClusterAction,
-    cluster_backup_action,
     cluster_restore_action,
-    resources_taken_offline,
 )
 from hyperv_backup.mode import BackupModeDecision, decide_mode
 from hyperv_backup.model import (
@@ -43,7 +44,6 @@ from hyperv_backup.model import (
     BackupMode,
     Cluster,
     Host,
-    HostOS,
     VMState,
     computer_key,
 )
@@ -120,11 +120,6 @@ def _numbered(drafts: Iterable[_Draft]) -> Steps:
     )
 
 
-def _resource_words(action: ClusterAction) -> str:
-    resources = resources_taken_offline(action)
-    return " and ".join(r.value.replace("_", " ") for r in resources)
-
-
 # --- the backup plan -----------------------------------------------------------------
 
 
@@ -135,33 +130,21 @@ _PREREQUISITE_TEXT = {
 }
 
 
-def backup_plan(target: Host | Cluster, node: str | None = None) -> Plan:
+def backup_plan(target: Host | Cluster, node: str | Host | None = None) -> Plan:
     """Return the ordered backup plan of ``target``, with its findings and decisions.
 
     With ``node=None`` each clustered VM is backed up on the node that owns
-    it. With a node name, every clustered VM is backed up on that node: a VM
-    owned elsewhere is moved there first and moved back afterwards. VMs that
-    are not clustered stay on their host.
+    it. With a node (a name, in any case, or a :class:`~hyperv_backup.Host`),
+    every clustered VM is backed up on that node: a VM owned elsewhere is
+    moved there first and moved back afterwards, and the node's own backup
+    application and hotfixes are the ones that count. VMs that are not
+    clustered stay on their host.
 
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
     ``node`` is not a node of ``target``.
     """
-    hosts = hosts_of(target)
-    backup_host = _resolve_node(target, node)
-    backup_node = None if backup_host is None else backup_host.name
-    decisions: dict[str, BackupModeDecision] = {}
-    findings: list[Finding] = []
-    for host in hosts:
-        per_host = {vm.name: decide_mode(vm, host.name) for vm in host.vms}
-        decisions.update(per_host)
-        findings.extend(host_findings(host, per_host, backup_host))
-    # Findings that leave a VM out of the host backup, told again at its backup step.
-    exclusions: dict[str, list[Finding]] = {}
-    for f in findings:
-        if (f.rule.id, f.severity) in _EXCLUSION_TEXT and f.vm is not None:
-            exclusions.setdefault(f.vm, []).append(f)
-
-    prerequisites: list[_Draft] = [
+    evaluation = evaluate(target, resolve_node(target, node))
+    prerequisites = [
         (
             StepKind.PREREQUISITE,
             f.subject,
@@ -169,37 +152,28 @@ def backup_plan(target: Host | Cluster, node: str | None = None) -> Plan:
             _PREREQUISITE_TEXT[f.rule.id].format(host=repr(f.subject)),
             (f.rule.id,),
         )
-        for f in findings
+        for f in evaluation.findings
         if f.rule.id in _PREREQUISITE_TEXT
     ]
-    networks: list[_Draft] = []
+    networks = [d for host in hosts_of(target) for d in _record_network_drafts(host)]
     guest_backups: list[_Draft] = []
     preparations: list[_Draft] = []
     host_backups: list[_Draft] = []
-    returns: list[_Draft] = []
-    for host in hosts:
-        networks.extend(_record_network_drafts(host))
-        for vm in host.vms:
-            guest_backups.extend(_guest_backup_drafts(host, vm))
-            where = host.name
-            if vm.cluster_group is not None and backup_node is not None:
-                where = backup_node
-            decision = decisions[vm.name]
-            prep, back, moved_finding = _cluster_drafts(host, vm, where, decision)
-            preparations.extend(prep)
-            returns[:0] = back  # undo in the reverse order of the preparations
-            if moved_finding is not None:
-                findings.append(moved_finding)
-            host_backups.append(
-                _host_backup_draft(vm, where, decision, exclusions.get(vm.name, ()))
-            )
-
+    undo: list[list[_Draft]] = []
+    for view in evaluation.vms:
+        guest_backups.extend(_guest_backup_drafts(view))
+        prepare, back = _cluster_drafts(view)
+        preparations.extend(prepare)
+        undo.append(back)
+        host_backups.append(_host_backup_draft(view))
+    # Whatever was done for the backup is undone in the reverse order.
+    returns = [draft for back in reversed(undo) for draft in back]
     return Plan(
         steps=_numbered(
             [*prerequisites, *networks, *guest_backups, *preparations, *host_backups, *returns]
         ),
-        findings=sort_findings(findings),
-        decisions=types.MappingProxyType(decisions),
+        findings=sort_findings(evaluation.findings),
+        decisions=types.MappingProxyType({v.vm.name: v.decision for v in evaluation.vms}),
     )
 
 
@@ -220,29 +194,14 @@ def _record_network_drafts(host: Host) -> Iterable[_Draft]:
         )
 
 
-def _resolve_node(target: Host | Cluster, node: str | None) -> Host | None:
-    """Return the host of ``target`` named ``node`` (in any case), or ``None``."""
-    if node is None:
-        return None
-    for host in hosts_of(target):
-        if computer_key(host.name) == computer_key(node):
-            return host
-    kind = "cluster" if isinstance(target, Cluster) else "host"
-    msg = f"node {node!r} is not a node of {kind} {target.name!r}"
-    raise HypervBackupError(msg)
-
-
-def _lacks_975354(host: Host) -> bool:
-    return host.os is HostOS.WINDOWS_SERVER_2008_R2 and "KB975354" not in host.installed_updates
-
-
-def _guest_backup_drafts(host: Host, vm: VM) -> Iterable[_Draft]:
+def _guest_backup_drafts(view: VMView) -> Iterable[_Draft]:
+    vm = view.vm
     for disk in vm.disks:
         rule_id = uncovered_rule(disk)
         if rule_id is None:
             continue
         rules: tuple[str, ...] = (rule_id,)
-        if rule_id == "HVB202" and _lacks_975354(host):
+        if rule_id == "HVB202" and lacks_update(view.node, "KB975354"):
             rules = ("HVB202", "HVB203")
         yield (
             StepKind.GUEST_BACKUP,
@@ -254,26 +213,31 @@ def _guest_backup_drafts(host: Host, vm: VM) -> Iterable[_Draft]:
         )
 
 
-def _cluster_drafts(
-    host: Host, vm: VM, where: str, decision: BackupModeDecision
-) -> tuple[list[_Draft], list[_Draft], Finding | None]:
-    """Return the preparation and return steps of a clustered VM backed up on ``where``."""
-    group = vm.cluster_group
-    if group is None:
-        return [], [], None
+def _cluster_drafts(view: VMView) -> tuple[list[_Draft], list[_Draft]]:
+    """Return the preparation steps of a clustered VM, and the steps that undo them."""
+    vm, owner, node = view.vm, view.host.name, view.node.name
     prepare: list[_Draft] = []
     undo: list[_Draft] = []
-    moved: Finding | None = None
-    owner = host.name  # the VM is listed under its owner; use the node's own spelling
-    if cluster_backup_action(vm, where, decision.mode) is ClusterAction.MOVE_TO_NODE:
-        moved = preparation_finding("HVB502", vm, where, ClusterAction.MOVE_TO_NODE)
+    if view.action is ClusterAction.NOT_COVERED:
+        # Fixed where the VM is, before anything else is done with it.
+        prepare.append(
+            (
+                StepKind.PREPARE_CLUSTER,
+                vm.name,
+                owner,
+                f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+                "guidance does not cover, into a covered state before backing it up.",
+                ("HVB504",),
+            )
+        )
+    if view.moved:
         prepare.append(
             (
                 StepKind.MOVE_VM,
                 vm.name,
                 owner,
-                f"Move VM {vm.name!r} from {owner!r} to {where!r}: it is not reported for "
-                f"backup on {where!r} while another node owns it.",
+                f"Move VM {vm.name!r} from {owner!r} to {node!r}, since only the owning node "
+                "reports it for backup.",
                 ("HVB502",),
             )
         )
@@ -281,33 +245,18 @@ def _cluster_drafts(
             (
                 StepKind.RETURN_CLUSTER_STATE,
                 vm.name,
-                where,
+                node,
                 f"Move VM {vm.name!r} back to {owner!r}.",
                 ("HVB502",),
             )
         )
-    # After a move the VM is owned here in the same resource states, so the
-    # table is read for its owner.
-    action = cluster_backup_action(vm, owner, decision.mode)
-    if action is ClusterAction.NOT_COVERED:
+    if view.action is ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE:
         prepare.append(
             (
                 StepKind.PREPARE_CLUSTER,
                 vm.name,
-                where,
-                f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
-                "guidance does not cover, into a covered state before backing it up.",
-                ("HVB504",),
-            )
-        )
-    elif action in BACKUP_PREPARATIONS:
-        words = _resource_words(action)
-        prepare.append(
-            (
-                StepKind.PREPARE_CLUSTER,
-                vm.name,
-                where,
-                f"Use the Cluster service to take the {words} of VM {vm.name!r} offline.",
+                node,
+                f"Put the cluster resource of VM {vm.name!r} offline through the Cluster service.",
                 ("HVB502",),
             )
         )
@@ -316,55 +265,86 @@ def _cluster_drafts(
             (
                 StepKind.RETURN_CLUSTER_STATE,
                 vm.name,
-                where,
-                f"Bring the {words} of VM {vm.name!r} back online.",
+                node,
+                f"Bring the cluster resource of VM {vm.name!r} back online.",
                 ("HVB502",),
             ),
         )
-    return prepare, undo, moved
+    return prepare, undo
 
 
-#: What each finding that leaves a VM out of the host backup adds to its backup step.
-_EXCLUSION_TEXT = {
-    ("HVB106", Severity.ERROR): "Windows Server Backup does not support its Cluster Shared "
-    "Volume, so back it up with another application",
-    ("HVB501", Severity.ERROR): "a disk on a volume mounted by GUID path can make the whole "
-    "backup on the node fail, since KB958184 is not installed there",
-    ("HVB501", Severity.WARNING): "a disk on a volume mounted by GUID path leaves this VM "
-    "out of the backup",
-}
-
-
-def _host_backup_draft(
-    vm: VM, where: str, decision: BackupModeDecision, exclusions: Iterable[Finding]
-) -> _Draft:
-    rules = tuple(r.rule.id for r in decision.reasons)
+def _host_backup_draft(view: VMView) -> _Draft:
+    vm, where, decision = view.vm, view.node.name, view.decision
+    name = vm.name
+    rules = [r.rule.id for r in decision.reasons]
     if decision.mode is BackupMode.ONLINE:
-        clauses = [f"Back up VM {vm.name!r} on {where!r} online, with no downtime"]
+        how = "online, with no downtime"
     elif decision.causes_downtime:
-        clauses = [
-            f"Back up VM {vm.name!r} on {where!r} offline: it is saved for the backup "
-            f"(downtime) and returned to {decision.state_after.value} afterwards"
-        ]
-        rules = (*rules, "HVB308")
+        how = (
+            f"offline: it is saved while the backup runs (downtime) and set back to "
+            f"{decision.state_after.value} afterwards"
+        )
+        rules.append("HVB308")
     else:
-        clauses = [f"Back up VM {vm.name!r} on {where!r} offline; it stays {vm.state.value}"]
-    # One clause and one rule ID per kind of exclusion, however many disks it concerns.
-    for rule_id, severity in dict.fromkeys((f.rule.id, f.severity) for f in exclusions):
-        clauses.append(_EXCLUSION_TEXT[rule_id, severity])
-        if rule_id not in rules:
-            rules = (*rules, rule_id)
-    return (StepKind.HOST_BACKUP, vm.name, where, "; ".join(clauses) + ".", rules)
+        how = f"offline; it stays {vm.state.value}"
+    text = f"Back up VM {name!r} on {where!r} {how}."
+    # Findings that keep the host backup from holding this VM change the step.
+    for f in view.findings:
+        if f.rule.id == "HVB106":
+            text = (
+                f"Back up VM {name!r} with an application other than Windows Server Backup, "
+                f"which does not support its Cluster Shared Volume; on {where!r} it would be "
+                f"backed up {how}."
+            )
+        elif f.rule.id == "HVB501" and f.severity is Severity.WARNING:
+            text = (
+                f"Expect VM {name!r} to be left out of the backup on {where!r}: a disk is on a "
+                "volume mounted by GUID path; mount it at a drive letter or folder to include "
+                "the VM."
+            )
+        elif f.rule.id == "HVB501":
+            text = (
+                f"Back up VM {name!r} on {where!r} {how}; without KB958184 on {where!r}, its "
+                "disk on a volume mounted by GUID path can make the whole backup fail."
+            )
+        else:
+            continue
+        rules.append(f.rule.id)
+    return (StepKind.HOST_BACKUP, name, where, text, tuple(dict.fromkeys(rules)))
 
 
 # --- restoring one VM ----------------------------------------------------------------
 
 
 def _records(backup: Backup | Sequence[Backup] | None, vm: VM) -> list[Backup] | None:
-    if backup is None:
+    """Return the records of ``vm`` in the backup set, or ``None`` when no set is given."""
+    value: object = backup  # callers without type checking may pass anything
+    if value is None:
         return None
-    given = [backup] if isinstance(backup, Backup) else list(backup)
-    return [b for b in given if b.vm == vm.name]
+    if isinstance(value, Backup):
+        given: Sequence[object] = [value]
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        given = value
+    else:
+        msg = f"backup must be a Backup or a sequence of them, got {type(value).__name__}"
+        raise TypeError(msg)
+    records = []
+    for index, record in enumerate(given):
+        if not isinstance(record, Backup):
+            msg = f"backup[{index}] must be a Backup, got {type(record).__name__}"
+            raise TypeError(msg)
+        if record.vm == vm.name:
+            records.append(record)
+    return records
+
+
+def _mode(value: object) -> BackupMode:
+    """Accept a backup mode or its spelling; refuse the rest with the package's error."""
+    try:
+        return value if isinstance(value, BackupMode) else BackupMode(str(value))
+    except ValueError:
+        msg = f"mode must be 'online' or 'offline', got {value!r}"
+        raise HypervBackupError(msg) from None
 
 
 def _when(record: Backup) -> tuple[bool, datetime]:
@@ -401,7 +381,7 @@ def restore_steps(
     every disk outside the host backup that no guest-level record of this VM
     covers is flagged (HVB406).
     """
-    node_name = node.name if isinstance(node, Host) else node
+    where = node_name(node)
     records = _records(backup, vm)
     host_record = latest_host_backup(records or ())
     state_then = vm.state
@@ -409,27 +389,27 @@ def restore_steps(
         mode = host_record.mode
         state_then = host_record.vm_state or vm.state
     elif mode is None:
-        mode = decide_mode(vm, node_name).mode
+        mode = decide_mode(vm, where).mode
     else:
-        mode = BackupMode(mode)
+        mode = _mode(mode)
     drafts: list[_Draft] = [
         (
             StepKind.GATHER_MEDIA,
             vm.name,
-            node_name,
-            f"Have the backup media and equipment for VM {vm.name!r} at hand on {node_name!r}.",
+            where,
+            f"Have the backup media and equipment for VM {vm.name!r} at hand on {where!r}.",
             (),
         )
     ]
-    drafts.extend(_restore_preparation(vm, node_name))
+    drafts.extend(_restore_preparation(vm, where))
     if vm.state is not VMState.OFF:
         drafts.append(
             (
                 StepKind.WARN_VM_DELETED,
                 vm.name,
-                node_name,
-                f"Expect VM {vm.name!r}, now {vm.state.value}, to be turned off and deleted "
-                "before the backed-up version is restored; its current state is lost.",
+                where,
+                f"Know that the restore removes VM {vm.name!r}, now {vm.state.value}, and puts "
+                "the backed-up copy in its place; its current state is lost.",
                 ("HVB401",),
             )
         )
@@ -437,20 +417,20 @@ def restore_steps(
         (
             StepKind.RESTORE_VM,
             vm.name,
-            node_name,
-            f"Restore the whole of VM {vm.name!r} on {node_name!r} from the {mode.value} "
+            where,
+            f"Restore the whole of VM {vm.name!r} on {where!r} from the {mode.value} "
             "host-level backup.",
             ("HVB404",),
         )
     )
     drafts.extend(_guest_restore_drafts(vm, records))
-    drafts.extend(_reconnect_drafts(vm, node))
-    drafts.append(_first_start_draft(vm, node_name, mode, state_then))
+    drafts.extend(_reconnect_drafts(vm, node, where))
+    drafts.append(_first_start_draft(vm, where, mode, state_then))
     return _numbered(drafts)
 
 
-def _restore_preparation(vm: VM, node_name: str) -> Iterable[_Draft]:
-    action = cluster_restore_action(vm, node_name)
+def _restore_preparation(vm: VM, where: str) -> Iterable[_Draft]:
+    action = cluster_restore_action(vm, where)
     if action in (ClusterAction.NOT_CLUSTERED, ClusterAction.NONE):
         return
     group = vm.cluster_group
@@ -459,28 +439,19 @@ def _restore_preparation(vm: VM, node_name: str) -> Iterable[_Draft]:
         yield (
             StepKind.PREPARE_CLUSTER,
             vm.name,
-            node_name,
+            where,
             f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
             "guidance does not cover, into a covered state before restoring it.",
             ("HVB504",),
         )
         return
-    words = _resource_words(action)
-    if action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER:
-        yield (
-            StepKind.PREPARE_CLUSTER,
-            vm.name,
-            group.owner_node,
-            f"On {group.owner_node!r}, which owns VM {vm.name!r}, take its {words} offline "
-            "to avoid a conflict.",
-            ("HVB503",),
-        )
-        return
+    on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
     yield (
         StepKind.PREPARE_CLUSTER,
         vm.name,
-        node_name,
-        f"Take the {words} of VM {vm.name!r} offline.",
+        group.owner_node if on_owner else where,
+        f"Before VM {vm.name!r} is restored on {where!r}, "
+        f"{action_text(action, group.owner_node, where)}.",
         ("HVB503",),
     )
 
@@ -501,8 +472,7 @@ def _guest_restore_drafts(vm: VM, records: list[Backup] | None) -> Iterable[_Dra
         yield (StepKind.GUEST_RESTORE, disk.name, vm.name, text + ".", rules)
 
 
-def _reconnect_drafts(vm: VM, node: str | Host) -> Iterable[_Draft]:
-    node_name = node.name if isinstance(node, Host) else node
+def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[_Draft]:
     existing = (
         {computer_key(n.name) for n in node.virtual_networks} if isinstance(node, Host) else None
     )
@@ -512,7 +482,7 @@ def _reconnect_drafts(vm: VM, node: str | Host) -> Iterable[_Draft]:
             continue
         if existing is not None and computer_key(network) not in existing:
             text = (
-                f"Recreate virtual network {network!r} on {node_name!r} from its recorded "
+                f"Recreate virtual network {network!r} on {where!r} from its recorded "
                 f"configuration, then connect adapter {adapter.name!r} of VM {vm.name!r} to it."
             )
         else:
@@ -520,17 +490,17 @@ def _reconnect_drafts(vm: VM, node: str | Host) -> Iterable[_Draft]:
                 f"Connect adapter {adapter.name!r} of VM {vm.name!r} to virtual network "
                 f"{network!r}."
             )
-        yield (StepKind.RECONNECT_NETWORK, adapter.name, node_name, text, ("HVB405",))
+        yield (StepKind.RECONNECT_NETWORK, network, where, text, ("HVB405",))
 
 
-def _first_start_draft(vm: VM, node_name: str, mode: BackupMode, state_then: VMState) -> _Draft:
+def _first_start_draft(vm: VM, where: str, mode: BackupMode, state_then: VMState) -> _Draft:
     if mode is BackupMode.ONLINE:
         return (
             StepKind.FIRST_START,
             vm.name,
-            node_name,
-            f"Start VM {vm.name!r}, which comes back off, and ignore any message from the "
-            "guest that it was not shut down properly.",
+            where,
+            f"Start VM {vm.name!r}, which comes back off, and ignore any report from the guest "
+            "of an unexpected shutdown.",
             ("HVB402",),
         )
     saved = state_then in (VMState.RUNNING, VMState.PAUSED)
@@ -538,7 +508,7 @@ def _first_start_draft(vm: VM, node_name: str, mode: BackupMode, state_then: VMS
     return (
         StepKind.FIRST_START,
         vm.name,
-        node_name,
+        where,
         f"Start VM {vm.name!r}, which comes back {comes_back.value}.",
         (),
     )

@@ -274,8 +274,8 @@ def test_the_tables_build_without_overlap() -> None:
     """SPEC 5: the shipped rows never describe one situation twice."""
     backup = _backup_index(BACKUP_TABLE)
     restore = _restore_index(RESTORE_TABLE)
-    assert len(backup.rows) == 6 + 5**3 * 2
-    assert len(restore.rows) == 4 + 5**3
+    assert len(backup) == 6 + 5**3 * 2
+    assert len(restore) == 4 + 5**3
 
 
 def test_overlapping_backup_rows_are_refused() -> None:
@@ -296,7 +296,7 @@ def test_overlapping_restore_rows_are_refused() -> None:
     wildcard = attrs.evolve(RESTORE_TABLE[2], storage_resource=None)
     with pytest.raises(ValueError, match="overlap"):
         _restore_index([RESTORE_TABLE[3], wildcard])
-    assert len(_restore_index([wildcard]).rows) == 5
+    assert len(_restore_index([wildcard])) == 5
 
 
 def test_resources_taken_offline() -> None:

@@ -147,3 +147,16 @@ def test_other_objects_fall_back_to_a_plain_table() -> None:
     assert "<td>A&lt;b&gt;</td>" in html
     markdown = to_markdown(rows)  # type: ignore[arg-type]
     assert markdown == "| vm | mode |\n| --- | --- |\n| A&lt;b&gt; | online |"
+
+
+def test_empty_parts_are_left_out() -> None:
+    """A VM with no disks, an online decision and a host with no VMs show no empty table."""
+    vm = hb.VM(name="V", state=hb.VMState.RUNNING)
+    decision = hb.backup_mode(vm)
+    host = hb.Host(name="H", os=hb.HostOS.WINDOWS_SERVER_2008)
+    for obj in (vm, decision, host):
+        markdown = obj._repr_markdown_()
+        html = obj._repr_html_()
+        assert not markdown.endswith("|\n|")
+        assert "<tbody>\n</tbody>" not in html
+    assert host._repr_markdown_() == "**Host H (Windows Server 2008): 0 VMs**"

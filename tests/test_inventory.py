@@ -663,7 +663,7 @@ BAD_DOCUMENTS = [
     pytest.param(
         "cluster",
         [("nodes[0].installed_updates[0]", "  ")],
-        "nodes[0].installed_updates",
+        "nodes[0].installed_updates[0]",
         "'  '",
         id="blank-update",
     ),

@@ -369,7 +369,7 @@ NAME_FIELDS = [
     pytest.param(lambda v: _host(name=v), "name", id="Host.name"),
     pytest.param(
         lambda v: _host(installed_updates=["KB958184", v]),
-        "installed_updates",
+        "installed_updates[1]",
         id="Host.installed_updates",
     ),
     pytest.param(lambda v: Cluster(name=v, nodes=[_host()]), "name", id="Cluster.name"),

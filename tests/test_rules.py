@@ -742,7 +742,8 @@ def test_hvb405_reattach_network_adapters() -> None:
     )
     [reconnect] = steps_with(restore_steps(vm, HOST), "HVB405")
     assert reconnect.action is StepKind.RECONNECT_NETWORK
-    assert reconnect.target == "Nic"
+    assert reconnect.target == "Production"
+    assert "Nic" in reconnect.text
     assert "Production" in reconnect.text
 
 

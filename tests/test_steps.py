@@ -140,8 +140,8 @@ def test_restore_step_order() -> None:
         (K.RESTORE_VM, "VM1", ("HVB404",)),
         (K.GUEST_RESTORE, "Archive", ("HVB403",)),
         (K.GUEST_RESTORE, "LUN1", ("HVB403",)),
-        (K.RECONNECT_NETWORK, "Nic1", ("HVB405",)),
-        (K.RECONNECT_NETWORK, "Nic3", ("HVB405",)),
+        (K.RECONNECT_NETWORK, "Production", ("HVB405",)),
+        (K.RECONNECT_NETWORK, "Storage", ("HVB405",)),
         (K.FIRST_START, "VM1", ("HVB402",)),
     ]
     assert_numbered(steps)
@@ -179,6 +179,7 @@ def test_restore_preparation_takes_configuration_resource_offline() -> None:
     assert prepare.rules == ("HVB503",)
     assert "configuration resource" in prepare.text
     assert "cluster resource" not in prepare.text
+    assert "cluster and" not in prepare.text
 
 
 def test_reconnect_with_a_host_names_missing_networks() -> None:
@@ -190,7 +191,7 @@ def test_reconnect_with_a_host_names_missing_networks() -> None:
     )
     vm = attrs.evolve(full_restore_vm(), cluster_group=None)
     steps = of_kind(restore_steps(vm, node), K.RECONNECT_NETWORK)
-    assert [s.target for s in steps] == ["Nic1", "Nic3"]
+    assert [s.target for s in steps] == ["Production", "Storage"]
     present, missing = steps
     assert "recreate" not in present.text.lower()
     assert "Nic1" in present.text
