@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from hyperv_backup._errors import HypervBackupError
+from hyperv_backup._gc import paused_collector
 from hyperv_backup.cluster import ClusterAction, cluster_backup_action
 from hyperv_backup.mode import BackupModeDecision, decide_mode
 from hyperv_backup.model import (
@@ -187,6 +188,11 @@ class Evaluation:
 
 def evaluate(target: Host | Cluster, backup_node: Host | None = None) -> Evaluation:
     """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given."""
+    with paused_collector():
+        return _evaluate(target, backup_node)
+
+
+def _evaluate(target: Host | Cluster, backup_node: Host | None) -> Evaluation:
     findings: list[Finding] = []
     views: list[VMView] = []
     for host in hosts_of(target):

@@ -42,6 +42,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from hyperv_backup._errors import HypervBackupError
+from hyperv_backup._gc import paused_collector
 from hyperv_backup.model import (
     Cluster,
     Host,
@@ -434,7 +435,8 @@ def parse_inventory(
         raise _error("", f"the document is larger than the limit of {limits.max_bytes} bytes")
     token = _LIMITS.set(limits)
     try:
-        return _parse(data)
+        with paused_collector():
+            return _parse(data)
     except MemoryError:
         raise _error("", "the document does not fit in memory") from None
     finally:
