@@ -30,9 +30,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import cluster_json  # noqa: E402 - after the path is set
+from generate import cluster_json
 
-import hyperv_backup as hb  # noqa: E402
+import hyperv_backup as hb
 
 
 def _median(action: Callable[[], Any], runs: int) -> float:
@@ -68,7 +68,6 @@ def measure(vms: int, runs: int) -> dict[str, float]:
         result = hb.backup_plan(inventory)
         output = _median(lambda: json.dumps(hb.to_dict(result)), runs)
         read_plan = _median(lambda: hb.backup_plan(hb.read_inventory(path)), runs)
-        del inventory, result
         loads_memory, _ = _peak(lambda: json.loads(text))
         ours_memory, _ = _peak(lambda: (i := hb.read_inventory(path), hb.backup_plan(i)))
     return {

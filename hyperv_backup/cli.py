@@ -6,10 +6,13 @@ Commands (``docs/cli.md`` describes each, with the JSON it writes):
 * ``plan INVENTORY [--node NODE]``: the ordered backup plan and how each VM is backed up;
 * ``restore INVENTORY VM [--node NODE] [--backup-mode MODE]``: the steps to restore one VM;
 * ``rules``: the rule catalogue;
-* ``example [NAME]``: a bundled example inventory.
+* ``example [NAME]``: a bundled example inventory;
+* ``collect HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o FILE]``: an
+  inventory built from the documents the collector scripts print (``docs/collect.md``).
 
 INVENTORY is a file, or ``-`` for standard input; ``--example [NAME]`` uses a
-bundled example instead. Data goes to standard output, diagnostics to
+bundled example instead. It may also be the document ``host.ps1`` printed on a
+standalone host. Data goes to standard output, diagnostics to
 standard error. Exit codes are a contract:
 
 ====  =========================================================================
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -35,8 +39,9 @@ import attrs
 
 from hyperv_backup._version import __version__
 from hyperv_backup.checks import check, hosts_of
+from hyperv_backup.collect import collector_kind, from_documents, load_document, writer_notes
 from hyperv_backup.examples import example_names, example_text
-from hyperv_backup.inventory import InventoryError, parse_inventory
+from hyperv_backup.inventory import InventoryError, dump_inventory, parse_inventory
 from hyperv_backup.model import (
     VM,
     BackupMode,
@@ -90,6 +95,9 @@ EXIT_INTERNAL = 4
 #: The example ``--example`` uses when no name follows it.
 DEFAULT_EXAMPLE = "cluster"
 
+#: ``collect`` says on standard error what it reads when there are more guest documents than this.
+PROGRESS_GUESTS = 3
+
 
 class Command(enum.StrEnum):
     """A subcommand."""
@@ -99,6 +107,7 @@ class Command(enum.StrEnum):
     RESTORE = "restore"
     RULES = "rules"
     EXAMPLE = "example"
+    COLLECT = "collect"
 
 
 class FailOn(enum.StrEnum):
@@ -144,6 +153,8 @@ class Options:
     backup_mode: BackupMode | None = None
     fail_on: FailOn = FailOn.ERROR
     ignore: frozenset[str] = frozenset()
+    guests: tuple[str, ...] = ()
+    output: str | None = None
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
@@ -151,13 +162,16 @@ class Options:
         backup_mode = getattr(ns, "backup_mode", None)
         return cls(
             command=Command(ns.command),
-            format=Format(ns.format),
+            # collect writes an inventory, which is JSON; it takes no --format.
+            format=Format(getattr(ns, "format", Format.JSON.value)),
             operands=tuple(ns.operands),
             example=getattr(ns, "example", None),
             node=getattr(ns, "node", None),
             backup_mode=None if backup_mode is None else BackupMode(backup_mode),
             fail_on=FailOn(getattr(ns, "fail_on", FailOn.ERROR.value)),
             ignore=_rule_ids(getattr(ns, "ignore", None) or ()),
+            guests=tuple(g for group in getattr(ns, "guest", None) or () for g in group),
+            output=getattr(ns, "output", None),
         )
 
 
@@ -295,6 +309,33 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"which example: {', '.join(example_names())} (default: {DEFAULT_EXAMPLE})",
     )
+
+    sub = command(
+        Command.COLLECT,
+        "Build an inventory from the documents the collector scripts print "
+        "(host.ps1 on the host or on each cluster node, guest.ps1 in the guests).",
+        [],
+        "HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o INVENTORY.json]",
+    )
+    sub.add_argument(
+        "operands",
+        nargs="*",
+        metavar="HOST",
+        help="a document printed by host.ps1: one for a standalone host, one per node of a cluster",
+    )
+    sub.add_argument(
+        "--guest",
+        action="append",
+        nargs="+",
+        metavar="GUEST",
+        help="documents printed by guest.ps1 inside the VMs (repeatable)",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the inventory to FILE (UTF-8) instead of standard output",
+    )
     return parser
 
 
@@ -322,6 +363,10 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:
     if options.command is Command.EXAMPLE:
         if len(options.operands) > 1:
             sub.error(f"expected at most one example name, got {len(options.operands)}")
+        return options
+    if options.command is Command.COLLECT:
+        if not options.operands:
+            sub.error("missing HOST (a document printed by host.ps1)")
         return options
     wanted = ["VM"] if options.command is Command.RESTORE else []
     if options.command is not Command.RULES:
@@ -376,13 +421,21 @@ def _load(options: Options) -> Host | Cluster:
         msg = f"cannot read {source!r}: {reason}"
         raise _usage_error(msg) from None
     try:
-        return parse_inventory(data)
+        return _inventory(data)
     except InventoryError as exc:
         raise _Exit(
             EXIT_INVALID,
             f"error: {label} is not a valid inventory:",
             *(str(problem) for problem in exc.problems),
         ) from None
+
+
+def _inventory(data: bytes) -> Host | Cluster:
+    """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
+    document = load_document(data)
+    if collector_kind(document) is not None:
+        return from_documents([document])
+    return parse_inventory(document)
 
 
 def _describe(target: Host | Cluster) -> str:
@@ -616,6 +669,60 @@ def _run_example(options: Options) -> int:
     return EXIT_OK
 
 
+def _read_files(paths: Sequence[str]) -> list[bytes]:
+    documents = []
+    for path in paths:
+        try:
+            documents.append(Path(path).read_bytes())
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            msg = f"cannot read {path!r}: {reason}"
+            raise _usage_error(msg) from None
+    return documents
+
+
+def _note(text: str) -> None:
+    print(f"{PROG} {Command.COLLECT.value}: {clean_text(text)}", file=sys.stderr)
+
+
+def _run_collect(options: Options) -> int:
+    hosts = _read_files(options.operands)
+    guests = _read_files(options.guests)
+    if len(guests) > PROGRESS_GUESTS:
+        _note(f"merging {len(hosts)} host and {len(guests)} guest documents")
+    try:
+        target = from_documents(hosts, guests)
+    except InventoryError as exc:
+        names = [
+            *(f"hosts[{i}] is {p}" for i, p in enumerate(options.operands)),
+            *(f"guests[{i}] is {p}" for i, p in enumerate(options.guests)),
+        ]
+        raise _Exit(
+            EXIT_INVALID,
+            f"error: the collector documents are not valid ({'; '.join(names)}):",
+            *(str(problem) for problem in exc.problems),
+        ) from None
+    for note in writer_notes(hosts):
+        _note(f"note: {note}")
+    missing = [vm.name for host in hosts_of(target) for vm in host.vms if not vm.guest_inventoried]
+    if missing:
+        _note(
+            f"note: no guest document for {len(missing)} VM(s), planned offline (HVB309): "
+            f"{', '.join(missing)}"
+        )
+    text = json.dumps(dump_inventory(target), indent=2, ensure_ascii=False) + "\n"
+    if options.output is None:
+        _write(text, Format.JSON)
+        return EXIT_OK
+    try:
+        Path(options.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        msg = f"cannot write {options.output!r}: {reason}"
+        raise _usage_error(msg) from None
+    return EXIT_OK
+
+
 def _escape_pre(text: str) -> str:
     """Escape ``text`` for a ``<pre>`` block, keeping its line breaks."""
     return "\n".join(escape_html(line) for line in text.split("\n"))
@@ -634,6 +741,8 @@ def _run(options: Options) -> int:
             return _run_rules(options)
         case Command.EXAMPLE:
             return _run_example(options)
+        case Command.COLLECT:
+            return _run_collect(options)
         case _:
             assert_never(command)
 

@@ -14,17 +14,15 @@ import enum
 import json
 import re
 import sys
-import types
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
-from hypothesis.internal.conjecture import utils as conjecture_utils
-from hypothesis_jsonschema import _from_schema, from_schema
+from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 
 from hyperv_backup import (
@@ -52,36 +50,8 @@ from hyperv_backup import (
     load_example,
     parse_inventory,
 )
-from hyperv_backup.inventory import Problem
+from hyperv_backup.inventory import DEFAULT_LIMITS, Problem
 from tests.strategies import inventories
-
-
-class _StepwiseMany:
-    """``many(...)`` with the ``more()`` / ``reject()`` interface hypothesis-jsonschema calls.
-
-    hypothesis-jsonschema 0.23 draws the keys of an object with ``while
-    elements.more():``; current Hypothesis offers the same bookkeeping only as
-    ``with many(...) as elements: for _ in elements:``. This adapter steps that
-    loop one element per ``more()`` call, so the draws stay in the same spans.
-    """
-
-    def __init__(self, data: Any, **sizes: Any) -> None:
-        self._many = conjecture_utils.many(data, **sizes)
-        self._many.__enter__()
-        self._steps = iter(self._many)
-
-    def more(self) -> bool:
-        if next(self._steps, StopIteration) is StopIteration:
-            self._many.__exit__(None)
-            return False
-        return True
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-if not hasattr(conjecture_utils.many, "more"):
-    _from_schema.cu = types.SimpleNamespace(many=_StepwiseMany)  # type: ignore[attr-defined]
 
 
 def _load_schema() -> dict[str, Any]:
@@ -163,6 +133,20 @@ def test_object_definitions_have_the_model_fields(definition: str, cls: type) ->
     assert schema["required"] == [f.name for f in fields if f.default is attrs.NOTHING]
 
 
+#: Each ``kind`` and the definition the top level applies to a document of that kind.
+DOCUMENT_KINDS: dict[str, str] = {
+    branch["if"]["properties"]["kind"]["const"]: branch["then"]["$ref"].removeprefix("#/$defs/")
+    for branch in SCHEMA["allOf"]
+}
+
+
+def test_kind_chooses_the_document_definition() -> None:
+    """``kind`` is ``host`` or ``cluster`` (SPEC 7), and picks the definition that applies."""
+    assert SCHEMA["required"] == ["kind"]
+    assert SCHEMA["properties"]["kind"]["enum"] == ["host", "cluster"]
+    assert DOCUMENT_KINDS == {"host": "host_document", "cluster": "cluster_document"}
+
+
 def test_top_level_documents_add_kind_to_host_and_cluster() -> None:
     """A top-level host or cluster carries ``kind``; nested hosts (nodes) do not."""
     host = DEFS["host_document"]
@@ -197,9 +181,9 @@ def test_schema_covers_every_inventory_enum() -> None:
 
 
 def test_name_pattern_matches_exactly_the_names_the_model_accepts() -> None:
-    """A name is not empty and not only white space, as ``str.isspace`` defines white space.
+    r"""A name is not empty and not only white space, as ``str.isspace`` defines white space.
 
-    The pattern spells the white space characters out instead of using ``\\S``,
+    The pattern spells the white space characters out instead of using ``\S``,
     whose meaning differs between regular expression dialects.
     """
     pattern = re.compile(DEFS["name"]["pattern"])
@@ -210,6 +194,14 @@ def test_name_pattern_matches_exactly_the_names_the_model_accepts() -> None:
         if (pattern.search(chr(code)) is None) != chr(code).isspace()
     ]
     assert mismatched == []
+
+
+def test_name_length_is_the_default_string_limit() -> None:
+    """Strings longer than the default limit are refused, so the schema refuses them too."""
+    assert DEFAULT_LIMITS.max_string == DEFS["name"]["maxLength"]
+    longest = {"kind": "host", "name": "h" * DEFAULT_LIMITS.max_string, "os": "windows_server_2008"}
+    assert schema_errors(longest) == []
+    assert parse_inventory(json.dumps(longest)).name == longest["name"]
 
 
 # --- documents the package writes are valid ----------------------------------------------
@@ -230,7 +222,7 @@ def test_every_dumped_inventory_is_valid(inventory: Host | Cluster) -> None:
 
 def _without_defaults(document: object) -> object:
     """Drop every optional field whose value is its default."""
-    defaults = {
+    defaults: dict[str, object] = {
         "vss_enabled": True,
         "shadow_storage": None,
         "guest_disk_type": "basic",
@@ -261,7 +253,9 @@ def _without_defaults(document: object) -> object:
         return {
             key: _without_defaults(value)
             for key, value in document.items()
-            if not (key in defaults and value == defaults[key] and type(value) is type(defaults[key]))
+            if not (
+                key in defaults and value == defaults[key] and type(value) is type(defaults[key])
+            )
         }
     if isinstance(document, list):
         return [_without_defaults(item) for item in document]
@@ -343,11 +337,22 @@ SHAPE_ERRORS: dict[str, dict[str, Any]] = {
     "name as a number": _set(_host(), ("name",), 1),
     "empty name": _set(_host(), ("vms", 0, "name"), ""),
     "white space name": _set(_host(), ("vms", 0, "name"), " \t\u3000"),
+    "name over the length limit": _set(
+        _host(), ("vms", 0, "id"), "x" * (DEFAULT_LIMITS.max_string + 1)
+    ),
     "white space update": _set(_host(), ("installed_updates",), ["\u2028"]),
-    "negative VLAN": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": -1}]),
-    "VLAN above 4094": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": 4095}]),
-    "VLAN as a string": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": "5"}]),
-    "VLAN as a boolean": _set(_host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": True}]),
+    "negative VLAN": _set(
+        _host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": -1}]
+    ),
+    "VLAN above 4094": _set(
+        _host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": 4095}]
+    ),
+    "VLAN as a string": _set(
+        _host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": "5"}]
+    ),
+    "VLAN as a boolean": _set(
+        _host(), ("virtual_networks",), [{"name": "n", "kind": "private", "vlan_id": True}]
+    ),
     "array as an object": _set(_host(), ("vms", 0, "disks"), {"0": {}}),
     "snapshots as a string": _set(_host(), ("vms", 0, "snapshots"), "daily"),
     "null for a boolean": _set(_host(), ("vms", 0, "guest_inventoried"), None),
@@ -402,44 +407,115 @@ def cross_field_kind(problem: Problem) -> str | None:
     return None
 
 
-def _bounded(node: Any, limit: int) -> Any:
-    """Inline every ``$ref`` and cap array sizes: a test-only variant for generation."""
+#: The most items a generated array holds, to keep documents small.
+MAX_ITEMS = 2
+
+
+def _ref_target(schema: object) -> str | None:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref.removeprefix("#/$defs/") if isinstance(ref, str) else None
+
+
+def _holds_object(schema: dict[str, Any]) -> bool:
+    """Tell whether a property holds objects of the inventory, directly or in an array."""
+    targets = [_ref_target(schema), _ref_target(schema.get("items"))]
+    targets += [_ref_target(choice) for choice in schema.get("anyOf", ())]
+    return any(t is not None and DEFS[t].get("type") == "object" for t in targets)
+
+
+def _inline(node: Any) -> Any:
+    """Inline every ``$ref`` and cap array sizes, for hypothesis-jsonschema."""
     if isinstance(node, dict):
-        if "$ref" in node:
-            target = DEFS[node["$ref"].removeprefix("#/$defs/")]
-            rest = {k: v for k, v in node.items() if k not in {"$ref", "description"}}
-            return _bounded({**target, **rest}, limit)
-        out = {
-            key: _bounded(value, limit)
-            for key, value in node.items()
-            if key not in {"$schema", "$id", "$defs", "description", "title", "default"}
-        }
+        target = _ref_target(node)
+        if target is not None:
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return _inline({**DEFS[target], **rest})
+        out = {key: _inline(value) for key, value in node.items() if key != "default"}
         if out.get("type") == "array":
-            out["maxItems"] = limit
-        if out.get("type") == "string":
-            out["maxLength"] = 6
+            out["maxItems"] = MAX_ITEMS
         return out
     if isinstance(node, list):
-        return [_bounded(item, limit) for item in node]
+        return [_inline(item) for item in node]
     return node
 
 
-GENERATION_SCHEMA = _bounded(SCHEMA, 2)
+def _value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Generate the values of one property.
+
+    A property that holds objects of the inventory (an object, an object or
+    null, an array of objects) is composed here, each object generated from its
+    own definition; every other value comes from hypothesis-jsonschema, given
+    the property's schema.
+    """
+    if not _holds_object(schema):
+        return from_schema(_inline(schema))
+    target = _ref_target(schema)
+    if target is not None:
+        return _object_strategy(target)
+    if "anyOf" in schema:
+        return st.one_of([_value_strategy(choice) for choice in schema["anyOf"]])
+    assert schema["type"] == "array", schema
+    least = schema.get("minItems", 0)
+    return st.lists(_value_strategy(schema["items"]), min_size=least, max_size=MAX_ITEMS)
 
 
-def test_generation_schema_is_the_schema_with_smaller_sizes() -> None:
-    """The generation variant accepts a subset of the schema, and still describes both kinds."""
-    assert "$ref" not in json.dumps(GENERATION_SCHEMA)
-    small = dump_inventory(load_example("cluster"))
-    assert schema_errors(small) == []
+_OBJECT_STRATEGIES: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-@given(from_schema(GENERATION_SCHEMA))
+def _deferred_value(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    # Deferred: an object's strategy is built before those of the objects it holds.
+    return st.deferred(lambda: _value_strategy(schema))
+
+
+def _object_strategy(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Generate objects valid under the definition ``name``.
+
+    Required properties are always present and optional ones sometimes; any
+    rule about the object as a whole (``if`` / ``else`` on a disk) is kept by
+    filtering with the definition itself.
+    """
+    if name not in _OBJECT_STRATEGIES:
+        definition = DEFS[name]
+        values = {key: _deferred_value(schema) for key, schema in definition["properties"].items()}
+        required = definition["required"]
+        whole = Draft202012Validator({"$defs": DEFS, "$ref": f"#/$defs/{name}"})
+        _OBJECT_STRATEGIES[name] = st.fixed_dictionaries(
+            {key: values[key] for key in required},
+            optional={key: value for key, value in values.items() if key not in required},
+        ).filter(whole.is_valid)
+    return _OBJECT_STRATEGIES[name]
+
+
+def documents_from_schema() -> st.SearchStrategy[dict[str, Any]]:
+    """Generate whole documents from the schema: one of its top-level document kinds."""
+    return st.one_of([_object_strategy(kind) for kind in DOCUMENT_KINDS.values()])
+
+
+def test_generator_composes_only_the_forms_it_knows() -> None:
+    """Objects are reached only as an object, an object or null, or an array of objects.
+
+    Any other way of holding an object would be handed whole to
+    hypothesis-jsonschema, which is not what the generator means to do.
+    """
+    forms = set()
+    for definition in DEFS.values():
+        for schema in definition.get("properties", {}).values():
+            if _holds_object(schema):
+                if _ref_target(schema) is not None:
+                    forms.add("object")
+                elif "anyOf" in schema:
+                    assert schema["anyOf"][1] == {"type": "null"}
+                    forms.add("object or null")
+                else:
+                    assert schema["type"] == "array"
+                    forms.add("array")
+            else:
+                assert '"type": "object"' not in json.dumps(_inline(schema))
+    assert forms == {"object or null", "array"}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents_from_schema())
 def test_documents_valid_under_the_schema_are_read(document: dict[str, Any]) -> None:
     """A document valid under the schema is read, or rejected only for a cross-field rule.
 
@@ -450,14 +526,14 @@ def test_documents_valid_under_the_schema_are_read(document: dict[str, Any]) -> 
     """
     assert schema_errors(document) == []
     for given_as in (document, json.dumps(document)):
+        problems: tuple[Problem, ...] = ()
         try:
-            parse_inventory(given_as)
+            read = parse_inventory(given_as)
         except InventoryError as exc:
-            kinds = [cross_field_kind(p) for p in exc.problems]
-            assert None not in kinds, exc.problems
+            problems = exc.problems
         else:
-            read = parse_inventory(json.dumps(document))
             assert schema_errors(dump_inventory(read)) == []
+        assert [p for p in problems if cross_field_kind(p) is None] == []
 
 
 @pytest.mark.parametrize(
@@ -465,8 +541,20 @@ def test_documents_valid_under_the_schema_are_read(document: dict[str, Any]) -> 
     [
         (Problem("vms[1].name", "duplicate VM name 'a'"), "duplicate name"),
         (Problem("nodes[1].name", "duplicate node name 'n'"), "duplicate name"),
-        (Problem("vms[0].disks[0].volumes[0].shadow_storage", "names a volume this VM does not have: 'x'"), "shadow storage"),
-        (Problem("nodes[0].vms[0].cluster_group.owner_node", "VM 'a' is listed under 'n' but its group is owned by 'm'"), "owner node"),
+        (
+            Problem(
+                "vms[0].disks[0].volumes[0].shadow_storage",
+                "names a volume this VM does not have: 'x'",
+            ),
+            "shadow storage",
+        ),
+        (
+            Problem(
+                "nodes[0].vms[0].cluster_group.owner_node",
+                "VM 'a' is listed under 'n' but its group is owned by 'm'",
+            ),
+            "owner node",
+        ),
         (Problem("vms[0].name", "expected a non-empty name, got ''"), None),
         (Problem("vms[0].disks[0].path", "only a virtual hard disk has a host file path"), None),
         (Problem("nodes", "a cluster has at least one node, got none"), None),
@@ -477,20 +565,42 @@ def test_cross_field_kinds_are_told_apart(problem: Problem, kind: str | None) ->
     assert cross_field_kind(problem) == kind
 
 
+def _hosts(document: dict[str, Any]) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = document.get("nodes", [document])
+    return nodes
+
+
+#: ``find`` settings: generation alone (the first match is enough; shrinking it is slow).
+GENERATE_ONLY = settings(
+    max_examples=1000, database=None, derandomize=True, phases=[Phase.generate]
+)
+
+
 def test_generated_documents_reach_deep_clusters() -> None:
     """The generator reaches clusters with clustered VMs, disks and volumes, not just stubs."""
 
     def deep(document: dict[str, Any]) -> bool:
         return document["kind"] == "cluster" and any(
-            vm["cluster_group"] is not None and any(d.get("volumes") for d in vm.get("disks", []))
-            for node in document["nodes"]
+            vm.get("cluster_group") is not None
+            and any(disk.get("volumes") for disk in vm.get("disks", []))
+            for node in _hosts(document)
             for vm in node.get("vms", [])
-            if "cluster_group" in vm
         )
 
-    found = find(
-        from_schema(GENERATION_SCHEMA),
-        deep,
-        settings=settings(max_examples=2000, database=None, derandomize=True),
-    )
+    found = find(documents_from_schema(), deep, settings=GENERATE_ONLY)
     assert deep(found)
+
+
+def test_generated_documents_are_sometimes_read_whole() -> None:
+    """Not every generated document trips a cross-field rule: some VMs with disks are read."""
+
+    def read_with_disks(document: dict[str, Any]) -> bool:
+        try:
+            inventory = parse_inventory(document)
+        except InventoryError:
+            return False
+        hosts = inventory.nodes if isinstance(inventory, Cluster) else (inventory,)
+        return any(vm.disks for host in hosts for vm in host.vms)
+
+    found = find(documents_from_schema(), read_with_disks, settings=GENERATE_ONLY)
+    assert read_with_disks(found)

@@ -1,0 +1,508 @@
+"""Reading one host document (``host.ps1``) into plain records.
+
+The records keep what the model needs and where in the document each thing
+came from; :mod:`hyperv_backup.collect` puts them together with the other
+documents into a host or cluster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+import attrs
+
+from hyperv_backup.collect._documents import Node, Problems, bad, describe
+from hyperv_backup.collect._tables import (
+    CLUSTER_GROUP_STATES,
+    CLUSTER_RESOURCE_STATES,
+    CONTROLLER_TYPES,
+    SERVER_PRODUCT_TYPES,
+    SWITCH_TYPES,
+    VHD_TYPES,
+    VM_STATE_VERSION_DEPENDENT,
+    VM_STATES,
+    VM_STATES_WMI_V1,
+    host_os,
+)
+from hyperv_backup.inventory import Problem
+from hyperv_backup.model import (
+    BackupApplication,
+    HostOS,
+    ModelError,
+    NetworkAdapter,
+    ResourceState,
+    VhdType,
+    VirtualNetwork,
+    VMState,
+)
+
+__all__ = [
+    "VSS_INTEGRATION_SERVICE_ID",
+    "ClusterView",
+    "Drive",
+    "GroupRecord",
+    "HostRecord",
+    "ResourceRecord",
+    "SharedVolumeRecord",
+    "VmRecord",
+    "check_document",
+    "disk_id",
+    "guid_key",
+    "read_host",
+]
+
+#: The language-neutral id of the backup (volume shadow copy) integration
+#: service: the last part of ``Get-VMIntegrationService`` ``Id``
+#: (``Microsoft:<VM id>\\5CED1297-...``). Its ``Name`` is localized; this id is
+#: not. Source: FORMATS.md section 3, from the German and English listings in
+#: samples/get-vmintegrationservice-name-id-de-en-commontasks-1.txt.
+VSS_INTEGRATION_SERVICE_ID = "5CED1297-4598-4915-A5FC-AD21BB4D02A4"
+
+#: The interfaces a host document may have read Hyper-V through, and the VM
+#: state numbering of each.
+_VM_STATE_TABLES = {"module": VM_STATES, "wmi-v1": VM_STATES_WMI_V1}
+
+_RESOURCE_VM = "virtual machine"
+_RESOURCE_CONFIGURATION = "virtual machine configuration"
+_RESOURCE_DISK = "physical disk"
+
+_WSB_NAME = "Windows Server Backup"
+#: The value ``Application Identifier`` has when the Hyper-V VSS writer is
+#: registered with Windows Server Backup (KB958662; SPEC.md, HVB102).
+_WSB_HYPERV = "Hyper-V"
+
+_GUID = re.compile(
+    r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?"
+)
+_SIGNATURE = re.compile(r"(?:0x)?([0-9a-fA-F]{1,8})")
+
+
+@attrs.frozen
+class Drive:
+    """A hard disk drive in a VM's configuration."""
+
+    name: str
+    bus: str
+    path: str | None
+    disk_number: int | None
+    disk_id: str | None
+    vhd_type: VhdType | None
+    size: int | None
+    where: str
+
+    @property
+    def pass_through(self) -> bool:
+        """A host disk attached directly: it has a host disk number."""
+        return self.disk_number is not None
+
+
+@attrs.frozen
+class VmRecord:
+    """A VM as the host document describes it."""
+
+    name: str
+    id: str | None
+    state: VMState
+    backup_service_enabled: bool
+    drives: tuple[Drive, ...]
+    snapshots: tuple[str, ...]
+    adapters: tuple[NetworkAdapter, ...]
+    host: str
+    where: str
+
+
+@attrs.frozen
+class GroupRecord:
+    """A cluster group: its owner and its own state (checked, not used)."""
+
+    name: str
+    owner: str
+    state: ResourceState | None
+    where: str
+
+
+@attrs.frozen
+class ResourceRecord:
+    """A cluster resource of one of the types the adapter reads."""
+
+    name: str
+    type: str
+    group: str | None
+    state: ResourceState
+    vm_id: str | None
+    where: str
+
+
+@attrs.frozen
+class SharedVolumeRecord:
+    """A Cluster Shared Volume and the folder it is mounted on."""
+
+    name: str
+    path: str
+    state: ResourceState
+    where: str
+
+
+@attrs.frozen
+class ClusterView:
+    """The cluster as one node's document saw it."""
+
+    name: str
+    nodes: tuple[str, ...]
+    groups: tuple[GroupRecord, ...]
+    resources: tuple[ResourceRecord, ...]
+    shared_volumes: tuple[SharedVolumeRecord, ...]
+    where: str
+
+
+@attrs.frozen
+class HostRecord:
+    """One host document, read."""
+
+    name: str
+    os: HostOS
+    vms: tuple[VmRecord, ...]
+    networks: tuple[VirtualNetwork, ...]
+    updates: frozenset[str]
+    backup_application: BackupApplication | None
+    writers_text: str | None
+    cluster: ClusterView | None
+    collected_at: datetime | None
+    where: str
+
+
+def guid_key(value: str) -> str:
+    """Return the form in which two GUIDs compare equal: no braces, lower case."""
+    return value.strip().strip("{}").casefold()
+
+
+def disk_id(node: Node) -> str | None:
+    """Return a disk's identity: an MBR signature (8 hex digits) or GPT disk GUID, or ``None``.
+
+    The signature may be a number (``Win32_DiskDrive.Signature``) or hex text
+    (diskpart's ``Disk ID``); 0 means the disk has none.
+    """
+    value = node.value
+    if value is None or value == "":
+        return None
+    if type(value) is int:
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise bad(node.path, f"expected an MBR signature (32 bits), got {value}")
+        return None if value == 0 else f"{value:08X}"
+    if isinstance(value, str):
+        guid = _GUID.fullmatch(value.strip())
+        if guid is not None:
+            return guid.group(1).upper()
+        signature = _SIGNATURE.fullmatch(value.strip())
+        if signature is not None:
+            number = int(signature.group(1), 16)
+            return None if number == 0 else f"{number:08X}"
+    raise bad(
+        node.path,
+        f"expected a disk id (an MBR signature or a GPT disk GUID), got {value!r}",
+    )
+
+
+def read_host(doc: Node, problems: Problems) -> HostRecord | None:
+    """Read a host document; note its problems and return ``None`` when it has any."""
+    before = len(problems.found)
+    name = problems.attempt(lambda: doc.get("ComputerName").text())
+    os = problems.attempt(lambda: _os(doc.get("OperatingSystem")))
+    api = problems.attempt(lambda: _api(doc.get("HyperVApi")))
+    vms: list[VmRecord] = []
+    if name is not None and api is not None:
+        vms = problems.each(problems.items(doc, "VMs"), lambda item: _vm(item, api, name))
+    networks = problems.each(problems.items(doc, "VMSwitches"), _network)
+    updates = problems.attempt(lambda: _updates(doc.get("HotFixes")))
+    app = problems.attempt(lambda: _backup_application(doc.get("WindowsServerBackup")))
+    writers = problems.attempt(lambda: _writers(doc.opt("VssWriters")))
+    collected = problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
+    cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
+    if len(problems.found) > before or name is None or os is None or updates is None:
+        return None
+    return HostRecord(
+        name=name,
+        os=os,
+        vms=tuple(vms),
+        networks=tuple(networks),
+        updates=updates,
+        backup_application=app,
+        writers_text=writers,
+        cluster=cluster,
+        collected_at=collected,
+        where=doc.path,
+    )
+
+
+def _os(node: Node) -> HostOS:
+    version_node = node.get("Version")
+    version = version_node.text()
+    product = node.opt("ProductType")
+    if not product.is_null and product.integer() not in SERVER_PRODUCT_TYPES:
+        raise bad(
+            product.path,
+            f"ProductType {product.value} is a client edition of Windows (Hyper-V on "
+            "Windows 10 or 11); the guidance and this model are for Windows Server",
+        )
+    found = host_os(version)
+    if found is None:
+        raise bad(
+            version_node.path,
+            f"Windows version {version!r} is not a Windows Server release this package "
+            "knows (2008 to 2025, long-term servicing builds)",
+        )
+    return found
+
+
+def _api(node: Node) -> str:
+    api = node.text()
+    if api not in _VM_STATE_TABLES:
+        known = ", ".join(repr(k) for k in _VM_STATE_TABLES)
+        raise bad(node.path, f"expected one of {known}, got {api!r}")
+    return api
+
+
+def _vm(node: Node, api: str, host: str) -> VmRecord:
+    name = node.get("Name").text()
+    vm_id = node.opt("Id").opt_text()
+    table = _VM_STATE_TABLES[api]
+    state = node.model_code(
+        "State",
+        table,
+        "VM state",
+        version_dependent=VM_STATE_VERSION_DEPENDENT if api == "module" else None,
+        advice="; take the inventory again once the VM has settled",
+    )
+    problems = Problems()
+    enabled = problems.attempt(lambda: _backup_service(node.get("IntegrationServices")))
+    drives = problems.each(problems.items(node, "HardDrives"), _drive)
+    seen: dict[str, str] = {}
+    for drive in drives:
+        if drive.name in seen:
+            message = f"a second drive at {drive.name} (the first is at {seen[drive.name]})"
+            problems.found.append(Problem(drive.where, message))
+        seen[drive.name] = drive.where
+    snapshots = problems.attempt(lambda: _snapshots(node.get("Snapshots")))
+    adapters = problems.each(problems.items(node, "NetworkAdapters"), _adapter)
+    problems.raise_any()
+    assert enabled is not None  # noqa: S101 - no problem noted, so both were read
+    assert snapshots is not None  # noqa: S101
+    return VmRecord(
+        name=name,
+        id=vm_id,
+        state=state,
+        backup_service_enabled=enabled,
+        drives=tuple(drives),
+        snapshots=snapshots,
+        adapters=tuple(adapters),
+        host=host,
+        where=node.path,
+    )
+
+
+def _backup_service(node: Node) -> bool:
+    found: list[Node] = []
+    for item in node.items():
+        service_id = item.get("Id").text()
+        parts = {guid_key(part) for part in service_id.split("\\")}
+        if guid_key(VSS_INTEGRATION_SERVICE_ID) in parts:
+            found.append(item)
+    if not found:
+        raise bad(
+            node.path,
+            f"no integration service with the backup (volume shadow copy) id "
+            f"{VSS_INTEGRATION_SERVICE_ID}; services are matched by id, not by their "
+            "localized name",
+        )
+    if len(found) > 1:
+        raise bad(found[1].path, "a second backup (volume shadow copy) integration service")
+    return found[0].get("Enabled").flag()
+
+
+def _drive(node: Node) -> Drive:
+    controller = node.model_code("ControllerType", CONTROLLER_TYPES, "controller type")
+    number = node.get("ControllerNumber").integer()
+    location = node.get("ControllerLocation").integer()
+    name = f"{controller} {number}:{location}"
+    disk_number = node.opt("DiskNumber").opt_integer()
+    path = node.opt("Path").opt_text()
+    size = node.opt("Size").opt_integer()
+    if disk_number is not None:
+        # A pass-through drive: a host disk number. Whatever Path shows for it
+        # is a description of the host disk, not a file (FORMATS.md section 2).
+        return Drive(
+            name=name,
+            bus=controller,
+            path=None,
+            disk_number=disk_number,
+            disk_id=disk_id(node.opt("DiskId")),
+            vhd_type=None,
+            size=size,
+            where=node.path,
+        )
+    if path is None:
+        raise bad(
+            node.path,
+            f"drive {name} has neither a VHD path nor a host disk number (DiskNumber)",
+        )
+    vhd_type = None
+    if node.has("VhdType") or node.has("VhdTypeName"):
+        vhd_type = node.model_code("VhdType", VHD_TYPES, "VHD type")
+    return Drive(
+        name=name,
+        bus=controller,
+        path=path,
+        disk_number=None,
+        disk_id=None,
+        vhd_type=vhd_type,
+        size=size,
+        where=node.path,
+    )
+
+
+def _snapshots(node: Node) -> tuple[str, ...]:
+    read = [(item.get("Name").text(), item.opt("CreationTime").opt_date()) for item in node.items()]
+    dated = [(when, name) for name, when in read if when is not None]
+    if len(dated) == len(read):
+        # Oldest first, as Hyper-V Manager lists them; the sort is stable for equal times.
+        return tuple(name for _, name in sorted(dated, key=lambda entry: entry[0]))
+    return tuple(name for name, _ in read)
+
+
+def _adapter(node: Node) -> NetworkAdapter:
+    return NetworkAdapter(
+        name=node.get("Name").text(), virtual_network=node.opt("SwitchName").opt_text()
+    )
+
+
+def _network(node: Node) -> VirtualNetwork:
+    name = node.get("Name").text()
+    kind = node.model_code("SwitchType", SWITCH_TYPES, "switch type")
+    adapter = node.opt("NetAdapterInterfaceDescription").opt_text()
+    vlan = node.opt("VlanId")
+    vlan_id = vlan.opt_integer()
+    try:
+        return VirtualNetwork(name=name, kind=kind, physical_adapter=adapter, vlan_id=vlan_id)
+    except ModelError as exc:
+        raise bad(vlan.path, exc.reason) from None
+
+
+def _updates(node: Node) -> frozenset[str]:
+    ids: set[str] = set()
+    for item in node.items():
+        hotfix = item.get("HotFixID").text() if isinstance(item.value, Mapping) else item.text()
+        ids.add(hotfix.strip().upper())
+    return frozenset(ids)
+
+
+def _backup_application(node: Node) -> BackupApplication | None:
+    """Windows Server Backup, when it is installed; otherwise unknown (``None``).
+
+    An installed Windows Server Backup is taken as the backup application: the
+    host document cannot see any other product.
+    """
+    if not node.get("Installed").flag():
+        return None
+    identifier = node.get("ApplicationIdentifier").opt_text()
+    return BackupApplication(
+        name=_WSB_NAME,
+        is_windows_server_backup=True,
+        hyperv_writer_registered=identifier is not None and identifier.strip() == _WSB_HYPERV,
+    )
+
+
+def _writers(node: Node) -> str | None:
+    return None if node.is_null else node.raw_text()
+
+
+# --- the cluster section -----------------------------------------------------------------
+
+
+def _cluster(node: Node, problems: Problems) -> ClusterView | None:
+    if node.is_null:
+        return None
+    name = node.get("Name").name()
+    nodes = tuple(item.name() for item in node.get("Nodes").items())
+    if not nodes:
+        raise bad(f"{node.path}.Nodes", "a cluster has at least one node, got none")
+    groups = problems.each(problems.items(node, "Groups"), _group)
+    resources = problems.each(problems.items(node, "Resources"), _resource)
+    volumes = problems.each(problems.items(node, "SharedVolumes"), _shared_volume)
+    return ClusterView(
+        name=name,
+        nodes=nodes,
+        groups=tuple(groups),
+        resources=tuple(resources),
+        shared_volumes=tuple(volumes),
+        where=node.path,
+    )
+
+
+def _group(node: Node) -> GroupRecord:
+    code = node.code("State", CLUSTER_GROUP_STATES, "cluster group state")
+    return GroupRecord(
+        name=node.get("Name").text(),
+        owner=node.get("OwnerNode").name(),
+        state=code.value,
+        where=node.path,
+    )
+
+
+def _resource(node: Node) -> ResourceRecord | None:
+    kind = node.get("ResourceType").name()
+    if kind.casefold() not in {_RESOURCE_VM, _RESOURCE_CONFIGURATION, _RESOURCE_DISK}:
+        return None  # IP addresses, network names and the like: not the VM's
+    state = node.model_code(
+        "State",
+        CLUSTER_RESOURCE_STATES,
+        "cluster resource state",
+        advice="; take the inventory again once the resource has settled",
+    )
+    group = node.opt("OwnerGroup")
+    vm_id = node.opt("VmId").opt_text()
+    if kind.casefold() != _RESOURCE_DISK and vm_id is None:
+        raise bad(
+            f"{node.path}.VmId",
+            f"a {kind!r} resource needs the id of its VM (its VmID parameter)",
+        )
+    return ResourceRecord(
+        name=node.get("Name").text(),
+        type=kind.casefold(),
+        group=None if group.is_null else group.name(),
+        state=state,
+        vm_id=None if vm_id is None else guid_key(vm_id),
+        where=node.path,
+    )
+
+
+def _shared_volume(node: Node) -> SharedVolumeRecord:
+    return SharedVolumeRecord(
+        name=node.get("Name").text(),
+        path=node.get("Path").text(),
+        state=node.model_code(
+            "State",
+            CLUSTER_RESOURCE_STATES,
+            "cluster shared volume state",
+            advice="; take the inventory again once the volume has settled",
+        ),
+        where=node.path,
+    )
+
+
+def check_document(doc: Node, marker: str) -> None:
+    """Check that ``doc`` is an object whose ``collector`` is ``marker``."""
+    if not isinstance(doc.value, Mapping):
+        raise bad(
+            doc.path, f"expected a collector document (a JSON object), got {describe(doc.value)}"
+        )
+    found = doc.opt("collector")
+    if found.is_null:
+        raise bad(
+            found.path,
+            f'required field missing: not a collector document (expected "collector": {marker!r})',
+        )
+    value = found.value
+    if value != marker:
+        raise bad(found.path, f"expected {marker!r}, got {value!r}")

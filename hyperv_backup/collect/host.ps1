@@ -1,0 +1,267 @@
+<#
+.SYNOPSIS
+    Inventory of one Hyper-V host, or one failover cluster node, for hyperv_backup.
+
+.DESCRIPTION
+    Prints one JSON document ("collector": "hyperv_backup.host/1") that
+    `hyperv-backup collect` turns into an inventory. It only reads; it changes
+    nothing on the host.
+
+    Rights: a local Administrator, in an elevated Windows PowerShell 3.0 or
+    later (Windows PowerShell 5.1 and PowerShell 7 both work). The Hyper-V
+    cmdlets, the root\virtualization WMI namespace, vssadmin and the cluster
+    cmdlets all refuse other users.
+
+    Cluster: run it on EVERY node and give all the documents to
+    `hyperv-backup collect` together; each node sees only the VMs it hosts.
+
+    Windows Server 2012 and later are read through the Hyper-V module;
+    Windows Server 2008 and 2008 R2, which have no Hyper-V module, through the
+    root\virtualization (v1) WMI namespace. The cluster section needs the
+    FailoverClusters module (Windows Server 2008 R2 and later).
+
+    Output: UTF-8. With -OutFile the file is written as UTF-8 without a
+    byte-order mark. Redirecting with `>` in Windows PowerShell 5.1 writes
+    UTF-16 instead; hyperv_backup reads that too.
+
+.EXAMPLE
+    powershell.exe -NoProfile -ExecutionPolicy Bypass -File host.ps1 -OutFile "$env:COMPUTERNAME.json"
+#>
+[CmdletBinding()]
+param([string]$OutFile)
+
+$ErrorActionPreference = 'Stop'
+
+# The backup (volume shadow copy) integration service, found by the last part
+# of its Id: its Name is localized, this id is not. Source: samples/FORMATS.md
+# section 3, from German and English Get-VMIntegrationService listings.
+$VssServiceId = '5CED1297-4598-4915-A5FC-AD21BB4D02A4'
+
+# Where the Hyper-V VSS writer is registered with Windows Server Backup (KB958662).
+$WsbKey = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support\{66841CD4-6DED-4F4B-8F17-FD23F8DDC3DE}'
+
+$V1 = 'root\virtualization'
+
+# Every enum goes out twice: its number and its name (ConvertTo-Json writes only the number).
+function Get-Enum($Value) { if ($null -eq $Value) { $null, $null } else { [int]$Value, "$Value" } }
+
+function Get-HostDiskId($Number) {
+    # The identity a pass-through disk shows inside the guest too: its GPT GUID or MBR signature.
+    $disk = Get-CimInstance Win32_DiskDrive -Filter "Index = $Number"
+    if ($disk -and $disk.Signature) { '{0:X8}' -f [uint32]$disk.Signature }
+    elseif (Get-Command Get-Disk -ErrorAction SilentlyContinue) { (Get-Disk -Number $Number).Guid }
+}
+
+# --- Windows Server 2012 and later: the Hyper-V module -----------------------------
+
+function Get-DriveFromModule($Drive) {
+    $type, $typeName = Get-Enum $Drive.ControllerType
+    $record = [ordered]@{
+        ControllerType = $type; ControllerTypeName = $typeName
+        ControllerNumber = $Drive.ControllerNumber; ControllerLocation = $Drive.ControllerLocation
+        Path = $null; DiskNumber = $Drive.DiskNumber; DiskId = $null
+        VhdType = $null; VhdTypeName = $null; Size = $null
+    }
+    if ($null -ne $Drive.DiskNumber) {
+        # Pass-through: a host disk number and no virtual hard disk file.
+        $record.DiskId = Get-HostDiskId $Drive.DiskNumber
+        $record.Size = (Get-Disk -Number $Drive.DiskNumber).Size
+    } else {
+        $record.Path = $Drive.Path
+        $vhd = Get-VHD -Path $Drive.Path -ErrorAction SilentlyContinue
+        if ($vhd) {
+            $vhdType, $vhdTypeName = Get-Enum $vhd.VhdType
+            $record.VhdType = $vhdType; $record.VhdTypeName = $vhdTypeName; $record.Size = $vhd.Size
+        }
+    }
+    $record
+}
+
+function Get-VMsFromModule {
+    foreach ($vm in Get-VM) {
+        $state, $stateName = Get-Enum $vm.State
+        [ordered]@{
+            Name = $vm.Name; Id = "$($vm.Id)"; State = $state; StateName = $stateName
+            IntegrationServices = @(Get-VMIntegrationService -VM $vm | ForEach-Object {
+                [ordered]@{ Name = $_.Name; Id = $_.Id; Enabled = $_.Enabled } })
+            HardDrives = @(Get-VMHardDiskDrive -VM $vm | ForEach-Object { Get-DriveFromModule $_ })
+            Snapshots = @(Get-VMSnapshot -VM $vm | ForEach-Object {
+                [ordered]@{ Name = $_.Name; CreationTime = $_.CreationTime.ToUniversalTime() } })
+            NetworkAdapters = @(Get-VMNetworkAdapter -VM $vm | ForEach-Object {
+                [ordered]@{ Name = $_.Name; SwitchName = $_.SwitchName } })
+        }
+    }
+}
+
+function Get-SwitchesFromModule {
+    foreach ($switch in Get-VMSwitch) {
+        $type, $typeName = Get-Enum $switch.SwitchType
+        # The VLAN of the management OS adapter on this switch, if it has one.
+        $vlan = Get-VMNetworkAdapter -ManagementOS -ErrorAction SilentlyContinue |
+            Where-Object { $_.SwitchName -eq $switch.Name } |
+            Get-VMNetworkAdapterVlan | Select-Object -First 1
+        [ordered]@{
+            Name = $switch.Name; SwitchType = $type; SwitchTypeName = $typeName
+            NetAdapterInterfaceDescription = $switch.NetAdapterInterfaceDescription
+            VlanId = if ($vlan -and $vlan.AccessVlanId) { $vlan.AccessVlanId } else { $null }
+        }
+    }
+}
+
+# --- Windows Server 2008 and 2008 R2: WMI root\virtualization (v1) ------------------
+# Not run in hyperv_backup's own tests (no Windows there); it follows the v1 WMI model.
+
+function Get-V1($Class, $Filter) {
+    $query = @{ Namespace = $V1; ClassName = $Class }
+    if ($Filter) { $query.Filter = $Filter }
+    Get-CimInstance @query
+}
+function Get-Linked($Instance, $Class) { Get-CimAssociatedInstance -InputObject $Instance -ResultClassName $Class }
+# WMI object paths double their backslashes; undo that before looking for a key in one.
+function Test-Refers($Path, $Key) { "$Path".Replace('\\', '\').Contains($Key) }
+
+function Get-VMsFromWmiV1 {
+    $images = Get-V1 Msvm_ImageManagementService
+    $ports = @(Get-V1 Msvm_SwitchPort)
+    $switches = @(Get-V1 Msvm_VirtualSwitch)
+    # v1 numbering (EnabledState), FORMATS.md section 8: paused 32768, saved 32769.
+    $stateNames = @{ 2 = 'Enabled'; 3 = 'Disabled'; 32768 = 'Paused'; 32769 = 'Suspended'; 32770 = 'Starting'
+        32771 = 'Snapshotting'; 32773 = 'Saving'; 32774 = 'Stopping'; 32776 = 'Pausing'; 32777 = 'Resuming' }
+    foreach ($vm in Get-V1 Msvm_ComputerSystem "Caption = 'Virtual Machine'") {
+        $settings = @(Get-V1 Msvm_VirtualSystemSettingData "SystemName = '$($vm.Name)'")
+        $current = $settings | Where-Object { $_.SettingType -eq 3 } | Select-Object -First 1
+        $rasd = @(Get-Linked $current Msvm_ResourceAllocationSettingData)
+        $controllers = @($rasd | Where-Object { $_.ResourceSubType -match 'IDE Controller|SCSI Controller' })
+        $scsi = @($controllers | Where-Object { $_.ResourceSubType -match 'SCSI' })
+        $drives = foreach ($drive in $rasd | Where-Object { $_.ResourceSubType -match 'Disk Drive$' }) {
+            $controller = $controllers | Where-Object { Test-Refers $drive.Parent $_.InstanceID } | Select-Object -First 1
+            $isIde = $controller.ResourceSubType -match 'IDE'
+            $record = [ordered]@{
+                ControllerType = if ($isIde) { 0 } else { 1 }; ControllerTypeName = if ($isIde) { 'IDE' } else { 'SCSI' }
+                ControllerNumber = if ($isIde) { [int]$controller.Address } else { [array]::IndexOf($scsi, $controller) }
+                ControllerLocation = [int]$drive.Address
+                Path = $null; DiskNumber = $null; DiskId = $null; VhdType = $null; VhdTypeName = $null; Size = $null
+            }
+            if ($drive.ResourceSubType -match 'Physical') {
+                # Pass-through: HostResource names the host's Msvm_DiskDrive. Left unresolved,
+                # the drive has neither path nor disk number, and hyperv_backup says so.
+                $hostDisk = Get-V1 Msvm_DiskDrive | Where-Object { Test-Refers $drive.HostResource $_.DeviceID } | Select-Object -First 1
+                if ($hostDisk) {
+                    $record.DiskNumber = [int]$hostDisk.DriveNumber
+                    $record.DiskId = Get-HostDiskId $record.DiskNumber
+                }
+            } else {
+                $image = $rasd | Where-Object { $_.ResourceSubType -match 'Virtual Hard Disk' -and (Test-Refers $_.Parent $drive.InstanceID) }
+                $record.Path = @($image.Connection)[0]
+                if (-not $record.Path) { $record; continue }
+                $info = Invoke-CimMethod -InputObject $images -MethodName GetVirtualHardDiskInfo -Arguments @{ Path = $record.Path }
+                $properties = ([xml]$info.Info).INSTANCE.PROPERTY
+                $record.VhdType = [int]($properties | Where-Object { $_.NAME -eq 'Type' }).VALUE
+                $record.VhdTypeName = @{ 2 = 'Fixed'; 3 = 'Dynamic'; 4 = 'Differencing' }[$record.VhdType]
+                $record.Size = [uint64]($properties | Where-Object { $_.NAME -eq 'MaxInternalSize' }).VALUE
+            }
+            $record
+        }
+        $adapters = foreach ($nic in @(Get-Linked $current Msvm_SyntheticEthernetPortSettingData) + @(Get-Linked $current Msvm_EmulatedEthernetPortSettingData)) {
+            $port = $ports | Where-Object { "$(@($nic.Connection)[0])".Contains($_.Name) } | Select-Object -First 1
+            $switch = if ($port) { $switches | Where-Object { $_.Name -eq $port.SystemName } }
+            [ordered]@{ Name = $nic.ElementName; SwitchName = if ($switch) { $switch.ElementName } else { $null } }
+        }
+        [ordered]@{
+            Name = $vm.ElementName; Id = $vm.Name
+            State = [int]$vm.EnabledState; StateName = $stateNames[[int]$vm.EnabledState]
+            IntegrationServices = @(Get-Linked $current Msvm_VssComponentSettingData | ForEach-Object {
+                [ordered]@{ Name = $_.ElementName; Id = $_.InstanceID; Enabled = $_.EnabledState -eq 2 } })
+            HardDrives = @($drives)
+            Snapshots = @($settings | Where-Object { $_.SettingType -eq 5 } | ForEach-Object {
+                [ordered]@{ Name = $_.ElementName; CreationTime = $_.CreationTime.ToUniversalTime() } })
+            NetworkAdapters = @($adapters)
+        }
+    }
+}
+
+function Get-SwitchesFromWmiV1 {
+    foreach ($switch in Get-V1 Msvm_VirtualSwitch) {
+        # Walk two associations out from the switch ports to the host's Ethernet ports.
+        $near = @(Get-Linked $switch Msvm_SwitchPort | ForEach-Object { Get-CimAssociatedInstance -InputObject $_ })
+        $far = @($near | ForEach-Object { Get-CimAssociatedInstance -InputObject $_ }) + $near
+        $external = $far | Where-Object { $_.CimClass.CimClassName -eq 'Msvm_ExternalEthernetPort' } | Select-Object -First 1
+        $internal = $far | Where-Object { $_.CimClass.CimClassName -eq 'Msvm_InternalEthernetPort' }
+        $type = if ($external) { 2 } elseif ($internal) { 1 } else { 0 }
+        [ordered]@{
+            Name = $switch.ElementName; SwitchType = $type; SwitchTypeName = @('Private', 'Internal', 'External')[$type]
+            NetAdapterInterfaceDescription = if ($external) { $external.ElementName } else { $null }
+            VlanId = $null
+        }
+    }
+}
+
+# --- the failover cluster, on a node ------------------------------------------------
+
+function Get-ClusterSection {
+    if (-not (Get-Service ClusSvc -ErrorAction SilentlyContinue)) { return $null }
+    Import-Module FailoverClusters
+    $types = 'Virtual Machine', 'Virtual Machine Configuration', 'Physical Disk'
+    [ordered]@{
+        Name = (Get-Cluster).Name
+        Nodes = @(Get-ClusterNode | ForEach-Object { $_.Name })
+        Groups = @(Get-ClusterGroup | ForEach-Object {
+            $state, $stateName = Get-Enum $_.State
+            [ordered]@{ Name = $_.Name; OwnerNode = $_.OwnerNode.Name; State = $state; StateName = $stateName } })
+        Resources = @(Get-ClusterResource | Where-Object { $types -contains $_.ResourceType.Name } | ForEach-Object {
+            $state, $stateName = Get-Enum $_.State
+            # A VM's resources carry its id in their private property VmID.
+            $vmId = if ($_.ResourceType.Name -like 'Virtual Machine*') { ($_ | Get-ClusterParameter -Name VmID).Value }
+            [ordered]@{
+                Name = $_.Name; ResourceType = $_.ResourceType.Name; OwnerGroup = $_.OwnerGroup.Name
+                OwnerNode = $_.OwnerNode.Name; State = $state; StateName = $stateName; VmId = $vmId
+            } })
+        SharedVolumes = @(Get-ClusterSharedVolume -ErrorAction SilentlyContinue | ForEach-Object {
+            $state, $stateName = Get-Enum $_.State
+            [ordered]@{
+                Name = $_.Name; OwnerNode = $_.OwnerNode.Name; State = $state; StateName = $stateName
+                Path = $_.SharedVolumeInfo[0].FriendlyVolumeName
+            } })
+    }
+}
+
+# --- the document -------------------------------------------------------------------
+
+$savedEncoding = [Console]::OutputEncoding
+try {
+    # Native tools (vssadmin) then write UTF-8 to us, and we to whoever reads us.
+    # Without a console (a scheduled task) there is nothing to set.
+    try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
+
+    $os = Get-CimInstance Win32_OperatingSystem
+    $module = [bool](Get-Command Get-VM -Module Hyper-V -ErrorAction SilentlyContinue)
+    $wsbInstalled = $false
+    if (Get-Module -ListAvailable ServerManager) {
+        Import-Module ServerManager
+        $wsbInstalled = [bool](Get-WindowsFeature -Name Windows-Server-Backup, Backup -ErrorAction SilentlyContinue |
+            Where-Object { $_.Installed })
+    }
+    $wsbIdentifier = (Get-ItemProperty -Path $WsbKey -ErrorAction SilentlyContinue).'Application Identifier'
+
+    $document = [ordered]@{
+        collector = 'hyperv_backup.host/1'
+        CollectedAt = [DateTime]::UtcNow
+        ComputerName = $env:COMPUTERNAME
+        OperatingSystem = [ordered]@{ Caption = $os.Caption; Version = $os.Version; ProductType = [int]$os.ProductType }
+        HyperVApi = if ($module) { 'module' } else { 'wmi-v1' }
+        VMs = @(if ($module) { Get-VMsFromModule } else { Get-VMsFromWmiV1 })
+        VMSwitches = @(if ($module) { Get-SwitchesFromModule } else { Get-SwitchesFromWmiV1 })
+        HotFixes = @(Get-HotFix | ForEach-Object { $_.HotFixID })
+        VssWriters = (vssadmin list writers | Out-String)
+        WindowsServerBackup = [ordered]@{ Installed = $wsbInstalled; ApplicationIdentifier = $wsbIdentifier }
+        Cluster = Get-ClusterSection
+    }
+    $json = $document | ConvertTo-Json -Depth 8
+    if ($OutFile) {
+        [IO.File]::WriteAllText($OutFile, $json, (New-Object System.Text.UTF8Encoding $false))
+    } else {
+        $json
+    }
+} finally {
+    try { [Console]::OutputEncoding = $savedEncoding } catch { }
+}
