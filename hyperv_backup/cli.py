@@ -27,6 +27,7 @@ standard error. Exit codes are a contract:
 from __future__ import annotations
 
 import argparse
+import codecs
 import enum
 import json
 import os
@@ -41,7 +42,13 @@ from hyperv_backup._version import __version__
 from hyperv_backup.checks import check, hosts_of
 from hyperv_backup.collect import collector_kind, from_documents, load_document, writer_notes
 from hyperv_backup.examples import example_names, example_text
-from hyperv_backup.inventory import InventoryError, dump_inventory, parse_inventory
+from hyperv_backup.inventory import (
+    DEFAULT_LIMITS,
+    InventoryError,
+    _read_at_most,
+    dump_inventory,
+    parse_inventory,
+)
 from hyperv_backup.model import (
     VM,
     BackupMode,
@@ -409,18 +416,9 @@ def _load(options: Options) -> Host | Cluster:
     if options.example is not None:
         return parse_inventory(_example_text(options.example))
     source = options.operands[0]
+    label = "<stdin>" if source == "-" else source
     try:
-        if source == "-":
-            data = sys.stdin.buffer.read()
-            label = "<stdin>"
-        else:
-            data = Path(source).read_bytes()
-            label = source
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        msg = f"cannot read {source!r}: {reason}"
-        raise _usage_error(msg) from None
-    try:
+        data = _read_source(source)
         return _inventory(data)
     except InventoryError as exc:
         raise _Exit(
@@ -428,6 +426,21 @@ def _load(options: Options) -> Host | Cluster:
             f"error: {label} is not a valid inventory:",
             *(str(problem) for problem in exc.problems),
         ) from None
+
+
+def _read_source(source: str) -> bytes:
+    """Read a file, or standard input for ``-``, no further than the inventory size limit."""
+    try:
+        if source == "-":
+            return _read_at_most(sys.stdin.buffer, DEFAULT_LIMITS.max_bytes)
+        with Path(source).open("rb") as file:
+            return _read_at_most(file, DEFAULT_LIMITS.max_bytes)
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        if isinstance(exc, InventoryError):
+            raise
+        reason = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+        msg = f"cannot read {source!r}: {reason}"
+        raise _usage_error(msg) from None
 
 
 def _inventory(data: bytes) -> Host | Cluster:
@@ -494,6 +507,19 @@ def _text_width(stream: TextIO) -> int:
     return max(60, min(shutil.get_terminal_size((80, 24)).columns, 120))
 
 
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """Escape what an encoding cannot write as JSON escapes of UTF-16 units."""
+    assert isinstance(error, UnicodeEncodeError)  # noqa: S101 - registered for encoding only
+    chunk = error.object[error.start : error.end]
+    units = chunk.encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
+_JSON_ESCAPES = "hyperv_backup.json_escapes"
+codecs.register_error(_JSON_ESCAPES, _json_escape)
+
+
 def _write(text: str, fmt: Format) -> None:
     stream = sys.stdout
     if fmt is Format.HTML:
@@ -501,10 +527,13 @@ def _write(text: str, fmt: Format) -> None:
         text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
     else:
         encoding = getattr(stream, "encoding", None) or "utf-8"
+        # What the terminal cannot show is escaped: as JSON \u escapes in JSON (non-ASCII
+        # text only stands inside JSON strings), as Python escapes elsewhere.
+        errors = _JSON_ESCAPES if fmt is Format.JSON else "backslashreplace"
         try:
             text.encode(encoding)
         except UnicodeEncodeError:
-            text = text.encode(encoding, "backslashreplace").decode(encoding)
+            text = text.encode(encoding, errors).decode(encoding)
         except LookupError:  # pragma: no cover - a stream naming an unknown codec
             pass
     stream.write(text)
@@ -673,11 +702,13 @@ def _read_files(paths: Sequence[str]) -> list[bytes]:
     documents = []
     for path in paths:
         try:
-            documents.append(Path(path).read_bytes())
-        except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
-            msg = f"cannot read {path!r}: {reason}"
-            raise _usage_error(msg) from None
+            documents.append(_read_source(path))
+        except InventoryError as exc:
+            raise _Exit(
+                EXIT_INVALID,
+                f"error: {path} cannot be read:",
+                *(str(problem) for problem in exc.problems),
+            ) from None
     return documents
 
 
@@ -711,13 +742,21 @@ def _run_collect(options: Options) -> int:
             f"{', '.join(missing)}"
         )
     text = json.dumps(dump_inventory(target), indent=2, ensure_ascii=False) + "\n"
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate from a "\ud800" escape
+        raise _Exit(
+            EXIT_INVALID,
+            "error: the collector documents hold text that is not valid Unicode "
+            f"(character {exc.start} of the inventory)",
+        ) from None
     if options.output is None:
         _write(text, Format.JSON)
         return EXIT_OK
     try:
-        Path(options.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
+        Path(options.output).write_bytes(encoded)
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        reason = getattr(exc, "strerror", None) or str(exc)
         msg = f"cannot write {options.output!r}: {reason}"
         raise _usage_error(msg) from None
     return EXIT_OK

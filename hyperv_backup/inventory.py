@@ -283,6 +283,14 @@ def _strict_str(value: object, _: type) -> str:
     limit = _LIMITS.get().max_string
     if len(value) > limit:
         raise ValueError(f"a string of {len(value)} characters is longer than the limit of {limit}")
+    # JSON may escape half of a surrogate pair ("\ud800"): such text cannot be written
+    # out again. ASCII, the common case, is checked without encoding.
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            msg = f"not valid Unicode: a lone surrogate at character {exc.start}"
+            raise ValueError(msg) from None
     return value
 
 
@@ -484,7 +492,10 @@ def _read_at_most(file: BinaryIO, limit: int) -> bytes:
     never passed to it: a regular file is read by its size, anything else in
     chunks.
     """
-    size = os.fstat(file.fileno()).st_size
+    try:
+        size = os.fstat(file.fileno()).st_size
+    except (OSError, ValueError):  # a stream with no file behind it (io.BytesIO)
+        size = 0
     if size > limit:
         raise _error("", f"the document is larger than the limit of {limit} bytes")
     if size:

@@ -33,6 +33,7 @@ from typing import Any, assert_never
 
 import attrs
 
+from hyperv_backup._evaluate import sort_findings
 from hyperv_backup.mode import BackupModeDecision
 from hyperv_backup.model import BackupMode
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
@@ -909,6 +910,7 @@ def render_findings(
     forms; ``meta`` adds keys to the JSON document after ``schema_version``.
     ``color`` adds ANSI colours to text; ``width`` is the text width.
     """
+    findings = sort_findings(findings)
     counts = severity_counts(findings)
     match fmt:
         case Format.TEXT:

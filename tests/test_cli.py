@@ -948,3 +948,59 @@ def test_collect_help(run: Any) -> None:
     assert result.code == 0
     assert "--guest" in result.out
     assert "collect" in run("--help").out
+
+
+def test_json_to_a_narrow_terminal_stays_valid_json(
+    run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Names a terminal's encoding cannot show are written as JSON escapes, not Python ones."""
+    document = json.loads(example_text("host"))
+    document["vms"][0]["name"] = "WEBÃ01 数据 😀"
+    path = tmp_path / "named.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    buffer = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer, encoding="cp437"))
+    code = main(["plan", str(path), "--format", "json"])
+    sys.stdout.flush()
+    assert code == 1
+    parsed = json.loads(buffer.getvalue().decode("cp437"))
+    assert "WEBÃ01 数据 😀" in parsed["decisions"]
+
+
+@pytest.mark.parametrize("command", [["check"], ["collect"]])
+def test_a_path_with_a_nul_character_is_a_usage_error(run: Any, command: list[str]) -> None:
+    result = run(*command, "bad\x00name.json")
+    assert result.code == 2
+    assert "cannot read" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_collect_output_path_with_a_nul_character_is_a_usage_error(run: Any) -> None:
+    standalone = Path(__file__).parent / "fixtures" / "collect" / "standalone-ps7.json"
+    assert run("collect", str(standalone)).code == 0
+    result = run("collect", str(standalone), "-o", "out\x00.json")
+    assert result.code == 2
+    assert "cannot write" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_lone_surrogate_is_an_invalid_inventory(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.json"
+    text = example_text("host").replace('"DC01"', '"DC\\ud80001"', 1)
+    path.write_text(text, encoding="utf-8")
+    result = run("check", str(path))
+    assert result.code == 3
+    assert "vms[0].name: not valid Unicode" in result.err
+
+
+def test_an_inventory_over_the_size_limit_is_refused_unread(
+    run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cli, "DEFAULT_LIMITS", hb.InventoryLimits(max_bytes=100))
+    path = tmp_path / "big.json"
+    path.write_text(example_text("host"), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.code == 3
+    assert "larger than the limit of 100 bytes" in result.err
+    fake_stdin(monkeypatch, example_text("host").encode())
+    assert run("check", "-").code == 3

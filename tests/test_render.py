@@ -377,3 +377,16 @@ def test_text_narrower_than_the_columns() -> None:
     out = render_plan(hb.backup_plan(cluster()), width=30)
     assert "SQL01" in out
     assert max(len(line) for line in out.splitlines()) > 30
+
+
+def test_render_findings_puts_the_most_severe_first() -> None:
+    """Findings given in any order are shown most severe first, as the docstring says."""
+    import hyperv_backup as hb
+    from hyperv_backup.render import Format, render_findings
+
+    findings = list(reversed(hb.check(hb.load_example("cluster"))))
+    rendered = json.loads(render_findings(findings, Format.JSON))
+    severities = [f["severity"] for f in rendered["findings"]]
+    order = {"error": 0, "warning": 1, "info": 2}
+    assert severities == sorted(severities, key=order.__getitem__)
+    assert severities[0] == "error"
