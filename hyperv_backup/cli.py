@@ -27,7 +27,6 @@ standard error. Exit codes are a contract:
 from __future__ import annotations
 
 import argparse
-import codecs
 import enum
 import json
 import os
@@ -507,19 +506,6 @@ def _text_width(stream: TextIO) -> int:
     return max(60, min(shutil.get_terminal_size((80, 24)).columns, 120))
 
 
-def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    """Escape what an encoding cannot write as JSON escapes of UTF-16 units."""
-    assert isinstance(error, UnicodeEncodeError)  # noqa: S101 - registered for encoding only
-    chunk = error.object[error.start : error.end]
-    units = chunk.encode("utf-16-be", "surrogatepass")
-    escaped = "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
-    return escaped, error.end
-
-
-_JSON_ESCAPES = "hyperv_backup.json_escapes"
-codecs.register_error(_JSON_ESCAPES, _json_escape)
-
-
 def _write(text: str, fmt: Format) -> None:
     stream = sys.stdout
     if fmt is Format.HTML:
@@ -527,13 +513,11 @@ def _write(text: str, fmt: Format) -> None:
         text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
     else:
         encoding = getattr(stream, "encoding", None) or "utf-8"
-        # What the terminal cannot show is escaped: as JSON \u escapes in JSON (non-ASCII
-        # text only stands inside JSON strings), as Python escapes elsewhere.
-        errors = _JSON_ESCAPES if fmt is Format.JSON else "backslashreplace"
+        # JSON is written ASCII-only (with \u escapes), so only text can need this.
         try:
             text.encode(encoding)
         except UnicodeEncodeError:
-            text = text.encode(encoding, errors).decode(encoding)
+            text = text.encode(encoding, "backslashreplace").decode(encoding)
         except LookupError:  # pragma: no cover - a stream naming an unknown codec
             pass
     stream.write(text)
@@ -751,7 +735,8 @@ def _run_collect(options: Options) -> int:
             f"(character {exc.start} of the inventory)",
         ) from None
     if options.output is None:
-        _write(text, Format.JSON)
+        # ASCII with \u escapes: valid JSON whatever the terminal's encoding.
+        _write(json.dumps(dump_inventory(target), indent=2) + "\n", Format.JSON)
         return EXIT_OK
     try:
         Path(options.output).write_bytes(encoded)

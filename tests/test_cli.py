@@ -951,20 +951,21 @@ def test_collect_help(run: Any) -> None:
 
 
 def test_json_to_a_narrow_terminal_stays_valid_json(
-    run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Names a terminal's encoding cannot show are written as JSON escapes, not Python ones."""
-    document = json.loads(example_text("host"))
-    document["vms"][0]["name"] = "WEBÃ01 数据 😀"
+    standalone = Path(__file__).parent / "fixtures" / "collect" / "standalone-ps7.json"
+    document = json.loads(standalone.read_bytes().decode("utf-8-sig"))
+    text = json.dumps(document, ensure_ascii=False).replace('"HV-', '"HV-WEBÃ数😀-', 1)
     path = tmp_path / "named.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    buffer = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer, encoding="cp437"))
-    code = main(["plan", str(path), "--format", "json"])
-    sys.stdout.flush()
-    assert code == 1
-    parsed = json.loads(buffer.getvalue().decode("cp437"))
-    assert "WEBÃ01 数据 😀" in parsed["decisions"]
+    path.write_text(text, encoding="utf-8")
+    for command in (["collect", str(path)], ["plan", str(path), "--format", "json"]):
+        buffer = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(buffer, encoding="cp437"))
+        main(command)
+        sys.stdout.flush()
+        output = buffer.getvalue().decode("cp437")
+        assert "WEBÃ数😀" in json.dumps(json.loads(output), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("command", [["check"], ["collect"]])
