@@ -19,8 +19,9 @@ its end, and text that holds no record of the command at all, raise
 :class:`~hyperv_backup.inventory.InventoryError` whose problem path names the
 line (``"line 12"``) and whose message says what was expected there. The one
 exception is a record interrupted by an elision marker such as ``...`` or
-``<... more ...>``: its author cut it short, so it is left out. The command's
-own answer that there is nothing to list gives an empty tuple.
+``<... more ...>``: its author cut it short, so it is left out, with the rest
+of its lines (for ``vssadmin list shadowstorage``, up to the next blank line).
+The command's own answer that there is nothing to list gives an empty tuple.
 
 >>> writers = vssadmin_writers('''
 ... Writer name: 'Microsoft Hyper-V VSS Writer'
@@ -304,6 +305,14 @@ _STORAGE_SIZES = ("used", "allocated", "maximum")
 
 
 def _guid(value: str) -> str | None:
+    """Return ``value`` as a lower-case GUID without braces, or ``None`` if it is not one.
+
+    The one reading of a GUID in this package: :mod:`hyperv_backup.collect`
+    compares VM, resource and service ids through it too.
+
+    >>> _guid("{66841CD4-6DED-4F4B-8F17-FD23F8DDC3DE}"), _guid("66841cd4"), _guid(" x")
+    ('66841cd4-6ded-4f4b-8f17-fd23f8ddc3de', None, None)
+    """
     match = _BRACED_GUID.fullmatch(value)
     if match is None:
         return None
@@ -457,12 +466,20 @@ class _StorageReader:
 
     records: list[ShadowStorage] = attrs.Factory(list)
     draft: _StorageDraft | None = None
+    #: After an elision: the rest of the cut association, up to the blank line
+    #: that separates associations, is skipped. Its storage volume line would
+    #: otherwise look like the start of a new association.
+    skipping: bool = False
 
     def feed(self, number: int, stripped: str) -> None:
         if not stripped:
+            self.skipping = False
             return
         if _is_elision(stripped):
             self.draft = None
+            self.skipping = True
+            return
+        if self.skipping:
             return
         names, cut = _volume_paths(stripped)
         draft = self.draft
@@ -602,7 +619,9 @@ def vssadmin_shadow_storage(text: str) -> tuple[ShadowStorage, ...]:
     the next volume path, on the same line or the next, is its storage
     volume, and the three ``label: size`` lines after it are the used,
     allocated and maximum space. Lines outside associations, such as their
-    heading, are skipped. vssadmin's answer that nothing matched gives ``()``.
+    heading, are skipped. An elision marker drops the association it cuts and
+    every line after it up to the next blank line, which is what separates
+    associations. vssadmin's answer that nothing matched gives ``()``.
 
     Raises :class:`~hyperv_backup.inventory.InventoryError` naming the line
     where an association cannot be read, or the first line of text that is

@@ -56,6 +56,7 @@ WRITERS_STABLE = "vssadmin-list-writers-madeup-stable-crlf-1.txt"
 WRITERS_FR = "vssadmin-list-writers-madeup-fr-1.txt"
 STORAGE_OTHER = "vssadmin-list-shadowstorage-madeup-other-volume-1.txt"
 STORAGE_EMPTY = "vssadmin-list-shadowstorage-madeup-empty-1.txt"
+STORAGE_ELIDED = "vssadmin-list-shadowstorage-madeup-elided-1.txt"
 DISKPART_DYNAMIC = "diskpart-list-disk-list-volume-madeup-dynamic-gpt-1.txt"
 DISKPART_EMPTY = "diskpart-list-disk-list-volume-madeup-empty-1.txt"
 
@@ -101,7 +102,7 @@ def test_every_fixture_is_described_in_the_readme() -> None:
     readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
     real, madeup = readme.split("**Made-up files**")
     names = sorted(p.name for p in SAMPLES.iterdir() if p.suffix == ".txt")
-    assert len(names) == 11
+    assert len(names) == 12
     for name in names:
         assert f"| `{name}` |" in (madeup if "-madeup-" in name else real), name
 
@@ -385,9 +386,39 @@ def test_a_damaged_association_names_its_line(text: str, line: int, expected: st
 
 
 def test_an_elision_drops_the_association_it_interrupts() -> None:
-    text = storage_record("1 GB") + "\n...\n" + storage_record("1 GB", "2 GB", "3 GB")
+    text = storage_record("1 GB") + "\n...\n\n" + storage_record("1 GB", "2 GB", "3 GB")
     (storage,) = vssadmin_shadow_storage(text)
     assert storage.used == "1 GB"
+
+
+def test_madeup_elision_inside_an_association_skips_to_the_blank_line() -> None:
+    """The rest of a cut association, its storage volume path included, starts nothing.
+
+    Associations are separated by blank lines, so everything up to the next
+    blank line belongs to the association the elision cut.
+    """
+    assert [
+        (s.for_volume, s.storage_volume) for s in vssadmin_shadow_storage(sample(STORAGE_ELIDED))
+    ] == [
+        ("C:", "C:"),
+        ("G:", "G:"),
+    ]
+
+
+def test_an_elision_skips_up_to_the_blank_line_only() -> None:
+    """Lines after the blank line that ends a cut association are read again."""
+    cut = "\n".join(storage_record("1 GB").split("\n")[:2]) + "\n   ...\n" + f"   (D:){VOLUME_A}\n"
+    text = cut + "   Space: 1 GB\n\n" + storage_record("1 GB", "2 GB", "3 GB")
+    (storage,) = vssadmin_shadow_storage(text)
+    assert storage.maximum == "3 GB"
+    # Without a blank line between them, the next association counts as part of the cut one.
+    text = (
+        storage_record("7 GB", "8 GB", "9 GB")
+        + "\n\n"
+        + cut
+        + storage_record("4 GB", "5 GB", "6 GB")
+    )
+    assert [s.used for s in vssadmin_shadow_storage(text)] == ["7 GB"]
 
 
 def test_other_volume_paths_outside_associations_are_skipped() -> None:

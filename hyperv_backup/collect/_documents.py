@@ -6,14 +6,15 @@ own and refuse everything else with an :class:`~hyperv_backup.inventory.Inventor
 naming that path:
 
 * property names compare without regard to case, as in PowerShell; two names
-  that differ only in case are refused;
+  that differ only in case, and a name that is not a string (only a mapping
+  built in Python can hold one), are refused;
 * a single object where an array was expected is an array of one (PowerShell
   unrolls one-element arrays unless told not to); ``null`` is an empty array;
 * a name may be a string or an object with a ``Name`` (the same object
   written deeper than the collector's own projection);
 * dates are ``"\/Date(ms)\/"`` (Windows PowerShell 5.1) or ISO 8601
-  (PowerShell 7), or either inside the ``{"value": ...}`` wrapper 5.1 writes
-  for a date that carries extra properties;
+  (PowerShell 7), or either inside the one ``{"value": ...}`` wrapper 5.1
+  writes for a date that carries extra properties;
 * an enum is its number, its name, or both (``"State": 2, "StateName":
   "Running"``); when both are given they must agree.
 
@@ -25,23 +26,47 @@ naming that path:
 Traceback (most recent call last):
 ...
 hyperv_backup.inventory.InventoryError: vm.State: VM state 3 is 'Off', but StateName says 'Running'
+
+Strings that go into the inventory are held to ``InventoryLimits.max_string``
+characters, and every value a message quotes is shortened by :func:`shown`.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from hyperv_backup.collect._tables import Code
-from hyperv_backup.inventory import InventoryError, Problem
-from hyperv_backup.model import safe_repr
+from hyperv_backup.inventory import (
+    DEFAULT_LIMITS,
+    InventoryError,
+    InventoryLimits,
+    Problem,
+    _decode,
+    _loads,
+)
+from hyperv_backup.model import ModelError, safe_repr
+from hyperv_backup.readers import _guid
 
-__all__ = ["Node", "Problems", "bad", "describe"]
+__all__ = [
+    "Document",
+    "Node",
+    "Problems",
+    "bad",
+    "build_model",
+    "document_list",
+    "parse_document",
+    "shown",
+]
 
 _T = TypeVar("_T")
+
+#: A collector document: JSON text, its bytes, or the parsed object.
+Document = Mapping[str, Any] | str | bytes
 
 
 def bad(path: str, message: str) -> InventoryError:
@@ -49,24 +74,109 @@ def bad(path: str, message: str) -> InventoryError:
     return InventoryError([Problem(path, message)])
 
 
-#: How an error message names a JSON value of each container type.
-_CONTAINERS: dict[type, str] = {list: "an array", tuple: "an array", dict: "an object"}
+#: How many characters of a string an error message quotes.
+_SHOWN_CHARACTERS = 60
 
 
-def describe(value: object) -> str:
-    """Say what a JSON value is, for an error message."""
+def shown(value: object, *, kind: bool = False, quoted: bool = True) -> str:
+    """Show a value in an error message: strings quoted and cut to 60 characters.
+
+    The one way the collector adapter puts a value from a document into a
+    message, so that no message grows with its input. With ``kind``, say what
+    sort of JSON value it is too; with ``quoted=False``, a string goes in as
+    text (still cut), for text that reads as part of the sentence.
+
+    >>> shown("C:"), shown("x" * 100)
+    ("'C:'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (100 characters)")
+    >>> shown(2, kind=True), shown(None, kind=True), shown([1], kind=True), shown(("a", None))
+    ('the number 2', 'null', 'an array', "('a', null)")
+    >>> shown("No error", quoted=False)
+    'No error'
+    """
+    noun = ""
     if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {'true' if value else 'false'}"
-    if isinstance(value, int | float):
-        return f"the number {safe_repr(value)}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"the string {shown!r}"
-    if isinstance(value, Mapping):
-        return "an object"
-    return _CONTAINERS.get(type(value), type(value).__name__)
+        text = "null"
+    elif isinstance(value, bool):
+        noun, text = "the boolean", "true" if value else "false"
+    elif isinstance(value, enum.Enum):
+        text = str(value.value)
+    elif isinstance(value, int | float):
+        noun, text = "the number", _cut(safe_repr(value), quoted=False)
+    elif isinstance(value, str):
+        noun, text = "the string", _cut(value, quoted=quoted)
+    elif isinstance(value, tuple):
+        text = "(" + ", ".join(shown(item) for item in value) + ")"
+    elif isinstance(value, Mapping):
+        text = "an object"
+    elif isinstance(value, list):
+        text = "an array"
+    else:
+        text = type(value).__name__
+    return f"{noun} {text}" if kind and noun else text
+
+
+def _cut(text: str, *, quoted: bool) -> str:
+    head = text[:_SHOWN_CHARACTERS]
+    result = repr(head) if quoted else head
+    if len(text) > _SHOWN_CHARACTERS:
+        result = f"{result}... ({len(text)} characters)"
+    return result
+
+
+def build_model(build: Callable[[], _T], where: str) -> _T:
+    """Build a model object; its refusal becomes an :class:`InventoryError` at ``where``."""
+    try:
+        return build()
+    except ModelError as exc:
+        if exc.path:
+            # The model names its own field; the document's place comes first.
+            raise bad(where, f"in the inventory, {exc.path}: {exc.reason}") from None
+        raise bad(where, exc.reason) from None
+
+
+def parse_document(document: Document, path: str, limits: InventoryLimits) -> Node:
+    """Return the parsed ``document`` as a node at ``path``, read as strictly as an inventory.
+
+    Text and bytes over ``limits.max_bytes`` are refused before they are parsed.
+    """
+    if isinstance(document, str | bytes | bytearray) and len(document) > limits.max_bytes:
+        raise bad(path, f"the document is larger than the limit of {limits.max_bytes} bytes")
+    if isinstance(document, bytes | bytearray):
+        data = bytes(document)
+        document = _at(path, lambda: _decode(data))
+    if isinstance(document, str):
+        text = document
+        return Node(_at(path, lambda: _loads(text)), path, limits)
+    return Node(document, path, limits)
+
+
+def _at(path: str, read: Callable[[], _T]) -> _T:
+    """Run ``read``, putting ``path`` in front of the paths of its problems."""
+    if not path:
+        return read()
+    try:
+        return read()
+    except InventoryError as exc:
+        raise InventoryError(
+            [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems]
+        ) from None
+
+
+def document_list(documents: object, label: str, limits: InventoryLimits) -> list[Node]:
+    """Parse each of a sequence of documents; ``label`` names them (``hosts[0]``).
+
+    Anything but a sequence (one document, ``None``) is a programming error:
+    :class:`TypeError`.
+    """
+    if not isinstance(documents, Sequence) or isinstance(documents, str | bytes | bytearray):
+        msg = (
+            f"{label}: expected a sequence (such as a list) of documents, got "
+            f"{type(documents).__name__}"
+        )
+        raise TypeError(msg)
+    return [
+        parse_document(document, f"{label}[{i}]", limits) for i, document in enumerate(documents)
+    ]
 
 
 class Problems:
@@ -110,16 +220,20 @@ _DIGITS = re.compile(r"-?[0-9]{1,9}")
 
 
 class Node:
-    """One value of a collector document, with its path."""
+    """One value of a collector document, with its path and the limits it is read under."""
 
-    __slots__ = ("path", "value")
+    __slots__ = ("limits", "path", "value")
 
-    def __init__(self, value: Any, path: str) -> None:
+    def __init__(self, value: Any, path: str, limits: InventoryLimits = DEFAULT_LIMITS) -> None:
         self.value = value
         self.path = path
+        self.limits = limits
 
     def __repr__(self) -> str:
-        return f"Node({describe(self.value)} at {self.path!r})"
+        return f"Node({shown(self.value, kind=True)} at {self.path!r})"
+
+    def _child(self, value: Any, path: str) -> Node:
+        return Node(value, path, self.limits)
 
     # --- objects ---------------------------------------------------------------------
 
@@ -132,20 +246,28 @@ class Node:
                     " (an object written as its text: ConvertTo-Json ran out of depth; "
                     "raise -Depth or project the fields with Select-Object)"
                 )
-            raise bad(self.path, f"expected an object, got {describe(self.value)}{hint}")
+            raise bad(self.path, f"expected an object, got {shown(self.value, kind=True)}{hint}")
         return self.value
 
     def _key(self, name: str) -> str | None:
         """Return the spelling of property ``name`` in this object, found without regard to case."""
         wanted = name.casefold()
-        matches = [k for k in self._object() if k.casefold() == wanted]
+        matches = []
+        for key in self._object():
+            if not isinstance(key, str):
+                raise bad(
+                    self.path,
+                    f"a property name is {shown(key, kind=True)}; property names are strings",
+                )
+            if key.casefold() == wanted:
+                matches.append(key)
         if not matches:
             return None
         name, others = matches[0], matches[1:]
         if others:
             raise bad(
                 self.path,
-                f"properties {name!r} and {others[0]!r} differ only in case; "
+                f"properties {shown(name)} and {shown(others[0])} differ only in case; "
                 "PowerShell would read them as one",
             )
         return name
@@ -160,14 +282,14 @@ class Node:
         key = self._key(name)
         if key is None:
             raise bad(f"{self.path}.{name}", "required field missing")
-        return Node(self._object()[key], f"{self.path}.{key}")
+        return self._child(self._object()[key], f"{self.path}.{key}")
 
     def opt(self, name: str) -> Node:
         """Return the property ``name``, or a null node when it is absent."""
         key = self._key(name)
         if key is None:
-            return Node(None, f"{self.path}.{name}")
-        return Node(self._object()[key], f"{self.path}.{key}")
+            return self._child(None, f"{self.path}.{name}")
+        return self._child(self._object()[key], f"{self.path}.{key}")
 
     # --- values ----------------------------------------------------------------------
 
@@ -182,17 +304,23 @@ class Node:
         if value is None:
             return iter(())
         if isinstance(value, list | tuple):
-            return (Node(item, f"{self.path}[{i}]") for i, item in enumerate(value))
+            return (self._child(item, f"{self.path}[{i}]") for i, item in enumerate(value))
         if isinstance(value, Mapping | str | int | float):
             # ConvertTo-Json writes a one-element array as its element.
-            return iter((Node(value, f"{self.path}[0]"),))
-        raise bad(self.path, f"expected an array, got {describe(value)}")
+            return iter((self._child(value, f"{self.path}[0]"),))
+        raise bad(self.path, f"expected an array, got {shown(value, kind=True)}")
 
     def text(self) -> str:
-        """Return a string, which must not be empty."""
+        """Return a string, which must not be empty nor longer than ``limits.max_string``."""
         value = self.value
         if not isinstance(value, str) or not value.strip():
-            raise bad(self.path, f"expected a non-empty string, got {describe(value)}")
+            raise bad(self.path, f"expected a non-empty string, got {shown(value, kind=True)}")
+        limit = self.limits.max_string
+        if len(value) > limit:
+            raise bad(
+                self.path,
+                f"a string of {len(value)} characters is longer than the limit of {limit}",
+            )
         return value
 
     def opt_text(self) -> str | None:
@@ -202,12 +330,36 @@ class Node:
         return self.text()
 
     def raw_text(self) -> str:
-        """Return a string as captured (command output), which may hold anything."""
+        """Return a string as captured (command output), which may hold anything.
+
+        Not held to ``limits.max_string``: a listing of every VSS writer of a
+        busy server can be longer. The document's size bounds it, and the
+        readers of :mod:`hyperv_backup.readers` have their own limit.
+        """
         if not isinstance(self.value, str):
             raise bad(
-                self.path, f"expected the command's output as a string, got {describe(self.value)}"
+                self.path,
+                f"expected the command's output as a string, got {shown(self.value, kind=True)}",
             )
         return self.value
+
+    def opt_guid(self) -> str | None:
+        """Return a GUID in the form two of them compare in (lower case, no braces), or ``None``.
+
+        Null or an empty string is ``None``; any other string must be a GUID,
+        with or without braces.
+        """
+        text = self.opt_text()
+        if text is None:
+            return None
+        key = _guid(text.strip())
+        if key is None:
+            raise bad(
+                self.path,
+                "expected a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301, got "
+                f"{shown(text, kind=True)}",
+            )
+        return key
 
     def name(self) -> str:
         """Return a name: a string, or an object carrying it in ``Name``."""
@@ -219,7 +371,7 @@ class Node:
         """Return a whole number."""
         value = self.value
         if type(value) is not int:
-            raise bad(self.path, f"expected a whole number, got {describe(value)}")
+            raise bad(self.path, f"expected a whole number, got {shown(value, kind=True)}")
         return value
 
     def opt_integer(self) -> int | None:
@@ -229,19 +381,23 @@ class Node:
     def flag(self) -> bool:
         """Return a boolean (``true`` or ``false``, never ``"True"`` or ``1``)."""
         if type(self.value) is not bool:
-            raise bad(self.path, f"expected true or false, got {describe(self.value)}")
+            raise bad(self.path, f"expected true or false, got {shown(self.value, kind=True)}")
         return self.value
 
     def date(self) -> datetime:
         r"""Return a point in time: ``\/Date(ms)\/``, ISO 8601, or either as ``{"value": ...}``.
 
-        A date without a UTC offset is taken as UTC.
+        A date without a UTC offset is taken as UTC. Windows PowerShell 5.1
+        wraps a date in ``{"value": ...}`` once; a wrapper inside it is refused.
         """
+        node = self.get("value") if isinstance(self.value, Mapping) else self
+        return node._plain_date(wrapped=node is not self)
+
+    def _plain_date(self, *, wrapped: bool) -> datetime:
         value = self.value
-        if isinstance(value, Mapping):
-            return self.get("value").date()
         if not isinstance(value, str):
-            raise bad(self.path, f"expected a date, got {describe(value)}")
+            hint = ' (a date is wrapped in {"value": ...} at most once)' if wrapped else ""
+            raise bad(self.path, f"expected a date, got {shown(value, kind=True)}{hint}")
         match = _MS_DATE.fullmatch(value)
         try:
             if match is not None:
@@ -255,7 +411,8 @@ class Node:
             return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
         raise bad(
             self.path,
-            f"expected a date as \\/Date(milliseconds)\\/ or ISO 8601, got {describe(value)}",
+            "expected a date as \\/Date(milliseconds)\\/ or ISO 8601, got "
+            f"{shown(value, kind=True)}",
         )
 
     def opt_date(self) -> datetime | None:
@@ -287,27 +444,27 @@ class Node:
             if named is not None and _fold(named) != _fold(spelled):
                 raise bad(
                     number_node.path,
-                    f"{what} is {spelled!r}, but {name}Name says {named!r}",
+                    f"{what} is {shown(spelled)}, but {name}Name says {shown(named)}",
                 )
             named, name_node = spelled, number_node
         if number is None and named is None:
             raise bad(number_node.path, f"required field missing: the {what}")
         if number is not None:
             if version_dependent is not None and number >= version_dependent:
-                also = f" (given as {named!r})" if named is not None else ""
+                also = f" (given as {shown(named)})" if named is not None else ""
                 raise bad(
                     number_node.path,
-                    f"{what} {number}{also} is version-dependent: codes from "
+                    f"{what} {shown(number)}{also} is version-dependent: codes from "
                     f"{version_dependent} on mean different things in different Hyper-V "
                     "module versions, so it is not read",
                 )
             code = table.get(number)
             if code is None:
-                raise bad(number_node.path, f"unknown {what} {number}{_known(table)}")
+                raise bad(number_node.path, f"unknown {what} {shown(number)}{_known(table)}")
             if named is not None and _fold(named) != _fold(code.name):
                 raise bad(
                     number_node.path,
-                    f"{what} {number} is {code.name!r}, but {name}Name says {named!r}",
+                    f"{what} {number} is {code.name!r}, but {name}Name says {shown(named)}",
                 )
             return code
         assert named is not None  # noqa: S101 - one of the two is set, checked above
@@ -317,7 +474,7 @@ class Node:
         if found is None and aliases is not None and key in aliases:
             found = table.get(aliases[key])
         if found is None:
-            raise bad(name_node.path, f"unknown {what} {named!r}{_known(table)}")
+            raise bad(name_node.path, f"unknown {what} {shown(named)}{_known(table)}")
         return found
 
     def model_code(
@@ -366,7 +523,7 @@ def _split_enum(node: Node) -> tuple[int | None, str | None]:
         if _DIGITS.fullmatch(text):
             return int(text), None
         return None, text
-    raise bad(node.path, f"expected an enum as a number or a name, got {describe(value)}")
+    raise bad(node.path, f"expected an enum as a number or a name, got {shown(value, kind=True)}")
 
 
 def _enum_name(node: Node) -> str | None:
@@ -374,6 +531,6 @@ def _enum_name(node: Node) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise bad(node.path, f"expected the enum's name as a string, got {describe(value)}")
+        raise bad(node.path, f"expected the enum's name as a string, got {shown(value, kind=True)}")
     # A name made of digits is the number again ("$($x.State)" on a plain number).
     return None if _DIGITS.fullmatch(value.strip()) else value.strip()

@@ -15,13 +15,14 @@ structured                or the text of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad
-from hyperv_backup.collect._host import disk_id, guid_key
+from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._host import disk_id
 from hyperv_backup.collect._tables import (
     BUS_TYPE_ALIASES,
     BUS_TYPES,
@@ -31,9 +32,12 @@ from hyperv_backup.collect._tables import (
 )
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.model import FileSystem
-
-if TYPE_CHECKING:
-    from hyperv_backup.readers import DiskpartDisk
+from hyperv_backup.readers import (
+    DiskpartDisk,
+    diskpart_disks,
+    diskpart_volumes,
+    vssadmin_shadow_storage,
+)
 
 __all__ = ["GuestDisk", "GuestRecord", "GuestVolume", "read_guest"]
 
@@ -50,14 +54,18 @@ _DISABLED = "disabled"
 #: ``Win32_DiskDrive.InterfaceType`` values that tell the bus (guests without Get-Disk).
 _INTERFACES = {"ide": BusClass.IDE, "scsi": BusClass.SCSI}
 
+#: A drive letter as ``Win32_Volume.DriveLetter`` (``C:``) or Get-Volume (``C``)
+#: writes it, or with the backslash of a root path (``C:\``).
+_DRIVE_LETTER = re.compile(r"([A-Za-z]):?\\?")
+
 
 @attrs.frozen
 class GuestDisk:
     """A disk as the guest sees it."""
 
     number: int
-    #: A :class:`BusClass` value, or ``None`` when the document does not say.
-    bus: str | None
+    #: ``None`` when the document does not say.
+    bus: BusClass | None
     iscsi: bool
     dynamic: bool
     size: int | None
@@ -108,7 +116,7 @@ def read_guest(doc: Node, problems: Problems) -> GuestRecord | None:
     before = len(problems.found)
     computer = problems.attempt(lambda: doc.get("ComputerName").text())
     vm_name = problems.attempt(lambda: doc.opt("VirtualMachineName").opt_text())
-    vm_id = problems.attempt(lambda: doc.opt("VirtualMachineId").opt_text())
+    vm_id = problems.attempt(lambda: doc.opt("VirtualMachineId").opt_guid())
     if len(problems.found) == before and vm_name is None and vm_id is None:
         problems.found.append(
             Problem(
@@ -133,17 +141,19 @@ def read_guest(doc: Node, problems: Problems) -> GuestRecord | None:
     assert volumes is not None  # noqa: S101
     assert services is not None  # noqa: S101
     assert shadow is not None  # noqa: S101
-    vss = services.get(_VSS_SERVICE)
+    vss = services[_VSS_SERVICE]
     requestor = services.get(_REQUESTOR_SERVICE)
     referenced = set(shadow.values())
     return GuestRecord(
         computer=computer,
         vm_name=vm_name,
-        vm_id=None if vm_id is None else guid_key(vm_id),
+        vm_id=vm_id,
         disks=disks,
+        # A volume with neither letter nor folder is kept only when it holds
+        # another volume's shadow copies: the model names it there.
         volumes=tuple(v for v in volumes if v.mounted or v.name in referenced),
         shadow_storage=shadow,
-        vss_enabled=vss is None or vss != _DISABLED,
+        vss_enabled=vss != _DISABLED,
         integration_services=requestor is not None,
         backup_service_enabled=requestor is not None and requestor != _DISABLED,
         where=doc.path,
@@ -156,8 +166,6 @@ def read_guest(doc: Node, problems: Problems) -> GuestRecord | None:
 def _diskpart_disks(node: Node) -> dict[int, DiskpartDisk] | None:
     if node.is_null:
         return None
-    from hyperv_backup.readers import diskpart_disks  # noqa: PLC0415 - only for text
-
     return {disk.number: disk for disk in _read_text(node, diskpart_disks)}
 
 
@@ -205,8 +213,8 @@ def _disk(
     node: Node, diskpart: dict[int, DiskpartDisk] | None, iscsi: frozenset[int] | None
 ) -> GuestDisk:
     number = node.get("Number").integer()
-    bus: str | None = None
-    bus_type: str | None = None
+    bus: BusClass | None = None
+    bus_type: BusClass | None = None
     if node.has("BusType") or node.has("BusTypeName"):
         bus = bus_type = node.code("BusType", BUS_TYPES, "bus type", aliases=BUS_TYPE_ALIASES).value
         if bus is None:
@@ -257,7 +265,9 @@ def _disk_from_diskpart(disk: DiskpartDisk, iscsi: frozenset[int] | None, where:
     )
 
 
-def _is_iscsi(where: str, number: int, bus_type: str | None, iscsi: frozenset[int] | None) -> bool:
+def _is_iscsi(
+    where: str, number: int, bus_type: BusClass | None, iscsi: frozenset[int] | None
+) -> bool:
     """Whether a disk is an iSCSI disk, from its ``BusType`` or the list of iSCSI disks.
 
     ``Win32_DiskDrive.InterfaceType`` does not tell: an iSCSI disk shows as SCSI there.
@@ -287,8 +297,6 @@ def _volumes(doc: Node, problems: Problems) -> list[GuestVolume]:
             "required field missing: the guest's volumes (Volumes, or the text of "
             "'diskpart list volume' in DiskpartListVolume)",
         )
-    from hyperv_backup.readers import diskpart_volumes  # noqa: PLC0415 - only for text
-
     volumes = []
     for row in _read_text(text, diskpart_volumes):
         # A volume without a letter cannot be named from this text; a DVD or CD
@@ -319,7 +327,7 @@ def _volume(node: Node) -> GuestVolume:
     if path is not None and not path.startswith("\\\\?\\"):
         folder = path.rstrip("\\") or path
     if letter is not None:
-        name = letter.strip().rstrip("\\").upper()
+        name = _drive(node.opt("DriveLetter"), letter)
     elif folder is not None:
         name = folder
     elif device is not None:
@@ -341,14 +349,35 @@ def _volume(node: Node) -> GuestVolume:
     )
 
 
+def _drive(node: Node, letter: str) -> str:
+    """Return a drive letter as the model names the volume: ``"C:"``."""
+    match = _DRIVE_LETTER.fullmatch(letter.strip())
+    if match is None:
+        raise bad(
+            node.path,
+            f"expected a drive letter such as 'C' or 'C:', got {shown(letter, kind=True)}",
+        )
+    return f"{match.group(1).upper()}:"
+
+
 # --- services and shadow storage ----------------------------------------------------------
 
 
 def _services(node: Node) -> dict[str, str]:
-    """Service name -> start mode, both lower case."""
+    """Service name -> start mode, both lower case; the VSS service must be listed.
+
+    Without VSS in the list, the document does not say whether the service is
+    disabled, which decides whether any volume has shadow copies: refused.
+    """
     found = {}
     for item in node.items():
         found[item.get("Name").text().casefold()] = item.get("StartMode").text().casefold()
+    if _VSS_SERVICE not in found:
+        raise bad(
+            node.path,
+            "the guest's Volume Shadow Copy service (VSS) is not listed, so whether it is "
+            "disabled is unknown; collect the guest again with guest.ps1",
+        )
     return found
 
 
@@ -367,8 +396,6 @@ def _shadow_storage(doc: Node, volumes: list[GuestVolume]) -> dict[str, str]:
                 "(ShadowStorage, or the text of 'vssadmin list shadowstorage' in "
                 "VssadminListShadowStorage)",
             )
-        from hyperv_backup.readers import vssadmin_shadow_storage  # noqa: PLC0415
-
         for n, record in enumerate(_read_text(text, vssadmin_shadow_storage)):
             pairs.append((record.for_volume, record.storage_volume, f"{text.path}[{n}]"))
     by_key = {key: volume for volume in volumes for key in volume.keys}
@@ -381,8 +408,8 @@ def _shadow_storage(doc: Node, volumes: list[GuestVolume]) -> dict[str, str]:
         if storage is None:
             raise bad(
                 where,
-                f"the shadow copies of {owner.name} are kept on {storage_volume!r}, a volume "
-                "this document does not list",
+                f"the shadow copies of {shown(owner.name, quoted=False)} are kept on {shown(storage_volume)}, a "
+                "volume this document does not list",
             )
         if storage is not owner:
             shadow[owner.name] = storage.name

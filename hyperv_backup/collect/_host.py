@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad, describe
+from hyperv_backup.collect._documents import Node, Problems, bad, shown
 from hyperv_backup.collect._tables import (
     CLUSTER_GROUP_STATES,
     CLUSTER_RESOURCE_STATES,
@@ -24,9 +23,10 @@ from hyperv_backup.collect._tables import (
     VM_STATE_VERSION_DEPENDENT,
     VM_STATES,
     VM_STATES_WMI_V1,
+    BusClass,
     host_os,
 )
-from hyperv_backup.inventory import Problem
+from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.model import (
     BackupApplication,
     HostOS,
@@ -37,6 +37,7 @@ from hyperv_backup.model import (
     VirtualNetwork,
     VMState,
 )
+from hyperv_backup.readers import _guid, hyperv_writer, vssadmin_writers
 
 __all__ = [
     "VSS_INTEGRATION_SERVICE_ID",
@@ -49,7 +50,6 @@ __all__ = [
     "VmRecord",
     "check_document",
     "disk_id",
-    "guid_key",
     "read_host",
 ]
 
@@ -73,9 +73,6 @@ _WSB_NAME = "Windows Server Backup"
 #: registered with Windows Server Backup (KB958662; SPEC.md, HVB102).
 _WSB_HYPERV = "Hyper-V"
 
-_GUID = re.compile(
-    r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?"
-)
 _SIGNATURE = re.compile(r"(?:0x)?([0-9a-fA-F]{1,8})")
 
 
@@ -84,7 +81,7 @@ class Drive:
     """A hard disk drive in a VM's configuration."""
 
     name: str
-    bus: str
+    bus: BusClass
     path: str | None
     disk_number: int | None
     disk_id: str | None
@@ -103,13 +100,15 @@ class VmRecord:
     """A VM as the host document describes it."""
 
     name: str
+    #: The id as the document gives it, and ``key``, the same GUID in the
+    #: form ids are compared in.
     id: str | None
+    key: str | None
     state: VMState
     backup_service_enabled: bool
     drives: tuple[Drive, ...]
     snapshots: tuple[str, ...]
     adapters: tuple[NetworkAdapter, ...]
-    host: str
     where: str
 
 
@@ -167,15 +166,11 @@ class HostRecord:
     networks: tuple[VirtualNetwork, ...]
     updates: frozenset[str]
     backup_application: BackupApplication | None
-    writers_text: str | None
+    #: What to say before a backup about the host's Hyper-V VSS writer, read
+    #: from ``vssadmin list writers``; ``None`` when it is listed and stable.
+    writer_note: str | None
     cluster: ClusterView | None
-    collected_at: datetime | None
     where: str
-
-
-def guid_key(value: str) -> str:
-    """Return the form in which two GUIDs compare equal: no braces, lower case."""
-    return value.strip().strip("{}").casefold()
 
 
 def disk_id(node: Node) -> str | None:
@@ -189,19 +184,19 @@ def disk_id(node: Node) -> str | None:
         return None
     if type(value) is int:
         if not 0 <= value <= 0xFFFFFFFF:
-            raise bad(node.path, f"expected an MBR signature (32 bits), got {value}")
+            raise bad(node.path, f"expected an MBR signature (32 bits), got {shown(value)}")
         return None if value == 0 else f"{value:08X}"
     if isinstance(value, str):
-        guid = _GUID.fullmatch(value.strip())
+        guid = _guid(value.strip())
         if guid is not None:
-            return guid.group(1).upper()
+            return guid.upper()
         signature = _SIGNATURE.fullmatch(value.strip())
         if signature is not None:
             number = int(signature.group(1), 16)
             return None if number == 0 else f"{number:08X}"
     raise bad(
         node.path,
-        f"expected a disk id (an MBR signature or a GPT disk GUID), got {value!r}",
+        f"expected a disk id (an MBR signature or a GPT disk GUID), got {shown(value, kind=True)}",
     )
 
 
@@ -212,13 +207,14 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
     os = problems.attempt(lambda: _os(doc.get("OperatingSystem")))
     api = problems.attempt(lambda: _api(doc.get("HyperVApi")))
     vms: list[VmRecord] = []
-    if name is not None and api is not None:
-        vms = problems.each(problems.items(doc, "VMs"), lambda item: _vm(item, api, name))
+    if api is not None:
+        vms = problems.each(problems.items(doc, "VMs"), lambda item: _vm(item, api))
     networks = problems.each(problems.items(doc, "VMSwitches"), _network)
     updates = problems.attempt(lambda: _updates(doc.get("HotFixes")))
     app = problems.attempt(lambda: _backup_application(doc.get("WindowsServerBackup")))
     writers = problems.attempt(lambda: _writers(doc.opt("VssWriters")))
-    collected = problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
+    # Checked, not used: a date that cannot be read says the document is damaged.
+    problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
     if len(problems.found) > before or name is None or os is None or updates is None:
         return None
@@ -229,9 +225,8 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
         networks=tuple(networks),
         updates=updates,
         backup_application=app,
-        writers_text=writers,
+        writer_note=_writer_note(writers),
         cluster=cluster,
-        collected_at=collected,
         where=doc.path,
     )
 
@@ -243,14 +238,14 @@ def _os(node: Node) -> HostOS:
     if not product.is_null and product.integer() not in SERVER_PRODUCT_TYPES:
         raise bad(
             product.path,
-            f"ProductType {product.value} is a client edition of Windows (Hyper-V on "
+            f"ProductType {shown(product.value)} is a client edition of Windows (Hyper-V on "
             "Windows 10 or 11); the guidance and this model are for Windows Server",
         )
     found = host_os(version)
     if found is None:
         raise bad(
             version_node.path,
-            f"Windows version {version!r} is not a Windows Server release this package "
+            f"Windows version {shown(version)} is not a Windows Server release this package "
             "knows (2008 to 2025, long-term servicing builds)",
         )
     return found
@@ -260,13 +255,14 @@ def _api(node: Node) -> str:
     api = node.text()
     if api not in _VM_STATE_TABLES:
         known = ", ".join(repr(k) for k in _VM_STATE_TABLES)
-        raise bad(node.path, f"expected one of {known}, got {api!r}")
+        raise bad(node.path, f"expected one of {known}, got {shown(api)}")
     return api
 
 
-def _vm(node: Node, api: str, host: str) -> VmRecord:
+def _vm(node: Node, api: str) -> VmRecord:
     name = node.get("Name").text()
     vm_id = node.opt("Id").opt_text()
+    key = node.opt("Id").opt_guid()
     table = _VM_STATE_TABLES[api]
     state = node.model_code(
         "State",
@@ -292,22 +288,23 @@ def _vm(node: Node, api: str, host: str) -> VmRecord:
     return VmRecord(
         name=name,
         id=vm_id,
+        key=key,
         state=state,
         backup_service_enabled=enabled,
         drives=tuple(drives),
         snapshots=snapshots,
         adapters=tuple(adapters),
-        host=host,
         where=node.path,
     )
 
 
 def _backup_service(node: Node) -> bool:
     found: list[Node] = []
+    wanted = _guid(VSS_INTEGRATION_SERVICE_ID)
     for item in node.items():
         service_id = item.get("Id").text()
-        parts = {guid_key(part) for part in service_id.split("\\")}
-        if guid_key(VSS_INTEGRATION_SERVICE_ID) in parts:
+        # Microsoft:<VM id>\<service id>: the service is one of the parts.
+        if any(_guid(part.strip()) == wanted for part in service_id.split("\\")):
             found.append(item)
     if not found:
         raise bad(
@@ -346,6 +343,16 @@ def _drive(node: Node) -> Drive:
         raise bad(
             node.path,
             f"drive {name} has neither a VHD path nor a host disk number (DiskNumber)",
+        )
+    error = node.opt("VhdError")
+    reason = error.opt_text()
+    if reason is not None:
+        # host.ps1 could not read the file (Get-VHD failed): its type is unknown.
+        raise bad(
+            error.path,
+            f"the host could not read the virtual hard disk {shown(path)} "
+            f"({shown(reason, quoted=False)}); its type is needed: fix what stops Get-VHD "
+            "and collect again",
         )
     vhd_type = None
     if node.has("VhdType") or node.has("VhdTypeName"):
@@ -401,9 +408,12 @@ def _backup_application(node: Node) -> BackupApplication | None:
     """Windows Server Backup, when it is installed; otherwise unknown (``None``).
 
     An installed Windows Server Backup is taken as the backup application: the
-    host document cannot see any other product.
+    host document cannot see any other product. ``Installed`` is null where the
+    host cannot say (Windows Server 2008 has no ServerManager module): unknown
+    too.
     """
-    if not node.get("Installed").flag():
+    installed = node.get("Installed")
+    if installed.is_null or not installed.flag():
         return None
     identifier = node.get("ApplicationIdentifier").opt_text()
     return BackupApplication(
@@ -415,6 +425,27 @@ def _backup_application(node: Node) -> BackupApplication | None:
 
 def _writers(node: Node) -> str | None:
     return None if node.is_null else node.raw_text()
+
+
+def _writer_note(text: str | None) -> str | None:
+    """Say what, if anything, the ``vssadmin list writers`` text tells about the Hyper-V writer."""
+    if text is None:
+        return "the document has no 'vssadmin list writers' output"
+    try:
+        writer = hyperv_writer(vssadmin_writers(text))
+    except InventoryError as exc:
+        return f"the 'vssadmin list writers' output cannot be read: {exc.problems[0]}"
+    if writer is None:
+        return (
+            "the Hyper-V VSS writer is not listed by vssadmin; a host-level backup "
+            "cannot include the VMs until it is (is the Hyper-V role installed?)"
+        )
+    if writer.state != 1:
+        return (
+            f"the Hyper-V VSS writer is in state [{writer.state}], not stable "
+            f"(last error: {shown(writer.last_error, quoted=False)})"
+        )
+    return None
 
 
 # --- the cluster section -----------------------------------------------------------------
@@ -461,18 +492,18 @@ def _resource(node: Node) -> ResourceRecord | None:
         advice="; take the inventory again once the resource has settled",
     )
     group = node.opt("OwnerGroup")
-    vm_id = node.opt("VmId").opt_text()
+    vm_id = node.opt("VmId").opt_guid()
     if kind.casefold() != _RESOURCE_DISK and vm_id is None:
         raise bad(
             f"{node.path}.VmId",
-            f"a {kind!r} resource needs the id of its VM (its VmID parameter)",
+            f"a {shown(kind)} resource needs the id of its VM (its VmID parameter)",
         )
     return ResourceRecord(
         name=node.get("Name").text(),
         type=kind.casefold(),
         group=None if group.is_null else group.name(),
         state=state,
-        vm_id=None if vm_id is None else guid_key(vm_id),
+        vm_id=vm_id,
         where=node.path,
     )
 
@@ -495,7 +526,8 @@ def check_document(doc: Node, marker: str) -> None:
     """Check that ``doc`` is an object whose ``collector`` is ``marker``."""
     if not isinstance(doc.value, Mapping):
         raise bad(
-            doc.path, f"expected a collector document (a JSON object), got {describe(doc.value)}"
+            doc.path,
+            f"expected a collector document (a JSON object), got {shown(doc.value, kind=True)}",
         )
     found = doc.opt("collector")
     if found.is_null:
@@ -505,4 +537,4 @@ def check_document(doc: Node, marker: str) -> None:
         )
     value = found.value
     if value != marker:
-        raise bad(found.path, f"expected {marker!r}, got {value!r}")
+        raise bad(found.path, f"expected {marker!r}, got {shown(value)}")

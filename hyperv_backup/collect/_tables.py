@@ -16,6 +16,7 @@ section. A code that is in no table is refused, never guessed.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Generic, TypeVar
@@ -149,12 +150,6 @@ SWITCH_TYPES: Mapping[int, Code[NetworkKind]] = _table(
     Code(2, "External", NetworkKind.EXTERNAL),
 )
 
-#: ``Get-VMHardDiskDrive`` ``ControllerType``, FORMATS.md section 2. It names
-#: the disk (``"SCSI 0:1"``) and tells which guest bus the drive shows on.
-CONTROLLER_TYPES: Mapping[int, Code[str]] = _table(
-    Code(0, "IDE", "IDE"),
-    Code(1, "SCSI", "SCSI"),
-)
 
 #: ``Get-Disk`` ``PartitionStyle`` inside the guest (MSFT_Disk), FORMATS.md
 #: section 6. Checked, not used: no rule depends on it.
@@ -165,7 +160,7 @@ PARTITION_STYLES: Mapping[int, Code[str]] = _table(
 )
 
 
-class BusClass:
+class BusClass(enum.StrEnum):
     """How a guest disk is attached, as far as matching it to the VM's drives goes."""
 
     IDE = "IDE"
@@ -178,11 +173,19 @@ class BusClass:
     UNSUPPORTED = "unsupported"
 
 
+#: ``Get-VMHardDiskDrive`` ``ControllerType``, FORMATS.md section 2. It names
+#: the disk (``"SCSI 0:1"``) and tells which guest bus the drive shows on.
+CONTROLLER_TYPES: Mapping[int, Code[BusClass]] = _table(
+    Code(0, "IDE", BusClass.IDE),
+    Code(1, "SCSI", BusClass.SCSI),
+)
+
+
 #: ``Get-Disk`` ``BusType`` inside the guest (MSFT_Disk), FORMATS.md section 6,
 #: which has only the names and iSCSI = 9 from a sample; the other numbers are
 #: the MSFT_Disk class's documented values. An emulated IDE drive shows as ATA,
 #: a synthetic SCSI drive as SCSI.
-BUS_TYPES: Mapping[int, Code[str]] = _table(
+BUS_TYPES: Mapping[int, Code[BusClass]] = _table(
     Code(0, "Unknown", None, "not a bus the guest can name"),
     Code(1, "SCSI", BusClass.SCSI),
     Code(2, "ATAPI", BusClass.IDE),

@@ -10,7 +10,8 @@
     reads; it changes nothing.
 
     Rights: a local Administrator of the guest, in an elevated Windows
-    PowerShell 3.0 or later; diskpart and vssadmin refuse other users.
+    PowerShell 3.0 or later; diskpart refuses other users. Written for
+    Windows PowerShell 5.1; PowerShell 7 untested.
 
     The document names its VM with the values Hyper-V's data exchange
     integration service writes into the guest (VirtualMachineId,
@@ -34,7 +35,7 @@ function Get-DiskId($Signature, $Guid) {
 
 $savedEncoding = [Console]::OutputEncoding
 try {
-    # diskpart and vssadmin then write UTF-8 to us, and we to whoever reads us.
+    # diskpart then writes UTF-8 to us, and we to whoever reads us.
     # Without a console (a scheduled task) there is nothing to set.
     try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
     $storageModule = [bool](Get-Command Get-Disk -ErrorAction SilentlyContinue)
@@ -97,6 +98,19 @@ try {
         }
     }
 
+    # The guest's VSS service and the Hyper-V volume shadow copy requestor.
+    $services = @(Get-CimInstance Win32_Service -Filter "Name = 'VSS' OR Name = 'vmicvss'")
+
+    # Where each volume keeps its shadow copies, by volume device id (the same
+    # in every display language). With the VSS service disabled there are no
+    # shadow copies, and asking would only fail: the list is empty.
+    $vss = $services | Where-Object { $_.Name -eq 'VSS' } | Select-Object -First 1
+    $shadowStorage = @()
+    if ($vss -and $vss.StartMode -ne 'Disabled') {
+        $shadowStorage = @(Get-CimInstance Win32_ShadowStorage | ForEach-Object {
+            [ordered]@{ Volume = $_.Volume.DeviceID; DiffVolume = $_.DiffVolume.DeviceID } })
+    }
+
     $document = [ordered]@{
         collector = 'hyperv_backup.guest/1'
         CollectedAt = [DateTime]::UtcNow
@@ -106,12 +120,11 @@ try {
         Disks = @($disks)
         Volumes = @($volumes)
         IscsiDisks = @($iscsi)
-        # The guest's VSS service and the Hyper-V volume shadow copy requestor.
-        Services = @(Get-CimInstance Win32_Service -Filter "Name = 'VSS' OR Name = 'vmicvss'" | ForEach-Object {
+        Services = @($services | ForEach-Object {
             [ordered]@{ Name = $_.Name; StartMode = $_.StartMode; State = $_.State } })
+        ShadowStorage = $shadowStorage
         # Only diskpart says which disks are dynamic (its Dyn column).
         DiskpartListDisk = ('list disk' | diskpart.exe | Out-String)
-        VssadminListShadowStorage = (vssadmin list shadowstorage | Out-String)
     }
     $json = $document | ConvertTo-Json -Depth 6
     if ($OutFile) {

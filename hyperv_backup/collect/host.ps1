@@ -8,12 +8,20 @@
     nothing on the host.
 
     Rights: a local Administrator, in an elevated Windows PowerShell 3.0 or
-    later (Windows PowerShell 5.1 and PowerShell 7 both work). The Hyper-V
-    cmdlets, the root\virtualization WMI namespace, vssadmin and the cluster
-    cmdlets all refuse other users.
+    later. Written for Windows PowerShell 5.1; PowerShell 7 untested. The
+    Hyper-V cmdlets, the root\virtualization WMI namespace, vssadmin and the
+    cluster cmdlets all refuse other users.
 
     Cluster: run it on EVERY node and give all the documents to
     `hyperv-backup collect` together; each node sees only the VMs it hosts.
+    On a host where the Cluster service is installed, the service must be
+    running and the FailoverClusters module present, or the script stops
+    with a message saying which. A host that is in no cluster although the
+    Failover Clustering feature is installed is collected with -NotClustered.
+
+    The host is named by its DNS host name (on a cluster node, as the
+    cluster spells it), not by its NetBIOS name, which is cut at 15
+    characters.
 
     Windows Server 2012 and later are read through the Hyper-V module;
     Windows Server 2008 and 2008 R2, which have no Hyper-V module, through the
@@ -24,11 +32,19 @@
     byte-order mark. Redirecting with `>` in Windows PowerShell 5.1 writes
     UTF-16 instead; hyperv_backup reads that too.
 
+.PARAMETER OutFile
+    Where to write the document; without it, it goes to standard output.
+
+.PARAMETER NotClustered
+    This host is in no failover cluster, though the Cluster service is
+    installed (the feature is there, no cluster uses it): leave the cluster
+    section out. Refused when the Cluster service is running.
+
 .EXAMPLE
     powershell.exe -NoProfile -ExecutionPolicy Bypass -File host.ps1 -OutFile "$env:COMPUTERNAME.json"
 #>
 [CmdletBinding()]
-param([string]$OutFile)
+param([string]$OutFile, [switch]$NotClustered)
 
 $ErrorActionPreference = 'Stop'
 
@@ -60,7 +76,7 @@ function Get-DriveFromModule($Drive) {
         ControllerType = $type; ControllerTypeName = $typeName
         ControllerNumber = $Drive.ControllerNumber; ControllerLocation = $Drive.ControllerLocation
         Path = $null; DiskNumber = $Drive.DiskNumber; DiskId = $null
-        VhdType = $null; VhdTypeName = $null; Size = $null
+        VhdType = $null; VhdTypeName = $null; VhdError = $null; Size = $null
     }
     if ($null -ne $Drive.DiskNumber) {
         # Pass-through: a host disk number and no virtual hard disk file.
@@ -68,10 +84,14 @@ function Get-DriveFromModule($Drive) {
         $record.Size = (Get-Disk -Number $Drive.DiskNumber).Size
     } else {
         $record.Path = $Drive.Path
-        $vhd = Get-VHD -Path $Drive.Path -ErrorAction SilentlyContinue
-        if ($vhd) {
+        # A file Get-VHD cannot read (missing, access denied) is recorded, not
+        # skipped: hyperv_backup refuses the drive and says why.
+        try {
+            $vhd = Get-VHD -Path $Drive.Path -ErrorAction Stop
             $vhdType, $vhdTypeName = Get-Enum $vhd.VhdType
             $record.VhdType = $vhdType; $record.VhdTypeName = $vhdTypeName; $record.Size = $vhd.Size
+        } catch {
+            $record.VhdError = "$($_.Exception.Message)"
         }
     }
     $record
@@ -110,6 +130,7 @@ function Get-SwitchesFromModule {
 
 # --- Windows Server 2008 and 2008 R2: WMI root\virtualization (v1) ------------------
 # Not run in hyperv_backup's own tests (no Windows there); it follows the v1 WMI model.
+# Only numbers go out for states, types and buses: hyperv_backup's tables name them.
 
 function Get-V1($Class, $Filter) {
     $query = @{ Namespace = $V1; ClassName = $Class }
@@ -120,14 +141,15 @@ function Get-Linked($Instance, $Class) { Get-CimAssociatedInstance -InputObject 
 # WMI object paths double their backslashes; undo that before looking for a key in one.
 function Test-Refers($Path, $Key) { "$Path".Replace('\\', '\').Contains($Key) }
 
+# A VM's Msvm_ComputerSystem is named by its GUID; the host's own is named by the
+# host. (Its Caption, "Virtual Machine", is translated on other display languages.)
+$GuidPattern = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$'
+
 function Get-VMsFromWmiV1 {
     $images = Get-V1 Msvm_ImageManagementService
     $ports = @(Get-V1 Msvm_SwitchPort)
     $switches = @(Get-V1 Msvm_VirtualSwitch)
-    # v1 numbering (EnabledState), FORMATS.md section 8: paused 32768, saved 32769.
-    $stateNames = @{ 2 = 'Enabled'; 3 = 'Disabled'; 32768 = 'Paused'; 32769 = 'Suspended'; 32770 = 'Starting'
-        32771 = 'Snapshotting'; 32773 = 'Saving'; 32774 = 'Stopping'; 32776 = 'Pausing'; 32777 = 'Resuming' }
-    foreach ($vm in Get-V1 Msvm_ComputerSystem "Caption = 'Virtual Machine'") {
+    foreach ($vm in Get-V1 Msvm_ComputerSystem | Where-Object { $_.Name -match $GuidPattern }) {
         $settings = @(Get-V1 Msvm_VirtualSystemSettingData "SystemName = '$($vm.Name)'")
         $current = $settings | Where-Object { $_.SettingType -eq 3 } | Select-Object -First 1
         $rasd = @(Get-Linked $current Msvm_ResourceAllocationSettingData)
@@ -137,10 +159,10 @@ function Get-VMsFromWmiV1 {
             $controller = $controllers | Where-Object { Test-Refers $drive.Parent $_.InstanceID } | Select-Object -First 1
             $isIde = $controller.ResourceSubType -match 'IDE'
             $record = [ordered]@{
-                ControllerType = if ($isIde) { 0 } else { 1 }; ControllerTypeName = if ($isIde) { 'IDE' } else { 'SCSI' }
+                ControllerType = if ($isIde) { 0 } else { 1 }
                 ControllerNumber = if ($isIde) { [int]$controller.Address } else { [array]::IndexOf($scsi, $controller) }
                 ControllerLocation = [int]$drive.Address
-                Path = $null; DiskNumber = $null; DiskId = $null; VhdType = $null; VhdTypeName = $null; Size = $null
+                Path = $null; DiskNumber = $null; DiskId = $null; VhdType = $null; VhdError = $null; Size = $null
             }
             if ($drive.ResourceSubType -match 'Physical') {
                 # Pass-through: HostResource names the host's Msvm_DiskDrive. Left unresolved,
@@ -154,11 +176,16 @@ function Get-VMsFromWmiV1 {
                 $image = $rasd | Where-Object { $_.ResourceSubType -match 'Virtual Hard Disk' -and (Test-Refers $_.Parent $drive.InstanceID) }
                 $record.Path = @($image.Connection)[0]
                 if (-not $record.Path) { $record; continue }
-                $info = Invoke-CimMethod -InputObject $images -MethodName GetVirtualHardDiskInfo -Arguments @{ Path = $record.Path }
-                $properties = ([xml]$info.Info).INSTANCE.PROPERTY
-                $record.VhdType = [int]($properties | Where-Object { $_.NAME -eq 'Type' }).VALUE
-                $record.VhdTypeName = @{ 2 = 'Fixed'; 3 = 'Dynamic'; 4 = 'Differencing' }[$record.VhdType]
-                $record.Size = [uint64]($properties | Where-Object { $_.NAME -eq 'MaxInternalSize' }).VALUE
+                # As with Get-VHD: a file that cannot be read is recorded, not skipped.
+                try {
+                    $info = Invoke-CimMethod -InputObject $images -MethodName GetVirtualHardDiskInfo -Arguments @{ Path = $record.Path }
+                    if ($info.ReturnValue -ne 0) { throw "GetVirtualHardDiskInfo returned $($info.ReturnValue)" }
+                    $properties = ([xml]$info.Info).INSTANCE.PROPERTY
+                    $record.VhdType = [int]($properties | Where-Object { $_.NAME -eq 'Type' }).VALUE
+                    $record.Size = [uint64]($properties | Where-Object { $_.NAME -eq 'MaxInternalSize' }).VALUE
+                } catch {
+                    $record.VhdError = "$($_.Exception.Message)"
+                }
             }
             $record
         }
@@ -168,10 +195,13 @@ function Get-VMsFromWmiV1 {
             [ordered]@{ Name = $nic.ElementName; SwitchName = if ($switch) { $switch.ElementName } else { $null } }
         }
         [ordered]@{
-            Name = $vm.ElementName; Id = $vm.Name
-            State = [int]$vm.EnabledState; StateName = $stateNames[[int]$vm.EnabledState]
+            # v1 numbering (EnabledState), FORMATS.md section 8: paused 32768, saved 32769.
+            Name = $vm.ElementName; Id = $vm.Name; State = [int]$vm.EnabledState
+            # The backup service is the one of class Msvm_VssComponentSettingData; its
+            # InstanceID text is not relied on. The Id written is the language-neutral
+            # one the Hyper-V module shows for it.
             IntegrationServices = @(Get-Linked $current Msvm_VssComponentSettingData | ForEach-Object {
-                [ordered]@{ Name = $_.ElementName; Id = $_.InstanceID; Enabled = $_.EnabledState -eq 2 } })
+                [ordered]@{ Name = $_.ElementName; Id = "Microsoft:$($vm.Name)\$VssServiceId"; Enabled = $_.EnabledState -eq 2 } })
             HardDrives = @($drives)
             Snapshots = @($settings | Where-Object { $_.SettingType -eq 5 } | ForEach-Object {
                 [ordered]@{ Name = $_.ElementName; CreationTime = $_.CreationTime.ToUniversalTime() } })
@@ -189,7 +219,7 @@ function Get-SwitchesFromWmiV1 {
         $internal = $far | Where-Object { $_.CimClass.CimClassName -eq 'Msvm_InternalEthernetPort' }
         $type = if ($external) { 2 } elseif ($internal) { 1 } else { 0 }
         [ordered]@{
-            Name = $switch.ElementName; SwitchType = $type; SwitchTypeName = @('Private', 'Internal', 'External')[$type]
+            Name = $switch.ElementName; SwitchType = $type
             NetAdapterInterfaceDescription = if ($external) { $external.ElementName } else { $null }
             VlanId = $null
         }
@@ -199,7 +229,23 @@ function Get-SwitchesFromWmiV1 {
 # --- the failover cluster, on a node ------------------------------------------------
 
 function Get-ClusterSection {
-    if (-not (Get-Service ClusSvc -ErrorAction SilentlyContinue)) { return $null }
+    $service = Get-Service ClusSvc -ErrorAction SilentlyContinue
+    if (-not $service) { return $null }  # no Failover Clustering feature: a standalone host
+    if ($service.Status -ne 'Running') {
+        if ($NotClustered) { return $null }
+        throw ("The Cluster service (ClusSvc) is installed but $($service.Status). On a cluster " +
+            "node, start it (Start-Service ClusSvc) and run this script again: the cluster's " +
+            "inventory needs every node's document. On a host that is in no cluster, run " +
+            "again with -NotClustered.")
+    }
+    if ($NotClustered) {
+        throw "The Cluster service is running, so this host is a cluster node: run without -NotClustered."
+    }
+    if (-not (Get-Module -ListAvailable FailoverClusters)) {
+        throw ("This host is a cluster node, but the FailoverClusters PowerShell module is " +
+            "missing (Windows Server 2008 has none; on later releases install the feature " +
+            "RSAT-Clustering-PowerShell). The cluster section cannot be read without it.")
+    }
     Import-Module FailoverClusters
     $types = 'Virtual Machine', 'Virtual Machine Configuration', 'Physical Disk'
     [ordered]@{
@@ -234,8 +280,18 @@ try {
     try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
 
     $os = Get-CimInstance Win32_OperatingSystem
+    $cluster = Get-ClusterSection
+    # The DNS host name, not $env:COMPUTERNAME (the NetBIOS name, cut at 15
+    # characters); on a cluster node, spelled as the cluster spells the node.
+    $hostName = (Get-CimInstance Win32_ComputerSystem).DNSHostName
+    if (-not $hostName) { $hostName = $env:COMPUTERNAME }
+    if ($cluster) {
+        $node = @($cluster.Nodes | Where-Object { $_ -eq $hostName -or $_ -eq $env:COMPUTERNAME })
+        if ($node.Count -eq 1) { $hostName = $node[0] }
+    }
     $module = [bool](Get-Command Get-VM -Module Hyper-V -ErrorAction SilentlyContinue)
-    $wsbInstalled = $false
+    # $null: unknown. Windows Server 2008 has no ServerManager module to ask.
+    $wsbInstalled = $null
     if (Get-Module -ListAvailable ServerManager) {
         Import-Module ServerManager
         $wsbInstalled = [bool](Get-WindowsFeature -Name Windows-Server-Backup, Backup -ErrorAction SilentlyContinue |
@@ -246,7 +302,7 @@ try {
     $document = [ordered]@{
         collector = 'hyperv_backup.host/1'
         CollectedAt = [DateTime]::UtcNow
-        ComputerName = $env:COMPUTERNAME
+        ComputerName = $hostName
         OperatingSystem = [ordered]@{ Caption = $os.Caption; Version = $os.Version; ProductType = [int]$os.ProductType }
         HyperVApi = if ($module) { 'module' } else { 'wmi-v1' }
         VMs = @(if ($module) { Get-VMsFromModule } else { Get-VMsFromWmiV1 })
@@ -254,7 +310,7 @@ try {
         HotFixes = @(Get-HotFix | ForEach-Object { $_.HotFixID })
         VssWriters = (vssadmin list writers | Out-String)
         WindowsServerBackup = [ordered]@{ Installed = $wsbInstalled; ApplicationIdentifier = $wsbIdentifier }
-        Cluster = Get-ClusterSection
+        Cluster = $cluster
     }
     $json = $document | ConvertTo-Json -Depth 8
     if ($OutFile) {
