@@ -185,18 +185,19 @@ _E = TypeVar("_E", bound=enum.StrEnum)
 def safe_repr(value: object) -> str:
     """Return ``repr(value)``, or a short stand-in when it cannot be written.
 
-    Untrusted input may hold integers too long to print or structures nested too
-    deeply for ``repr``; an error message must never fail on them.
+    Untrusted input may hold integers too long to print, structures nested too
+    deeply for ``repr``, or objects whose ``repr`` fails; an error message must
+    never fail on them.
 
     >>> safe_repr("C:")
     "'C:'"
     >>> safe_repr(10**5000)
-    '<int too large to show>'
+    '<int that cannot be shown>'
     """
     try:
         return repr(value)
-    except (ValueError, RecursionError):
-        return f"<{type(value).__name__} too large to show>"
+    except Exception:  # noqa: BLE001 - any failure of a foreign repr must not escape
+        return f"<{type(value).__name__} that cannot be shown>"
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:

@@ -186,6 +186,7 @@ def test_name_pattern_matches_exactly_the_names_the_model_accepts() -> None:
     The pattern spells the white space characters out instead of using ``\S``,
     whose meaning differs between regular expression dialects.
     """
+    assert "\\s" not in DEFS["name"]["pattern"].lower()
     pattern = re.compile(DEFS["name"]["pattern"])
     assert DEFS["name"]["minLength"] == 1
     mismatched = [
