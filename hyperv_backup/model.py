@@ -196,7 +196,7 @@ def safe_repr(value: object) -> str:
     """
     try:
         return repr(value)
-    except Exception:  # noqa: BLE001 - any failure of a foreign repr must not escape
+    except Exception:  # any failure of a foreign repr must not escape
         return f"<{type(value).__name__} that cannot be shown>"
 
 
