@@ -200,6 +200,14 @@ def safe_repr(value: object) -> str:
         return f"<{type(value).__name__} that cannot be shown>"
 
 
+def _shown(value: object) -> str:
+    """Quote ``value`` for an error message: at most 60 characters of it, and its length."""
+    text = safe_repr(value)
+    if len(text) <= 60:
+        return text
+    return f"{text[:60]}... ({len(text)} characters)"
+
+
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     # A string is iterable too: tuple("C:") would silently become ("C", ":"). It,
     # and anything that is not iterable, is passed through unchanged so that the
@@ -218,7 +226,7 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 def _check_collection(obj: object, field: str) -> None:
     value = getattr(obj, field)
     if not isinstance(value, tuple):
-        shown = safe_repr(value)
+        shown = _shown(value)
         kind = "the string " if isinstance(value, str | bytes) else ""
         raise ModelError(field, value, f"expected a list or tuple, got {kind}{shown}")
 
@@ -233,7 +241,7 @@ def _set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
     except (ValueError, TypeError):
         allowed = ", ".join(repr(m.value) for m in enum_cls)
         raise ModelError(
-            field, value, f"expected one of {allowed}, got {safe_repr(value)}"
+            field, value, f"expected one of {allowed}, got {_shown(value)}"
         ) from None
     # Frozen classes may still set their own fields while they are being built.
     object.__setattr__(obj, field, member)
@@ -241,7 +249,7 @@ def _set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
 
 def _check_name(value: object, path: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ModelError(path, value, f"expected a non-empty name, got {safe_repr(value)}")
+        raise ModelError(path, value, f"expected a non-empty name, got {_shown(value)}")
 
 
 def _check_optional_name(value: object, path: str) -> None:
@@ -252,14 +260,14 @@ def _check_optional_name(value: object, path: str) -> None:
 def _check_bool(obj: object, field: str) -> None:
     value = getattr(obj, field)
     if type(value) is not bool:
-        raise ModelError(field, value, f"expected true or false, got {safe_repr(value)}")
+        raise ModelError(field, value, f"expected true or false, got {_shown(value)}")
 
 
 def _check_items(items: tuple[object, ...], field: str, cls: type) -> None:
     for index, item in enumerate(items):
         if not isinstance(item, cls):
             raise ModelError(
-                f"{field}[{index}]", item, f"expected a {cls.__name__}, got {safe_repr(item)}"
+                f"{field}[{index}]", item, f"expected a {cls.__name__}, got {_shown(item)}"
             )
 
 
@@ -329,14 +337,14 @@ class Disk:
                     "path",
                     self.path,
                     "only a virtual hard disk has a host file path, got "
-                    f"{self.path!r} on a {self.attachment.value} disk",
+                    f"{_shown(self.path)} on a {self.attachment.value} disk",
                 )
             if self.vhd_type is not None:
                 raise ModelError(
                     "vhd_type",
                     self.vhd_type.value,
                     "only a virtual hard disk has a VHD type, got "
-                    f"{self.vhd_type.value!r} on a {self.attachment.value} disk",
+                    f"{_shown(self.vhd_type.value)} on a {self.attachment.value} disk",
                 )
 
 
@@ -406,7 +414,7 @@ class VM(NotebookDisplay):
             raise ModelError(
                 "cluster_group",
                 self.cluster_group,
-                f"expected a ClusterGroup, got {safe_repr(self.cluster_group)}",
+                f"expected a ClusterGroup, got {_shown(self.cluster_group)}",
             )
         _check_optional_name(self.id, "id")
         self._check_disks_and_volumes()
@@ -417,7 +425,7 @@ class VM(NotebookDisplay):
         for d, disk in enumerate(self.disks):
             if disk.name in disk_names:
                 raise ModelError(
-                    f"disks[{d}].name", disk.name, f"duplicate disk name {disk.name!r}"
+                    f"disks[{d}].name", disk.name, f"duplicate disk name {_shown(disk.name)}"
                 )
             disk_names.add(disk.name)
             for v, volume in enumerate(disk.volumes):
@@ -426,7 +434,7 @@ class VM(NotebookDisplay):
                     raise ModelError(
                         f"disks[{d}].volumes[{v}].name",
                         volume.name,
-                        f"duplicate volume name {volume.name!r}",
+                        f"duplicate volume name {_shown(volume.name)}",
                     )
                 volume_names.add(key)
         for d, disk in enumerate(self.disks):
@@ -436,7 +444,7 @@ class VM(NotebookDisplay):
                     raise ModelError(
                         f"disks[{d}].volumes[{v}].shadow_storage",
                         target,
-                        f"names a volume this VM does not have: {target!r}",
+                        f"names a volume this VM does not have: {_shown(target)}",
                     )
 
 
@@ -458,7 +466,7 @@ class VirtualNetwork:
         # some tools report it for an untagged network.
         if vlan is not None and (type(vlan) is not int or not 0 <= vlan <= 4094):
             raise ModelError(
-                "vlan_id", vlan, f"expected a VLAN ID from 0 to 4094, got {safe_repr(vlan)}"
+                "vlan_id", vlan, f"expected a VLAN ID from 0 to 4094, got {_shown(vlan)}"
             )
 
 
@@ -486,7 +494,7 @@ def _check_unique_vms(vms: Iterable[tuple[str, VM]]) -> None:
     seen: set[str] = set()
     for path, vm in vms:
         if vm.name in seen:
-            raise ModelError(f"{path}.name", vm.name, f"duplicate VM name {vm.name!r}")
+            raise ModelError(f"{path}.name", vm.name, f"duplicate VM name {_shown(vm.name)}")
         seen.add(vm.name)
 
 
@@ -500,7 +508,7 @@ def _check_unique_groups(vms: Iterable[tuple[str, VM]]) -> None:
             raise ModelError(
                 f"{path}.cluster_group.name",
                 vm.cluster_group.name,
-                f"duplicate cluster group name {vm.cluster_group.name!r}",
+                f"duplicate cluster group name {_shown(vm.cluster_group.name)}",
             )
         seen.add(key)
 
@@ -511,8 +519,8 @@ def _check_owner(host_name: str, path: str, vm: VM) -> None:
         raise ModelError(
             f"{path}.cluster_group.owner_node",
             group.owner_node,
-            f"VM {vm.name!r} is listed under {host_name!r} but its group is owned by "
-            f"{group.owner_node!r}",
+            f"VM {_shown(vm.name)} is listed under {_shown(host_name)} but its group is owned by "
+            f"{_shown(group.owner_node)}",
         )
 
 
@@ -553,7 +561,7 @@ class Host(NotebookDisplay):
             raise ModelError(
                 "backup_application",
                 self.backup_application,
-                f"expected a BackupApplication, got {safe_repr(self.backup_application)}",
+                f"expected a BackupApplication, got {_shown(self.backup_application)}",
             )
         indexed = [(f"vms[{i}]", vm) for i, vm in enumerate(self.vms)]
         _check_unique_vms(indexed)
@@ -567,7 +575,7 @@ class Host(NotebookDisplay):
                 raise ModelError(
                     f"virtual_networks[{i}].name",
                     network.name,
-                    f"duplicate virtual network name {network.name!r}",
+                    f"duplicate virtual network name {_shown(network.name)}",
                 )
             seen.add(key)
 
@@ -590,7 +598,7 @@ class Cluster(NotebookDisplay):
             key = computer_key(node.name)
             if key in seen:
                 raise ModelError(
-                    f"nodes[{i}].name", node.name, f"duplicate node name {node.name!r}"
+                    f"nodes[{i}].name", node.name, f"duplicate node name {_shown(node.name)}"
                 )
             seen.add(key)
         indexed = [
@@ -626,7 +634,7 @@ class Backup:
         _set_enum(self, "mode", BackupMode)
         if self.taken_at is not None and not isinstance(self.taken_at, datetime):
             raise ModelError(
-                "taken_at", self.taken_at, f"expected a datetime, got {safe_repr(self.taken_at)}"
+                "taken_at", self.taken_at, f"expected a datetime, got {_shown(self.taken_at)}"
             )
         _check_collection(self, "covers")
         for index, disk in enumerate(self.covers):
@@ -638,5 +646,5 @@ class Backup:
                 raise ModelError(
                     "vm_state",
                     self.vm_state.value,
-                    f"an online backup needs a running VM, got {self.vm_state.value!r}",
+                    f"an online backup needs a running VM, got {_shown(self.vm_state.value)}",
                 )

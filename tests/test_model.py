@@ -98,7 +98,9 @@ def _model_error(build: Callable[[], object], path: str, value: object) -> Model
     assert type(error.value) is type(value)
     message = str(error)
     assert message.startswith(f"{path}: ")
-    assert repr(value) in message
+    # The value is shown, cut after 60 characters so that a message stays short.
+    shown = repr(value)
+    assert (shown if len(shown) <= 60 else f"{shown[:60]}... ({len(shown)} characters)") in message
     return error
 
 
@@ -1001,3 +1003,15 @@ def test_volume_name_in_other_case_collides(vm: VM) -> None:
     with pytest.raises(ModelError) as info:
         attrs.evolve(vm, disks=[*vm.disks, extra])
     assert info.value.path == f"disks[{len(vm.disks)}].volumes[0].name"
+
+
+def test_long_values_are_cut_in_messages() -> None:
+    """A bad value of any length is quoted in at most 60 characters, with its length."""
+    long_name = "x" * 10_000
+    with pytest.raises(ModelError) as info:
+        Volume(name="C:", file_system=FileSystem.NTFS, shadow_storage=" " * 10_000)
+    assert len(str(info.value)) < 200
+    with pytest.raises(ModelError) as info:
+        Disk(name=long_name, attachment=Attachment.PASS_THROUGH, path=long_name)
+    assert "(10002 characters)" in str(info.value)
+    assert len(str(info.value)) < 200
