@@ -70,7 +70,7 @@ _RESOURCE_DISK = "physical disk"
 
 _WSB_NAME = "Windows Server Backup"
 #: The value ``Application Identifier`` has when the Hyper-V VSS writer is
-#: registered with Windows Server Backup (KB958662; SPEC.md, HVB102).
+#: registered with Windows Server Backup (KB958662; rule HVB102).
 _WSB_HYPERV = "Hyper-V"
 
 _SIGNATURE = re.compile(r"(?:0x)?([0-9a-fA-F]{1,8})")
