@@ -4,7 +4,7 @@ Each ``test_hvbNNN_*`` builds the smallest inventory (or VM and node, or
 restore call) that makes the rule fire and checks the finding it produces;
 its ``*_near_miss`` companion changes one fact so that the rule must stay
 silent. Docstrings restate the clause of the source guidance ("Planning for
-Backup") or of SPEC.md that the test checks, with the heading it comes from.
+Backup") or of the specification that the test checks, with the heading it comes from.
 """
 
 from __future__ import annotations
