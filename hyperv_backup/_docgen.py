@@ -72,26 +72,15 @@ def _state(value: object | None) -> str:
     return "any" if value is None else str(value)
 
 
-def _backup_row(row: BackupRow) -> str:
+def _row(row: BackupRow | RestoreRow) -> str:
+    """Render one table row: owner, the three states, the mode (backup rows), action, provenance."""
+    mode = (_state(row.mode),) if isinstance(row, BackupRow) else ()
     cells = (
         row.owner.value,
         _state(row.cluster_resource),
         _state(row.configuration_resource),
         _state(row.storage_resource),
-        _state(row.mode),
-        f"`{row.action.value}`",
-        row.provenance.value,
-        row.note,
-    )
-    return "| " + " | ".join(cells) + " |"
-
-
-def _restore_row(row: RestoreRow) -> str:
-    cells = (
-        row.owner.value,
-        _state(row.cluster_resource),
-        _state(row.configuration_resource),
-        _state(row.storage_resource),
+        *mode,
         f"`{row.action.value}`",
         row.provenance.value,
         row.note,
@@ -140,7 +129,7 @@ def decision_tables_page() -> str:
         "| Owner | Cluster resource | Configuration resource | Storage resource | Backup mode | Action | From | Note |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    lines += [_backup_row(row) for row in BACKUP_TABLE]
+    lines += [_row(row) for row in BACKUP_TABLE]
     lines += [
         "",
         "## Cluster restore table",
@@ -152,7 +141,7 @@ def decision_tables_page() -> str:
         "| Owner | Cluster resource | Configuration resource | Storage resource | Action | From | Note |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    lines += [_restore_row(row) for row in RESTORE_TABLE]
+    lines += [_row(row) for row in RESTORE_TABLE]
     return "\n".join(lines) + "\n"
 
 
