@@ -10,12 +10,13 @@ ask that node about its backup application and hotfixes).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 import attrs
 
 from hyperv_backup._errors import HypervBackupError
 from hyperv_backup._gc import paused_collector
-from hyperv_backup.cluster import ClusterAction, cluster_backup_action
+from hyperv_backup.cluster import ClusterAction, backup_action
 from hyperv_backup.mode import BackupModeDecision, decide_mode
 from hyperv_backup.model import (
     VM,
@@ -25,6 +26,7 @@ from hyperv_backup.model import (
     Host,
     HostOS,
     HostStorage,
+    VMState,
     computer_key,
 )
 from hyperv_backup.rules import Finding, Findings, Severity, finding
@@ -53,6 +55,18 @@ _CHECKPOINT_RELEASES = frozenset(HostOS) - _GUIDANCE_RELEASES - {HostOS.WINDOWS_
 
 #: How a disk is missed by the host backup, by attachment.
 _UNCOVERED_RULE = {Attachment.PASS_THROUGH: "HVB201", Attachment.GUEST_ISCSI: "HVB202"}
+
+# Enum members read for every VM or disk, under module names. Python 3.11
+# gives each enum class a ``__getattr__`` hook, which makes reading a member
+# from its class (``Attachment.GUEST_ISCSI``) ten times as slow as a name.
+_PASS_THROUGH, _GUEST_ISCSI = Attachment.PASS_THROUGH, Attachment.GUEST_ISCSI
+_ON_CSV = HostStorage.CLUSTER_SHARED_VOLUME
+_NOT_CLUSTERED, _NOT_COVERED = ClusterAction.NOT_CLUSTERED, ClusterAction.NOT_COVERED
+_TAKE_OFFLINE = ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE
+
+#: The text of each VM state. Looked up here because reading ``.value`` of an
+#: enum member runs Python code each time, and this is read for many VMs.
+_STATE_TEXT = {state: state.value for state in VMState}
 
 #: The prefix of a volume mounted by GUID path rather than a drive letter or folder.
 _GUID_VOLUME_PREFIX = "\\\\?\\volume{"
@@ -141,11 +155,13 @@ def lacks_update(host: Host, kb: str) -> bool:
 
 def sort_findings(findings: Iterable[Finding]) -> Findings:
     """Sort by severity; the sort is stable, so inventory order is kept within one."""
-    return Findings(sorted(findings, key=_severity_rank))
-
-
-def _severity_rank(item: Finding) -> int:
-    return item.severity.rank
+    # There are three ranks: putting each finding in the list of its rank and
+    # joining the lists gives the order of a stable sort, without a sort key
+    # call for each finding.
+    ranked: tuple[list[Finding], ...] = tuple([] for _ in Severity)
+    for item in findings:
+        ranked[item.severity.rank].append(item)
+    return Findings([item for group in ranked for item in group])
 
 
 def states_text(vm: VM) -> str:
@@ -159,14 +175,16 @@ def states_text(vm: VM) -> str:
     )
 
 
-@attrs.frozen(kw_only=True)
-class VMView:
+class VMView(NamedTuple):
     """Everything decided about one VM for one backup.
 
     ``host`` lists the VM (its owner, for a clustered VM); ``node`` backs it
     up. ``action`` is the backup table's answer once the VM is on ``node``
     (the owner's row: a move keeps the resource states); ``moved`` says it is
     moved there first. ``findings`` are this VM's, in inventory order.
+
+    A named tuple rather than an attrs class: one is built for every VM, and a
+    tuple is built several times faster.
     """
 
     host: Host
@@ -186,41 +204,66 @@ class Evaluation:
     vms: tuple[VMView, ...]
 
 
-def evaluate(target: Host | Cluster, backup_node: Host | None = None) -> Evaluation:
-    """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given."""
+def evaluate(
+    target: Host | Cluster, backup_node: Host | None = None, *, views: bool = True
+) -> Evaluation:
+    """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given.
+
+    With ``views=False`` only the findings are kept (``vms`` is empty), for
+    callers that need no more.
+    """
     with paused_collector():
-        return _evaluate(target, backup_node)
+        return _evaluate(target, backup_node, views=views)
 
 
-def _evaluate(target: Host | Cluster, backup_node: Host | None) -> Evaluation:
+class _Node(NamedTuple):
+    """What the rules about a VM ask of the node that backs it up.
+
+    Worked out once per node rather than once per VM.
+    """
+
+    host: Host
+    name: str
+    key: str
+    windows_server_backup: bool
+    lacks_975354: bool
+
+    @classmethod
+    def of(cls, host: Host) -> _Node:
+        app = host.backup_application
+        return cls(
+            host=host,
+            name=host.name,
+            key=computer_key(host.name),
+            windows_server_backup=app is not None and app.is_windows_server_backup,
+            lacks_975354=lacks_update(host, "KB975354"),
+        )
+
+
+def _evaluate(target: Host | Cluster, backup_node: Host | None, *, views: bool) -> Evaluation:
     findings: list[Finding] = []
-    views: list[VMView] = []
+    vms: list[VMView] = []
+    chosen = None if backup_node is None else _Node.of(backup_node)
     for host in hosts_of(target):
         findings.extend(_host_level(host))
+        own = _Node.of(host)
+        # Clustered VMs are backed up on the chosen node (moved there when it is
+        # not this one); the others stay on their host.
+        clustered_on = own if chosen is None or backup_node is host else chosen
         for vm in host.vms:
-            clustered = vm.cluster_group is not None
-            node = backup_node if backup_node is not None and clustered else host
+            group = vm.cluster_group
+            node = own if group is None else clustered_on
             decision = decide_mode(vm, node.name)
+            # Asked on the host that lists the VM, its owner (see VMView).
             action = (
-                cluster_backup_action(vm, host, decision.mode)
-                if clustered
-                else ClusterAction.NOT_CLUSTERED
+                _NOT_CLUSTERED if group is None else backup_action(group, own.key, decision.mode)
             )
-            moved = clustered and node is not host
-            own = tuple(_vm_level(host, vm, decision, node, action, moved=moved))
-            findings.extend(own)
-            views.append(
-                VMView(
-                    host=host,
-                    node=node,
-                    vm=vm,
-                    decision=decision,
-                    action=action,
-                    moved=moved,
-                    findings=own,
-                )
-            )
-    return Evaluation(findings=tuple(findings), vms=tuple(views))
+            moved = node is not own
+            found = _vm_level(host, vm, decision, node, action, moved=moved)
+            findings.extend(found)
+            if views:
+                vms.append(VMView(host, node.host, vm, decision, action, moved, found))
+    return Evaluation(findings=tuple(findings), vms=tuple(vms))
 
 
 def _host_level(host: Host) -> Iterator[Finding]:
@@ -277,11 +320,10 @@ def _host_level(host: Host) -> Iterator[Finding]:
 
 def _on_shared_volume(vm: VM) -> bool:
     # Only the disks of the VM's configuration are its files on the host.
-    return any(
-        disk.host_storage is HostStorage.CLUSTER_SHARED_VOLUME
-        and disk.attachment is not Attachment.GUEST_ISCSI
-        for disk in vm.disks
-    )
+    for disk in vm.disks:
+        if disk.host_storage is _ON_CSV and disk.attachment is not _GUEST_ISCSI:
+            return True
+    return False
 
 
 def _plural(count: int, noun: str) -> str:
@@ -292,120 +334,151 @@ def _vm_level(
     host: Host,
     vm: VM,
     decision: BackupModeDecision,
-    node: Host,
+    node: _Node,
     action: ClusterAction,
     *,
     moved: bool,
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
+    # The findings are gathered in a list rather than yielded: this runs for
+    # every VM, and a list is cheaper than a generator to fill and read back.
+    found: list[Finding] = []
     at, name = node.name, vm.name
-    app = node.backup_application
-    wsb = app is not None and app.is_windows_server_backup
+    wsb = node.windows_server_backup
     csv = _on_shared_volume(vm)
-    if vm.snapshots:
-        yield finding(
-            "HVB105",
-            name,
-            f"VM {name!r} has {_plural(len(vm.snapshots), 'VM snapshot')}; they are no backup.",
-            host=at,
-            vm=name,
+    snapshots = len(vm.snapshots)
+    if snapshots:
+        found.append(
+            finding(
+                "HVB105",
+                name,
+                f"VM {name!r} has {_plural(snapshots, 'VM snapshot')}; they are no backup.",
+                host=at,
+                vm=name,
+            )
         )
     if wsb and csv:
-        yield finding(
-            "HVB106",
-            name,
-            f"VM {name!r} has files on a Cluster Shared Volume, which Windows Server Backup "
-            f"on {at!r} does not support.",
-            host=at,
-            vm=name,
+        found.append(
+            finding(
+                "HVB106",
+                name,
+                f"VM {name!r} has files on a Cluster Shared Volume, which Windows Server "
+                f"Backup on {at!r} does not support.",
+                host=at,
+                vm=name,
+            )
         )
-    if wsb and len(vm.snapshots) >= 2:
-        yield finding(
-            "HVB107",
-            name,
-            f"VM {name!r} has {len(vm.snapshots)} VM snapshots; Windows Server Backup does "
-            "not restore such a VM.",
-            host=at,
-            vm=name,
+    if wsb and snapshots >= 2:
+        found.append(
+            finding(
+                "HVB107",
+                name,
+                f"VM {name!r} has {snapshots} VM snapshots; Windows Server Backup does not "
+                "restore such a VM.",
+                host=at,
+                vm=name,
+            )
         )
-    yield from _disk_level(vm, node)
-    yield from decision.reasons
+    _disk_level(vm, node, found)
+    found.extend(decision.reasons)
     if decision.causes_downtime:
-        yield finding(
-            "HVB308",
-            name,
-            f"VM {name!r} is {vm.state.value} and will be backed up offline: it is saved while "
-            f"the backup runs (downtime), then set back to {vm.state.value}.",
-            host=at,
-            vm=name,
+        state = _STATE_TEXT[vm.state]
+        found.append(
+            finding(
+                "HVB308",
+                name,
+                f"VM {name!r} is {state} and will be backed up offline: it is saved while the "
+                f"backup runs (downtime), then set back to {state}.",
+                host=at,
+                vm=name,
+            )
         )
     if vm.cluster_group is not None:
         owner = host.name
         if moved:
-            yield _preparation("HVB502", vm, at, ClusterAction.MOVE_TO_NODE, owner)
-        if action is ClusterAction.NOT_COVERED:
-            yield not_covered_finding(vm, at)
-        elif action is ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE:
-            yield _preparation("HVB502", vm, at, action, owner)
+            found.append(_preparation("HVB502", vm, at, ClusterAction.MOVE_TO_NODE, owner))
+        if action is _NOT_COVERED:
+            found.append(not_covered_finding(vm, at))
+        elif action is _TAKE_OFFLINE:
+            found.append(_preparation("HVB502", vm, at, action, owner))
     if csv:
-        yield finding(
-            "HVB505",
-            name,
-            f"VM {name!r} has files on a Cluster Shared Volume; follow the CSV backup guidance.",
-            host=at,
-            vm=name,
+        found.append(
+            finding(
+                "HVB505",
+                name,
+                f"VM {name!r} has files on a Cluster Shared Volume; follow the CSV backup "
+                "guidance.",
+                host=at,
+                vm=name,
+            )
         )
+    return tuple(found)
 
 
-def _disk_level(vm: VM, node: Host) -> Iterator[Finding]:
+def _disk_level(vm: VM, node: _Node, found: list[Finding]) -> None:
+    """Add the findings about the disks of ``vm`` to ``found``."""
     at, name = node.name, vm.name
-    lacks_975354 = lacks_update(node, "KB975354")
+    clustered = vm.cluster_group is not None
     for disk in vm.disks:
-        if disk.attachment is Attachment.PASS_THROUGH:
-            yield finding(
-                "HVB201",
-                disk.name,
-                f"Disk {disk.name!r} of VM {name!r} is a pass-through disk; the host backup "
-                "does not hold it.",
-                host=at,
-                vm=name,
-            )
-        elif disk.attachment is Attachment.GUEST_ISCSI:
-            yield finding(
-                "HVB202",
-                disk.name,
-                f"Disk {disk.name!r} of VM {name!r} is reached through the guest's iSCSI "
-                "initiator; the host backup does not hold it.",
-                host=at,
-                vm=name,
-            )
-            if lacks_975354:
-                yield finding(
-                    "HVB203",
+        attachment = disk.attachment
+        if attachment is _PASS_THROUGH:
+            found.append(
+                finding(
+                    "HVB201",
                     disk.name,
-                    f"Host {at!r} lacks KB975354, so guest iSCSI disk {disk.name!r} of VM "
-                    f"{name!r} can lengthen the full server backup.",
+                    f"Disk {disk.name!r} of VM {name!r} is a pass-through disk; the host "
+                    "backup does not hold it.",
                     host=at,
                     vm=name,
                 )
+            )
+        elif attachment is _GUEST_ISCSI:
+            found.append(
+                finding(
+                    "HVB202",
+                    disk.name,
+                    f"Disk {disk.name!r} of VM {name!r} is reached through the guest's iSCSI "
+                    "initiator; the host backup does not hold it.",
+                    host=at,
+                    vm=name,
+                )
+            )
+            if node.lacks_975354:
+                found.append(
+                    finding(
+                        "HVB203",
+                        disk.name,
+                        f"Host {at!r} lacks KB975354, so guest iSCSI disk {disk.name!r} of VM "
+                        f"{name!r} can lengthen the full server backup.",
+                        host=at,
+                        vm=name,
+                    )
+                )
+        path = disk.path
+        # A path on a volume mounted by GUID starts with a backslash. Case
+        # folding keeps a backslash and makes none from other characters, so
+        # the other paths are passed over without being case-folded.
         if (
-            vm.cluster_group is not None
-            and disk.path is not None
-            and disk.path.casefold().startswith(_GUID_VOLUME_PREFIX)
+            clustered
+            and path is not None
+            and path.startswith("\\")
+            and path.casefold().startswith(_GUID_VOLUME_PREFIX)
         ):
-            patched = "KB958184" in node.installed_updates
+            patched = "KB958184" in node.host.installed_updates
             outcome = (
                 f"only this VM is left out of the backup on {at!r}"
                 if patched
                 else f"the whole backup on {at!r} can fail (KB958184 is not installed)"
             )
-            yield finding(
-                "HVB501",
-                disk.name,
-                f"Disk {disk.name!r} of clustered VM {name!r} is on a volume mounted by GUID "
-                f"path; {outcome}.",
-                host=at,
-                vm=name,
-                severity=Severity.WARNING if patched else Severity.ERROR,
+            found.append(
+                finding(
+                    "HVB501",
+                    disk.name,
+                    f"Disk {disk.name!r} of clustered VM {name!r} is on a volume mounted by "
+                    f"GUID path; {outcome}.",
+                    host=at,
+                    vm=name,
+                    severity=Severity.WARNING if patched else Severity.ERROR,
+                )
             )
 
 

@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, assert_never
 
 import attrs
 
+from hyperv_backup._collector import collector_kind, load_document
 from hyperv_backup._version import __version__
 from hyperv_backup.checks import check, hosts_of
-from hyperv_backup.collect import collector_kind, from_documents, load_document, writer_notes
 from hyperv_backup.examples import example_names, example_text
 from hyperv_backup.inventory import (
     DEFAULT_LIMITS,
@@ -67,7 +67,6 @@ from hyperv_backup.render import (
     render_steps,
 )
 from hyperv_backup.rules import RULES, Finding, Severity
-from hyperv_backup.steps import backup_plan, restore_steps
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -446,6 +445,9 @@ def _inventory(data: bytes) -> Host | Cluster:
     """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
     document = load_document(data)
     if collector_kind(document) is not None:
+        # Only a collector document needs the collect package, which takes a while to import.
+        from hyperv_backup.collect import from_documents  # noqa: PLC0415
+
         return from_documents([document])
     return parse_inventory(document)
 
@@ -590,6 +592,9 @@ def _run_check(options: Options) -> int:
 
 
 def _run_plan(options: Options) -> int:
+    # Imported by the commands that use it: ``check`` has no need of plans or steps.
+    from hyperv_backup.steps import backup_plan  # noqa: PLC0415
+
     target = _load(options)
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else _resolve_host(target, options.node).name
@@ -619,6 +624,8 @@ def _run_plan(options: Options) -> int:
 
 
 def _run_restore(options: Options) -> int:
+    from hyperv_backup.steps import restore_steps  # noqa: PLC0415 - see _run_plan
+
     target = _load(options)
     host, vm = _find_vm(target, options.operands[-1])
     node = host if options.node is None else _resolve_host(target, options.node)
@@ -701,6 +708,9 @@ def _note(text: str) -> None:
 
 
 def _run_collect(options: Options) -> int:
+    # The collect package takes a while to import: only this command loads it up front.
+    from hyperv_backup.collect import from_documents, writer_notes  # noqa: PLC0415
+
     hosts = _read_files(options.operands)
     guests = _read_files(options.guests)
     if len(guests) > PROGRESS_GUESTS:

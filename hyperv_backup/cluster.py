@@ -124,6 +124,7 @@ class RestoreRow:
 
 _ON, _OFF = ResourceState.ONLINE, ResourceState.OFFLINE
 _HERE, _ELSEWHERE = Owner.THIS_NODE, Owner.OTHER_NODE
+_NOT_COVERED = ClusterAction.NOT_COVERED
 _SOURCE, _DERIVED = Provenance.SOURCE, Provenance.DERIVED
 
 #: The backup table, in the order of the source.
@@ -267,13 +268,27 @@ def resources_taken_offline(action: ClusterAction) -> tuple[Resource, ...]:
     return _TAKES_OFFLINE.get(action, ())
 
 
-def _node_name(node: str | Host) -> str:
-    return node.name if isinstance(node, Host) else node
+def _node_key(node: str | Host) -> str:
+    return computer_key(node.name if isinstance(node, Host) else node)
 
 
-def _owner(group: ClusterGroup, node: str | Host) -> Owner:
-    here = computer_key(group.owner_node) == computer_key(_node_name(node))
-    return Owner.THIS_NODE if here else Owner.OTHER_NODE
+def _owner(group: ClusterGroup, node_key: str) -> Owner:
+    here = computer_key(group.owner_node) == node_key
+    # Short names for the members: reading one from its enum class is slow in
+    # Python 3.11 (the class has a ``__getattr__`` hook), and this runs for
+    # every clustered VM.
+    return _HERE if here else _ELSEWHERE
+
+
+def _backup_row(group: ClusterGroup, node_key: str, mode: BackupMode) -> BackupRow | None:
+    key = (
+        _owner(group, node_key),
+        group.cluster_resource,
+        group.configuration_resource,
+        group.storage_resource,
+        mode,
+    )
+    return _BACKUP_INDEX.get(key)
 
 
 def backup_row(vm: VM, node: str | Host, mode: BackupMode | None = None) -> BackupRow | None:
@@ -287,14 +302,18 @@ def backup_row(vm: VM, node: str | Host, mode: BackupMode | None = None) -> Back
         return None
     if mode is None:
         mode = backup_mode(vm).mode
-    key = (
-        _owner(group, node),
-        group.cluster_resource,
-        group.configuration_resource,
-        group.storage_resource,
-        mode,
-    )
-    return _BACKUP_INDEX.get(key)
+    return _backup_row(group, _node_key(node), mode)
+
+
+def backup_action(group: ClusterGroup, node_key: str, mode: BackupMode) -> ClusterAction:
+    """Return what to do before backing up the VM of ``group`` in ``mode``.
+
+    Like :func:`cluster_backup_action`, for the node whose
+    :func:`~hyperv_backup.model.computer_key` is ``node_key``: a caller that
+    asks about many VMs on one node works the key out once.
+    """
+    row = _backup_row(group, node_key, mode)
+    return _NOT_COVERED if row is None else row.action
 
 
 def restore_row(vm: VM, node: str | Host) -> RestoreRow | None:
@@ -306,7 +325,7 @@ def restore_row(vm: VM, node: str | Host) -> RestoreRow | None:
     if group is None:
         return None
     key = (
-        _owner(group, node),
+        _owner(group, _node_key(node)),
         group.cluster_resource,
         group.configuration_resource,
         group.storage_resource,

@@ -40,6 +40,7 @@ How the guidance is read here:
 from __future__ import annotations
 
 import enum
+import string
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -58,7 +59,7 @@ from hyperv_backup.model import (
     Volume,
     computer_key,
 )
-from hyperv_backup.rules import Finding, finding
+from hyperv_backup.rules import Finding, finding, slot_setters
 
 __all__ = ["ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup_mode"]
 
@@ -81,6 +82,23 @@ class BackupModeDecision(NotebookDisplay):
     state_after: VMState
 
 
+_DECISION_SLOTS = slot_setters(
+    BackupModeDecision,
+    "vm",
+    "mode",
+    "reasons",
+    "causes_downtime",
+    "state_during_backup",
+    "state_after",
+)
+
+# Enum members read for every VM, disk or volume, under module names. Python
+# 3.11 gives each enum class a ``__getattr__`` hook, which makes reading a
+# member from its class (``VMState.RUNNING``) ten times as slow as a name.
+_RUNNING, _SAVED = VMState.RUNNING, VMState.SAVED
+_ONLINE, _OFFLINE = BackupMode.ONLINE, BackupMode.OFFLINE
+_GUEST_ISCSI, _BASIC, _NTFS = Attachment.GUEST_ISCSI, GuestDiskType.BASIC, FileSystem.NTFS
+
 #: VM states an offline backup turns into a saved state (downtime).
 _SAVED_FOR_BACKUP = frozenset({VMState.RUNNING, VMState.PAUSED})
 
@@ -98,16 +116,20 @@ def backup_mode(vm: VM, host: str | Host | None = None) -> BackupModeDecision:
 def decide_mode(vm: VM, host: str | None) -> BackupModeDecision:
     """Like :func:`backup_mode`, with the name of the host set on the reasons."""
     reasons = _blocking_conditions(vm, host)
-    online = vm.state is VMState.RUNNING and not reasons
-    downtime = not online and vm.state in _SAVED_FOR_BACKUP
-    return BackupModeDecision(
-        vm=vm.name,
-        mode=BackupMode.ONLINE if online else BackupMode.OFFLINE,
-        reasons=reasons,
-        causes_downtime=downtime,
-        state_during_backup=VMState.SAVED if downtime else vm.state,
-        state_after=vm.state,
-    )
+    state = vm.state
+    online = state is _RUNNING and not reasons
+    downtime = not online and state in _SAVED_FOR_BACKUP
+    # Built by setting its slots directly, as one is built for every VM: see
+    # hyperv_backup.rules.slot_setters.
+    set_vm, set_mode, set_reasons, set_downtime, set_during, set_after = _DECISION_SLOTS
+    decision: BackupModeDecision = object.__new__(BackupModeDecision)
+    set_vm(decision, vm.name)
+    set_mode(decision, _ONLINE if online else _OFFLINE)
+    set_reasons(decision, reasons)
+    set_downtime(decision, downtime)
+    set_during(decision, _SAVED if downtime else state)
+    set_after(decision, state)
+    return decision
 
 
 @attrs.frozen(kw_only=True)
@@ -210,40 +232,83 @@ ONLINE_CONDITIONS: tuple[OnlineCondition, ...] = (
 )
 
 
-def _fields(obj: VM | Disk | Volume) -> dict[str, object]:
-    return {
-        field.name: (value.value if isinstance(value, enum.Enum) else value)
-        for field in attrs.fields(type(obj))
-        if isinstance(value := getattr(obj, field.name), str | enum.Enum | bool | None)
-    }
+def _message_fields(message: str) -> tuple[str, ...]:
+    """Return the fields of its subject that ``message`` names (``vm`` is the VM's name)."""
+    return tuple(
+        name for _, name, _, _ in string.Formatter().parse(message) if name and name != "vm"
+    )
 
 
-_VM_CONDITIONS = tuple(c for c in ONLINE_CONDITIONS if c.scope == "vm")
-_DISK_CONDITIONS = tuple(c for c in ONLINE_CONDITIONS if c.scope == "disk")
-_VOLUME_CONDITIONS = tuple(c for c in ONLINE_CONDITIONS if c.scope == "volume")
+# The conditions of one scope, each with the fields its message names.
+_Asked = tuple[tuple[OnlineCondition, tuple[str, ...]], ...]
+
+
+def _asked(scope: str) -> _Asked:
+    return tuple(
+        (condition, _message_fields(condition.message))
+        for condition in ONLINE_CONDITIONS
+        if condition.scope == scope
+    )
+
+
+# Worked out once here: a message is only formatted when its condition blocks,
+# and then only the two or three fields it names are read from the subject,
+# rather than every field of the object.
+_VM_CONDITIONS = _asked("vm")
+_DISK_CONDITIONS = _asked("disk")
+_VOLUME_CONDITIONS = _asked("volume")
+
+
+def _ask(
+    conditions: _Asked,
+    subject: VM | Disk | Volume,
+    vm: str,
+    host: str | None,
+    reasons: list[Finding],
+) -> None:
+    """Add to ``reasons`` each of ``conditions`` that blocks ``subject`` of the VM ``vm``."""
+    for condition, fields in conditions:
+        if not condition.blocks(subject):
+            continue
+        values: dict[str, object] = {"vm": vm}
+        for field in fields:
+            value = getattr(subject, field)
+            # An enum is shown by its value. ``_value_`` is what ``.value``
+            # returns, read without the property call that ``.value`` costs.
+            values[field] = value._value_ if isinstance(value, enum.Enum) else value
+        message = condition.message.format_map(values)
+        reasons.append(finding(condition.rule, subject.name, message, host=host, vm=vm))
 
 
 def _blocking_conditions(vm: VM, host: str | None) -> tuple[Finding, ...]:
     """Return the reasons: the VM's own conditions, then its disks and volumes in order."""
+    # Most VMs, disks and volumes block nothing. A quick test of that usual
+    # case, written out below, passes them over; only the others are asked
+    # each condition of their scope, which costs a call per condition. Each
+    # quick test must imply that no condition of its scope blocks: a test
+    # compares this function with asking every condition, on generated VMs.
     reasons: list[Finding] = []
-
-    def ask(conditions: tuple[OnlineCondition, ...], subject: VM | Disk | Volume) -> None:
-        for condition in conditions:
-            if condition.blocks(subject):
-                message = condition.message.format(**{**_fields(subject), "vm": vm.name})
-                reasons.append(
-                    finding(condition.rule, subject.name, message, host=host, vm=vm.name)
-                )
-
-    ask(_VM_CONDITIONS, vm)
+    name = vm.name
+    if not (
+        vm.state is _RUNNING
+        and vm.integration_services
+        and vm.backup_integration_service
+        and vm.guest_inventoried
+    ):
+        _ask(_VM_CONDITIONS, vm, name, host, reasons)
     # The guest-side facts are unknown without a guest inventory (HVB309 says so).
-    if vm.guest_inventoried:
-        for disk in vm.disks:
-            # Only the disks of the VM's configuration count; guest iSCSI storage
-            # is outside the host backup and reported by HVB202 alone.
-            if disk.attachment is Attachment.GUEST_ISCSI:
-                continue
-            ask(_DISK_CONDITIONS, disk)
-            for volume in disk.volumes:
-                ask(_VOLUME_CONDITIONS, volume)
+    if not vm.guest_inventoried:
+        return tuple(reasons)
+    for disk in vm.disks:
+        # Only the disks of the VM's configuration count; guest iSCSI storage
+        # is outside the host backup and reported by HVB202 alone.
+        if disk.attachment is _GUEST_ISCSI:
+            continue
+        if disk.guest_disk_type is not _BASIC:
+            _ask(_DISK_CONDITIONS, disk, name, host, reasons)
+        for volume in disk.volumes:
+            if not (
+                volume.file_system is _NTFS and volume.vss_enabled and volume.shadow_storage is None
+            ):
+                _ask(_VOLUME_CONDITIONS, volume, name, host, reasons)
     return tuple(reasons)

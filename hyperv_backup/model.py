@@ -209,6 +209,10 @@ def _shown(value: object) -> str:
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    # A tuple, what the inventory reader passes, is taken as it is before any
+    # other test: this runs for every collection of every object read.
+    if type(value) is tuple:
+        return value
     # A string is iterable too: tuple("C:") would silently become ("C", ":"). It,
     # and anything that is not iterable, is passed through unchanged so that the
     # class's own check names the field.
@@ -422,6 +426,9 @@ class VM(NotebookDisplay):
     def _check_disks_and_volumes(self) -> None:
         disk_names: set[str] = set()
         volume_names: set[str] = set()
+        # Shadow storage may name a volume listed later, so it is checked after
+        # all names are known; only the few volumes that name one are kept for it.
+        shadowed: list[tuple[int, int, str]] = []
         for d, disk in enumerate(self.disks):
             if disk.name in disk_names:
                 raise ModelError(
@@ -437,15 +444,15 @@ class VM(NotebookDisplay):
                         f"duplicate volume name {_shown(volume.name)}",
                     )
                 volume_names.add(key)
-        for d, disk in enumerate(self.disks):
-            for v, volume in enumerate(disk.volumes):
-                target = volume.shadow_storage
-                if target is not None and computer_key(target) not in volume_names:
-                    raise ModelError(
-                        f"disks[{d}].volumes[{v}].shadow_storage",
-                        target,
-                        f"names a volume this VM does not have: {_shown(target)}",
-                    )
+                if volume.shadow_storage is not None:
+                    shadowed.append((d, v, volume.shadow_storage))
+        for d, v, target in shadowed:
+            if computer_key(target) not in volume_names:
+                raise ModelError(
+                    f"disks[{d}].volumes[{v}].shadow_storage",
+                    target,
+                    f"names a volume this VM does not have: {_shown(target)}",
+                )
 
 
 @attrs.frozen(kw_only=True)

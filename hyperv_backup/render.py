@@ -25,11 +25,11 @@ HTML comes as a fragment (a ``<div class="hvb">``) that a notebook can show;
 from __future__ import annotations
 
 import enum
+import functools
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
@@ -37,7 +37,11 @@ from hyperv_backup._evaluate import sort_findings
 from hyperv_backup.mode import BackupModeDecision
 from hyperv_backup.model import BackupMode
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
-from hyperv_backup.steps import Plan, Step, StepKind
+
+# Plans and steps are imported where a function needs them at run time: rendering
+# findings (``check``) needs neither, and hyperv_backup.steps takes a while to import.
+if TYPE_CHECKING:
+    from hyperv_backup.steps import Plan, Step
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -194,6 +198,8 @@ def decision_rows(
     the VM is backed up on; given decisions alone it is the host named by the
     reasons, or ``None`` when there are none.
     """
+    from hyperv_backup.steps import Plan  # noqa: PLC0415 - lazy, see the imports
+
     hosts: dict[str, str] = {}
     if isinstance(decisions, Plan):
         hosts = _plan_hosts(decisions)
@@ -223,6 +229,8 @@ def decision_rows(
 
 def _plan_hosts(plan: Plan) -> dict[str, str]:
     """Map each VM to the host or node its host backup runs on."""
+    from hyperv_backup.steps import StepKind  # noqa: PLC0415 - lazy, see the imports
+
     return {s.target: s.where for s in plan.steps if s.action is StepKind.HOST_BACKUP}
 
 
@@ -234,27 +242,34 @@ def _plain_attrs(value: object) -> str:
     return ", ".join(f"{a.name}={_plain(getattr(value, a.name))}" for a in attrs.fields(cls))
 
 
-#: Plain-text forms of the value types found in models and results, checked in order.
-_PLAIN: tuple[tuple[type | tuple[type, ...], Callable[[Any], str]], ...] = (
-    (bool, lambda v: "yes" if v else "no"),
-    (enum.Enum, lambda v: str(v.value)),
-    (str, str),
-    ((datetime, date), lambda v: v.isoformat()),
-    (Rule, lambda v: v.id),
-    (Finding, lambda v: f"{v.rule.id} ({v.subject})"),
-    (Step, lambda v: f"{v.order}. {v.text}"),
-    (BackupModeDecision, lambda v: v.mode.value),
-    (Mapping, lambda v: ", ".join(_plain(key) for key in v)),
-    ((frozenset, set), lambda v: ", ".join(sorted(_plain(item) for item in v))),
-    ((tuple, list), lambda v: ", ".join(_plain(item) for item in v)),
-)
+@functools.cache
+def _plain_forms() -> tuple[tuple[type | tuple[type, ...], Callable[[Any], str]], ...]:
+    """Return the plain-text forms of the value types in models and results, checked in order.
+
+    Built on first use, as it names :class:`~hyperv_backup.Step` (see the imports).
+    """
+    from hyperv_backup.steps import Step  # noqa: PLC0415 - lazy, see the imports
+
+    return (
+        (bool, lambda v: "yes" if v else "no"),
+        (enum.Enum, lambda v: str(v.value)),
+        (str, str),
+        ((datetime, date), lambda v: v.isoformat()),
+        (Rule, lambda v: v.id),
+        (Finding, lambda v: f"{v.rule.id} ({v.subject})"),
+        (Step, lambda v: f"{v.order}. {v.text}"),
+        (BackupModeDecision, lambda v: v.mode.value),
+        (Mapping, lambda v: ", ".join(_plain(key) for key in v)),
+        ((frozenset, set), lambda v: ", ".join(sorted(_plain(item) for item in v))),
+        ((tuple, list), lambda v: ", ".join(_plain(item) for item in v)),
+    )
 
 
 def _plain(value: object) -> str:
     """Return a short plain-text form of any value found in a model or result."""
     if value is None:
         return ""
-    for kind, form in _PLAIN:
+    for kind, form in _plain_forms():
         if isinstance(value, kind):
             return form(value)
     return _plain_attrs(value)
@@ -340,6 +355,8 @@ class _Text:
         return f"\x1b[{_SGR[style]}m{text}{_RESET}"
 
     def wrap(self, text: str, first: str = "", rest: str = "") -> list[str]:
+        import textwrap  # noqa: PLC0415 - only text output needs it
+
         lines = textwrap.wrap(
             clean_text(text),
             width=max(self.width, len(rest) + 20),
@@ -398,10 +415,14 @@ class _Text:
 
 
 def _wrap_cell(line: str, width: int) -> list[str]:
+    import textwrap  # noqa: PLC0415 - only text output needs it
+
     return textwrap.wrap(line, width=width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 def _where(step: Step) -> str:
+    from hyperv_backup.steps import StepKind  # noqa: PLC0415 - lazy, see the imports
+
     if step.action in (StepKind.GUEST_BACKUP, StepKind.GUEST_RESTORE):
         return f"in the guest of {step.where}"
     return f"on {step.where}"

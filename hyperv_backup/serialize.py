@@ -10,17 +10,23 @@ are written as their string values and rules by their ID.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hyperv_backup.checks import UncoveredStorage
 from hyperv_backup.mode import BackupModeDecision
 from hyperv_backup.rules import Finding, Rule
-from hyperv_backup.steps import Plan, Step
+
+# Writing findings (``check``) needs no plans or steps, and hyperv_backup.steps takes
+# a while to import: it is imported when a step or a plan is first written.
+if TYPE_CHECKING:
+    from hyperv_backup.steps import Plan, Step
 
 __all__ = ["to_dict"]
 
-Result = Rule | Finding | BackupModeDecision | UncoveredStorage | Step | Plan
+#: What :func:`to_dict` takes.
+Result: TypeAlias = "Rule | Finding | BackupModeDecision | UncoveredStorage | Step | Plan"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -79,14 +85,23 @@ def _plan(plan: Plan) -> dict[str, Any]:
     }
 
 
-_WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {
+#: A result type's writer.
+_Writer = Callable[[Any], dict[str, Any]]
+
+_WRITERS: dict[type, _Writer] = {
     Rule: _rule,
     Finding: _finding,
     BackupModeDecision: _decision,
     UncoveredStorage: _uncovered,
-    Step: _step,
-    Plan: _plan,
 }
+
+
+@functools.cache
+def _step_writers() -> dict[type, _Writer]:
+    """Return the writers of steps and plans, importing their module (see the imports)."""
+    from hyperv_backup.steps import Plan, Step  # noqa: PLC0415 - lazy, see the imports
+
+    return {Step: _step, Plan: _plan}
 
 
 def to_dict(result: Result) -> dict[str, Any]:
@@ -95,7 +110,7 @@ def to_dict(result: Result) -> dict[str, Any]:
     Raises :class:`TypeError` for anything else (for an inventory, use
     :func:`~hyperv_backup.dump_inventory`).
     """
-    writer = _WRITERS.get(type(result))
+    writer = _WRITERS.get(type(result)) or _step_writers().get(type(result))
     if writer is None:
         msg = f"to_dict() takes a result object, got {type(result).__name__}"
         raise TypeError(msg)

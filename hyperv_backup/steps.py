@@ -47,7 +47,7 @@ from hyperv_backup.model import (
     VMState,
     computer_key,
 )
-from hyperv_backup.rules import Finding, Severity
+from hyperv_backup.rules import Finding, Severity, slot_setters
 
 __all__ = ["Plan", "Step", "StepKind", "Steps", "backup_plan", "restore_steps"]
 
@@ -113,11 +113,23 @@ class Plan(NotebookDisplay):
 _Draft = tuple[StepKind, str, str, str, tuple[str, ...]]
 
 
+_STEP_SLOTS = slot_setters(Step, "order", "action", "target", "where", "text", "rules")
+
+
 def _numbered(drafts: Iterable[_Draft]) -> Steps:
-    return Steps(
-        Step(order=i, action=action, target=target, where=where, text=text, rules=rules)
-        for i, (action, target, where, text, rules) in enumerate(drafts, start=1)
-    )
+    # Each step is built by setting its slots directly: see slot_setters.
+    set_order, set_action, set_target, set_where, set_text, set_rules = _STEP_SLOTS
+    steps: list[Step] = []
+    for order, (action, target, where, text, rules) in enumerate(drafts, start=1):
+        step: Step = object.__new__(Step)
+        set_order(step, order)
+        set_action(step, action)
+        set_target(step, target)
+        set_where(step, where)
+        set_text(step, text)
+        set_rules(step, rules)
+        steps.append(step)
+    return Steps(steps)
 
 
 # --- the backup plan -----------------------------------------------------------------
@@ -161,10 +173,12 @@ def backup_plan(target: Host | Cluster, node: str | Host | None = None) -> Plan:
     host_backups: list[_Draft] = []
     undo: list[list[_Draft]] = []
     for view in evaluation.vms:
-        guest_backups.extend(_guest_backup_drafts(view))
-        prepare, back = _cluster_drafts(view)
-        preparations.extend(prepare)
-        undo.append(back)
+        _add_guest_backups(view, guest_backups)
+        # Most VMs need no cluster preparation; only the others are asked for it.
+        if view.moved or view.action in _PREPARED_ACTIONS:
+            prepare, back = _cluster_drafts(view)
+            preparations.extend(prepare)
+            undo.append(back)
         host_backups.append(_host_backup_draft(view))
     # Whatever was done for the backup is undone in the reverse order.
     returns = [draft for back in reversed(undo) for draft in back]
@@ -194,8 +208,11 @@ def _record_network_drafts(host: Host) -> Iterable[_Draft]:
         )
 
 
-def _guest_backup_drafts(view: VMView) -> Iterable[_Draft]:
+def _add_guest_backups(view: VMView, drafts: list[_Draft]) -> None:
+    """Add a guest-level backup of each disk of the VM the host backup misses."""
     vm = view.vm
+    # Drafts are added to the plan's list directly rather than yielded: this
+    # runs for every VM and most have no such disk.
     for disk in vm.disks:
         rule_id = uncovered_rule(disk)
         if rule_id is None:
@@ -203,14 +220,22 @@ def _guest_backup_drafts(view: VMView) -> Iterable[_Draft]:
         rules: tuple[str, ...] = (rule_id,)
         if rule_id == "HVB202" and lacks_update(view.node, "KB975354"):
             rules = ("HVB202", "HVB203")
-        yield (
-            StepKind.GUEST_BACKUP,
-            disk.name,
-            vm.name,
-            f"From inside the guest of VM {vm.name!r}, back up disk {disk.name!r} before the "
-            "host backup.",
-            rules,
+        drafts.append(
+            (
+                StepKind.GUEST_BACKUP,
+                disk.name,
+                vm.name,
+                f"From inside the guest of VM {vm.name!r}, back up disk {disk.name!r} before "
+                "the host backup.",
+                rules,
+            )
         )
+
+
+#: The cluster actions that add a preparation step (a move adds one too).
+_PREPARED_ACTIONS = frozenset(
+    {ClusterAction.NOT_COVERED, ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE}
+)
 
 
 def _cluster_drafts(view: VMView) -> tuple[list[_Draft], list[_Draft]]:
@@ -273,44 +298,62 @@ def _cluster_drafts(view: VMView) -> tuple[list[_Draft], list[_Draft]]:
     return prepare, undo
 
 
+#: How a VM is backed up, the tail of its host backup step. The text depends
+#: only on the mode and the VM's state, so it is written once here for every
+#: state rather than once for every VM.
+_ONLINE_HOW = "online, with no downtime"
+_SAVED_HOW = {
+    state: f"offline: it is saved while the backup runs (downtime) and set back to "
+    f"{state.value} afterwards"
+    for state in VMState
+}
+_STAYS_HOW = {state: f"offline; it stays {state.value}" for state in VMState}
+
+# Enum members read for every VM, under module names. Python 3.11 gives each
+# enum class a ``__getattr__`` hook, which makes reading a member from its
+# class (``BackupMode.ONLINE``) ten times as slow as a name.
+_ONLINE, _HOST_BACKUP = BackupMode.ONLINE, StepKind.HOST_BACKUP
+
+#: The findings that change a VM's host backup step.
+_CHANGES_HOST_BACKUP = frozenset({"HVB106", "HVB501"})
+
+
 def _host_backup_draft(view: VMView) -> _Draft:
     vm, where, decision = view.vm, view.node.name, view.decision
     name = vm.name
     rules = [r.rule.id for r in decision.reasons]
-    if decision.mode is BackupMode.ONLINE:
-        how = "online, with no downtime"
+    if decision.mode is _ONLINE:
+        how = _ONLINE_HOW
     elif decision.causes_downtime:
-        how = (
-            f"offline: it is saved while the backup runs (downtime) and set back to "
-            f"{decision.state_after.value} afterwards"
-        )
+        how = _SAVED_HOW[decision.state_after]
         rules.append("HVB308")
     else:
-        how = f"offline; it stays {vm.state.value}"
+        how = _STAYS_HOW[vm.state]
     text = f"Back up VM {name!r} on {where!r} {how}."
     # Findings that keep the host backup from holding this VM change the step.
     for f in view.findings:
-        if f.rule.id == "HVB106":
+        rule_id = f.rule.id
+        if rule_id not in _CHANGES_HOST_BACKUP:
+            continue
+        if rule_id == "HVB106":
             text = (
                 f"Back up VM {name!r} with an application other than Windows Server Backup, "
                 f"which does not support its Cluster Shared Volume; on {where!r} it would be "
                 f"backed up {how}."
             )
-        elif f.rule.id == "HVB501" and f.severity is Severity.WARNING:
+        elif f.severity is Severity.WARNING:
             text = (
                 f"Expect VM {name!r} to be left out of the backup on {where!r}: a disk is on a "
                 "volume mounted by GUID path; mount it at a drive letter or folder to include "
                 "the VM."
             )
-        elif f.rule.id == "HVB501":
+        else:
             text = (
                 f"Back up VM {name!r} on {where!r} {how}; without KB958184 on {where!r}, its "
                 "disk on a volume mounted by GUID path can make the whole backup fail."
             )
-        else:
-            continue
-        rules.append(f.rule.id)
-    return (StepKind.HOST_BACKUP, name, where, text, tuple(dict.fromkeys(rules)))
+        rules.append(rule_id)
+    return (_HOST_BACKUP, name, where, text, tuple(dict.fromkeys(rules)))
 
 
 # --- restoring one VM ----------------------------------------------------------------

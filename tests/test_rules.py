@@ -834,6 +834,7 @@ def test_hvb501_lower_case_guid_prefix() -> None:
         (False, GUID_PATH),
         (True, r"C:\ClusterStorage\Volume1\VM1\VM1.vhd"),
         (True, r"E:\Hyper-V\VM1\VM1.vhd"),
+        (True, r"\\filer\vms\VM1\VM1.vhd"),
     ],
 )
 def test_hvb501_near_miss(clustered: bool, path: str) -> None:

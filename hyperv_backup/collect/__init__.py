@@ -43,10 +43,10 @@ hyperv_backup.inventory.InventoryError: hosts[0].VMs[0].State: VM state 32785 (g
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
+from hyperv_backup._collector import GUEST_COLLECTOR, HOST_COLLECTOR, collector_kind, load_document
 from hyperv_backup.collect._builder import build
 from hyperv_backup.collect._documents import (
     Document,
@@ -54,7 +54,6 @@ from hyperv_backup.collect._documents import (
     Problems,
     bad,
     document_list,
-    parse_document,
     shown,
 )
 from hyperv_backup.collect._guest import read_guest
@@ -108,11 +107,6 @@ __all__ = [
     "writer_notes",
 ]
 
-#: The ``collector`` value of a document ``host.ps1`` prints.
-HOST_COLLECTOR = "hyperv_backup.host/1"
-#: The ``collector`` value of a document ``guest.ps1`` prints.
-GUEST_COLLECTOR = "hyperv_backup.guest/1"
-
 
 def script_path(name: str) -> Path:
     """Return the path of a collector script shipped in this package (``"host.ps1"``).
@@ -124,33 +118,6 @@ def script_path(name: str) -> Path:
         msg = f"no collector script named {shown(name)}; known: 'host.ps1', 'guest.ps1'"
         raise KeyError(msg)
     return Path(__file__).with_name(name)
-
-
-def collector_kind(document: object) -> str | None:
-    """Return ``"host"`` or ``"guest"`` for a parsed collector document, else ``None``.
-
-    >>> collector_kind({"collector": "hyperv_backup.guest/1"}), collector_kind({"kind": "host"})
-    ('guest', None)
-    """
-    if not isinstance(document, Mapping):
-        return None
-    marker = next((v for k, v in document.items() if str(k).casefold() == "collector"), None)
-    if not isinstance(marker, str) or not marker.startswith("hyperv_backup."):
-        return None
-    return {HOST_COLLECTOR: "host", GUEST_COLLECTOR: "guest"}.get(marker, "unknown")
-
-
-def load_document(data: str | bytes, *, limits: InventoryLimits = DEFAULT_LIMITS) -> Any:
-    r"""Return the parsed JSON of ``data``, read as strictly as an inventory is.
-
-    Bytes may be UTF-8, or UTF-8 or UTF-16 with a byte-order mark. A duplicate
-    key, ``NaN``, text that is not JSON or data over ``limits.max_bytes``
-    raises :class:`InventoryError`.
-
-    >>> load_document(b'\xff\xfe{\x00}\x00')
-    {}
-    """
-    return parse_document(data, "", limits).value
 
 
 def from_documents(

@@ -40,15 +40,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from hyperv_backup._collector import load_document
 from hyperv_backup.collect._tables import Code
-from hyperv_backup.inventory import (
-    DEFAULT_LIMITS,
-    InventoryError,
-    InventoryLimits,
-    Problem,
-    _decode,
-    _loads,
-)
+from hyperv_backup.inventory import DEFAULT_LIMITS, InventoryError, InventoryLimits, Problem
 from hyperv_backup.model import ModelError, safe_repr
 from hyperv_backup.readers import _guid
 
@@ -138,28 +132,17 @@ def parse_document(document: Document, path: str, limits: InventoryLimits) -> No
     """Return the parsed ``document`` as a node at ``path``, read as strictly as an inventory.
 
     Text and bytes over ``limits.max_bytes`` are refused before they are parsed.
+    Every problem found is placed under ``path`` (``hosts[0]``).
     """
-    if isinstance(document, str | bytes | bytearray) and len(document) > limits.max_bytes:
-        raise bad(path, f"the document is larger than the limit of {limits.max_bytes} bytes")
-    if isinstance(document, bytes | bytearray):
-        data = bytes(document)
-        document = _at(path, lambda: _decode(data))
-    if isinstance(document, str):
-        text = document
-        return Node(_at(path, lambda: _loads(text)), path, limits)
-    return Node(document, path, limits)
-
-
-def _at(path: str, read: Callable[[], _T]) -> _T:
-    """Run ``read``, putting ``path`` in front of the paths of its problems."""
-    if not path:
-        return read()
+    if not isinstance(document, str | bytes | bytearray):
+        return Node(document, path, limits)
     try:
-        return read()
+        value = load_document(document, limits=limits)
     except InventoryError as exc:
         raise InventoryError(
             [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems]
         ) from None
+    return Node(value, path, limits)
 
 
 def document_list(documents: object, label: str, limits: InventoryLimits) -> list[Node]:

@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import pkgutil
+from typing import TYPE_CHECKING
 
-from hyperv_backup.inventory import parse_inventory
-from hyperv_backup.model import Cluster, Host
+if TYPE_CHECKING:
+    from hyperv_backup.model import Cluster, Host
 
 __all__ = ["example_names", "example_text", "load_example"]
 
@@ -38,9 +39,21 @@ def example_text(name: str) -> str:
         known = ", ".join(repr(n) for n in _FILES)
         msg = f"no example named {name!r}; known: {known}"
         raise KeyError(msg) from None
-    return resources.files(__name__).joinpath(file).read_text(encoding="utf-8")
+    # pkgutil reads package data through the package's loader, as importlib.resources
+    # does, but costs next to nothing to import; the command line reads an example
+    # on every --example.
+    data = pkgutil.get_data(__name__, file)
+    if data is None:  # pragma: no cover - only a loader that cannot read files gives None
+        msg = f"cannot read the example file {file!r} of {__name__}"
+        raise FileNotFoundError(msg)
+    # Line ends as a file opened as text reads them, whatever a checkout gave the file.
+    return data.decode("utf-8").replace("\r\n", "\n")
 
 
 def load_example(name: str) -> Host | Cluster:
     """Load the bundled example inventory ``name`` (see :func:`example_names`)."""
+    # The command line asks this module for the example names whatever the command;
+    # only loading an example needs the inventory reader.
+    from hyperv_backup.inventory import parse_inventory  # noqa: PLC0415 - lazy, see above
+
     return parse_inventory(example_text(name))

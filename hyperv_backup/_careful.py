@@ -1,0 +1,195 @@
+"""The careful way from a parsed JSON document to the model: every problem, with its path.
+
+A converter with detailed validation and strict hooks (no coercion: ``"false"``
+is not ``false``, ``1`` is not ``"1"``) builds the model and collects every
+problem it meets into a tree of errors, which :func:`structure` turns into an
+:class:`~hyperv_backup.inventory.InventoryError` with one path per problem.
+
+:mod:`hyperv_backup.inventory` runs it only when the quick path
+(:mod:`hyperv_backup._quick`) gives up on a document, and to write
+inventories out; it is imported then, so that reading a valid inventory (and
+starting the command line) does not pay for building the converter.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from hyperv_backup.inventory import (
+    _LIMITS,
+    InventoryError,
+    Problem,
+    _describe,
+    _join,
+    _shorten,
+)
+from hyperv_backup.model import Cluster, Host, ModelError, safe_repr
+
+__all__ = ["CONVERTER", "structure"]
+
+
+def _strict_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {_describe(value)}")
+    limit = _LIMITS.get().max_string
+    if len(value) > limit:
+        raise ValueError(f"a string of {len(value)} characters is longer than the limit of {limit}")
+    # JSON may escape half of a surrogate pair ("\ud800"): such text cannot be written
+    # out again. ASCII, the common case, is checked without encoding.
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            msg = f"not valid Unicode: a lone surrogate at character {exc.start}"
+            raise ValueError(msg) from None
+    return value
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    if type(value) is not bool:
+        raise TypeError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _strict_int(value: object, _: type) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {_describe(value)}")
+    return value
+
+
+def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
+    if isinstance(value, str):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(m.value) for m in cls)
+    shown = safe_repr(_shorten(value)) if isinstance(value, str) else _describe(value)
+    raise ValueError(f"expected one of {allowed}, got {shown}")
+
+
+def _enum_value(member: enum.StrEnum) -> str:
+    return member.value
+
+
+def _is_collection(cls: Any) -> bool:
+    return _is_tuple(cls) or _is_frozenset(cls)
+
+
+def _collection_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    item_type = cls.__args__[0]
+    item_hook = converter.get_structure_hook(item_type)
+    build = cls.__origin__
+
+    def structure(value: Any, _: Any) -> Any:
+        # Only a JSON array will do: a string or an object is iterable too.
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"expected an array, got {_describe(value)}")
+        items = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:  # collected and reported with their index
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring {cls} @ index {index}", index, item_type),
+                ]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+        return build(items)
+
+    return structure
+
+
+def _is_tuple(cls: Any) -> bool:
+    return getattr(cls, "__origin__", None) is tuple
+
+
+def _is_frozenset(cls: Any) -> bool:
+    return getattr(cls, "__origin__", None) is frozenset
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and attrs.has(cls)
+
+
+def _model_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    generated = make_dict_structure_fn(cls, converter)
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"expected an object, got {_describe(value)}")
+        return generated(value, cls)
+
+    return structure
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    # cattrs coerces by default ("false" -> True, 1 -> "1"): a silent wrong answer
+    # for a rules engine. Only the JSON type itself is accepted.
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(int, _strict_int)
+    # Registered on StrEnum itself: it comes before str in an enum's MRO, so the
+    # strict str hook above does not catch enum fields first.
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
+    converter.register_structure_hook_factory(_is_collection, _collection_hook)
+    converter.register_structure_hook_factory(_is_model, _model_hook)
+    # StrEnum before str in the MRO: members are written as plain strings.
+    converter.register_unstructure_hook(enum.StrEnum, _enum_value)
+    converter.register_unstructure_hook_func(
+        _is_tuple, lambda items: [converter.unstructure(i) for i in items]
+    )
+    # Sets are written sorted, so one model always gives the same document.
+    converter.register_unstructure_hook_func(_is_frozenset, sorted)
+    return converter
+
+
+CONVERTER = _make_converter()
+
+
+def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
+    """Turn cattrs' tree of errors into problems with paths."""
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        for sub in exc.exceptions:
+            child = path
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    child = _join(path, note.name)
+                elif isinstance(note, IterableValidationNote):
+                    child = f"{path}[{note.index}]"
+            if isinstance(sub, KeyError) and child != path:
+                yield Problem(child, "required field missing")
+            else:
+                yield from _problems(sub, child)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields, key=str):
+            yield Problem(_join(path, key), "unknown field")
+    elif isinstance(exc, ModelError):
+        yield Problem(_join(path, exc.path) if exc.path else path, exc.reason)
+    else:
+        yield Problem(path, str(exc))
+
+
+def structure(fields: Mapping[str, Any], cls: type[Host] | type[Cluster]) -> Host | Cluster:
+    """Build ``cls`` from ``fields``, or raise :class:`InventoryError` listing every problem."""
+    try:
+        return CONVERTER.structure(fields, cls)
+    except (ClassValidationError, ModelError, TypeError, ValueError) as exc:
+        raise InventoryError(list(_problems(exc, ""))) from None

@@ -1,0 +1,75 @@
+"""Smoke runs of the fleet benchmark: it still completes, at a size small enough for every run.
+
+The figures come from ``benchmarks/run.py`` on a quiet machine
+(``docs/performance.md``); these tests time one small round and check only
+that the work completes and gives the expected shape of answer, never a time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import hyperv_backup as hb
+
+if TYPE_CHECKING:
+    from pytest_benchmark.fixture import BenchmarkFixture
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+#: Small enough for every run of the suite, large enough for every kind of VM the generator makes.
+VMS = 240
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("generate", BENCHMARKS / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_read_and_plan_of_a_generated_cluster(benchmark: BenchmarkFixture, tmp_path: Path) -> None:
+    path = tmp_path / "cluster.json"
+    path.write_text(_generator().cluster_json(VMS), encoding="utf-8")
+
+    def read_and_plan() -> hb.Plan:
+        return hb.backup_plan(hb.read_inventory(path))
+
+    # One round: the suite checks that the work completes, the script measures it.
+    plan = benchmark.pedantic(read_and_plan, rounds=1, iterations=1)  # type: ignore[no-untyped-call]
+    assert len(plan.decisions) == VMS
+    modes = {decision.mode for decision in plan.decisions.values()}
+    assert modes == {hb.BackupMode.ONLINE, hb.BackupMode.OFFLINE}
+    assert json.loads(json.dumps(hb.to_dict(plan)))["decisions"]
+
+
+def test_the_generator_makes_every_blocking_condition() -> None:
+    """The benchmark inventory exercises every online condition, not only the healthy path."""
+    cluster = hb.parse_inventory(_generator().cluster_json(VMS))
+    fired = {
+        reason.rule.id
+        for node in hb.checks.hosts_of(cluster)
+        for vm in node.vms
+        for reason in hb.backup_mode(vm, node).reasons
+    }
+    assert fired == {condition.rule for condition in hb.ONLINE_CONDITIONS}
+
+
+def test_the_benchmark_script_runs() -> None:
+    result = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(BENCHMARKS / "run.py"), "--vms", "160", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    out: Any = result.stdout
+    for stage in ("json.loads", "read_inventory", "check", "backup_plan", "read + plan", "peak"):
+        assert stage in out, out
