@@ -1015,3 +1015,10 @@ def test_long_values_are_cut_in_messages() -> None:
         Disk(name=long_name, attachment=Attachment.PASS_THROUGH, path=long_name)
     assert "(10002 characters)" in str(info.value)
     assert len(str(info.value)) < 200
+
+
+def test_a_collection_that_is_not_iterable_is_named() -> None:
+    with pytest.raises(ModelError) as info:
+        VM(name="VM1", state="off", disks=5)  # type: ignore[arg-type]
+    assert info.value.path == "disks"
+    assert "5" in info.value.reason

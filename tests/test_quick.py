@@ -201,3 +201,12 @@ def test_a_mapping_that_is_not_a_dict_takes_the_careful_path() -> None:
     document["nodes"][0]["backup_application"] = Frozen(document["nodes"][0]["backup_application"])
     _give_up(document)
     assert hb.parse_inventory(document) == hb.parse_inventory(_cluster_document())
+
+
+def test_running_out_of_memory_is_an_inventory_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def exhausted(*_: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(_quick, "build", exhausted)
+    with pytest.raises(hb.InventoryError, match="does not fit in memory"):
+        hb.parse_inventory(_cluster_document())
