@@ -82,7 +82,7 @@ def measure(vms: int, runs: int) -> dict[str, float]:
         read = _median(lambda: hb.read_inventory(path), runs)
         inventory = hb.read_inventory(path)
         # The generator spreads the VMs evenly over its nodes: count what it made.
-        count = sum(len(node.vms) for node in hb.checks.hosts_of(inventory))
+        count = sum(len(node.vms) for node in hb.model.hosts_of(inventory))
         check = _median(lambda: hb.check(inventory), runs)
         plan = _median(lambda: hb.backup_plan(inventory), runs)
         result = hb.backup_plan(inventory)

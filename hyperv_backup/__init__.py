@@ -16,15 +16,16 @@ is quick and the command line loads only what its command needs.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
-from hyperv_backup._errors import HypervBackupError
+from hyperv_backup._base import display as _display
+from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup._base.lazy import LazyNames
 from hyperv_backup._version import __version__
 
 if TYPE_CHECKING:
-    from hyperv_backup.checks import UncoveredStorage, check, uncovered_storage
-    from hyperv_backup.cluster import (
+    from hyperv_backup.decide.checks import UncoveredStorage, check, uncovered_storage
+    from hyperv_backup.decide.cluster import (
         BACKUP_TABLE,
         RESTORE_TABLE,
         BackupRow,
@@ -35,6 +36,15 @@ if TYPE_CHECKING:
         cluster_backup_action,
         cluster_restore_action,
     )
+    from hyperv_backup.decide.mode import (
+        ONLINE_CONDITIONS,
+        BackupModeDecision,
+        OnlineCondition,
+        backup_mode,
+    )
+    from hyperv_backup.decide.plan import Plan, backup_plan
+    from hyperv_backup.decide.restore import restore_steps
+    from hyperv_backup.decide.steps import Step, StepKind, Steps
     from hyperv_backup.examples import example_names, load_example
     from hyperv_backup.inventory import (
         InventoryError,
@@ -43,12 +53,6 @@ if TYPE_CHECKING:
         dump_inventory,
         parse_inventory,
         read_inventory,
-    )
-    from hyperv_backup.mode import (
-        ONLINE_CONDITIONS,
-        BackupModeDecision,
-        OnlineCondition,
-        backup_mode,
     )
     from hyperv_backup.model import (
         VM,
@@ -74,9 +78,8 @@ if TYPE_CHECKING:
         VMState,
         Volume,
     )
+    from hyperv_backup.render.json import to_dict
     from hyperv_backup.rules import RULES, Finding, Findings, Rule, Severity
-    from hyperv_backup.serialize import to_dict
-    from hyperv_backup.steps import Plan, Step, StepKind, Steps, backup_plan, restore_steps
 
 __all__ = [
     "BACKUP_TABLE",
@@ -146,8 +149,8 @@ __all__ = [
 #: would load every module (the model's attrs classes, the decision tables, the
 #: inventory reader) even for a command that needs none of them.
 _HOMES: dict[str, tuple[str, ...]] = {
-    "checks": ("UncoveredStorage", "check", "uncovered_storage"),
-    "cluster": (
+    "decide.checks": ("UncoveredStorage", "check", "uncovered_storage"),
+    "decide.cluster": (
         "BACKUP_TABLE",
         "RESTORE_TABLE",
         "BackupRow",
@@ -158,6 +161,10 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "cluster_backup_action",
         "cluster_restore_action",
     ),
+    "decide.mode": ("ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup_mode"),
+    "decide.plan": ("Plan", "backup_plan"),
+    "decide.restore": ("restore_steps",),
+    "decide.steps": ("Step", "StepKind", "Steps"),
     "examples": ("example_names", "load_example"),
     "inventory": (
         "InventoryError",
@@ -167,7 +174,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "parse_inventory",
         "read_inventory",
     ),
-    "mode": ("ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup_mode"),
     "model": (
         "VM",
         "Attachment",
@@ -192,34 +198,40 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "VMState",
         "Volume",
     ),
+    "render.json": ("to_dict",),
     "rules": ("RULES", "Finding", "Findings", "Rule", "Severity"),
-    "serialize": ("to_dict",),
-    "steps": ("Plan", "Step", "StepKind", "Steps", "backup_plan", "restore_steps"),
 }
 
-#: Public name -> the module it is imported from on first use.
-_LAZY = {name: module for module, names in _HOMES.items() for name in names}
-
-#: The public modules, reachable as attributes too (``hyperv_backup.collect``).
-_SUBMODULES = frozenset(
-    {
-        "checks",
-        "cli",
-        "cluster",
-        "collect",
-        "display",
-        "examples",
-        "inventory",
-        "mode",
-        "model",
-        "readers",
-        "render",
-        "rules",
-        "schemas",
-        "serialize",
-        "steps",
-    }
+#: The public modules and packages, reachable as attributes too (``hyperv_backup.collect``).
+_SUBMODULES = (
+    "cli",
+    "collect",
+    "decide",
+    "examples",
+    "inventory",
+    "model",
+    "readers",
+    "render",
+    "rules",
+    "schemas",
 )
+
+_NAMES = LazyNames(__name__, globals(), _HOMES, _SUBMODULES)
+
+#: Public name -> the module it is imported from on first use.
+_LAZY = _NAMES.names
+
+
+# The package root sees every layer, so it is the one place that tells the
+# display hooks of the model and results (in the lowest layer) where the
+# renderers are: loaded on the first display, never on import.
+def _renderers() -> _display.Renderers:
+    from hyperv_backup.render import notebook  # noqa: PLC0415 - on the first display only
+
+    return notebook
+
+
+_display.use_renderers(_renderers)
 
 # For the interpreter only: type checkers read the imports above instead, and
 # with a module __getattr__ in sight they would take a misspelt name for a lazy one.
@@ -227,18 +239,9 @@ if not TYPE_CHECKING:  # pragma: no branch
 
     def __getattr__(name: str) -> object:
         """Import a public name, or a public module, the first time it is asked for."""
-        module = _LAZY.get(name)
-        if module is not None:
-            value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        elif name in _SUBMODULES:
-            value = importlib.import_module(f"{__name__}.{name}")
-        else:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        globals()[name] = value  # later look-ups find it without coming here
-        return value
+        return _NAMES.load(name)
 
 
 def __dir__() -> list[str]:
     """List the public names and modules too, imported or not yet."""
-    return sorted({*globals(), *__all__, *_SUBMODULES})
+    return _NAMES.listing(__all__)

@@ -55,7 +55,7 @@ def test_the_generator_makes_every_blocking_condition() -> None:
     cluster = hb.parse_inventory(_generator().cluster_json(VMS))
     fired = {
         reason.rule.id
-        for node in hb.checks.hosts_of(cluster)
+        for node in hb.model.hosts_of(cluster)
         for vm in node.vms
         for reason in hb.backup_mode(vm, node).reasons
     }

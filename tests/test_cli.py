@@ -607,7 +607,7 @@ def test_internal_error_is_one_line(
     def broken(target: object) -> tuple[hb.Finding, ...]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "check", broken)
+    monkeypatch.setattr("hyperv_backup.cli.check.check", broken)
     result = run("check", "--example")
     assert result.code == cli.EXIT_INTERNAL
     assert result.err.strip() == (
@@ -758,7 +758,7 @@ def test_interrupt_exits_130(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(target: object) -> tuple[hb.Finding, ...]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "check", interrupted)
+    monkeypatch.setattr("hyperv_backup.cli.check.check", interrupted)
     result = run("check", "--example")
     assert result.code == 130
     assert result.err == ""
@@ -845,7 +845,7 @@ def test_collect_output_file_and_repeated_guest(run: Any, tmp_path: Path) -> Non
 
 def test_collect_progress_line(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """With more than a few guest documents, collect says on stderr what it merges."""
-    monkeypatch.setattr(cli, "PROGRESS_GUESTS", 2)
+    monkeypatch.setattr("hyperv_backup.cli.collect.PROGRESS_GUESTS", 2)
     result = run("collect", *COLLECT_NODES, "--guest", *COLLECT_GUESTS)
     assert result.code == 0
     assert result.err.splitlines()[0] == (
@@ -997,7 +997,7 @@ def test_a_lone_surrogate_is_an_invalid_inventory(run: Any, tmp_path: Path) -> N
 def test_an_inventory_over_the_size_limit_is_refused_unread(
     run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(cli, "DEFAULT_LIMITS", hb.InventoryLimits(max_bytes=100))
+    monkeypatch.setattr("hyperv_backup.cli._io.DEFAULT_LIMITS", hb.InventoryLimits(max_bytes=100))
     path = tmp_path / "big.json"
     path.write_text(example_text("host"), encoding="utf-8")
     result = run("check", str(path))

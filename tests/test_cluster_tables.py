@@ -26,7 +26,7 @@ from hyperv_backup import (
     cluster_backup_action,
     cluster_restore_action,
 )
-from hyperv_backup.cluster import (
+from hyperv_backup.decide.cluster import (
     BackupRow,
     Owner,
     Provenance,

@@ -93,7 +93,7 @@ def problems_of(hosts: list[Any], guests: list[Any] | None = None) -> list[str]:
 
 
 def vm_of(target: Host | Cluster, name: str) -> hb.VM:
-    return next(vm for host in hb.checks.hosts_of(target) for vm in host.vms if vm.name == name)
+    return next(vm for host in hb.model.hosts_of(target) for vm in host.vms if vm.name == name)
 
 
 # --- the enum tables, against the codes in samples/FORMATS.md --------------------------------

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import hyperv_backup as hb
-from hyperv_backup.display import to_html, to_markdown
+from hyperv_backup.decide.steps import Steps
 from hyperv_backup.render import decision_rows
+from hyperv_backup.render.notebook import to_html, to_markdown
 from hyperv_backup.rules import Findings
-from hyperv_backup.steps import Steps
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 HOSTILE = "<script>alert(1)</script>|a*b_c"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hyperv_backup import _docgen
-from hyperv_backup.cluster import BACKUP_TABLE, RESTORE_TABLE
+from hyperv_backup.decide.cluster import BACKUP_TABLE, RESTORE_TABLE
+from hyperv_backup.render import docgen as _docgen
 from hyperv_backup.rules import RULES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -18,7 +18,7 @@ def test_committed_page_is_current(name: str) -> None:
     """docs/rules.md and docs/decision-tables.md are what the generator writes now."""
     committed = (DOCS / name).read_text(encoding="utf-8")
     assert committed == _docgen.PAGES[name](), (
-        f"docs/{name} is out of date: run python -m hyperv_backup._docgen"
+        f"docs/{name} is out of date: run python -m hyperv_backup.render.docgen"
     )
 
 

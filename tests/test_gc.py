@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import hyperv_backup as hb
-from hyperv_backup._gc import paused_collector
+from hyperv_backup._base.gc import paused_collector
 
 
 @pytest.fixture

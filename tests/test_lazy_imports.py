@@ -24,10 +24,12 @@ PACKAGE = Path(hb.__file__).parent
 
 #: Modules that the quick paths below must not import.
 HEAVY = (
-    "hyperv_backup.collect",
+    "hyperv_backup.collect._api",
+    "hyperv_backup.collect._builder",
     "hyperv_backup.readers",
-    "hyperv_backup.display",
-    "hyperv_backup.steps",
+    "hyperv_backup.render.notebook",
+    "hyperv_backup.decide.plan",
+    "hyperv_backup.decide.restore",
 )
 
 
@@ -61,7 +63,10 @@ def _check_json(*args: str) -> str:
 def test_importing_the_package_imports_only_its_cheap_core() -> None:
     assert _loaded_after("import hyperv_backup") == {
         "hyperv_backup",
-        "hyperv_backup._errors",
+        "hyperv_backup._base",
+        "hyperv_backup._base.display",
+        "hyperv_backup._base.errors",
+        "hyperv_backup._base.lazy",
         "hyperv_backup._version",
     }
 
@@ -83,7 +88,7 @@ def test_check_on_an_inventory_file_does_not_import_collect(tmp_path: Path) -> N
 def test_a_collector_document_still_loads_collect(tmp_path: Path) -> None:
     fixture = Path(__file__).parent / "fixtures" / "collect" / "standalone-ps7.json"
     loaded = _loaded_after(_check_json(str(fixture)))
-    assert "hyperv_backup.collect" in loaded
+    assert "hyperv_backup.collect._api" in loaded
 
 
 @pytest.mark.parametrize("name", hb.__all__)

@@ -39,7 +39,7 @@ from hyperv_backup import (
     to_dict,
     uncovered_storage,
 )
-from hyperv_backup.cluster import resources_taken_offline
+from hyperv_backup.decide.cluster import resources_taken_offline
 from hyperv_backup.model import computer_key
 from tests.strategies import cluster_groups, inventories, vms
 

@@ -1,7 +1,7 @@
 """The quick and the careful way of reading an inventory agree on every document.
 
-:mod:`hyperv_backup._quick` builds the model straight from a valid document
-and gives up on anything else; :mod:`hyperv_backup._careful` then reports the
+:mod:`hyperv_backup.inventory._quick` builds the model straight from a valid document
+and gives up on anything else; :mod:`hyperv_backup.inventory._careful` then reports the
 problems. :func:`paths_agree` states the contract, and the fuzz tests call it
 on every generated mapping as well.
 """
@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import hyperv_backup as hb
-from hyperv_backup import _careful, _quick
-from hyperv_backup.inventory import DEFAULT_LIMITS
+from hyperv_backup.inventory import DEFAULT_LIMITS, _careful, _quick
 from tests.strategies import inventories
 from tests.test_inventory import BAD_DOCUMENTS, _cluster_document, _edited, mutated_documents
 

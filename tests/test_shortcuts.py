@@ -36,11 +36,12 @@ from hyperv_backup import (
     Volume,
     cluster_backup_action,
 )
-from hyperv_backup._evaluate import evaluate, sort_findings
-from hyperv_backup.cluster import backup_action
-from hyperv_backup.mode import decide_mode
+from hyperv_backup._base.slots import slot_setters
+from hyperv_backup.decide._evaluate import evaluate
+from hyperv_backup.decide.cluster import backup_action
+from hyperv_backup.decide.mode import decide_mode
 from hyperv_backup.model import VMState, computer_key
-from hyperv_backup.rules import RULES, finding, slot_setters
+from hyperv_backup.rules import RULES, finding, sort_findings
 from tests.strategies import cluster_groups, inventories, names, vms
 
 _SAVED_FOR_BACKUP = (VMState.RUNNING, VMState.PAUSED)

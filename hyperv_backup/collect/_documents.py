@@ -40,11 +40,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from hyperv_backup._collector import load_document
 from hyperv_backup.collect._tables import Code
-from hyperv_backup.inventory import DEFAULT_LIMITS, InventoryError, InventoryLimits, Problem
+from hyperv_backup.inventory import (
+    DEFAULT_LIMITS,
+    InventoryError,
+    InventoryLimits,
+    Problem,
+    load_document,
+)
 from hyperv_backup.model import ModelError, safe_repr
-from hyperv_backup.readers import _guid
+from hyperv_backup.readers import normal_guid
 
 __all__ = [
     "Document",
@@ -335,7 +340,7 @@ class Node:
         text = self.opt_text()
         if text is None:
             return None
-        key = _guid(text.strip())
+        key = normal_guid(text.strip())
         if key is None:
             raise bad(
                 self.path,

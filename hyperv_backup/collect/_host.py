@@ -37,7 +37,7 @@ from hyperv_backup.model import (
     VirtualNetwork,
     VMState,
 )
-from hyperv_backup.readers import _guid, hyperv_writer, vssadmin_writers
+from hyperv_backup.readers import hyperv_writer, normal_guid, vssadmin_writers
 
 __all__ = [
     "VSS_INTEGRATION_SERVICE_ID",
@@ -187,7 +187,7 @@ def disk_id(node: Node) -> str | None:
             raise bad(node.path, f"expected an MBR signature (32 bits), got {shown(value)}")
         return None if value == 0 else f"{value:08X}"
     if isinstance(value, str):
-        guid = _guid(value.strip())
+        guid = normal_guid(value.strip())
         if guid is not None:
             return guid.upper()
         signature = _SIGNATURE.fullmatch(value.strip())
@@ -300,11 +300,11 @@ def _vm(node: Node, api: str) -> VmRecord:
 
 def _backup_service(node: Node) -> bool:
     found: list[Node] = []
-    wanted = _guid(VSS_INTEGRATION_SERVICE_ID)
+    wanted = normal_guid(VSS_INTEGRATION_SERVICE_ID)
     for item in node.items():
         service_id = item.get("Id").text()
         # Microsoft:<VM id>\<service id>: the service is one of the parts.
-        if any(_guid(part.strip()) == wanted for part in service_id.split("\\")):
+        if any(normal_guid(part.strip()) == wanted for part in service_id.split("\\")):
             found.append(item)
     if not found:
         raise bad(

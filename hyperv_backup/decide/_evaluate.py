@@ -9,42 +9,29 @@ ask that node about its backup application and hotfixes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import attrs
 
-from hyperv_backup._errors import HypervBackupError
-from hyperv_backup._gc import paused_collector
-from hyperv_backup.cluster import ClusterAction, backup_action
-from hyperv_backup.mode import BackupModeDecision, decide_mode
+from hyperv_backup._base.gc import paused_collector
+from hyperv_backup.decide.cluster import ClusterAction, action_text, backup_action, states_text
+from hyperv_backup.decide.mode import BackupModeDecision, decide_mode
 from hyperv_backup.model import (
     VM,
     Attachment,
     Cluster,
-    Disk,
     Host,
     HostOS,
     HostStorage,
     VMState,
     computer_key,
+    hosts_of,
+    os_label,
 )
-from hyperv_backup.rules import Finding, Findings, Severity, finding
+from hyperv_backup.rules import Finding, Severity, finding
 
-__all__ = [
-    "Evaluation",
-    "VMView",
-    "action_text",
-    "evaluate",
-    "hosts_of",
-    "lacks_update",
-    "node_name",
-    "os_label",
-    "resolve_node",
-    "sort_findings",
-    "states_text",
-    "uncovered_rule",
-]
+__all__ = ["Evaluation", "VMView", "evaluate", "lacks_update", "not_covered_finding"]
 
 #: Releases the guidance was written for (HVB100 fires for the others).
 _GUIDANCE_RELEASES = frozenset({HostOS.WINDOWS_SERVER_2008, HostOS.WINDOWS_SERVER_2008_R2})
@@ -52,9 +39,6 @@ _GUIDANCE_RELEASES = frozenset({HostOS.WINDOWS_SERVER_2008, HostOS.WINDOWS_SERVE
 #: Releases that take a checkpoint of a VM that cannot be backed up online,
 #: instead of saving it.
 _CHECKPOINT_RELEASES = frozenset(HostOS) - _GUIDANCE_RELEASES - {HostOS.WINDOWS_SERVER_2012}
-
-#: How a disk is missed by the host backup, by attachment.
-_UNCOVERED_RULE = {Attachment.PASS_THROUGH: "HVB201", Attachment.GUEST_ISCSI: "HVB202"}
 
 # Enum members read for every VM or disk, under module names. Python 3.11
 # gives each enum class a ``__getattr__`` hook, which makes reading a member
@@ -71,79 +55,6 @@ _STATE_TEXT = {state: state.value for state in VMState}
 #: The prefix of a volume mounted by GUID path rather than a drive letter or folder.
 _GUID_VOLUME_PREFIX = "\\\\?\\volume{"
 
-#: What each cluster action asks, as the tail of a sentence about one VM.
-_ACTION_TEXT = {
-    ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE: "put its cluster resource offline through "
-    "the Cluster service",
-    ClusterAction.MOVE_TO_NODE: "move it from {owner!r} to {node!r} first, since only the "
-    "owning node reports it for backup",
-    ClusterAction.TAKE_CONFIGURATION_RESOURCE_OFFLINE: "put its configuration resource offline",
-    ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE: "put its cluster and "
-    "configuration resources offline",
-    ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER: "put its cluster "
-    "and configuration resources offline on {owner!r}, which owns it, so that two nodes do "
-    "not both hold it",
-}
-
-
-def action_text(action: ClusterAction, owner: str, node: str) -> str:
-    """Say what ``action`` asks of a VM owned by ``owner``, for work on ``node``."""
-    return _ACTION_TEXT[action].format(owner=owner, node=node)
-
-
-def os_label(os: HostOS) -> str:
-    """Return the release name of ``os`` as people write it.
-
-    >>> os_label(HostOS.WINDOWS_SERVER_2012_R2)
-    'Windows Server 2012 R2'
-    """
-    words = os.value.split("_")
-    return " ".join(w.upper() if w == "r2" else w.capitalize() for w in words)
-
-
-def hosts_of(target: Host | Cluster) -> tuple[Host, ...]:
-    """Return the hosts of ``target``: itself, or the nodes of a cluster."""
-    return target.nodes if isinstance(target, Cluster) else (target,)
-
-
-def node_name(node: str | Host) -> str:
-    """Return the name of ``node``, a host or a host's name.
-
-    Raises :class:`TypeError` for anything else and
-    :class:`~hyperv_backup.HypervBackupError` for an empty name.
-    """
-    value: object = node  # callers without type checking may pass anything
-    if isinstance(value, Host):
-        return value.name
-    if not isinstance(value, str):
-        msg = f"node must be a Host or a host's name, got {type(value).__name__}"
-        raise TypeError(msg)
-    if not value.strip():
-        msg = f"node must be a non-empty name, got {value!r}"
-        raise HypervBackupError(msg)
-    return value
-
-
-def resolve_node(target: Host | Cluster, node: str | Host | None) -> Host | None:
-    """Return the host of ``target`` that ``node`` names (in any case), or ``None``.
-
-    Raises :class:`~hyperv_backup.HypervBackupError` when it names none of them.
-    """
-    if node is None:
-        return None
-    name = node_name(node)
-    for host in hosts_of(target):
-        if computer_key(host.name) == computer_key(name):
-            return host
-    kind = "cluster" if isinstance(target, Cluster) else "host"
-    msg = f"node {name!r} is not a node of {kind} {target.name!r}"
-    raise HypervBackupError(msg)
-
-
-def uncovered_rule(disk: Disk) -> str | None:
-    """Return the rule ID that says the host backup misses ``disk``, or ``None``."""
-    return _UNCOVERED_RULE.get(disk.attachment)
-
 
 def lacks_update(host: Host, kb: str) -> bool:
     """Tell whether a Windows Server 2008 R2 ``host`` lacks the hotfix ``kb``.
@@ -151,28 +62,6 @@ def lacks_update(host: Host, kb: str) -> bool:
     The hotfixes the guidance names (KB982210, KB975354) are for 2008 R2 only.
     """
     return host.os is HostOS.WINDOWS_SERVER_2008_R2 and kb not in host.installed_updates
-
-
-def sort_findings(findings: Iterable[Finding]) -> Findings:
-    """Sort by severity; the sort is stable, so inventory order is kept within one."""
-    # There are three ranks: putting each finding in the list of its rank and
-    # joining the lists gives the order of a stable sort, without a sort key
-    # call for each finding.
-    ranked: tuple[list[Finding], ...] = tuple([] for _ in Severity)
-    for item in findings:
-        ranked[item.severity.rank].append(item)
-    return Findings([item for group in ranked for item in group])
-
-
-def states_text(vm: VM) -> str:
-    """Describe the resource states of a clustered VM's group."""
-    group = vm.cluster_group
-    assert group is not None  # noqa: S101 - callers pass clustered VMs only
-    return (
-        f"cluster resource {group.cluster_resource.value}, configuration resource "
-        f"{group.configuration_resource.value}, storage resource "
-        f"{group.storage_resource.value}"
-    )
 
 
 class VMView(NamedTuple):

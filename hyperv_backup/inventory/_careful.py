@@ -6,7 +6,7 @@ problem it meets into a tree of errors, which :func:`structure` turns into an
 :class:`~hyperv_backup.inventory.InventoryError` with one path per problem.
 
 :mod:`hyperv_backup.inventory` runs it only when the quick path
-(:mod:`hyperv_backup._quick`) gives up on a document, and to write
+(:mod:`hyperv_backup.inventory._quick`) gives up on a document, and to write
 inventories out; it is imported then, so that reading a valid inventory (and
 starting the command line) does not pay for building the converter.
 """
@@ -28,13 +28,13 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from hyperv_backup.inventory import (
-    _LIMITS,
+from hyperv_backup.inventory._problems import (
+    CURRENT_LIMITS,
     InventoryError,
     Problem,
-    _describe,
-    _join,
-    _shorten,
+    describe,
+    join,
+    shorten,
 )
 from hyperv_backup.model import Cluster, Host, ModelError, safe_repr
 
@@ -43,8 +43,8 @@ __all__ = ["CONVERTER", "structure"]
 
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {_describe(value)}")
-    limit = _LIMITS.get().max_string
+        raise TypeError(f"expected a string, got {describe(value)}")
+    limit = CURRENT_LIMITS.get().max_string
     if len(value) > limit:
         raise ValueError(f"a string of {len(value)} characters is longer than the limit of {limit}")
     # JSON may escape half of a surrogate pair ("\ud800"): such text cannot be written
@@ -60,13 +60,13 @@ def _strict_str(value: object, _: type) -> str:
 
 def _strict_bool(value: object, _: type) -> bool:
     if type(value) is not bool:
-        raise TypeError(f"expected true or false, got {_describe(value)}")
+        raise TypeError(f"expected true or false, got {describe(value)}")
     return value
 
 
 def _strict_int(value: object, _: type) -> int:
     if type(value) is not int:
-        raise TypeError(f"expected an integer, got {_describe(value)}")
+        raise TypeError(f"expected an integer, got {describe(value)}")
     return value
 
 
@@ -77,7 +77,7 @@ def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
         except ValueError:
             pass
     allowed = ", ".join(repr(m.value) for m in cls)
-    shown = safe_repr(_shorten(value)) if isinstance(value, str) else _describe(value)
+    shown = safe_repr(shorten(value)) if isinstance(value, str) else describe(value)
     raise ValueError(f"expected one of {allowed}, got {shown}")
 
 
@@ -97,7 +97,7 @@ def _collection_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, An
     def structure(value: Any, _: Any) -> Any:
         # Only a JSON array will do: a string or an object is iterable too.
         if not isinstance(value, list | tuple):
-            raise TypeError(f"expected an array, got {_describe(value)}")
+            raise TypeError(f"expected an array, got {describe(value)}")
         items = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
@@ -133,7 +133,7 @@ def _model_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], A
 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, Mapping):
-            raise TypeError(f"expected an object, got {_describe(value)}")
+            raise TypeError(f"expected an object, got {describe(value)}")
         return generated(value, cls)
 
     return structure
@@ -171,7 +171,7 @@ def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
             child = path
             for note in getattr(sub, "__notes__", ()):
                 if isinstance(note, AttributeValidationNote):
-                    child = _join(path, note.name)
+                    child = join(path, note.name)
                 elif isinstance(note, IterableValidationNote):
                     child = f"{path}[{note.index}]"
             if isinstance(sub, KeyError) and child != path:
@@ -180,9 +180,9 @@ def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
                 yield from _problems(sub, child)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields, key=str):
-            yield Problem(_join(path, key), "unknown field")
+            yield Problem(join(path, key), "unknown field")
     elif isinstance(exc, ModelError):
-        yield Problem(_join(path, exc.path) if exc.path else path, exc.reason)
+        yield Problem(join(path, exc.path) if exc.path else path, exc.reason)
     else:
         yield Problem(path, str(exc))
 

@@ -55,7 +55,9 @@ class GiveUp(Exception):  # noqa: N818 - not an error: a signal to take the care
     """Something in the document needs the careful path, which will say what."""
 
 
-def build(fields: Mapping[str, Any], cls: type[Host] | type[Cluster], max_string: int) -> Host | Cluster:
+def build(
+    fields: Mapping[str, Any], cls: type[Host] | type[Cluster], max_string: int
+) -> Host | Cluster:
     """Build ``cls`` from the fields of a JSON object, or raise :class:`GiveUp`."""
     built: Host | Cluster = builders(max_string)[cls](fields)
     return built

@@ -1,0 +1,130 @@
+"""The ``hyperv-backup`` command: findings, plans, restore steps and rules from an inventory.
+
+Commands (``docs/cli.md`` describes each, with the JSON it writes):
+
+* ``check INVENTORY``: every finding about the inventory;
+* ``plan INVENTORY [--node NODE]``: the ordered backup plan and how each VM is backed up;
+* ``restore INVENTORY VM [--node NODE] [--backup-mode MODE]``: the steps to restore one VM;
+* ``rules``: the rule catalogue;
+* ``example [NAME]``: a bundled example inventory;
+* ``collect HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o FILE]``: an
+  inventory built from the documents the collector scripts print (``docs/collect.md``).
+
+INVENTORY is a file, or ``-`` for standard input; ``--example [NAME]`` uses a
+bundled example instead. It may also be the document ``host.ps1`` printed on a
+standalone host. Data goes to standard output, diagnostics to
+standard error. Exit codes are a contract:
+
+====  =========================================================================
+0     nothing at or above ``--fail-on``
+1     findings at or above ``--fail-on`` (``check`` and ``plan``)
+2     usage error: bad arguments, unreadable file, unknown VM, node or example
+3     the inventory is not valid; each problem is printed as ``path: message``
+4     an internal error (a bug), reported on one line
+====  =========================================================================
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import assert_never
+
+from hyperv_backup.cli import check, collect, example, plan, restore, rules
+from hyperv_backup.cli._options import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    Command,
+    Exit,
+    FailOn,
+    Options,
+    parse,
+    parser,
+)
+from hyperv_backup.render import clean_text
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Command",
+    "FailOn",
+    "Options",
+    "main",
+]
+
+
+def _run(options: Options) -> int:
+    command = options.command
+    match command:
+        case Command.CHECK:
+            return check.run(options)
+        case Command.PLAN:
+            return plan.run(options)
+        case Command.RESTORE:
+            return restore.run(options)
+        case Command.RULES:
+            return rules.run(options)
+        case Command.EXAMPLE:
+            return example.run(options)
+        case Command.COLLECT:
+            return collect.run(options)
+        case _:
+            assert_never(command)
+
+
+def _print_error(command: str | None, lines: Sequence[str]) -> None:
+    prefix = f"{PROG} {command}" if command else PROG
+    for n, line in enumerate(lines):
+        # Messages quote inventory names: no escape sequence reaches the terminal.
+        text = clean_text(line)
+        print(f"{prefix}: {text}" if n == 0 else text, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    Never raises for bad input: usage errors return 2 and an invalid
+    inventory 3, with the reason on standard error.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        options = parse(parser(), args)
+    except SystemExit as exc:  # argparse: --help, --version and its own usage errors
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
+    try:
+        return _run(options)
+    except Exit as exc:
+        _print_error(options.command.value, exc.lines)
+        return exc.code
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, and keep Python from
+        # complaining again when it flushes standard output at exit.
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: one line, not a traceback, and its own status
+        _print_error(
+            options.command.value,
+            [f"internal error: {type(exc).__name__}: {exc} (please report this)"],
+        )
+        return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

@@ -1,0 +1,209 @@
+"""Reading what a command is given, and writing what it says."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hyperv_backup.cli._options import (
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    Exit,
+    FailOn,
+    Options,
+    usage_error,
+)
+from hyperv_backup.collect.kinds import collector_kind
+from hyperv_backup.examples import example_names, example_text
+from hyperv_backup.inventory import (
+    DEFAULT_LIMITS,
+    InventoryError,
+    load_document,
+    parse_inventory,
+    read_at_most,
+)
+from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
+from hyperv_backup.render import Format, html_page
+from hyperv_backup.rules import Finding
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+__all__ = [
+    "Renderer",
+    "describe",
+    "example_text_or_exit",
+    "exit_status",
+    "find_vm",
+    "load",
+    "output",
+    "policy_meta",
+    "policy_notes",
+    "read_source",
+    "resolve_host",
+    "target_meta",
+    "write",
+]
+
+
+def example_text_or_exit(name: str) -> str:
+    try:
+        return example_text(name)
+    except KeyError:
+        known = ", ".join(repr(n) for n in example_names())
+        msg = f"no example named {name!r}; known: {known}"
+        raise usage_error(msg) from None
+
+
+def load(options: Options) -> Host | Cluster:
+    """Read the inventory the options name, or stop with exit code 2 or 3."""
+    if options.example is not None:
+        return parse_inventory(example_text_or_exit(options.example))
+    source = options.operands[0]
+    label = "<stdin>" if source == "-" else source
+    try:
+        data = read_source(source)
+        return _inventory(data)
+    except InventoryError as exc:
+        raise Exit(
+            EXIT_INVALID,
+            f"error: {label} is not a valid inventory:",
+            *(str(problem) for problem in exc.problems),
+        ) from None
+
+
+def read_source(source: str) -> bytes:
+    """Read a file, or standard input for ``-``, no further than the inventory size limit."""
+    try:
+        if source == "-":
+            return read_at_most(sys.stdin.buffer, DEFAULT_LIMITS.max_bytes)
+        with Path(source).open("rb") as file:
+            return read_at_most(file, DEFAULT_LIMITS.max_bytes)
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        if isinstance(exc, InventoryError):
+            raise
+        reason = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+        msg = f"cannot read {source!r}: {reason}"
+        raise usage_error(msg) from None
+
+
+def _inventory(data: bytes) -> Host | Cluster:
+    """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
+    document = load_document(data)
+    if collector_kind(document) is not None:
+        # Only a collector document needs the collect package, which takes a while to import.
+        from hyperv_backup.collect import from_documents  # noqa: PLC0415
+
+        return from_documents([document])
+    return parse_inventory(document)
+
+
+def describe(target: Host | Cluster) -> str:
+    return f"{'cluster' if isinstance(target, Cluster) else 'host'} {target.name}"
+
+
+def target_meta(target: Host | Cluster) -> dict[str, str]:
+    return {"kind": "cluster" if isinstance(target, Cluster) else "host", "name": target.name}
+
+
+def resolve_host(target: Host | Cluster, node: str) -> Host:
+    for host in hosts_of(target):
+        if computer_key(host.name) == computer_key(node):
+            return host
+    known = ", ".join(repr(h.name) for h in hosts_of(target))
+    msg = f"no node named {node!r} in {describe(target)}; known: {known}"
+    raise usage_error(msg)
+
+
+def find_vm(target: Host | Cluster, name: str) -> tuple[Host, VM]:
+    for host in hosts_of(target):
+        for vm in host.vms:
+            if vm.name == name:
+                return host, vm
+    hint = ""
+    close = [
+        vm.name
+        for host in hosts_of(target)
+        for vm in host.vms
+        if vm.name.casefold() == name.casefold()
+    ]
+    if close:
+        hint = f" (VM names are case-sensitive: did you mean {close[0]!r}?)"
+    msg = f"no VM named {name!r} in {describe(target)}{hint}"
+    raise usage_error(msg)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return callable(isatty) and bool(isatty())
+
+
+def _use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+    return "NO_COLOR" not in os.environ and _is_terminal(stream)
+
+
+def _text_width(stream: TextIO) -> int:
+    if not _is_terminal(stream):
+        return 80
+    import shutil  # noqa: PLC0415 - only a terminal needs its size
+
+    return max(60, min(shutil.get_terminal_size((80, 24)).columns, 120))
+
+
+def write(text: str, fmt: Format) -> None:
+    stream = sys.stdout
+    if fmt is Format.HTML:
+        # Character references keep the page right whatever the encoding it is saved in.
+        text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    else:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        # JSON is written ASCII-only (with \u escapes), so only text can need this.
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError:
+            text = text.encode(encoding, "backslashreplace").decode(encoding)
+        except LookupError:  # pragma: no cover - a stream naming an unknown codec
+            pass
+    stream.write(text)
+    stream.flush()
+
+
+def exit_status(findings: Sequence[Finding], fail_on: FailOn) -> int:
+    threshold = fail_on.threshold
+    if threshold is None:
+        return EXIT_OK
+    failed = any(f.severity.rank <= threshold.rank for f in findings)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def policy_notes(options: Options) -> list[str]:
+    notes = [f"Fails on: {options.fail_on.value}"]
+    if options.ignore:
+        notes.append(f"Ignored rules: {', '.join(sorted(options.ignore))}")
+    return notes
+
+
+def policy_meta(options: Options, status: int) -> dict[str, object]:
+    return {
+        "policy": {"fail_on": options.fail_on.value, "ignore": sorted(options.ignore)},
+        "failed": status == EXIT_FINDINGS,
+    }
+
+
+#: Renders a result: ``(format, colour, text width) -> output``.
+Renderer = Callable[[Format, bool, int], str]
+
+
+def output(options: Options, title: str, render: Renderer) -> None:
+    fmt = options.format
+    stream = sys.stdout
+    color = fmt is Format.TEXT and _use_color(stream)
+    text = render(fmt, color, _text_width(stream))
+    if fmt is Format.HTML:
+        text = html_page(title, text)
+    write(text, fmt)

@@ -1,0 +1,346 @@
+"""What every command shares: exit codes, the commands, the options and their parser."""
+
+from __future__ import annotations
+
+import argparse
+import enum
+from collections.abc import Sequence
+
+import attrs
+
+from hyperv_backup._version import __version__
+from hyperv_backup.examples import example_names
+from hyperv_backup.model import BackupMode
+from hyperv_backup.render import Format
+from hyperv_backup.rules import RULES, Severity
+
+__all__ = [
+    "DEFAULT_EXAMPLE",
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "PROG",
+    "PROGRESS_GUESTS",
+    "Command",
+    "Exit",
+    "FailOn",
+    "Options",
+    "parse",
+    "parser",
+    "usage_error",
+]
+
+PROG = "hyperv-backup"
+
+#: Nothing at or above ``--fail-on`` was found.
+EXIT_OK = 0
+#: Findings at or above ``--fail-on``.
+EXIT_FINDINGS = 1
+#: Bad arguments, an unreadable file, an unknown VM, node or example.
+EXIT_USAGE = 2
+#: The inventory is not valid.
+EXIT_INVALID = 3
+
+#: A bug in this program (reported on one line; please report it).
+EXIT_INTERNAL = 4
+
+#: The example ``--example`` uses when no name follows it.
+DEFAULT_EXAMPLE = "cluster"
+
+#: ``collect`` says on standard error what it reads when there are more guest documents than this.
+PROGRESS_GUESTS = 3
+
+
+class Command(enum.StrEnum):
+    """A subcommand."""
+
+    CHECK = "check"
+    PLAN = "plan"
+    RESTORE = "restore"
+    RULES = "rules"
+    EXAMPLE = "example"
+    COLLECT = "collect"
+
+
+class FailOn(enum.StrEnum):
+    """The least severe finding that makes ``check`` or ``plan`` exit with 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+    @property
+    def threshold(self) -> Severity | None:
+        """The severity this stands for; ``None`` for NEVER."""
+        return None if self is FailOn.NEVER else Severity(self.value)
+
+
+class Exit(Exception):  # noqa: N818 - a control-flow signal, not an error type
+    """Stop the command with ``code``, after writing ``lines`` to standard error."""
+
+    def __init__(self, code: int, *lines: str) -> None:
+        super().__init__(code, lines)
+        self.code = code
+        self.lines = lines
+
+
+def usage_error(message: str) -> Exit:
+    return Exit(EXIT_USAGE, f"error: {message}")
+
+
+@attrs.frozen(kw_only=True)
+class Options:
+    """The parsed command line, with real types.
+
+    ``operands`` are the positional arguments as given; :func:`main` checks
+    their number for the command.
+    """
+
+    command: Command
+    format: Format
+    operands: tuple[str, ...]
+    example: str | None = None
+    node: str | None = None
+    backup_mode: BackupMode | None = None
+    fail_on: FailOn = FailOn.ERROR
+    ignore: frozenset[str] = frozenset()
+    guests: tuple[str, ...] = ()
+    output: str | None = None
+
+    @classmethod
+    def from_namespace(cls, ns: argparse.Namespace) -> Options:
+        """Build the options from what argparse parsed (every value is a string there)."""
+        backup_mode = getattr(ns, "backup_mode", None)
+        return cls(
+            command=Command(ns.command),
+            # collect writes an inventory, which is JSON; it takes no --format.
+            format=Format(getattr(ns, "format", Format.JSON.value)),
+            operands=tuple(ns.operands),
+            example=getattr(ns, "example", None),
+            node=getattr(ns, "node", None),
+            backup_mode=None if backup_mode is None else BackupMode(backup_mode),
+            fail_on=FailOn(getattr(ns, "fail_on", FailOn.ERROR.value)),
+            ignore=_rule_ids(getattr(ns, "ignore", None) or ()),
+            guests=tuple(g for group in getattr(ns, "guest", None) or () for g in group),
+            output=getattr(ns, "output", None),
+        )
+
+
+def _rule_ids(values: Sequence[str]) -> frozenset[str]:
+    """Split ``--ignore`` values on commas; every ID must be in the catalogue."""
+    ids = [part.strip().upper() for value in values for part in value.split(",")]
+    unknown = sorted({i for i in ids if i and i not in RULES})
+    if unknown:
+        names = ", ".join(repr(i) for i in unknown)
+        msg = f"--ignore: unknown rule ID {names}; `{PROG} rules` lists them"
+        raise usage_error(msg)
+    return frozenset(i for i in ids if i)
+
+
+# --- the parser ----------------------------------------------------------------------
+
+_EPILOG = """\
+exit status:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on (check, plan)
+  2  usage error: bad arguments, unreadable file, unknown VM, node or example
+  3  invalid inventory (each problem on standard error as "path: message")
+  4  internal error (a bug; please report it)
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    formats = [f.value for f in Format]
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "--format",
+        choices=formats,
+        metavar="FORMAT",
+        default=Format.TEXT.value,
+        help=f"output format: {', '.join(formats)} (default: text)",
+    )
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument(
+        "--example",
+        nargs="?",
+        const=DEFAULT_EXAMPLE,
+        metavar="NAME",
+        help=f"use a bundled example inventory instead of INVENTORY "
+        f"({', '.join(example_names())}; default: {DEFAULT_EXAMPLE})",
+    )
+    policy = argparse.ArgumentParser(add_help=False)
+    policy.add_argument(
+        "--fail-on",
+        choices=[f.value for f in FailOn],
+        metavar="SEVERITY",
+        default=FailOn.ERROR.value,
+        help="exit with 1 when a finding is at least this severe: "
+        f"{', '.join(f.value for f in FailOn)} (default: error)",
+    )
+    policy.add_argument(
+        "--ignore",
+        action="append",
+        metavar="IDS",
+        help="leave out the findings of these rules (comma-separated, repeatable), "
+        "e.g. HVB105,HVB307",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Plan Hyper-V backups and restores from an inventory of a host or cluster.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(
+        name: Command, summary: str, parents: list[argparse.ArgumentParser], usage: str
+    ) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name.value,
+            parents=parents,
+            help=summary,
+            description=summary,
+            usage=f"%(prog)s [options] {usage}".rstrip(),
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    inventory_help = "inventory JSON file, or - for standard input"
+    sub = command(
+        Command.CHECK,
+        "List every finding about the inventory.",
+        [output, source, policy],
+        "(INVENTORY | --example [NAME])",
+    )
+    sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
+
+    sub = command(
+        Command.PLAN,
+        "Show the ordered backup plan and how each VM is backed up (mode, downtime, why).",
+        [output, source, policy],
+        "(INVENTORY | --example [NAME])",
+    )
+    sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
+    sub.add_argument(
+        "--node", help="back up every clustered VM on this node (default: on its owner)"
+    )
+
+    sub = command(
+        Command.RESTORE,
+        "Show the ordered steps to restore one VM.",
+        [output, source],
+        "(INVENTORY | --example [NAME]) VM",
+    )
+    sub.add_argument(
+        "operands",
+        nargs="*",
+        metavar="INVENTORY VM",
+        help=f"{inventory_help} (left out with --example), then the name of the VM to restore",
+    )
+    sub.add_argument(
+        "--node", help="restore on this host or node (default: the one that lists the VM)"
+    )
+    sub.add_argument(
+        "--backup-mode",
+        choices=[m.value for m in BackupMode],
+        metavar="MODE",
+        help="the mode of the host-level backup restored from, online or offline "
+        "(default: the mode the VM would be backed up in today)",
+    )
+
+    sub = command(Command.RULES, "List the rule catalogue.", [output], "")
+    sub.set_defaults(operands=[])
+
+    sub = command(Command.EXAMPLE, "Print a bundled example inventory (JSON).", [output], "[NAME]")
+    sub.add_argument(
+        "operands",
+        nargs="*",
+        metavar="NAME",
+        help=f"which example: {', '.join(example_names())} (default: {DEFAULT_EXAMPLE})",
+    )
+
+    sub = command(
+        Command.COLLECT,
+        "Build an inventory from the documents the collector scripts print "
+        "(host.ps1 on the host or on each cluster node, guest.ps1 in the guests).",
+        [],
+        "HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o INVENTORY.json]",
+    )
+    sub.add_argument(
+        "operands",
+        nargs="*",
+        metavar="HOST",
+        help="a document printed by host.ps1: one for a standalone host, one per node of a cluster",
+    )
+    sub.add_argument(
+        "--guest",
+        action="append",
+        nargs="+",
+        metavar="GUEST",
+        help="documents printed by guest.ps1 inside the VMs (repeatable)",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the inventory to FILE (UTF-8) instead of standard output",
+    )
+    return parser
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:  # argparse offers no public lookup
+        if isinstance(action, argparse._SubParsersAction):
+            chosen: argparse.ArgumentParser = action.choices[name]
+            return chosen
+    return parser  # pragma: no cover - every command has a subparser
+
+
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:
+    ns, extra = parser.parse_known_args(argv)
+    sub = _subparser(parser, ns.command)
+    # argparse stops filling a positional once an option follows it
+    # ("restore inv.json --node N VM"); the rest come back as extras.
+    unknown = [a for a in extra if a.startswith("-") and a != "-"]
+    if unknown:
+        sub.error(f"unrecognized arguments: {' '.join(unknown)}")
+    ns.operands = [*ns.operands, *(a for a in extra if a not in unknown)]
+    try:
+        options = Options.from_namespace(ns)
+    except Exit as exc:
+        sub.error(exc.lines[0].removeprefix("error: "))
+    if options.command is Command.EXAMPLE:
+        if len(options.operands) > 1:
+            sub.error(f"expected at most one example name, got {len(options.operands)}")
+        return options
+    if options.command is Command.COLLECT:
+        if not options.operands:
+            sub.error("missing HOST (a document printed by host.ps1)")
+        return options
+    wanted = ["VM"] if options.command is Command.RESTORE else []
+    if options.command is not Command.RULES:
+        wanted.insert(0, "INVENTORY")
+    if options.example is not None:
+        wanted.remove("INVENTORY")
+        if len(options.operands) == len(wanted) - 1 and options.example not in example_names():
+            # "--example [NAME]" takes the next word whatever it is; when that word
+            # names no example and an operand is missing, it is the operand
+            # ("restore --example SQL01").
+            options = attrs.evolve(
+                options,
+                operands=(*options.operands, options.example),
+                example=DEFAULT_EXAMPLE,
+            )
+    given = len(options.operands)
+    if given < len(wanted):
+        sub.error(f"missing {' and '.join(wanted[given:])}")
+    if given > len(wanted):
+        surplus = " ".join(options.operands[len(wanted) :])
+        hint = " (give INVENTORY or --example, not both)" if options.example is not None else ""
+        sub.error(f"unexpected argument: {surplus}{hint}")
+    return options

@@ -1,0 +1,52 @@
+"""``example [NAME]``: a bundled example inventory."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from hyperv_backup.cli._io import (
+    example_text_or_exit,
+    write,
+)
+from hyperv_backup.cli._options import (
+    DEFAULT_EXAMPLE,
+    EXIT_OK,
+    Options,
+)
+from hyperv_backup.render import (
+    Format,
+    escape_html,
+    escape_markdown,
+    html_page,
+)
+
+__all__ = ["run"]
+
+
+def run(options: Options) -> int:
+    """Run ``example``: print a bundled example inventory."""
+    name = options.operands[0] if options.operands else DEFAULT_EXAMPLE
+    text = example_text_or_exit(name).rstrip("\n") + "\n"
+    fmt = options.format
+    match fmt:
+        case Format.TEXT | Format.JSON:
+            # The inventory itself, ready to be saved and edited.
+            output = text
+        case Format.MARKDOWN:
+            output = f"# Example inventory {escape_markdown(name)}\n\n```json\n{text}```\n"
+        case Format.HTML:
+            title = f"Example inventory {name}"
+            output = html_page(
+                title,
+                f'<div class="hvb">\n<h1>{escape_html(title)}</h1>\n'
+                f"<pre><code>{_escape_pre(text)}</code></pre>\n</div>\n",
+            )
+        case _:
+            assert_never(fmt)
+    write(output, fmt)
+    return EXIT_OK
+
+
+def _escape_pre(text: str) -> str:
+    """Escape ``text`` for a ``<pre>`` block, keeping its line breaks."""
+    return "\n".join(escape_html(line) for line in text.split("\n"))

@@ -1,0 +1,52 @@
+"""``restore INVENTORY VM [--node NODE] [--backup-mode MODE]``: the steps to restore one VM."""
+
+from __future__ import annotations
+
+from hyperv_backup.cli._io import (
+    find_vm,
+    load,
+    output,
+    resolve_host,
+    target_meta,
+)
+from hyperv_backup.cli._options import (
+    EXIT_OK,
+    Command,
+    Options,
+)
+from hyperv_backup.render import (
+    render_steps,
+)
+
+__all__ = ["run"]
+
+
+def run(options: Options) -> int:
+    """Run ``restore``: print the steps to restore one VM."""
+    from hyperv_backup.decide.restore import restore_steps  # noqa: PLC0415 - see cli.plan
+
+    target = load(options)
+    host, vm = find_vm(target, options.operands[-1])
+    node = host if options.node is None else resolve_host(target, options.node)
+    steps = restore_steps(vm, node, mode=options.backup_mode)
+    mode_note = (
+        f"Restored from an {options.backup_mode.value} host-level backup"
+        if options.backup_mode is not None
+        else "Backup mode: as the VM would be backed up today (no --backup-mode)"
+    )
+    title = f"Restore of VM {vm.name} on {node.name}"
+    meta = {
+        "command": Command.RESTORE.value,
+        "inventory": target_meta(target),
+        "vm": vm.name,
+        "node": node.name,
+        "backup_mode": None if options.backup_mode is None else options.backup_mode.value,
+    }
+    output(
+        options,
+        title,
+        lambda fmt, color, width: render_steps(
+            steps, fmt, title=title, notes=[mode_note], meta=meta, color=color, width=width
+        ),
+    )
+    return EXIT_OK

@@ -1,0 +1,30 @@
+"""Telling a collector document from an inventory.
+
+Cheap to import on its own: the command line asks it about a file before it
+knows whether it needs the rest of the collect package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["GUEST_COLLECTOR", "HOST_COLLECTOR", "collector_kind"]
+
+#: The ``collector`` value of a document ``host.ps1`` prints.
+HOST_COLLECTOR = "hyperv_backup.host/1"
+#: The ``collector`` value of a document ``guest.ps1`` prints.
+GUEST_COLLECTOR = "hyperv_backup.guest/1"
+
+
+def collector_kind(document: object) -> str | None:
+    """Return ``"host"`` or ``"guest"`` for a parsed collector document, else ``None``.
+
+    >>> collector_kind({"collector": "hyperv_backup.guest/1"}), collector_kind({"kind": "host"})
+    ('guest', None)
+    """
+    if not isinstance(document, Mapping):
+        return None
+    marker = next((v for k, v in document.items() if str(k).casefold() == "collector"), None)
+    if not isinstance(marker, str) or not marker.startswith("hyperv_backup."):
+        return None
+    return {HOST_COLLECTOR: "host", GUEST_COLLECTOR: "guest"}.get(marker, "unknown")

@@ -1,0 +1,63 @@
+"""Findings about an inventory as it stands, and the storage the host backup misses.
+
+:func:`check` evaluates every rule that applies before a backup: the host and
+its backup application (HVB1xx), storage outside the host backup (HVB2xx),
+the online conditions (HVB3xx) and the cluster rules (HVB501, HVB502, HVB504
+on each VM's owner node, HVB505). Restore-time rules come from
+:func:`~hyperv_backup.restore_steps`.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from hyperv_backup.decide._evaluate import evaluate
+from hyperv_backup.model import Attachment, Cluster, Disk, Host, hosts_of
+from hyperv_backup.rules import RULES, Findings, Rule, sort_findings
+
+__all__ = ["UncoveredStorage", "check", "uncovered_rule", "uncovered_storage"]
+
+#: How a disk is missed by the host backup, by attachment.
+_UNCOVERED_RULE = {Attachment.PASS_THROUGH: "HVB201", Attachment.GUEST_ISCSI: "HVB202"}
+
+
+def uncovered_rule(disk: Disk) -> str | None:
+    """Return the rule ID that says the host backup misses ``disk``, or ``None``."""
+    return _UNCOVERED_RULE.get(disk.attachment)
+
+
+@attrs.frozen(kw_only=True)
+class UncoveredStorage:
+    """A disk of ``vm`` that a host-level backup does not hold, and the rule that says so."""
+
+    vm: str
+    disk: str
+    rule: Rule
+
+
+def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
+    """Return every disk the host-level backup misses, in inventory order.
+
+    >>> from hyperv_backup.model import VM, Disk, Attachment, VMState, HostOS
+    >>> vm = VM(name="FS01", state=VMState.RUNNING, disks=[
+    ...     Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK),
+    ...     Disk(name="Archive", attachment=Attachment.PASS_THROUGH)])
+    >>> [(u.vm, u.disk, u.rule.id) for u in uncovered_storage(
+    ...     Host(name="HV01", os=HostOS.WINDOWS_SERVER_2008_R2, vms=[vm]))]
+    [('FS01', 'Archive', 'HVB201')]
+    """
+    return tuple(
+        UncoveredStorage(vm=vm.name, disk=disk.name, rule=RULES[rule_id])
+        for host in hosts_of(target)
+        for vm in host.vms
+        for disk in vm.disks
+        if (rule_id := uncovered_rule(disk)) is not None
+    )
+
+
+def check(target: Host | Cluster) -> Findings:
+    """Return every finding about ``target``, most severe first, then in inventory order.
+
+    Each clustered VM is evaluated on the node that owns it.
+    """
+    return sort_findings(evaluate(target, views=False).findings)

@@ -1,0 +1,262 @@
+"""The backup plan of a host or a cluster.
+
+The order follows the source guidance: the prerequisites first; the virtual
+networks are recorded ("Understanding backup options and considerations");
+guest-level backups of storage the host backup misses come before the host
+backup ("Storage considerations"); clustered VMs are prepared by the backup
+table of "Considerations about clustered virtual machines", and whatever was
+taken offline or moved for the backup is returned after it.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from hyperv_backup._base.display import NotebookDisplay
+from hyperv_backup.decide._evaluate import VMView, evaluate, lacks_update
+from hyperv_backup.decide.checks import uncovered_rule
+from hyperv_backup.decide.cluster import ClusterAction, states_text
+from hyperv_backup.decide.mode import BackupModeDecision
+from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
+from hyperv_backup.decide.targets import resolve_node
+from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
+from hyperv_backup.rules import Finding, Severity, sort_findings
+
+__all__ = ["Plan", "backup_plan"]
+
+
+@attrs.frozen(kw_only=True)
+class Plan(NotebookDisplay):
+    """The backup plan of a host or a cluster.
+
+    ``decisions`` maps each VM's name to how it is backed up.
+    """
+
+    steps: tuple[Step, ...]
+    findings: tuple[Finding, ...]
+    # A read-only mapping is not hashable; leave it out of the hash, keep it in ==.
+    decisions: Mapping[str, BackupModeDecision] = attrs.field(hash=False)
+
+
+_PREREQUISITE_TEXT = {
+    "HVB101": "Switch {host} to a backup application that uses the Hyper-V VSS writer.",
+    "HVB102": "Register the Hyper-V VSS writer with Windows Server Backup on {host} (KB958662).",
+    "HVB103": "Install KB982210 on {host}.",
+}
+
+
+def backup_plan(target: Host | Cluster, node: str | Host | None = None) -> Plan:
+    """Return the ordered backup plan of ``target``, with its findings and decisions.
+
+    With ``node=None`` each clustered VM is backed up on the node that owns
+    it. With a node (a name, in any case, or a :class:`~hyperv_backup.Host`),
+    every clustered VM is backed up on that node: a VM owned elsewhere is
+    moved there first and moved back afterwards, and the node's own backup
+    application and hotfixes are the ones that count. VMs that are not
+    clustered stay on their host.
+
+    Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
+    ``node`` is not a node of ``target``.
+    """
+    evaluation = evaluate(target, resolve_node(target, node))
+    prerequisites = [
+        (
+            StepKind.PREREQUISITE,
+            f.subject,
+            f.subject,
+            _PREREQUISITE_TEXT[f.rule.id].format(host=repr(f.subject)),
+            (f.rule.id,),
+        )
+        for f in evaluation.findings
+        if f.rule.id in _PREREQUISITE_TEXT
+    ]
+    networks = [d for host in hosts_of(target) for d in _record_network_drafts(host)]
+    guest_backups: list[Draft] = []
+    preparations: list[Draft] = []
+    host_backups: list[Draft] = []
+    undo: list[list[Draft]] = []
+    for view in evaluation.vms:
+        _add_guest_backups(view, guest_backups)
+        # Most VMs need no cluster preparation; only the others are asked for it.
+        if view.moved or view.action in _PREPARED_ACTIONS:
+            prepare, back = _cluster_drafts(view)
+            preparations.extend(prepare)
+            undo.append(back)
+        host_backups.append(_host_backup_draft(view))
+    # Whatever was done for the backup is undone in the reverse order.
+    returns = [draft for back in reversed(undo) for draft in back]
+    return Plan(
+        steps=numbered(
+            [*prerequisites, *networks, *guest_backups, *preparations, *host_backups, *returns]
+        ),
+        findings=sort_findings(evaluation.findings),
+        decisions=types.MappingProxyType({v.vm.name: v.decision for v in evaluation.vms}),
+    )
+
+
+def _record_network_drafts(host: Host) -> Iterable[Draft]:
+    for network in host.virtual_networks:
+        details = [f"kind {network.kind.value}"]
+        if network.physical_adapter is not None:
+            details.append(f"physical adapter {network.physical_adapter!r}")
+        if network.vlan_id is not None:
+            details.append(f"VLAN {network.vlan_id}")
+        yield (
+            StepKind.RECORD_NETWORKS,
+            network.name,
+            host.name,
+            f"Record the configuration of virtual network {network.name!r} on "
+            f"{host.name!r} ({', '.join(details)}).",
+            ("HVB104",),
+        )
+
+
+def _add_guest_backups(view: VMView, drafts: list[Draft]) -> None:
+    """Add a guest-level backup of each disk of the VM the host backup misses."""
+    vm = view.vm
+    # Drafts are added to the plan's list directly rather than yielded: this
+    # runs for every VM and most have no such disk.
+    for disk in vm.disks:
+        rule_id = uncovered_rule(disk)
+        if rule_id is None:
+            continue
+        rules: tuple[str, ...] = (rule_id,)
+        if rule_id == "HVB202" and lacks_update(view.node, "KB975354"):
+            rules = ("HVB202", "HVB203")
+        drafts.append(
+            (
+                StepKind.GUEST_BACKUP,
+                disk.name,
+                vm.name,
+                f"From inside the guest of VM {vm.name!r}, back up disk {disk.name!r} before "
+                "the host backup.",
+                rules,
+            )
+        )
+
+
+#: The cluster actions that add a preparation step (a move adds one too).
+_PREPARED_ACTIONS = frozenset(
+    {ClusterAction.NOT_COVERED, ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE}
+)
+
+
+def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
+    """Return the preparation steps of a clustered VM, and the steps that undo them."""
+    vm, owner, node = view.vm, view.host.name, view.node.name
+    prepare: list[Draft] = []
+    undo: list[Draft] = []
+    if view.action is ClusterAction.NOT_COVERED:
+        # Fixed where the VM is, before anything else is done with it.
+        prepare.append(
+            (
+                StepKind.PREPARE_CLUSTER,
+                vm.name,
+                owner,
+                f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+                "guidance does not cover, into a covered state before backing it up.",
+                ("HVB504",),
+            )
+        )
+    if view.moved:
+        prepare.append(
+            (
+                StepKind.MOVE_VM,
+                vm.name,
+                owner,
+                f"Move VM {vm.name!r} from {owner!r} to {node!r}, since only the owning node "
+                "reports it for backup.",
+                ("HVB502",),
+            )
+        )
+        undo.append(
+            (
+                StepKind.RETURN_CLUSTER_STATE,
+                vm.name,
+                node,
+                f"Move VM {vm.name!r} back to {owner!r}.",
+                ("HVB502",),
+            )
+        )
+    if view.action is ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE:
+        prepare.append(
+            (
+                StepKind.PREPARE_CLUSTER,
+                vm.name,
+                node,
+                f"Put the cluster resource of VM {vm.name!r} offline through the Cluster service.",
+                ("HVB502",),
+            )
+        )
+        undo.insert(
+            0,
+            (
+                StepKind.RETURN_CLUSTER_STATE,
+                vm.name,
+                node,
+                f"Bring the cluster resource of VM {vm.name!r} back online.",
+                ("HVB502",),
+            ),
+        )
+    return prepare, undo
+
+
+#: How a VM is backed up, the tail of its host backup step. The text depends
+#: only on the mode and the VM's state, so it is written once here for every
+#: state rather than once for every VM.
+_ONLINE_HOW = "online, with no downtime"
+_SAVED_HOW = {
+    state: f"offline: it is saved while the backup runs (downtime) and set back to "
+    f"{state.value} afterwards"
+    for state in VMState
+}
+_STAYS_HOW = {state: f"offline; it stays {state.value}" for state in VMState}
+
+# Enum members read for every VM, under module names. Python 3.11 gives each
+# enum class a ``__getattr__`` hook, which makes reading a member from its
+# class (``BackupMode.ONLINE``) ten times as slow as a name.
+_ONLINE, _HOST_BACKUP = BackupMode.ONLINE, StepKind.HOST_BACKUP
+
+#: The findings that change a VM's host backup step.
+_CHANGES_HOST_BACKUP = frozenset({"HVB106", "HVB501"})
+
+
+def _host_backup_draft(view: VMView) -> Draft:
+    vm, where, decision = view.vm, view.node.name, view.decision
+    name = vm.name
+    rules = [r.rule.id for r in decision.reasons]
+    if decision.mode is _ONLINE:
+        how = _ONLINE_HOW
+    elif decision.causes_downtime:
+        how = _SAVED_HOW[decision.state_after]
+        rules.append("HVB308")
+    else:
+        how = _STAYS_HOW[vm.state]
+    text = f"Back up VM {name!r} on {where!r} {how}."
+    # Findings that keep the host backup from holding this VM change the step.
+    for f in view.findings:
+        rule_id = f.rule.id
+        if rule_id not in _CHANGES_HOST_BACKUP:
+            continue
+        if rule_id == "HVB106":
+            text = (
+                f"Back up VM {name!r} with an application other than Windows Server Backup, "
+                f"which does not support its Cluster Shared Volume; on {where!r} it would be "
+                f"backed up {how}."
+            )
+        elif f.severity is Severity.WARNING:
+            text = (
+                f"Expect VM {name!r} to be left out of the backup on {where!r}: a disk is on a "
+                "volume mounted by GUID path; mount it at a drive letter or folder to include "
+                "the VM."
+            )
+        else:
+            text = (
+                f"Back up VM {name!r} on {where!r} {how}; without KB958184 on {where!r}, its "
+                "disk on a volume mounted by GUID path can make the whole backup fail."
+            )
+        rules.append(rule_id)
+    return (_HOST_BACKUP, name, where, text, tuple(dict.fromkeys(rules)))

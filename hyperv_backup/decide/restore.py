@@ -1,0 +1,226 @@
+"""The ordered steps to restore one VM.
+
+The order follows "Understanding the restore process": gather the media,
+prepare the cluster (the restore table of "Considerations about clustered
+virtual machines"), restore the whole VM, then the storage outside the host
+backup from inside the guest, reconnect the network adapters, and say what to
+expect at the first start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup.decide.checks import uncovered_rule
+from hyperv_backup.decide.cluster import (
+    ClusterAction,
+    action_text,
+    cluster_restore_action,
+    states_text,
+)
+from hyperv_backup.decide.mode import decide_mode
+from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
+from hyperv_backup.decide.targets import node_name
+from hyperv_backup.model import VM, Backup, BackupLevel, BackupMode, Host, VMState, computer_key
+
+__all__ = ["latest_host_backup", "restore_steps"]
+
+
+def _records(backup: Backup | Sequence[Backup] | None, vm: VM) -> list[Backup] | None:
+    """Return the records of ``vm`` in the backup set, or ``None`` when no set is given."""
+    value: object = backup  # callers without type checking may pass anything
+    if value is None:
+        return None
+    if isinstance(value, Backup):
+        given: Sequence[object] = [value]
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        given = value
+    else:
+        msg = f"backup must be a Backup or a sequence of them, got {type(value).__name__}"
+        raise TypeError(msg)
+    records = []
+    for index, record in enumerate(given):
+        if not isinstance(record, Backup):
+            msg = f"backup[{index}] must be a Backup, got {type(record).__name__}"
+            raise TypeError(msg)
+        if record.vm == vm.name:
+            records.append(record)
+    return records
+
+
+def _mode(value: object) -> BackupMode:
+    """Accept a backup mode or its spelling; refuse the rest with the package's error."""
+    try:
+        return value if isinstance(value, BackupMode) else BackupMode(str(value))
+    except ValueError:
+        msg = f"mode must be 'online' or 'offline', got {value!r}"
+        raise HypervBackupError(msg) from None
+
+
+def _when(record: Backup) -> tuple[bool, datetime]:
+    # Records without a time sort before every timed one; a naive time is read as
+    # UTC so that naive and aware times can be compared.
+    taken = record.taken_at
+    if taken is None:
+        return (False, datetime.min.replace(tzinfo=UTC))
+    return (True, taken if taken.tzinfo is not None else taken.replace(tzinfo=UTC))
+
+
+def latest_host_backup(records: Iterable[Backup]) -> Backup | None:
+    """Return the latest host-level record; among equal times the last given."""
+    latest: Backup | None = None
+    for record in records:
+        if record.level is BackupLevel.HOST and (latest is None or _when(record) >= _when(latest)):
+            latest = record
+    return latest
+
+
+def restore_steps(
+    vm: VM,
+    node: str | Host,
+    backup: Backup | Sequence[Backup] | None = None,
+    *,
+    mode: BackupMode | None = None,
+) -> Steps:
+    """Return the ordered steps to restore ``vm`` on ``node``.
+
+    ``backup`` is the backup set: one record or several (records of other VMs
+    are ignored). The host-level record used is the latest; without one, the
+    backup is assumed to have ``mode`` when it is given, else the mode
+    :func:`~hyperv_backup.backup_mode` gives today. When a backup set is given,
+    every disk outside the host backup that no guest-level record of this VM
+    covers is flagged (HVB406).
+    """
+    where = node_name(node)
+    records = _records(backup, vm)
+    host_record = latest_host_backup(records or ())
+    state_then = vm.state
+    if host_record is not None:
+        mode = host_record.mode
+        state_then = host_record.vm_state or vm.state
+    elif mode is None:
+        mode = decide_mode(vm, where).mode
+    else:
+        mode = _mode(mode)
+    drafts: list[Draft] = [
+        (
+            StepKind.GATHER_MEDIA,
+            vm.name,
+            where,
+            f"Have the backup media and equipment for VM {vm.name!r} at hand on {where!r}.",
+            (),
+        )
+    ]
+    drafts.extend(_restore_preparation(vm, where))
+    if vm.state is not VMState.OFF:
+        drafts.append(
+            (
+                StepKind.WARN_VM_DELETED,
+                vm.name,
+                where,
+                f"Know that the restore removes VM {vm.name!r}, now {vm.state.value}, and puts "
+                "the backed-up copy in its place; its current state is lost.",
+                ("HVB401",),
+            )
+        )
+    drafts.append(
+        (
+            StepKind.RESTORE_VM,
+            vm.name,
+            where,
+            f"Restore the whole of VM {vm.name!r} on {where!r} from the {mode.value} "
+            "host-level backup.",
+            ("HVB404",),
+        )
+    )
+    drafts.extend(_guest_restore_drafts(vm, records))
+    drafts.extend(_reconnect_drafts(vm, node, where))
+    drafts.append(_first_start_draft(vm, where, mode, state_then))
+    return numbered(drafts)
+
+
+def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
+    action = cluster_restore_action(vm, where)
+    if action in (ClusterAction.NOT_CLUSTERED, ClusterAction.NONE):
+        return
+    group = vm.cluster_group
+    assert group is not None  # noqa: S101 - a clustered action implies a group
+    if action is ClusterAction.NOT_COVERED:
+        yield (
+            StepKind.PREPARE_CLUSTER,
+            vm.name,
+            where,
+            f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+            "guidance does not cover, into a covered state before restoring it.",
+            ("HVB504",),
+        )
+        return
+    on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
+    yield (
+        StepKind.PREPARE_CLUSTER,
+        vm.name,
+        group.owner_node if on_owner else where,
+        f"Before VM {vm.name!r} is restored on {where!r}, "
+        f"{action_text(action, group.owner_node, where)}.",
+        ("HVB503",),
+    )
+
+
+def _guest_restore_drafts(vm: VM, records: list[Backup] | None) -> Iterable[Draft]:
+    covered: set[str] = set()
+    for record in records or ():
+        if record.level is BackupLevel.GUEST:
+            covered.update(record.covers)
+    for disk in vm.disks:
+        if uncovered_rule(disk) is None:
+            continue
+        text = f"After VM {vm.name!r} is restored, restore disk {disk.name!r} from inside the guest"
+        rules: tuple[str, ...] = ("HVB403",)
+        if records is not None and disk.name not in covered:
+            rules = ("HVB403", "HVB406")
+            text += "; no guest-level backup in the set holds it, so its data cannot be restored"
+        yield (StepKind.GUEST_RESTORE, disk.name, vm.name, text + ".", rules)
+
+
+def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
+    existing = (
+        {computer_key(n.name) for n in node.virtual_networks} if isinstance(node, Host) else None
+    )
+    for adapter in vm.network_adapters:
+        network = adapter.virtual_network
+        if network is None:
+            continue
+        if existing is not None and computer_key(network) not in existing:
+            text = (
+                f"Recreate virtual network {network!r} on {where!r} from its recorded "
+                f"configuration, then connect adapter {adapter.name!r} of VM {vm.name!r} to it."
+            )
+        else:
+            text = (
+                f"Connect adapter {adapter.name!r} of VM {vm.name!r} to virtual network "
+                f"{network!r}."
+            )
+        yield (StepKind.RECONNECT_NETWORK, network, where, text, ("HVB405",))
+
+
+def _first_start_draft(vm: VM, where: str, mode: BackupMode, state_then: VMState) -> Draft:
+    if mode is BackupMode.ONLINE:
+        return (
+            StepKind.FIRST_START,
+            vm.name,
+            where,
+            f"Start VM {vm.name!r}, which comes back off, and ignore any report from the guest "
+            "of an unexpected shutdown.",
+            ("HVB402",),
+        )
+    saved = state_then in (VMState.RUNNING, VMState.PAUSED)
+    comes_back = VMState.SAVED if saved else state_then
+    return (
+        StepKind.FIRST_START,
+        vm.name,
+        where,
+        f"Start VM {vm.name!r}, which comes back {comes_back.value}.",
+        (),
+    )

@@ -1,0 +1,44 @@
+"""Reading and writing inventories as JSON: the inventory layer.
+
+An inventory is one JSON object: a host (``"kind": "host"``) or a failover
+cluster (``"kind": "cluster"``). Keys are the model's field names, enums are
+their JSON spellings, omitted fields take their defaults. Reading is strict:
+unknown keys, duplicate keys, values of the wrong JSON type (``"false"`` is not
+``false``, ``1`` is not ``"1"``), ``NaN`` and the cross-field mistakes the
+model refuses (a ``shadow_storage`` naming a volume the VM lacks, a clustered
+VM listed under a node that does not own it, duplicate names) are all
+rejected with an :class:`InventoryError` that names where the problem is.
+
+>>> host = parse_inventory('{"kind": "host", "name": "HV01", "os": "windows_server_2008_r2"}')
+>>> host.name, host.os
+('HV01', <HostOS.WINDOWS_SERVER_2008_R2: 'windows_server_2008_r2'>)
+>>> parse_inventory('{"kind": "host", "name": "HV01", "os": "windows_server_2008_r2", '
+...                 '"vms": [{"name": "SQL01", "state": "running", "disks": [{"name": "D0", '
+...                 '"attachment": "usb"}]}]}')
+Traceback (most recent call last):
+...
+hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one of 'virtual_hard_disk', 'pass_through', 'guest_iscsi', got 'usb'
+"""
+
+from __future__ import annotations
+
+from hyperv_backup.inventory._json import load_document, read_at_most
+from hyperv_backup.inventory._parse import dump_inventory, parse_inventory, read_inventory
+from hyperv_backup.inventory._problems import (
+    DEFAULT_LIMITS,
+    InventoryError,
+    InventoryLimits,
+    Problem,
+)
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "InventoryError",
+    "InventoryLimits",
+    "Problem",
+    "dump_inventory",
+    "load_document",
+    "parse_inventory",
+    "read_at_most",
+    "read_inventory",
+]

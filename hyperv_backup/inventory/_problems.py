@@ -1,0 +1,133 @@
+"""What is wrong with an inventory, where, and how much one may hold."""
+
+from __future__ import annotations
+
+import contextvars
+
+import attrs
+
+from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup.model import safe_repr
+
+__all__ = [
+    "CURRENT_LIMITS",
+    "DEFAULT_LIMITS",
+    "InventoryError",
+    "InventoryLimits",
+    "Problem",
+    "describe",
+    "error",
+    "join",
+    "shorten",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an inventory: where (``path``) and what (``message``).
+
+    ``path`` is written like ``nodes[1].vms[3].disks[0].attachment``; it is
+    empty for the document as a whole.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '<document>'}: {self.message}"
+
+
+class InventoryError(HypervBackupError):
+    """An inventory could not be read.
+
+    ``problems`` lists everything found wrong, object by object in document
+    order; ``path`` is the path of the first.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        if not problems:
+            msg = "an InventoryError needs at least one problem"
+            raise ValueError(msg)
+        self.problems = tuple(problems)
+        self.path = self.problems[0].path
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value < 1:
+        msg = f"{attribute.name} must be a positive integer, got {safe_repr(value)}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class InventoryLimits:
+    """How much an inventory may hold before it is refused.
+
+    Input from elsewhere must not exhaust memory or produce error messages
+    larger than the input: anything over a limit is an :class:`InventoryError`
+    naming the place. The defaults fit the largest real fleets with room to
+    spare (a 50,000-VM cluster is about 50 MB of JSON).
+
+    ``max_bytes`` bounds the document (encoded bytes, or characters of text);
+    ``max_string`` bounds every string value (Windows paths stop at 32,767
+    characters).
+    """
+
+    max_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
+    max_string: int = attrs.field(default=32_767, validator=_positive)
+
+
+#: The limits used when none are given.
+DEFAULT_LIMITS = InventoryLimits()
+
+# The limits of the parse under way, per thread (context), read by the string hook.
+CURRENT_LIMITS: contextvars.ContextVar[InventoryLimits] = contextvars.ContextVar(
+    "hyperv_backup_inventory_limits", default=DEFAULT_LIMITS
+)
+
+#: How much of a bad key or value an error message quotes.
+_SHOWN_CHARACTERS = 60
+
+
+def shorten(text: str) -> str:
+    """Return ``text``, or its first characters and its length when it is long."""
+    if len(text) <= _SHOWN_CHARACTERS:
+        return text
+    return f"{text[:_SHOWN_CHARACTERS]}... ({len(text)} characters)"
+
+
+def error(path: str, message: str) -> InventoryError:
+    """Return the error of one problem at ``path``."""
+    return InventoryError([Problem(path, message)])
+
+
+def describe(value: object) -> str:
+    """Say what JSON type ``value`` is, with the value itself when it is short."""
+    kinds = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        tuple: "an array",
+        dict: "an object",
+    }
+    if value is None:
+        return "null"
+    kind = kinds.get(type(value), type(value).__name__)
+    if isinstance(value, dict | list | tuple):
+        return kind
+    text = safe_repr(value)
+    return kind if len(text) > 60 else f"{kind} {text}"
+
+
+def join(path: str, key: object) -> str:
+    """Return the path of ``key`` in the object at ``path``."""
+    shown = shorten(key) if isinstance(key, str) else safe_repr(key)
+    return f"{path}.{shown}" if path else shown
+
+
+# Shown where users meet them: the inventory package, not this private module.
+Problem.__module__ = InventoryError.__module__ = InventoryLimits.__module__ = (
+    "hyperv_backup.inventory"
+)

@@ -1,0 +1,67 @@
+r"""The inventory a decision is made from: hosts, clusters, VMs, disks and volumes.
+
+Every class is a frozen attrs class built with keyword arguments. Collections
+are stored as tuples (``installed_updates`` as a frozenset); callers may pass
+lists. Enum fields also take their JSON spelling (``"pass_through"``).
+
+Construction rejects data that cannot describe a real Hyper-V host with a
+:class:`ModelError` that names the field and the bad value:
+
+>>> Disk(name="Data", attachment=Attachment.PASS_THROUGH, path="D:\\data.vhd")
+Traceback (most recent call last):
+...
+hyperv_backup.model.ModelError: path: only a virtual hard disk has a host file path, got 'D:\\data.vhd' on a pass_through disk
+
+The model knows nothing of JSON; :mod:`hyperv_backup.inventory` reads and
+writes it. This is the lowest layer: it imports nothing above it.
+"""
+
+from __future__ import annotations
+
+from hyperv_backup.model._checks import ModelError, computer_key, safe_repr
+from hyperv_backup.model.backup import Backup
+from hyperv_backup.model.enums import (
+    Attachment,
+    BackupLevel,
+    BackupMode,
+    FileSystem,
+    GuestDiskType,
+    HostOS,
+    HostStorage,
+    NetworkKind,
+    ResourceState,
+    VhdType,
+    VMState,
+    os_label,
+)
+from hyperv_backup.model.host import BackupApplication, Cluster, Host, VirtualNetwork, hosts_of
+from hyperv_backup.model.vm import VM, ClusterGroup, Disk, NetworkAdapter, Volume
+
+__all__ = [
+    "VM",
+    "Attachment",
+    "Backup",
+    "BackupApplication",
+    "BackupLevel",
+    "BackupMode",
+    "Cluster",
+    "ClusterGroup",
+    "Disk",
+    "FileSystem",
+    "GuestDiskType",
+    "Host",
+    "HostOS",
+    "HostStorage",
+    "ModelError",
+    "NetworkAdapter",
+    "NetworkKind",
+    "ResourceState",
+    "VMState",
+    "VhdType",
+    "VirtualNetwork",
+    "Volume",
+    "computer_key",
+    "hosts_of",
+    "os_label",
+    "safe_repr",
+]

@@ -1,0 +1,134 @@
+"""The enums of the model: the value of each member is its JSON spelling."""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "Attachment",
+    "BackupLevel",
+    "BackupMode",
+    "FileSystem",
+    "GuestDiskType",
+    "HostOS",
+    "HostStorage",
+    "NetworkKind",
+    "ResourceState",
+    "VMState",
+    "VhdType",
+    "os_label",
+]
+
+
+class VMState(enum.StrEnum):
+    """The state of a virtual machine."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    SAVED = "saved"
+    OFF = "off"
+
+
+class FileSystem(enum.StrEnum):
+    """The file system of a guest volume."""
+
+    NTFS = "ntfs"
+    FAT = "fat"
+    FAT32 = "fat32"
+    EXFAT = "exfat"
+    REFS = "refs"
+    RAW = "raw"
+    OTHER = "other"
+
+
+class GuestDiskType(enum.StrEnum):
+    """How the guest operating system configures a disk."""
+
+    BASIC = "basic"
+    DYNAMIC = "dynamic"
+
+
+class Attachment(enum.StrEnum):
+    """How a disk reaches the virtual machine."""
+
+    VIRTUAL_HARD_DISK = "virtual_hard_disk"
+    #: A physical disk attached directly to the virtual machine.
+    PASS_THROUGH = "pass_through"
+    #: Storage the guest reaches through its own iSCSI initiator.
+    GUEST_ISCSI = "guest_iscsi"
+
+
+class VhdType(enum.StrEnum):
+    """The kind of virtual hard disk file."""
+
+    FIXED = "fixed"
+    DYNAMICALLY_EXPANDING = "dynamically_expanding"
+    DIFFERENCING = "differencing"
+
+
+class HostStorage(enum.StrEnum):
+    """Where the host keeps a disk."""
+
+    LOCAL = "local"
+    #: iSCSI storage connected through the management operating system.
+    HOST_ISCSI = "host_iscsi"
+    SAN = "san"
+    SMB = "smb"
+    CLUSTER_SHARED_VOLUME = "cluster_shared_volume"
+
+
+class ResourceState(enum.StrEnum):
+    """The state of a failover cluster resource."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+    FAILED = "failed"
+    PENDING = "pending"
+    PARTIAL_ONLINE = "partial_online"
+
+
+class HostOS(enum.StrEnum):
+    """The Windows Server release a Hyper-V host runs."""
+
+    WINDOWS_SERVER_2008 = "windows_server_2008"
+    WINDOWS_SERVER_2008_R2 = "windows_server_2008_r2"
+    WINDOWS_SERVER_2012 = "windows_server_2012"
+    WINDOWS_SERVER_2012_R2 = "windows_server_2012_r2"
+    WINDOWS_SERVER_2016 = "windows_server_2016"
+    WINDOWS_SERVER_2019 = "windows_server_2019"
+    WINDOWS_SERVER_2022 = "windows_server_2022"
+    WINDOWS_SERVER_2025 = "windows_server_2025"
+
+
+class NetworkKind(enum.StrEnum):
+    """The kind of a Hyper-V virtual network."""
+
+    EXTERNAL = "external"
+    INTERNAL = "internal"
+    PRIVATE = "private"
+
+
+class BackupMode(enum.StrEnum):
+    """Whether a VM is backed up while it runs (online) or not (offline)."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class BackupLevel(enum.StrEnum):
+    """Where a backup was taken."""
+
+    #: On the host, through the Hyper-V VSS writer.
+    HOST = "host"
+    #: By a backup application inside the guest.
+    GUEST = "guest"
+
+
+def os_label(os: HostOS) -> str:
+    """Return the release name of ``os`` as people write it.
+
+    >>> os_label(HostOS.WINDOWS_SERVER_2012_R2)
+    'Windows Server 2012 R2'
+    """
+    words = os.value.split("_")
+    return " ".join(w.upper() if w == "r2" else w.capitalize() for w in words)

@@ -1,0 +1,192 @@
+"""A Hyper-V host, its virtual networks and backup application, and a failover cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from hyperv_backup._base.display import NotebookDisplay
+from hyperv_backup.model._checks import (
+    ModelError,
+    check_bool,
+    check_collection,
+    check_items,
+    check_name,
+    check_optional_name,
+    computer_key,
+    set_enum,
+    shown,
+    to_tuple,
+)
+from hyperv_backup.model.enums import HostOS, NetworkKind
+from hyperv_backup.model.vm import VM
+
+__all__ = ["BackupApplication", "Cluster", "Host", "VirtualNetwork", "hosts_of"]
+
+
+@attrs.frozen(kw_only=True)
+class VirtualNetwork:
+    """A Hyper-V virtual network (virtual switch) on a host."""
+
+    name: str
+    kind: NetworkKind
+    physical_adapter: str | None = None
+    vlan_id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        set_enum(self, "kind", NetworkKind)
+        check_optional_name(self.physical_adapter, "physical_adapter")
+        vlan = self.vlan_id
+        # 802.1Q VLAN IDs are 12 bits; 4095 is reserved, and 0 (no tag) is kept as
+        # some tools report it for an untagged network.
+        if vlan is not None and (type(vlan) is not int or not 0 <= vlan <= 4094):
+            raise ModelError(
+                "vlan_id", vlan, f"expected a VLAN ID from 0 to 4094, got {shown(vlan)}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class BackupApplication:
+    """The backup application the host uses.
+
+    ``hyperv_writer_registered`` only means something for Windows Server
+    Backup, which needs the Hyper-V VSS writer registered with it.
+    """
+
+    name: str
+    uses_hyperv_vss_writer: bool = True
+    is_windows_server_backup: bool = False
+    hyperv_writer_registered: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        check_bool(self, "uses_hyperv_vss_writer")
+        check_bool(self, "is_windows_server_backup")
+        check_bool(self, "hyperv_writer_registered")
+
+
+def _check_unique_vms(vms: Iterable[tuple[str, VM]]) -> None:
+    seen: set[str] = set()
+    for path, vm in vms:
+        if vm.name in seen:
+            raise ModelError(f"{path}.name", vm.name, f"duplicate VM name {shown(vm.name)}")
+        seen.add(vm.name)
+
+
+def _check_unique_groups(vms: Iterable[tuple[str, VM]]) -> None:
+    seen: set[str] = set()
+    for path, vm in vms:
+        if vm.cluster_group is None:
+            continue
+        key = computer_key(vm.cluster_group.name)
+        if key in seen:
+            raise ModelError(
+                f"{path}.cluster_group.name",
+                vm.cluster_group.name,
+                f"duplicate cluster group name {shown(vm.cluster_group.name)}",
+            )
+        seen.add(key)
+
+
+def _check_owner(host_name: str, path: str, vm: VM) -> None:
+    group = vm.cluster_group
+    if group is not None and computer_key(group.owner_node) != computer_key(host_name):
+        raise ModelError(
+            f"{path}.cluster_group.owner_node",
+            group.owner_node,
+            f"VM {shown(vm.name)} is listed under {shown(host_name)} but its group is owned by "
+            f"{shown(group.owner_node)}",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Host(NotebookDisplay):
+    """A Hyper-V host: a standalone server or one node of a failover cluster.
+
+    ``installed_updates`` holds Knowledge Base article IDs (``"KB958184"``);
+    they are stored upper-case. A ``backup_application`` of ``None`` means it
+    is not known, and no rule about it is raised.
+    """
+
+    name: str
+    os: HostOS
+    vms: tuple[VM, ...] = attrs.field(default=(), converter=to_tuple)
+    virtual_networks: tuple[VirtualNetwork, ...] = attrs.field(default=(), converter=to_tuple)
+    # Taken as a sequence, checked item by item with its index, stored as a frozenset.
+    installed_updates: frozenset[str] = attrs.field(default=frozenset(), converter=to_tuple)
+    backup_application: BackupApplication | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        set_enum(self, "os", HostOS)
+        for field in ("vms", "virtual_networks", "installed_updates"):
+            check_collection(self, field)
+        check_items(self.vms, "vms", VM)
+        check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
+        # The converter left a tuple, so that a bad item is named by its index.
+        updates: tuple[object, ...] = self.installed_updates  # type: ignore[assignment]
+        for index, update in enumerate(updates):
+            check_name(update, f"installed_updates[{index}]")
+        # Get-HotFix spells IDs "KB958184"; compare them in one spelling.
+        normalised = frozenset(str(u).strip().upper() for u in updates)
+        object.__setattr__(self, "installed_updates", normalised)
+        if self.backup_application is not None and not isinstance(
+            self.backup_application, BackupApplication
+        ):
+            raise ModelError(
+                "backup_application",
+                self.backup_application,
+                f"expected a BackupApplication, got {shown(self.backup_application)}",
+            )
+        indexed = [(f"vms[{i}]", vm) for i, vm in enumerate(self.vms)]
+        _check_unique_vms(indexed)
+        _check_unique_groups(indexed)
+        for path, vm in indexed:
+            _check_owner(self.name, path, vm)
+        seen: set[str] = set()
+        for i, network in enumerate(self.virtual_networks):
+            key = computer_key(network.name)
+            if key in seen:
+                raise ModelError(
+                    f"virtual_networks[{i}].name",
+                    network.name,
+                    f"duplicate virtual network name {shown(network.name)}",
+                )
+            seen.add(key)
+
+
+@attrs.frozen(kw_only=True)
+class Cluster(NotebookDisplay):
+    """A failover cluster; each VM is listed under the node that owns it."""
+
+    name: str
+    nodes: tuple[Host, ...] = attrs.field(converter=to_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        check_collection(self, "nodes")
+        check_items(self.nodes, "nodes", Host)
+        if not self.nodes:
+            raise ModelError("nodes", self.nodes, "a cluster has at least one node, got none")
+        seen: set[str] = set()
+        for i, node in enumerate(self.nodes):
+            key = computer_key(node.name)
+            if key in seen:
+                raise ModelError(
+                    f"nodes[{i}].name", node.name, f"duplicate node name {shown(node.name)}"
+                )
+            seen.add(key)
+        indexed = [
+            (f"nodes[{n}].vms[{v}]", vm)
+            for n, node in enumerate(self.nodes)
+            for v, vm in enumerate(node.vms)
+        ]
+        _check_unique_vms(indexed)
+        _check_unique_groups(indexed)
+
+
+def hosts_of(target: Host | Cluster) -> tuple[Host, ...]:
+    """Return the hosts of ``target``: itself, or the nodes of a cluster."""
+    return target.nodes if isinstance(target, Cluster) else (target,)

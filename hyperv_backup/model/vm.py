@@ -1,0 +1,196 @@
+"""A virtual machine and what it is made of: disks, volumes, network adapters, cluster group."""
+
+from __future__ import annotations
+
+import attrs
+
+from hyperv_backup._base.display import NotebookDisplay
+from hyperv_backup.model._checks import (
+    ModelError,
+    check_bool,
+    check_collection,
+    check_items,
+    check_name,
+    check_optional_name,
+    computer_key,
+    set_enum,
+    shown,
+    to_tuple,
+)
+from hyperv_backup.model.enums import (
+    Attachment,
+    FileSystem,
+    GuestDiskType,
+    HostStorage,
+    ResourceState,
+    VhdType,
+    VMState,
+)
+
+__all__ = ["VM", "ClusterGroup", "Disk", "NetworkAdapter", "Volume"]
+
+
+@attrs.frozen(kw_only=True)
+class Volume:
+    """A volume inside the guest, such as ``C:``.
+
+    ``shadow_storage`` names the volume that stores this volume's shadow
+    copies; ``None`` means the volume itself.
+    """
+
+    name: str
+    file_system: FileSystem
+    vss_enabled: bool = True
+    shadow_storage: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        set_enum(self, "file_system", FileSystem)
+        check_bool(self, "vss_enabled")
+        check_optional_name(self.shadow_storage, "shadow_storage")
+
+
+@attrs.frozen(kw_only=True)
+class Disk:
+    """A disk the virtual machine uses.
+
+    ``path`` and ``vhd_type`` describe the virtual hard disk file and are only
+    valid on a ``VIRTUAL_HARD_DISK``.
+    """
+
+    name: str
+    attachment: Attachment
+    guest_disk_type: GuestDiskType = GuestDiskType.BASIC
+    volumes: tuple[Volume, ...] = attrs.field(default=(), converter=to_tuple)
+    path: str | None = None
+    vhd_type: VhdType | None = None
+    host_storage: HostStorage = HostStorage.LOCAL
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        set_enum(self, "attachment", Attachment)
+        set_enum(self, "guest_disk_type", GuestDiskType)
+        check_collection(self, "volumes")
+        check_items(self.volumes, "volumes", Volume)
+        set_enum(self, "host_storage", HostStorage)
+        if self.vhd_type is not None:
+            set_enum(self, "vhd_type", VhdType)
+        check_optional_name(self.path, "path")
+        if self.attachment is not Attachment.VIRTUAL_HARD_DISK:
+            if self.path is not None:
+                raise ModelError(
+                    "path",
+                    self.path,
+                    "only a virtual hard disk has a host file path, got "
+                    f"{shown(self.path)} on a {self.attachment.value} disk",
+                )
+            if self.vhd_type is not None:
+                raise ModelError(
+                    "vhd_type",
+                    self.vhd_type.value,
+                    "only a virtual hard disk has a VHD type, got "
+                    f"{shown(self.vhd_type.value)} on a {self.attachment.value} disk",
+                )
+
+
+@attrs.frozen(kw_only=True)
+class NetworkAdapter:
+    """A virtual network adapter of a VM and the virtual network it is attached to."""
+
+    name: str
+    virtual_network: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        check_optional_name(self.virtual_network, "virtual_network")
+
+
+@attrs.frozen(kw_only=True)
+class ClusterGroup:
+    """The failover cluster group of a clustered VM and the state of its resources."""
+
+    name: str
+    owner_node: str
+    cluster_resource: ResourceState
+    configuration_resource: ResourceState
+    storage_resource: ResourceState
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        check_name(self.owner_node, "owner_node")
+        set_enum(self, "cluster_resource", ResourceState)
+        set_enum(self, "configuration_resource", ResourceState)
+        set_enum(self, "storage_resource", ResourceState)
+
+
+@attrs.frozen(kw_only=True)
+class VM(NotebookDisplay):
+    """A virtual machine.
+
+    ``guest_inventoried=False`` says the facts seen from inside the guest (disk
+    types, volumes, file systems, VSS settings, guest iSCSI) were not
+    collected: the decisions then treat them as unknown, never as fine.
+    """
+
+    name: str
+    state: VMState
+    integration_services: bool = True
+    backup_integration_service: bool = True
+    disks: tuple[Disk, ...] = attrs.field(default=(), converter=to_tuple)
+    network_adapters: tuple[NetworkAdapter, ...] = attrs.field(default=(), converter=to_tuple)
+    snapshots: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    cluster_group: ClusterGroup | None = None
+    id: str | None = None
+    guest_inventoried: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        check_name(self.name, "name")
+        set_enum(self, "state", VMState)
+        check_bool(self, "integration_services")
+        check_bool(self, "backup_integration_service")
+        check_bool(self, "guest_inventoried")
+        for field in ("disks", "network_adapters", "snapshots"):
+            check_collection(self, field)
+        check_items(self.disks, "disks", Disk)
+        check_items(self.network_adapters, "network_adapters", NetworkAdapter)
+        for index, snapshot in enumerate(self.snapshots):
+            check_name(snapshot, f"snapshots[{index}]")
+        if self.cluster_group is not None and not isinstance(self.cluster_group, ClusterGroup):
+            raise ModelError(
+                "cluster_group",
+                self.cluster_group,
+                f"expected a ClusterGroup, got {shown(self.cluster_group)}",
+            )
+        check_optional_name(self.id, "id")
+        self._check_disks_and_volumes()
+
+    def _check_disks_and_volumes(self) -> None:
+        disk_names: set[str] = set()
+        volume_names: set[str] = set()
+        # Shadow storage may name a volume listed later, so it is checked after
+        # all names are known; only the few volumes that name one are kept for it.
+        shadowed: list[tuple[int, int, str]] = []
+        for d, disk in enumerate(self.disks):
+            if disk.name in disk_names:
+                raise ModelError(
+                    f"disks[{d}].name", disk.name, f"duplicate disk name {shown(disk.name)}"
+                )
+            disk_names.add(disk.name)
+            for v, volume in enumerate(disk.volumes):
+                key = computer_key(volume.name)
+                if key in volume_names:
+                    raise ModelError(
+                        f"disks[{d}].volumes[{v}].name",
+                        volume.name,
+                        f"duplicate volume name {shown(volume.name)}",
+                    )
+                volume_names.add(key)
+                if volume.shadow_storage is not None:
+                    shadowed.append((d, v, volume.shadow_storage))
+        for d, v, target in shadowed:
+            if computer_key(target) not in volume_names:
+                raise ModelError(
+                    f"disks[{d}].volumes[{v}].shadow_storage",
+                    target,
+                    f"names a volume this VM does not have: {shown(target)}",
+                )

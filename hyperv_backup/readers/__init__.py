@@ -1,0 +1,78 @@
+r"""Readers for the text that ``vssadmin`` and ``diskpart`` print.
+
+Administrators often have the output of ``vssadmin list writers``,
+``vssadmin list shadowstorage``, ``diskpart list disk`` and ``diskpart list
+volume`` at hand already. Each reader here takes that text as it was captured
+and returns a tuple of frozen records, one per writer, association, disk or
+volume, in the order printed.
+
+The readers anchor on what does not change with the display language: the
+``{GUID}`` ids and ``[n]`` state numbers of vssadmin, its ``\\?\Volume{GUID}\``
+paths, and the dashes row under a diskpart table header, whose runs of dashes
+give the column positions. Labels and header words are never compared, so
+localized output reads the same as English output. Banners, command prompts,
+``Waiting for responses`` notes, blank lines, CRLF line ends and trailing
+blanks are skipped.
+
+Reading is strict where it matters: a record that begins but cannot be read to
+its end, and text that holds no record of the command at all, raise
+:class:`~hyperv_backup.inventory.InventoryError` whose problem path names the
+line (``"line 12"``) and whose message says what was expected there. The one
+exception is a record interrupted by an elision marker such as ``...`` or
+``<... more ...>``: its author cut it short, so it is left out, with the rest
+of its lines (for ``vssadmin list shadowstorage``, up to the next blank line).
+The command's own answer that there is nothing to list gives an empty tuple.
+
+One module reads each command's output (:mod:`~hyperv_backup.readers.writers`,
+:mod:`~hyperv_backup.readers.shadow_storage`, :mod:`~hyperv_backup.readers.diskpart`);
+they share one line-scanning helper.
+
+>>> writers = vssadmin_writers('''
+... Writer name: 'Microsoft Hyper-V VSS Writer'
+...    Writer Id: {66841cd4-6ded-4f4b-8f17-fd23f8ddc3de}
+...    Writer Instance Id: {6162e336-7448-4371-93a7-29581512b103}
+...    State: [1] Stable
+...    Last error: No error
+... ''')
+>>> hyperv_writer(writers).state
+1
+>>> vssadmin_writers("Writer name: 'System Writer'\n   Writer Id: (none)")
+Traceback (most recent call last):
+...
+hyperv_backup.inventory.InventoryError: line 2: expected the writer id of writer 'System Writer' as a {GUID}, found 'Writer Id: (none)'
+
+Every reader runs in time linear in the length of the text and refuses text
+longer than :data:`MAX_TEXT_LENGTH` characters.
+"""
+
+from __future__ import annotations
+
+from hyperv_backup.readers._scan import MAX_TEXT_LENGTH, normal_guid
+from hyperv_backup.readers.diskpart import (
+    DiskpartDisk,
+    DiskpartVolume,
+    diskpart_disks,
+    diskpart_volumes,
+)
+from hyperv_backup.readers.shadow_storage import ShadowStorage, vssadmin_shadow_storage
+from hyperv_backup.readers.writers import (
+    HYPERV_WRITER_ID,
+    VssWriter,
+    hyperv_writer,
+    vssadmin_writers,
+)
+
+__all__ = [
+    "HYPERV_WRITER_ID",
+    "MAX_TEXT_LENGTH",
+    "DiskpartDisk",
+    "DiskpartVolume",
+    "ShadowStorage",
+    "VssWriter",
+    "diskpart_disks",
+    "diskpart_volumes",
+    "hyperv_writer",
+    "normal_guid",
+    "vssadmin_shadow_storage",
+    "vssadmin_writers",
+]

@@ -1,0 +1,204 @@
+r"""Renderers: findings, plans, steps and rules as text, JSON, Markdown or HTML.
+
+One module per format (:mod:`~hyperv_backup.render.text`,
+:mod:`~hyperv_backup.render.markdown`, :mod:`~hyperv_backup.render.html`,
+:mod:`~hyperv_backup.render.json`); :mod:`~hyperv_backup.render.notebook` gives
+models and results their notebook display. Every function here is pure: it takes result objects and returns a string (or
+plain rows), so the command line and notebook display hooks share one
+rendering. Inventory strings are made safe for each format on the way out:
+control characters (terminal escape sequences among them) are removed from
+text, Markdown metacharacters are escaped, HTML is escaped with
+:func:`html.escape`.
+
+>>> import hyperv_backup as hb
+>>> plan = hb.backup_plan(hb.load_example("host"))
+>>> for row in decision_rows(plan):
+...     print(row["vm"], row["host"], row["mode"], row["causes_downtime"], row["reasons"] or "-")
+DC01 HV-STANDALONE01 online False -
+PRINT01 HV-STANDALONE01 offline False HVB307
+>>> print(markdown_table([{"vm": "a|b", "mode": "online"}]))
+| vm | mode |
+| --- | --- |
+| a\|b | online |
+
+HTML comes as a fragment (a ``<div class="hvb">``) that a notebook can show;
+:func:`html_page` wraps one into a complete page with its style sheet.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, assert_never
+
+from hyperv_backup.decide.steps import Step
+from hyperv_backup.render import html, json, markdown, text
+from hyperv_backup.render._common import (
+    Row,
+    cited_rules,
+    decision_rows,
+    mode_summary,
+    severity_counts,
+)
+from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
+from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
+from hyperv_backup.render.markdown import markdown_table
+from hyperv_backup.render.safe import clean_text, escape_html, escape_markdown
+from hyperv_backup.rules import Finding, Rule, sort_findings
+
+if TYPE_CHECKING:
+    from hyperv_backup.decide.plan import Plan
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STYLE_SHEET",
+    "Format",
+    "Row",
+    "clean_text",
+    "decision_rows",
+    "escape_html",
+    "escape_markdown",
+    "html_page",
+    "html_table",
+    "markdown_table",
+    "render_findings",
+    "render_plan",
+    "render_rules",
+    "render_steps",
+    "severity_counts",
+    "to_dict",
+]
+
+
+class Format(enum.StrEnum):
+    """An output format."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+def render_findings(
+    findings: Sequence[Finding],
+    fmt: Format = Format.TEXT,
+    *,
+    title: str = "Findings",
+    notes: Sequence[str] = (),
+    meta: Mapping[str, Any] | None = None,
+    color: bool = False,
+    width: int = 80,
+) -> str:
+    """Render findings, most severe first, each with its rule, remedy and source.
+
+    ``title`` and ``notes`` (lines under it) head the text, Markdown and HTML
+    forms; ``meta`` adds keys to the JSON document after ``schema_version``.
+    ``color`` adds ANSI colours to text; ``width`` is the text width.
+    """
+    findings = sort_findings(findings)
+    counts = severity_counts(findings)
+    match fmt:
+        case Format.TEXT:
+            return text.findings(findings, counts, title, notes, color=color, width=width)
+        case Format.JSON:
+            body = {"summary": counts, "findings": [to_dict(f) for f in findings]}
+            return json.document(meta, body)
+        case Format.MARKDOWN:
+            return markdown.findings(findings, counts, title, notes)
+        case Format.HTML:
+            return html.findings(findings, title, notes)
+        case _:
+            assert_never(fmt)
+
+
+def render_plan(
+    plan: Plan,
+    fmt: Format = Format.TEXT,
+    *,
+    title: str = "Backup plan",
+    notes: Sequence[str] = (),
+    meta: Mapping[str, Any] | None = None,
+    color: bool = False,
+    width: int = 80,
+) -> str:
+    """Render a backup plan: a summary, the per-VM table, the ordered steps, the findings.
+
+    Parameters as for :func:`render_findings`.
+    """
+    match fmt:
+        case Format.TEXT:
+            return text.plan(plan, title, notes, color=color, width=width)
+        case Format.JSON:
+            body = to_dict(plan)
+            return json.document(
+                meta,
+                {
+                    "summary": {**mode_summary(plan), "findings": severity_counts(plan.findings)},
+                    "vms": decision_rows(plan),
+                    "steps": body["steps"],
+                    "findings": body["findings"],
+                    "decisions": body["decisions"],
+                },
+            )
+        case Format.MARKDOWN:
+            return markdown.plan(plan, title, notes)
+        case Format.HTML:
+            return html.plan(plan, title, notes)
+        case _:
+            assert_never(fmt)
+
+
+def render_steps(
+    steps: Sequence[Step],
+    fmt: Format = Format.TEXT,
+    *,
+    title: str = "Steps",
+    notes: Sequence[str] = (),
+    meta: Mapping[str, Any] | None = None,
+    color: bool = False,
+    width: int = 80,
+) -> str:
+    """Render ordered steps, then the rules they cite.
+
+    Parameters as for :func:`render_findings`.
+    """
+    cited = cited_rules(steps)
+    match fmt:
+        case Format.TEXT:
+            return text.steps(steps, cited, title, notes, color=color, width=width)
+        case Format.JSON:
+            return json.document(meta, {"steps": [to_dict(s) for s in steps]})
+        case Format.MARKDOWN:
+            return markdown.steps(steps, cited, title, notes)
+        case Format.HTML:
+            return html.steps(steps, cited, title, notes)
+        case _:
+            assert_never(fmt)
+
+
+def render_rules(
+    rules: Iterable[Rule],
+    fmt: Format = Format.TEXT,
+    *,
+    title: str = "Rules",
+    notes: Sequence[str] = (),
+    meta: Mapping[str, Any] | None = None,
+    color: bool = False,
+    width: int = 80,
+) -> str:
+    """Render rules with their severity, title, description, remedy and source section.
+
+    Parameters as for :func:`render_findings`.
+    """
+    items = list(rules)
+    match fmt:
+        case Format.TEXT:
+            return text.rules(items, title, notes, color=color, width=width)
+        case Format.JSON:
+            return json.document(meta, {"rules": [to_dict(r) for r in items]})
+        case Format.MARKDOWN:
+            return markdown.rules(items, title, notes)
+        case Format.HTML:
+            return html.rules(items, title, notes)
+        case _:
+            assert_never(fmt)

@@ -1,0 +1,220 @@
+"""What every format shares: counts, plain values, the rows of a plan, the notes of a step."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from hyperv_backup.decide.mode import BackupModeDecision
+from hyperv_backup.decide.steps import Step, StepKind
+from hyperv_backup.model import BackupMode
+from hyperv_backup.render.safe import clean_text
+from hyperv_backup.rules import RULES, Finding, Rule, Severity
+
+# Building a plan takes the whole decision layer; rendering findings (``check``)
+# needs none of it, so the plan module is imported where a function needs it.
+if TYPE_CHECKING:
+    from hyperv_backup.decide.plan import Plan
+
+__all__ = [
+    "Row",
+    "cited_rules",
+    "counts_text",
+    "decision_rows",
+    "mode_summary",
+    "plain",
+    "plan_hosts",
+    "severity_counts",
+    "step_note",
+    "tabulate",
+    "unique",
+    "vm_summary_text",
+    "why_lines",
+]
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Return the number of findings of each severity, most severe first.
+
+    >>> import hyperv_backup as hb
+    >>> severity_counts(hb.check(hb.load_example("host")))
+    {'error': 1, 'warning': 0, 'info': 4}
+    """
+    counts = {severity.value: 0 for severity in Severity}
+    for item in findings:
+        counts[item.severity.value] += 1
+    return counts
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    words = {"error": ("error", "errors"), "warning": ("warning", "warnings")}
+    parts = []
+    for key, number in counts.items():
+        one, many = words.get(key, (key, key))
+        parts.append(f"{number} {one if number == 1 else many}")
+    return ", ".join(parts)
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+#: The value types of a row of :func:`decision_rows`.
+Row = dict[str, str | bool | None]
+
+
+def decision_rows(
+    decisions: Plan | Mapping[str, BackupModeDecision] | Iterable[BackupModeDecision],
+) -> list[Row]:
+    """Return one plain row per VM: how it is backed up, and why.
+
+    Each row has ``vm``, ``host``, ``mode``, ``causes_downtime``,
+    ``state_during_backup``, ``state_after`` and ``reasons`` (the IDs of the
+    rules that block an online backup, space-separated). Values are plain
+    strings, booleans or ``None``, so ``pandas.DataFrame(rows)`` takes them as
+    they are. Given a :class:`~hyperv_backup.Plan`, ``host`` is the host or node
+    the VM is backed up on; given decisions alone it is the host named by the
+    reasons, or ``None`` when there are none.
+    """
+    from hyperv_backup.decide.plan import Plan  # noqa: PLC0415 - lazy, see the imports
+
+    hosts: dict[str, str] = {}
+    if isinstance(decisions, Plan):
+        hosts = plan_hosts(decisions)
+        items: Iterable[BackupModeDecision] = decisions.decisions.values()
+    elif isinstance(decisions, Mapping):
+        items = decisions.values()
+    else:
+        items = decisions
+    rows: list[Row] = []
+    for decision in items:
+        host = hosts.get(decision.vm)
+        if host is None:
+            host = next((r.host for r in decision.reasons if r.host is not None), None)
+        rows.append(
+            {
+                "vm": decision.vm,
+                "host": host,
+                "mode": decision.mode.value,
+                "causes_downtime": decision.causes_downtime,
+                "state_during_backup": decision.state_during_backup.value,
+                "state_after": decision.state_after.value,
+                "reasons": " ".join(unique(r.rule.id for r in decision.reasons)),
+            }
+        )
+    return rows
+
+
+def plan_hosts(plan: Plan) -> dict[str, str]:
+    """Map each VM to the host or node its host backup runs on."""
+    return {s.target: s.where for s in plan.steps if s.action is StepKind.HOST_BACKUP}
+
+
+def _plain_attrs(value: object) -> str:
+    cls = type(value)
+    name = getattr(value, "name", None)
+    if isinstance(name, str) or not attrs.has(cls):
+        return str(name) if isinstance(name, str) else str(value)
+    return ", ".join(f"{a.name}={plain(getattr(value, a.name))}" for a in attrs.fields(cls))
+
+
+@functools.cache
+def _plain_forms() -> tuple[tuple[type | tuple[type, ...], Callable[[Any], str]], ...]:
+    """Return the plain-text forms of the value types in models and results, checked in order."""
+    return (
+        (bool, lambda v: "yes" if v else "no"),
+        (enum.Enum, lambda v: str(v.value)),
+        (str, str),
+        ((datetime, date), lambda v: v.isoformat()),
+        (Rule, lambda v: v.id),
+        (Finding, lambda v: f"{v.rule.id} ({v.subject})"),
+        (Step, lambda v: f"{v.order}. {v.text}"),
+        (BackupModeDecision, lambda v: v.mode.value),
+        (Mapping, lambda v: ", ".join(plain(key) for key in v)),
+        ((frozenset, set), lambda v: ", ".join(sorted(plain(item) for item in v))),
+        ((tuple, list), lambda v: ", ".join(plain(item) for item in v)),
+    )
+
+
+def plain(value: object) -> str:
+    """Return a short plain-text form of any value found in a model or result."""
+    if value is None:
+        return ""
+    for kind, form in _plain_forms():
+        if isinstance(value, kind):
+            return form(value)
+    return _plain_attrs(value)
+
+
+def tabulate(items: object, columns: Sequence[str] | None) -> tuple[list[str], list[list[str]]]:
+    """Turn objects or mappings into a header and rows of plain strings."""
+    records: list[Mapping[str, object]]
+    if isinstance(items, Mapping) and items and all(attrs.has(type(v)) for v in items.values()):
+        items = list(items.values())
+    if isinstance(items, Mapping):
+        records = [{"field": str(key), "value": value} for key, value in items.items()]
+    elif attrs.has(cls := type(items)):
+        records = [{"field": a.name, "value": getattr(items, a.name)} for a in attrs.fields(cls)]
+    elif isinstance(items, Iterable) and not isinstance(items, str | bytes):
+        records = []
+        for item in items:
+            if isinstance(item, Mapping):
+                records.append({str(key): value for key, value in item.items()})
+            elif attrs.has(item_cls := type(item)):
+                records.append({a.name: getattr(item, a.name) for a in attrs.fields(item_cls)})
+            else:
+                records.append({"value": item})
+    else:
+        records = [{"value": items}]
+    header = list(columns) if columns is not None else unique(k for r in records for k in r)
+    rows = [[plain(record.get(key)) for key in header] for record in records]
+    return header, rows
+
+
+def _where(step: Step) -> str:
+    if step.action in (StepKind.GUEST_BACKUP, StepKind.GUEST_RESTORE):
+        return f"in the guest of {step.where}"
+    return f"on {step.where}"
+
+
+def step_note(step: Step) -> str:
+    note = f"{step.action.value.replace('_', ' ')} {_where(step)}"
+    if step.rules:
+        note += f"; {', '.join(step.rules)}"
+    return note
+
+
+def why_lines(decision: BackupModeDecision) -> list[str]:
+    lines = []
+    for reason in decision.reasons:
+        line = f"{reason.rule.id} {reason.rule.title}"
+        if reason.subject != decision.vm:
+            line += f" ({reason.subject})"
+        lines.append(clean_text(line))
+    return lines or ["-"]
+
+
+def mode_summary(plan: Plan) -> dict[str, int]:
+    decisions = list(plan.decisions.values())
+    return {
+        "vms": len(decisions),
+        "online": sum(d.mode is BackupMode.ONLINE for d in decisions),
+        "offline": sum(d.mode is BackupMode.OFFLINE for d in decisions),
+        "downtime": sum(d.causes_downtime for d in decisions),
+    }
+
+
+def vm_summary_text(modes: Mapping[str, int]) -> str:
+    return (
+        f"VMs: {modes['vms']} ({modes['online']} online, {modes['offline']} offline, "
+        f"{modes['downtime']} with downtime)"
+    )
+
+
+def cited_rules(steps: Iterable[Step]) -> list[Rule]:
+    return [RULES[rule_id] for rule_id in unique(r for s in steps for r in s.rules)]

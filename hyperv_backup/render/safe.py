@@ -1,0 +1,88 @@
+"""Making inventory strings safe for each output format.
+
+Control characters (terminal escape sequences among them) are removed from
+text, Markdown metacharacters are escaped, HTML is escaped with
+:func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text", "escape_html", "escape_markdown", "strip_controls"]
+
+#: Terminal escape sequences: CSI (``ESC [ ... letter``), OSC (``ESC ] ... BEL``) and
+#: the two-character forms. Removed whole, so no stray ``[2J`` is left behind.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])")
+
+#: Control characters that stand for a line or column break: shown as a space.
+_BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+
+#: Bidirectional controls can make a name read differently from what it is.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0 or char in _BIDI
+
+
+def strip_controls(value: str, *, keep_newlines: bool = False) -> str:
+    """Remove escape sequences and control characters; breaks become spaces (or stay)."""
+    value = _ESCAPE_SEQUENCE.sub("", value)
+    out: list[str] = []
+    for char in value:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char in _BREAKS:
+            out.append(" ")
+        elif not _is_control(char):
+            out.append(char)
+    return "".join(out)
+
+
+def clean_text(value: str) -> str:
+    r"""Return ``value`` fit for a terminal: no control characters or escape sequences.
+
+    >>> clean_text("VM\x1b[2J01\tweb")
+    'VM01 web'
+    """
+    return strip_controls(value)
+
+
+_MARKDOWN_ESCAPES = {
+    "\\": "\\\\",
+    "|": "\\|",
+    "*": "\\*",
+    "_": "\\_",
+    "`": "\\`",
+    "~": "\\~",
+    "[": "\\[",
+    "]": "\\]",
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "\n": "<br>",
+}
+_MARKDOWN_SPECIAL = re.compile("|".join(re.escape(c) for c in _MARKDOWN_ESCAPES))
+
+
+def escape_markdown(value: str) -> str:
+    r"""Return ``value`` as literal Markdown text, safe inside a table cell.
+
+    >>> print(escape_markdown("<b>a|b</b> *x_y*"))
+    &lt;b&gt;a\|b&lt;/b&gt; \*x\_y\*
+    """
+    text = strip_controls(value, keep_newlines=True)
+    return _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN_ESCAPES[m.group()], text)
+
+
+def escape_html(value: str) -> str:
+    """Return ``value`` as HTML text: control characters removed, then escaped.
+
+    >>> escape_html("<script>alert('x')</script>")
+    '&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;'
+    """
+    import html  # noqa: PLC0415 - only HTML output needs it
+
+    return html.escape(strip_controls(value), quote=True)
