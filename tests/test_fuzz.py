@@ -39,8 +39,8 @@ from hyperv_backup import (
     parse_inventory,
     readers,
 )
+from tests.inventory.test_quick import paths_agree
 from tests.strategies import inventories
-from tests.test_quick import paths_agree
 
 T = TypeVar("T")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import hyperv_backup as hb
+from tests.paths import FIXTURES
 
 PACKAGE = Path(hb.__file__).parent
 
@@ -86,7 +87,7 @@ def test_check_on_an_inventory_file_does_not_import_collect(tmp_path: Path) -> N
 
 
 def test_a_collector_document_still_loads_collect(tmp_path: Path) -> None:
-    fixture = Path(__file__).parent / "fixtures" / "collect" / "standalone-ps7.json"
+    fixture = FIXTURES / "collect" / "standalone-ps7.json"
     loaded = _loaded_after(_check_json(str(fixture)))
     assert "hyperv_backup.collect._api" in loaded
 

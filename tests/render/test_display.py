@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from hyperv_backup.decide.steps import Steps
 from hyperv_backup.render import decision_rows
 from hyperv_backup.render.notebook import to_html, to_markdown
 from hyperv_backup.rules import Findings
+from tests.paths import DOCS
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 HOSTILE = "<script>alert(1)</script>|a*b_c"
 
 

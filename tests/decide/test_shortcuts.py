@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import importlib.util
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -42,6 +41,7 @@ from hyperv_backup.decide.cluster import backup_action
 from hyperv_backup.decide.mode import decide_mode
 from hyperv_backup.model import VMState, computer_key
 from hyperv_backup.rules import RULES, finding, sort_findings
+from tests.paths import BENCHMARKS
 from tests.strategies import cluster_groups, inventories, names, vms
 
 _SAVED_FOR_BACKUP = (VMState.RUNNING, VMState.PAUSED)
@@ -109,7 +109,7 @@ def test_decision_is_that_of_asking_every_condition(vm: VM, host: str | None) ->
 
 
 def _generated_cluster() -> Cluster:
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+    path = BENCHMARKS / "generate.py"
     spec = importlib.util.spec_from_file_location("generate", path)
     assert spec is not None
     assert spec.loader is not None

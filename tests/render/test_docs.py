@@ -9,8 +9,7 @@ import pytest
 from hyperv_backup.decide.cluster import BACKUP_TABLE, RESTORE_TABLE
 from hyperv_backup.render import docgen as _docgen
 from hyperv_backup.rules import RULES
-
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+from tests.paths import DOCS
 
 
 @pytest.mark.parametrize("name", sorted(_docgen.PAGES))
