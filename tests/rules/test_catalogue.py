@@ -1,0 +1,165 @@
+"""The rule catalogue itself, and the order of check(): with the rule tests of each family beside it.
+
+Each ``test_hvbNNN_*`` builds the smallest inventory (or VM and node, or
+restore call) that makes the rule fire and checks the finding it produces;
+its ``*_near_miss`` companion changes one fact so that the rule must stay
+silent. Docstrings restate the clause of the source guidance ("Planning for
+Backup") or of the specification that the test checks, with the heading it comes from.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from hyperv_backup import (
+    RULES,
+    VM,
+    Attachment,
+    BackupApplication,
+    Cluster,
+    Disk,
+    Host,
+    HostOS,
+    NetworkKind,
+    Severity,
+    VirtualNetwork,
+    VMState,
+    check,
+)
+from tests.builders import (
+    HOST,
+    make_host,
+    ntfs,
+)
+
+# --- the catalogue itself ----------------------------------------------------------
+
+
+def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
+    """Every rule of the catalogue is exercised by a named test of its family's module."""
+    families = ("host", "storage", "online", "restore", "cluster")
+    modules = [importlib.import_module(f"tests.rules.test_{family}") for family in families]
+    names = [n for module in modules for n in vars(module) if n.startswith("test_hvb")]
+    for rule_id in RULES:
+        prefix = f"test_{rule_id.lower()}_"
+        mine = [n for n in names if n.startswith(prefix)]
+        assert any(not n.endswith("near_miss") for n in mine), rule_id
+        assert any(n.endswith("near_miss") for n in mine), rule_id
+
+
+def test_catalogue_ids_and_severities() -> None:
+    """SPEC 3: the catalogue holds HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505."""
+    expected = {
+        "HVB100": Severity.INFO,
+        "HVB101": Severity.ERROR,
+        "HVB102": Severity.ERROR,
+        "HVB103": Severity.WARNING,
+        "HVB104": Severity.INFO,
+        "HVB105": Severity.INFO,
+        "HVB106": Severity.ERROR,
+        "HVB107": Severity.WARNING,
+        "HVB201": Severity.WARNING,
+        "HVB202": Severity.WARNING,
+        "HVB203": Severity.INFO,
+        "HVB301": Severity.WARNING,
+        "HVB302": Severity.WARNING,
+        "HVB303": Severity.WARNING,
+        "HVB304": Severity.WARNING,
+        "HVB305": Severity.WARNING,
+        "HVB306": Severity.WARNING,
+        "HVB307": Severity.INFO,
+        "HVB308": Severity.WARNING,
+        "HVB309": Severity.WARNING,
+        "HVB401": Severity.WARNING,
+        "HVB402": Severity.INFO,
+        "HVB403": Severity.WARNING,
+        "HVB404": Severity.INFO,
+        "HVB405": Severity.WARNING,
+        "HVB406": Severity.ERROR,
+        "HVB501": Severity.ERROR,
+        "HVB502": Severity.WARNING,
+        "HVB503": Severity.WARNING,
+        "HVB504": Severity.ERROR,
+        "HVB505": Severity.INFO,
+    }
+    assert list(RULES) == list(expected)
+    assert {rule_id: rule.severity for rule_id, rule in RULES.items()} == expected
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id
+        assert rule.title
+        assert rule.remedy
+        assert rule.section
+
+
+def test_clean_inventory_has_no_findings() -> None:
+    """Baseline: a 2008 host with one running, online-eligible VM gives no finding at all."""
+    vm = VM(
+        name="VM1",
+        state=VMState.RUNNING,
+        disks=[Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK, volumes=[ntfs()])],
+    )
+    assert check(make_host(vm)) == ()
+
+
+# --- order of check() --------------------------------------------------------------
+
+
+def noisy_host() -> Host:
+    app = BackupApplication(
+        name="Windows Server Backup", is_windows_server_backup=True, hyperv_writer_registered=False
+    )
+    first = VM(
+        name="A", state=VMState.RUNNING, disks=[Disk(name="PA", attachment=Attachment.PASS_THROUGH)]
+    )
+    second = VM(
+        name="B",
+        state=VMState.RUNNING,
+        snapshots=["Snap"],
+        disks=[Disk(name="PB", attachment=Attachment.PASS_THROUGH)],
+    )
+    return make_host(
+        first,
+        second,
+        os=HostOS.WINDOWS_SERVER_2008_R2,
+        app=app,
+        networks=[VirtualNetwork(name="Production", kind=NetworkKind.EXTERNAL)],
+    )
+
+
+def test_check_sorted_by_severity_then_inventory_order() -> None:
+    """SPEC 6: check() sorts its findings by severity (error, warning, info), then inventory order."""
+    findings = check(noisy_host())
+    assert [(f.rule.id, f.subject) for f in findings] == [
+        ("HVB102", HOST),
+        ("HVB103", HOST),
+        ("HVB201", "PA"),
+        ("HVB201", "PB"),
+        ("HVB104", HOST),
+        ("HVB105", "B"),
+    ]
+    ranks = [f.severity.rank for f in findings]
+    assert ranks == sorted(ranks)
+
+
+def test_check_is_deterministic() -> None:
+    """SPEC 1: same input, same output."""
+    assert check(noisy_host()) == check(noisy_host())
+    assert repr(check(noisy_host())) == repr(check(noisy_host()))
+
+
+def test_check_orders_cluster_nodes_in_inventory_order() -> None:
+    """SPEC 6: within one severity, findings follow the order of the nodes and their VMs."""
+    first = VM(
+        name="A", state=VMState.RUNNING, disks=[Disk(name="PA", attachment=Attachment.PASS_THROUGH)]
+    )
+    second = VM(
+        name="B", state=VMState.RUNNING, disks=[Disk(name="PB", attachment=Attachment.PASS_THROUGH)]
+    )
+    cluster = Cluster(
+        name="CL01",
+        nodes=[
+            Host(name="NODE2", os=HostOS.WINDOWS_SERVER_2008, vms=[second]),
+            Host(name="NODE1", os=HostOS.WINDOWS_SERVER_2008, vms=[first]),
+        ],
+    )
+    assert [(f.host, f.subject) for f in check(cluster)] == [("NODE2", "PB"), ("NODE1", "PA")]
