@@ -16,7 +16,7 @@ inventory plus its plan against that of the ``json.loads`` result.
 
 ``json.loads`` is timed as a program calls it, with Python's cyclic garbage
 collector on; the library pauses the collector while it builds and evaluates
-a model (``hyperv_backup/_gc.py``). A second figure, ``json.loads`` with the
+a model (``hyperv_backup/_base/gc.py``). A second figure, ``json.loads`` with the
 collector paused too, shows how much of the ratio that pause accounts for.
 """
 

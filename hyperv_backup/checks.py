@@ -13,8 +13,9 @@ from hyperv_backup.decide.checks import (
     check,
     uncovered_storage,
 )
+from hyperv_backup.model import hosts_of
 
-__all__ = ["UncoveredStorage", "check", "uncovered_storage"]
+__all__ = ["UncoveredStorage", "check", "hosts_of", "uncovered_storage"]
 
 warnings.warn(
     "hyperv_backup.checks is deprecated; import from hyperv_backup.decide.checks (or from hyperv_backup)",

@@ -101,6 +101,7 @@ def evaluate(
     With ``views=False`` only the findings are kept (``vms`` is empty), for
     callers that need no more.
     """
+    # A large evaluation makes no cycles; pausing the collector saves its walks.
     with paused_collector():
         return _evaluate(target, backup_node, views=views)
 

@@ -157,6 +157,8 @@ def _other_shadow_storage(volume: Volume) -> bool:
 
 
 #: The online conditions of "Understanding online and offline backups", in rule order.
+#: ``_blocking_conditions`` below restates their usual case as a quick test (what
+#: makes evaluation fast); tests/decide/test_shortcuts.py proves the two agree.
 ONLINE_CONDITIONS: tuple[OnlineCondition, ...] = (
     OnlineCondition(
         rule="HVB301",
@@ -286,8 +288,9 @@ def _blocking_conditions(vm: VM, host: str | None) -> tuple[Finding, ...]:
     # Most VMs, disks and volumes block nothing. A quick test of that usual
     # case, written out below, passes them over; only the others are asked
     # each condition of their scope, which costs a call per condition. Each
-    # quick test must imply that no condition of its scope blocks: a test
-    # compares this function with asking every condition, on generated VMs.
+    # quick test must imply that no condition of its scope blocks:
+    # tests/decide/test_shortcuts.py compares this function with asking every
+    # condition, on generated VMs.
     reasons: list[Finding] = []
     name = vm.name
     if not (

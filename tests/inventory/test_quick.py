@@ -19,8 +19,13 @@ from hypothesis import HealthCheck, given, settings
 
 import hyperv_backup as hb
 from hyperv_backup.inventory import DEFAULT_LIMITS, _careful, _quick
+from tests.inventory._shared_inventory import (
+    BAD_DOCUMENTS,
+    _cluster_document,
+    _edited,
+    mutated_documents,
+)
 from tests.strategies import inventories
-from tests.test_inventory import BAD_DOCUMENTS, _cluster_document, _edited, mutated_documents
 
 _KINDS: dict[str, type[hb.Host] | type[hb.Cluster]] = {"host": hb.Host, "cluster": hb.Cluster}
 
@@ -167,8 +172,11 @@ class _Spelling(enum.StrEnum):
     [
         pytest.param("nodes[1].vms[0].name", _Name("SQL-NEW"), id="str-subclass"),
         pytest.param("nodes[1].vms[0].state", _Spelling.RUNNING, id="enum-member-of-another-enum"),
-        pytest.param("nodes[1].vms[0].disks", ({"name": "D0", "attachment": "guest_iscsi"},),
-                     id="tuple-for-array"),
+        pytest.param(
+            "nodes[1].vms[0].disks",
+            ({"name": "D0", "attachment": "guest_iscsi"},),
+            id="tuple-for-array",
+        ),
     ],
 )
 def test_python_values_a_json_document_cannot_hold_take_the_careful_path(

@@ -1,4 +1,4 @@
-"""Helpers shared by the tests split from one suite: One trigger and one near miss for every rule of the catalogue."""
+"""Helpers shared by the rule tests."""
 
 from __future__ import annotations
 

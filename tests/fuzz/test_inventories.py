@@ -1,4 +1,4 @@
-"""Fuzzing the readers of untrusted input: nothing but ``InventoryError`` ever escapes.
+"""Fuzzing the inventory reader: only Host, Cluster or InventoryError comes out.
 
 SPEC section 7: any bad input to :func:`parse_inventory` raises
 :class:`InventoryError` naming the place, "and never another exception type".
@@ -18,15 +18,11 @@ import codecs
 import copy
 import json
 import math
-import os
-import reprlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import attrs
-import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from hyperv_backup import (
@@ -37,26 +33,16 @@ from hyperv_backup import (
     example_names,
     load_example,
     parse_inventory,
-    readers,
+)
+from tests.fuzz._shared_fuzz import (
+    _SHORT,
+    FUZZ,
+    _check_problems,
 )
 from tests.inventory.test_quick import paths_agree
 from tests.strategies import inventories
 
 T = TypeVar("T")
-
-#: Cases per fuzz test; raise it for a long campaign.
-FUZZ_EXAMPLES = int(os.environ.get("HVB_FUZZ_EXAMPLES", "200"))
-
-FUZZ = settings(
-    max_examples=FUZZ_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-#: How much longer than its input an error message may be: a few hundred characters
-#: per problem (an enum's allowed values, a path), never a copy of the input per problem.
-AMPLIFICATION = 50
-SLACK = 10_000
 
 
 # --- the oracle ------------------------------------------------------------------------
@@ -77,52 +63,6 @@ class Shown(Generic[T]):
 
     def __repr__(self) -> str:
         return _SHORT.repr(self.value)
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 160
-_SHORT.maxlevel = 12
-_SHORT.maxdict = _SHORT.maxlist = _SHORT.maxtuple = 40
-
-
-def _size(data: object, enough: int) -> int:
-    """Measure an input: its length as text or bytes, or the length of all a mapping holds.
-
-    Counting stops once ``enough`` is reached.
-    """
-    if isinstance(data, str | bytes):
-        return len(data)
-    total = 0
-    stack = [data]
-    while stack and total < enough:
-        node = stack.pop()
-        total += 1
-        if isinstance(node, str):
-            total += len(node)
-        elif isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend(node)
-    return total
-
-
-def _check_problems(error: InventoryError, data: object, *, line_paths: bool = False) -> None:
-    """Check what every rejection promises: problems with paths, a message of bounded size.
-
-    The readers of command output name lines: their paths are ``line N``.
-    """
-    assert error.problems
-    if line_paths:
-        assert all(p.path.startswith("line ") for p in error.problems), error
-    assert error.path == error.problems[0].path
-    for problem in error.problems:
-        assert isinstance(problem.path, str)
-        assert isinstance(problem.message, str)
-    message = str(error)
-    if len(message) > SLACK:
-        needed = -(-(len(message) - SLACK) // AMPLIFICATION)
-        assert _size(data, needed) >= needed, message[:300]
 
 
 def check_inventory_input(data: str | bytes | dict[str, Any]) -> Host | Cluster | None:
@@ -253,6 +193,7 @@ ODD_RAW = (
     Raw("123456789012345678901234567890", lambda: 123456789012345678901234567890),
 )
 
+
 #: Values of every JSON type, with the edge cases a reader trips on.
 JSON_VALUES = st.one_of(
     st.sampled_from([None, True, False, 0, 1, -1, 4094, 4095, 2**31, 2**63, 1.0, 1.5, -0.0, 1e308]),
@@ -270,6 +211,7 @@ JSON_VALUES = st.one_of(
         st.sampled_from(["name", "state", "kind", "x"]), st.sampled_from([1, "x", None]), max_size=2
     ),
 )
+
 
 #: Keys a typo or a newer collector would bring: near misses of the real field names.
 UNKNOWN_KEYS = st.one_of(
@@ -293,11 +235,13 @@ UNKNOWN_KEYS = st.one_of(
     st.text(max_size=10),
 )
 
+
 #: String lengths around the limit on a single string, and far past it.
 HUGE_LENGTHS = st.sampled_from([32_767, 32_768, 100_000, 1_000_000])
 
 
 # --- structural mutations of a document ------------------------------------------------
+
 
 Slot = tuple[Any, Any]  # (container, key or index)
 
@@ -452,6 +396,7 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, Any]:
 
 # --- mutations of the text and its bytes -----------------------------------------------
 
+
 #: How a document may be encoded: (codec, byte-order mark written before it).
 ENCODINGS: tuple[tuple[str, bytes], ...] = (
     ("utf-8", b""),
@@ -585,6 +530,7 @@ FIELD_NAMES = sorted(
     }
 )
 
+
 #: JSON values whose objects use the real field names: they reach deep into the reader.
 SHAPED_VALUES = st.recursive(
     JSON_VALUES,
@@ -608,144 +554,3 @@ def test_documents_of_real_field_names_and_random_values(
     document = {"kind": kind, **fields.value}
     check_inventory_input(to_python(document))
     check_inventory_input(to_text(document))
-
-
-# --- the fuzz tests: readers of command output ----------------------------------------------
-
-READERS: dict[str, Callable[[str], tuple[object, ...]]] = {
-    "vssadmin_writers": readers.vssadmin_writers,
-    "vssadmin_shadow_storage": readers.vssadmin_shadow_storage,
-    "diskpart_disks": readers.diskpart_disks,
-    "diskpart_volumes": readers.diskpart_volumes,
-}
-
-SAMPLES_DIR = Path(__file__).parent / "fixtures" / "samples"
-SAMPLES = sorted(path.read_bytes().decode("utf-8", "replace") for path in SAMPLES_DIR.glob("*.txt"))
-
-
-def check_reader(reader: Callable[[str], tuple[object, ...]], text: str) -> None:
-    """Read ``text``; only a tuple of records or an ``InventoryError`` naming a line is allowed."""
-    try:
-        records = reader(text)
-    except InventoryError as exc:
-        _check_problems(exc, text, line_paths=True)
-        event("text refused")
-        return
-    event("records read" if records else "nothing listed")
-    assert isinstance(records, tuple)
-    assert all(attrs.has(type(record)) for record in records)
-
-
-def _line_mutation(draw: st.DrawFn, lines: list[str]) -> None:
-    where = draw(st.integers(0, len(lines)))
-    kind = draw(st.sampled_from(["delete", "repeat", "insert", "edit", "swap", "elide"]))
-    if kind == "delete" and where < len(lines):
-        del lines[where]
-    elif kind == "repeat" and where < len(lines):
-        lines.insert(where, lines[where])
-    elif kind == "insert":
-        lines.insert(
-            where,
-            draw(
-                st.one_of(
-                    st.sampled_from(SAMPLES).map(lambda s: s.split("\n")[len(s) % 7] if s else ""),
-                    st.text(max_size=40),
-                )
-            ),
-        )
-    elif kind == "edit" and where < len(lines):
-        line = lines[where]
-        at = draw(st.integers(0, len(line)))
-        lines[where] = (
-            line[:at]
-            + draw(
-                st.sampled_from(
-                    [
-                        "",
-                        "-",
-                        " ",
-                        ":",
-                        "{",
-                        "}",
-                        "[",
-                        "]",
-                        "9" * 12,
-                        "\t",
-                        "'",
-                        "\r",
-                        "*",
-                        "GB",
-                        "%",
-                        "٣",
-                    ]
-                )
-            )
-            + line[at + draw(st.integers(0, 3)) :]
-        )
-    elif kind == "swap" and len(lines) >= 2:
-        other = draw(st.integers(0, len(lines) - 1))
-        where = min(where, len(lines) - 1)
-        lines[where], lines[other] = lines[other], lines[where]
-    else:
-        lines.insert(where, draw(st.sampled_from(["...", "<... more ...>", "…", "[...]"])))
-
-
-@st.composite
-def mutated_samples(draw: st.DrawFn) -> str:
-    """Generate a captured command output with one to five line-level mutations."""
-    lines = draw(st.sampled_from(SAMPLES)).split("\n")
-    for _ in range(draw(st.integers(1, 5))):
-        _line_mutation(draw, lines)
-    return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
-
-
-@pytest.mark.parametrize("name", READERS)
-@FUZZ
-@given(
-    text=st.one_of(
-        st.text(max_size=400), st.binary(max_size=400).map(lambda b: b.decode("latin-1"))
-    )
-)
-def test_readers_on_arbitrary_text(name: str, text: str) -> None:
-    """Each reader, on any text: records or InventoryError."""
-    check_reader(READERS[name], text)
-
-
-@pytest.mark.parametrize("name", READERS)
-@FUZZ
-@given(text=mutated_samples())
-def test_readers_on_mutated_samples(name: str, text: str) -> None:
-    """Each reader, on real and made-up captures with lines deleted, repeated, edited."""
-    check_reader(READERS[name], text)
-
-
-def test_samples_are_there() -> None:
-    """The reader fuzzing starts from captures of every command."""
-    joined = "\n".join(SAMPLES)
-    for marker in ("Writer name", "Shadow Copy Storage", "DISKPART", "Volume ###"):
-        assert marker.casefold() in joined.casefold(), marker
-
-
-# --- found by fuzzing ---------------------------------------------------------------------
-
-
-class _Unprintable(str):
-    """A string whose ``repr`` fails, as a caller's own ``str`` subclass might."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        raise RuntimeError("this value cannot be shown")
-
-
-def test_a_mapping_whose_kind_cannot_be_printed_is_refused() -> None:
-    """SPEC 7: any bad input raises InventoryError, never another exception.
-
-    A parsed mapping may hold ``str`` subclasses whose ``repr`` fails; an unknown
-    ``kind`` of that sort is still reported as a problem of ``kind``.
-    """
-    with pytest.raises(InventoryError, match=r"^os: "):
-        parse_inventory({"kind": "host", "name": "HV01", "os": _Unprintable("x")})
-    with pytest.raises(InventoryError, match="cannot be shown") as info:
-        parse_inventory({"kind": _Unprintable("server")})
-    assert info.value.path == "kind"

@@ -1,0 +1,1 @@
+"""Fuzzing: nothing but InventoryError escapes the readers."""
