@@ -1,0 +1,1 @@
+"""Tests written to kill the mutants that mutation testing left alive."""
