@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hyperv_backup._base import display as _display
-from hyperv_backup._base.errors import HypervBackupError
-from hyperv_backup._base.lazy import LazyNames
+from hyperv_backup._base import HypervBackupError, LazyNames, use_renderers
 from hyperv_backup._version import __version__
 
 if TYPE_CHECKING:
@@ -225,13 +223,17 @@ _LAZY = _NAMES.names
 # The package root sees every layer, so it is the one place that tells the
 # display hooks of the model and results (in the lowest layer) where the
 # renderers are: loaded on the first display, never on import.
-def _renderers() -> _display.Renderers:
+if TYPE_CHECKING:  # the display hooks' protocol, for the function below
+    from hyperv_backup._base import Renderers
+
+
+def _renderers() -> Renderers:
     from hyperv_backup.render import notebook  # noqa: PLC0415 - on the first display only
 
     return notebook
 
 
-_display.use_renderers(_renderers)
+use_renderers(_renderers)
 
 # For the interpreter only: type checkers read the imports above instead, and
 # with a module __getattr__ in sight they would take a misspelt name for a lazy one.

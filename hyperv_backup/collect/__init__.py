@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hyperv_backup._base.lazy import LazyNames
+from hyperv_backup._base import LazyNames
 
 if TYPE_CHECKING:
     from hyperv_backup.collect._api import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup._base import HypervBackupError
 from hyperv_backup.decide.checks import uncovered_rule
 from hyperv_backup.decide.cluster import (
     ClusterAction,

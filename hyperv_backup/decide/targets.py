@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup._base import HypervBackupError
 from hyperv_backup.model import Cluster, Host, computer_key, hosts_of
 
 __all__ = ["node_name", "resolve_node"]

@@ -6,7 +6,7 @@ import contextvars
 
 import attrs
 
-from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup._base import HypervBackupError
 from hyperv_backup.model import safe_repr
 
 __all__ = [

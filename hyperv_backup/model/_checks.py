@@ -10,7 +10,7 @@ import enum
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from hyperv_backup._base.errors import HypervBackupError
+from hyperv_backup._base import HypervBackupError
 
 __all__ = [
     "ModelError",
