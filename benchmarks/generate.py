@@ -57,14 +57,22 @@ def _vm(node: str, number: int) -> dict[str, Any]:
         data["volumes"][0]["shadow_storage"] = "E:"
     third: dict[str, Any]
     if number % 7 == 0:
-        third = {"name": "Archive", "attachment": "pass_through", "host_storage": "san",
-                 "volumes": [_volume("F:", number)]}
+        third = {
+            "name": "Archive",
+            "attachment": "pass_through",
+            "host_storage": "san",
+            "volumes": [_volume("F:", number)],
+        }
     elif number % 11 == 0:
         third = {"name": "LUN", "attachment": "guest_iscsi", "volumes": [_volume("G:", number)]}
     else:
-        third = {"name": "Logs", "attachment": "virtual_hard_disk",
-                 "path": f"E:\\Hyper-V\\{name}\\{name}-logs.vhd", "vhd_type": "fixed",
-                 "volumes": [_volume("L:", number)]}
+        third = {
+            "name": "Logs",
+            "attachment": "virtual_hard_disk",
+            "path": f"E:\\Hyper-V\\{name}\\{name}-logs.vhd",
+            "vhd_type": "fixed",
+            "volumes": [_volume("L:", number)],
+        }
     vm: dict[str, Any] = {
         "name": name,
         "state": _STATES[number % len(_STATES)],
@@ -104,8 +112,12 @@ def cluster_document(nodes: int, vms_per_node: int) -> dict[str, Any]:
                 "installed_updates": ["KB958184", "KB982210"] if n % 2 else ["KB976932"],
                 "backup_application": {"name": "Backup Suite", "uses_hyperv_vss_writer": True},
                 "virtual_networks": [
-                    {"name": "Production", "kind": "external", "physical_adapter": "NIC1",
-                     "vlan_id": 20},
+                    {
+                        "name": "Production",
+                        "kind": "external",
+                        "physical_adapter": "NIC1",
+                        "vlan_id": 20,
+                    },
                 ],
                 "vms": [_vm(node, n * vms_per_node + v) for v in range(vms_per_node)],
             }

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         OnlineCondition,
         backup_mode,
     )
+    from hyperv_backup.decide.outcome import BackupOutcome, Consistency, backup_outcome
     from hyperv_backup.decide.plan import Plan, backup_plan
     from hyperv_backup.decide.restore import restore_steps
     from hyperv_backup.decide.steps import Step, StepKind, Steps
@@ -59,17 +60,20 @@ if TYPE_CHECKING:
         BackupApplication,
         BackupLevel,
         BackupMode,
+        CheckpointType,
         Cluster,
         ClusterGroup,
         Disk,
         FileSystem,
         GuestDiskType,
+        GuestOS,
         Host,
         HostOS,
         HostStorage,
         ModelError,
         NetworkAdapter,
         NetworkKind,
+        ReplicationRole,
         ResourceState,
         VhdType,
         VirtualNetwork,
@@ -77,7 +81,7 @@ if TYPE_CHECKING:
         Volume,
     )
     from hyperv_backup.render.json import to_dict
-    from hyperv_backup.rules import RULES, Finding, Findings, Rule, Severity
+    from hyperv_backup.rules import RULES, Finding, Findings, Profile, Rule, Severity, profile_for
 
 __all__ = [
     "BACKUP_TABLE",
@@ -91,15 +95,19 @@ __all__ = [
     "BackupLevel",
     "BackupMode",
     "BackupModeDecision",
+    "BackupOutcome",
     "BackupRow",
+    "CheckpointType",
     "Cluster",
     "ClusterAction",
     "ClusterGroup",
+    "Consistency",
     "Disk",
     "FileSystem",
     "Finding",
     "Findings",
     "GuestDiskType",
+    "GuestOS",
     "Host",
     "HostOS",
     "HostStorage",
@@ -113,7 +121,9 @@ __all__ = [
     "Owner",
     "Plan",
     "Problem",
+    "Profile",
     "Provenance",
+    "ReplicationRole",
     "ResourceState",
     "RestoreRow",
     "Rule",
@@ -128,6 +138,7 @@ __all__ = [
     "Volume",
     "__version__",
     "backup_mode",
+    "backup_outcome",
     "backup_plan",
     "check",
     "cluster_backup_action",
@@ -136,6 +147,7 @@ __all__ = [
     "example_names",
     "load_example",
     "parse_inventory",
+    "profile_for",
     "read_inventory",
     "restore_steps",
     "to_dict",
@@ -160,6 +172,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "cluster_restore_action",
     ),
     "decide.mode": ("ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup_mode"),
+    "decide.outcome": ("BackupOutcome", "Consistency", "backup_outcome"),
     "decide.plan": ("Plan", "backup_plan"),
     "decide.restore": ("restore_steps",),
     "decide.steps": ("Step", "StepKind", "Steps"),
@@ -179,17 +192,20 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "BackupApplication",
         "BackupLevel",
         "BackupMode",
+        "CheckpointType",
         "Cluster",
         "ClusterGroup",
         "Disk",
         "FileSystem",
         "GuestDiskType",
+        "GuestOS",
         "Host",
         "HostOS",
         "HostStorage",
         "ModelError",
         "NetworkAdapter",
         "NetworkKind",
+        "ReplicationRole",
         "ResourceState",
         "VhdType",
         "VirtualNetwork",
@@ -197,7 +213,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "Volume",
     ),
     "render.json": ("to_dict",),
-    "rules": ("RULES", "Finding", "Findings", "Rule", "Severity"),
+    "rules": ("RULES", "Finding", "Findings", "Profile", "Rule", "Severity", "profile_for"),
 }
 
 #: The public modules and packages, reachable as attributes too (``hyperv_backup.collect``).

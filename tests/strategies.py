@@ -24,16 +24,19 @@ from hyperv_backup.model import (
     VM,
     Attachment,
     BackupApplication,
+    CheckpointType,
     Cluster,
     ClusterGroup,
     Disk,
     FileSystem,
     GuestDiskType,
+    GuestOS,
     Host,
     HostOS,
     HostStorage,
     NetworkAdapter,
     NetworkKind,
+    ReplicationRole,
     ResourceState,
     VhdType,
     VirtualNetwork,
@@ -109,6 +112,7 @@ _VHD_PATHS = st.one_of(
             "D:\\Hyper-V\\VM\\disk.vhdx",
             "C:\\ClusterStorage\\Volume1\\VM\\data.vhd",
             "\\\\filer\\vms\\ünïcødé.vhdx",
+            "C:\\ClusterStorage\\Volume2\\GC\\shared.vhds",
         ]
     ),
     _NAMES,
@@ -218,6 +222,7 @@ def _disk(
         path=draw(_VHD_PATHS) if is_vhd else None,
         vhd_type=draw(_VHD_TYPES) if is_vhd else None,
         host_storage=draw(_HOST_STORAGES),
+        shared=is_vhd and draw(st.booleans()),
     )
 
 
@@ -317,7 +322,27 @@ def _vm(
         cluster_group=cluster_group,
         id=draw(st.one_of(st.none(), st.uuids().map(str))),
         guest_inventoried=draw(st.booleans()),
+        **draw(_LATER_VM_FACTS),
     )
+
+
+#: The facts the profiles of 2012 and later read; each may be left at its default.
+_LATER_VM_FACTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "generation": st.sampled_from([None, 1, 2]),
+        "configuration_version": st.sampled_from(
+            [None, "5.0", "6.2", "8.0", "9.0", "10.0", "12.0"]
+        ),
+        "checkpoint_type": st.one_of(st.none(), st.sampled_from(CheckpointType)),
+        "guest_os": st.sampled_from(GuestOS),
+        "vss_daemon": st.sampled_from([None, True, False]),
+        "scsi_controller": st.sampled_from([None, True, False]),
+        "fibre_channel_adapters": st.lists(_NAMES, max_size=2),
+        "replication_role": st.sampled_from(ReplicationRole),
+        "replication_ready": st.booleans(),
+    },
+)
 
 
 @st.composite
@@ -399,6 +424,7 @@ def _host(draw: st.DrawFn, name: str, vm_names: Sequence[str], group_names: Sequ
         virtual_networks=networks,
         installed_updates=draw(st.lists(_UPDATE_IDS, max_size=4)),
         backup_application=draw(_BACKUP_APPLICATIONS),
+        file_server_vss_agent=draw(st.sampled_from([None, True, False])),
     )
 
 

@@ -242,10 +242,13 @@ def test_same_input_same_output(target: Host | Cluster) -> None:
 @settings(max_examples=60, deadline=None)
 @given(inventories())
 def test_check_is_sorted_by_severity(target: Host | Cluster) -> None:
-    """Findings come most severe first; every finding's severity is its rule's (but HVB501's)."""
+    """Findings come most severe first; every finding's severity is its rule's.
+
+    HVB501, HVB612 and HVB613 decide theirs case by case.
+    """
     findings = check(target)
     ranks = [f.severity.rank for f in findings]
     assert ranks == sorted(ranks)
     for f in findings:
-        if f.rule.id != "HVB501":
+        if f.rule.id not in {"HVB501", "HVB612", "HVB613"}:
             assert f.severity is f.rule.severity

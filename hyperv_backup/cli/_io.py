@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from hyperv_backup.inventory import (
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
 from hyperv_backup.render import Format, html_page
-from hyperv_backup.rules import Finding
+from hyperv_backup.rules import Finding, Profile, profile_for
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -186,6 +186,34 @@ def policy_notes(options: Options) -> list[str]:
     if options.ignore:
         notes.append(f"Ignored rules: {', '.join(sorted(options.ignore))}")
     return notes
+
+
+def answering_profiles(target: Host | Cluster, options: Options) -> dict[str, Profile]:
+    """Return the profile that answers for each host, by host name."""
+    return {host.name: options.profile or profile_for(host.os) for host in hosts_of(target)}
+
+
+def profile_notes(target: Host | Cluster, options: Options) -> list[str]:
+    """Return the line naming the profiles of 2012 and later that answer, if any.
+
+    An inventory answered by the 2008 profile alone gets no line, and reads
+    as it always has.
+    """
+    labels = unique_labels(answering_profiles(target, options).values())
+    return [f"Answered by the profile of {' and '.join(labels)}"] if labels else []
+
+
+def unique_labels(profiles: Iterable[Profile]) -> list[str]:
+    """Return the labels of the profiles of 2012 and later among ``profiles``, once each."""
+    return list(dict.fromkeys(p.label for p in profiles if p is not Profile.WS2008))
+
+
+def profile_meta(target: Host | Cluster, options: Options) -> dict[str, object]:
+    """Return the JSON key naming each host's profile, when one is of 2012 or later."""
+    answering = answering_profiles(target, options)
+    if all(p is Profile.WS2008 for p in answering.values()):
+        return {}
+    return {"profiles": {name: p.value for name, p in answering.items()}}
 
 
 def policy_meta(options: Options, status: int) -> dict[str, object]:

@@ -12,7 +12,7 @@ from hyperv_backup._version import __version__
 from hyperv_backup.examples import example_names
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render import Format
-from hyperv_backup.rules import RULES, Severity
+from hyperv_backup.rules import RULES, Profile, Severity, as_profile
 
 __all__ = [
     "DEFAULT_EXAMPLE",
@@ -109,6 +109,7 @@ class Options:
     ignore: frozenset[str] = frozenset()
     guests: tuple[str, ...] = ()
     output: str | None = None
+    profile: Profile | None = None
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
@@ -126,6 +127,7 @@ class Options:
             ignore=_rule_ids(getattr(ns, "ignore", None) or ()),
             guests=tuple(g for group in getattr(ns, "guest", None) or () for g in group),
             output=getattr(ns, "output", None),
+            profile=as_profile(getattr(ns, "profile", None)),
         )
 
 
@@ -171,6 +173,14 @@ def parser() -> argparse.ArgumentParser:
         help=f"use a bundled example inventory instead of INVENTORY "
         f"({', '.join(example_names())}; default: {DEFAULT_EXAMPLE})",
     )
+    profiles = argparse.ArgumentParser(add_help=False)
+    profiles.add_argument(
+        "--profile",
+        choices=[p.value for p in Profile],
+        metavar="PROFILE",
+        help="answer every host as this generation: 2008 (2008, 2008 R2), 2012 (2012, "
+        "2012 R2) or 2016 (2016 and later) (default: each host's own release)",
+    )
     policy = argparse.ArgumentParser(add_help=False)
     policy.add_argument(
         "--fail-on",
@@ -214,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command(
         Command.CHECK,
         "List every finding about the inventory.",
-        [output, source, policy],
+        [output, source, policy, profiles],
         "(INVENTORY | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
@@ -222,7 +232,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command(
         Command.PLAN,
         "Show the ordered backup plan and how each VM is backed up (mode, downtime, why).",
-        [output, source, policy],
+        [output, source, policy, profiles],
         "(INVENTORY | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
@@ -233,7 +243,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command(
         Command.RESTORE,
         "Show the ordered steps to restore one VM.",
-        [output, source],
+        [output, source, profiles],
         "(INVENTORY | --example [NAME]) VM",
     )
     sub.add_argument(
@@ -253,7 +263,12 @@ def parser() -> argparse.ArgumentParser:
         "(default: the mode the VM would be backed up in today)",
     )
 
-    sub = command(Command.RULES, "List the rule catalogue.", [output], "")
+    sub = command(
+        Command.RULES,
+        "List the rule catalogue (with --profile, the rules of one profile).",
+        [output, profiles],
+        "",
+    )
     sub.set_defaults(operands=[])
 
     sub = command(Command.EXAMPLE, "Print a bundled example inventory (JSON).", [output], "[NAME]")

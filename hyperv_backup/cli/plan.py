@@ -11,6 +11,7 @@ from hyperv_backup.cli._io import (
     output,
     policy_meta,
     policy_notes,
+    profile_meta,
     resolve_host,
     target_meta,
 )
@@ -33,7 +34,7 @@ def run(options: Options) -> int:
     target = load(options)
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
-    plan = backup_plan(target, node)
+    plan = backup_plan(target, node, profile=options.profile)
     plan = attrs.evolve(
         plan, findings=tuple(f for f in plan.findings if f.rule.id not in options.ignore)
     )
@@ -46,6 +47,7 @@ def run(options: Options) -> int:
         "command": Command.PLAN.value,
         "inventory": target_meta(target),
         "node": node,
+        **profile_meta(target, options),
         **policy_meta(options, status),
     }
     output(

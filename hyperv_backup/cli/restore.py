@@ -6,6 +6,8 @@ from hyperv_backup.cli._io import (
     find_vm,
     load,
     output,
+    profile_meta,
+    profile_notes,
     resolve_host,
     target_meta,
 )
@@ -28,7 +30,7 @@ def run(options: Options) -> int:
     target = load(options)
     host, vm = find_vm(target, options.operands[-1])
     node = host if options.node is None else resolve_host(target, options.node)
-    steps = restore_steps(vm, node, mode=options.backup_mode)
+    steps = restore_steps(vm, node, mode=options.backup_mode, profile=options.profile)
     mode_note = (
         f"Restored from an {options.backup_mode.value} host-level backup"
         if options.backup_mode is not None
@@ -41,12 +43,19 @@ def run(options: Options) -> int:
         "vm": vm.name,
         "node": node.name,
         "backup_mode": None if options.backup_mode is None else options.backup_mode.value,
+        **profile_meta(node, options),
     }
     output(
         options,
         title,
         lambda fmt, color, width: render_steps(
-            steps, fmt, title=title, notes=[mode_note], meta=meta, color=color, width=width
+            steps,
+            fmt,
+            title=title,
+            notes=[mode_note, *profile_notes(node, options)],
+            meta=meta,
+            color=color,
+            width=width,
         ),
     )
     return EXIT_OK

@@ -13,20 +13,26 @@ from hyperv_backup.cli._options import (
 from hyperv_backup.render import (
     render_rules,
 )
-from hyperv_backup.rules import RULES
+from hyperv_backup.rules import PROFILE_RULES, RULES
 
 __all__ = ["run"]
 
 
 def run(options: Options) -> int:
-    """Run ``rules``: print the rule catalogue."""
+    """Run ``rules``: print the rule catalogue, or the rules of one ``--profile``."""
     title = "Hyper-V backup rules"
-    meta = {"command": Command.RULES.value}
+    meta: dict[str, object] = {"command": Command.RULES.value}
+    rules = list(RULES.values())
+    profile = options.profile
+    if profile is not None:
+        title = f"Hyper-V backup rules of the profile of {profile.label}"
+        meta["profile"] = profile.value
+        rules = [r for r in rules if r.id in PROFILE_RULES[profile]]
     output(
         options,
         title,
         lambda fmt, color, width: render_rules(
-            RULES.values(), fmt, title=title, meta=meta, color=color, width=width
+            rules, fmt, title=title, meta=meta, color=color, width=width
         ),
     )
     return EXIT_OK

@@ -17,9 +17,11 @@ import attrs
 from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.decide.cluster import ClusterAction, action_text, backup_action, states_text
 from hyperv_backup.decide.mode import BackupModeDecision, decide_mode
+from hyperv_backup.decide.outcome import BackupOutcome, decide_outcome, outcome_decision
 from hyperv_backup.model import (
     VM,
     Attachment,
+    BackupMode,
     Cluster,
     Host,
     HostOS,
@@ -29,7 +31,7 @@ from hyperv_backup.model import (
     hosts_of,
     os_label,
 )
-from hyperv_backup.rules import Finding, Severity, finding
+from hyperv_backup.rules import Finding, Profile, Severity, finding, profile_for
 
 __all__ = ["Evaluation", "VMView", "evaluate", "lacks_update", "not_covered_finding"]
 
@@ -83,6 +85,9 @@ class VMView(NamedTuple):
     action: ClusterAction
     moved: bool
     findings: tuple[Finding, ...]
+    #: What the backup will be; set under the profiles of 2012 and later only,
+    #: where the plan's steps are written from it.
+    outcome: BackupOutcome | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -94,16 +99,21 @@ class Evaluation:
 
 
 def evaluate(
-    target: Host | Cluster, backup_node: Host | None = None, *, views: bool = True
+    target: Host | Cluster,
+    backup_node: Host | None = None,
+    *,
+    views: bool = True,
+    profile: Profile | None = None,
 ) -> Evaluation:
     """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given.
 
-    With ``views=False`` only the findings are kept (``vms`` is empty), for
-    callers that need no more.
+    Each host is answered by the profile of its release, or by ``profile``
+    for all of them. With ``views=False`` only the findings are kept (``vms``
+    is empty), for callers that need no more.
     """
     # A large evaluation makes no cycles; pausing the collector saves its walks.
     with paused_collector():
-        return _evaluate(target, backup_node, views=views)
+        return _evaluate(target, backup_node, views=views, profile=profile)
 
 
 class _Node(NamedTuple):
@@ -130,11 +140,19 @@ class _Node(NamedTuple):
         )
 
 
-def _evaluate(target: Host | Cluster, backup_node: Host | None, *, views: bool) -> Evaluation:
+def _evaluate(
+    target: Host | Cluster, backup_node: Host | None, *, views: bool, profile: Profile | None
+) -> Evaluation:
     findings: list[Finding] = []
     vms: list[VMView] = []
     chosen = None if backup_node is None else _Node.of(backup_node)
     for host in hosts_of(target):
+        answering = profile_for(host.os) if profile is None else profile
+        if answering is not _WS2008:
+            _evaluate_later(
+                host, chosen, backup_node, answering, findings=findings, vms=vms, views=views
+            )
+            continue
         findings.extend(_host_level(host))
         own = _Node.of(host)
         # Clustered VMs are backed up on the chosen node (moved there when it is
@@ -156,6 +174,106 @@ def _evaluate(target: Host | Cluster, backup_node: Host | None, *, views: bool) 
     return Evaluation(findings=tuple(findings), vms=tuple(vms))
 
 
+_WS2008 = Profile.WS2008
+
+
+def _evaluate_later(
+    host: Host,
+    chosen: _Node | None,
+    backup_node: Host | None,
+    profile: Profile,
+    *,
+    findings: list[Finding],
+    vms: list[VMView],
+    views: bool,
+) -> None:
+    """Evaluate ``host`` under the profile of Windows Server 2012 or 2016 and later."""
+    findings.extend(_later_host_level(host, profile))
+    own = _Node.of(host)
+    clustered_on = own if chosen is None or backup_node is host else chosen
+    for vm in host.vms:
+        group = vm.cluster_group
+        node = own if group is None else clustered_on
+        saves = profile is Profile.WS2012 and node.host.os is HostOS.WINDOWS_SERVER_2012
+        outcome = decide_outcome(vm, node.host, profile)
+        decision = outcome_decision(outcome, vm)
+        csv = _on_shared_volume(vm)
+        if group is None:
+            action = _NOT_CLUSTERED
+        else:
+            # Only Windows Server 2012 still saves a VM for its backup; from
+            # 2012 R2 on the offline rows of the table (saving through the
+            # Cluster service) never apply.
+            mode = decision.mode if saves else BackupMode.ONLINE
+            action = ClusterAction.NONE if csv else backup_action(group, own.key, mode)
+        # A VM on a Cluster Shared Volume is backed up from any node (HVB616).
+        moved = node is not own and not csv
+        found: list[Finding] = []
+        _snapshot_findings(vm, node.name, found)
+        _disk_level(vm, node, found, later=True)
+        found.extend(outcome.reasons)
+        if group is not None:
+            if moved:
+                found.append(
+                    _preparation("HVB502", vm, node.name, ClusterAction.MOVE_TO_NODE, host.name)
+                )
+            if action is _NOT_COVERED:
+                found.append(not_covered_finding(vm, node.name))
+            elif action is _TAKE_OFFLINE:
+                found.append(_preparation("HVB502", vm, node.name, action, host.name))
+        findings.extend(found)
+        if views:
+            vms.append(VMView(host, node.host, vm, decision, action, moved, tuple(found), outcome))
+
+
+def _later_host_level(host: Host, profile: Profile) -> Iterator[Finding]:
+    app = host.backup_application
+    # From 2016 a backup application may use the WMI backup API instead of the
+    # Hyper-V VSS writer ("Hyper-V Backup Approaches"), so HVB101 stops at 2012 R2.
+    if profile is Profile.WS2012 and app is not None and not app.uses_hyperv_vss_writer:
+        yield _no_writer(host)
+    if host.virtual_networks:
+        yield _networks(host)
+
+
+def _no_writer(host: Host) -> Finding:
+    name = host.name
+    app = host.backup_application
+    assert app is not None  # noqa: S101 - callers check it
+    return finding(
+        "HVB101",
+        name,
+        f"Backup application {app.name!r} on host {name!r} does not use the Hyper-V VSS writer.",
+        host=name,
+    )
+
+
+def _networks(host: Host) -> Finding:
+    name = host.name
+    names = ", ".join(repr(n.name) for n in host.virtual_networks)
+    return finding(
+        "HVB104",
+        name,
+        f"Host {name!r} has virtual networks ({names}) that a full server backup leaves "
+        "out; record their configuration.",
+        host=name,
+    )
+
+
+def _snapshot_findings(vm: VM, at: str, found: list[Finding]) -> None:
+    snapshots = len(vm.snapshots)
+    if snapshots:
+        found.append(
+            finding(
+                "HVB105",
+                vm.name,
+                f"VM {vm.name!r} has {_plural(snapshots, 'VM snapshot')}; they are no backup.",
+                host=at,
+                vm=vm.name,
+            )
+        )
+
+
 def _host_level(host: Host) -> Iterator[Finding]:
     name = host.name
     if host.os not in _GUIDANCE_RELEASES:
@@ -175,13 +293,7 @@ def _host_level(host: Host) -> Iterator[Finding]:
     app = host.backup_application
     if app is not None:
         if not app.uses_hyperv_vss_writer:
-            yield finding(
-                "HVB101",
-                name,
-                f"Backup application {app.name!r} on host {name!r} does not use the Hyper-V "
-                "VSS writer.",
-                host=name,
-            )
+            yield _no_writer(host)
         if app.is_windows_server_backup and not app.hyperv_writer_registered:
             yield finding(
                 "HVB102",
@@ -198,14 +310,7 @@ def _host_level(host: Host) -> Iterator[Finding]:
             host=name,
         )
     if host.virtual_networks:
-        names = ", ".join(repr(n.name) for n in host.virtual_networks)
-        yield finding(
-            "HVB104",
-            name,
-            f"Host {name!r} has virtual networks ({names}) that a full server backup leaves "
-            "out; record their configuration.",
-            host=name,
-        )
+        yield _networks(host)
 
 
 def _on_shared_volume(vm: VM) -> bool:
@@ -236,16 +341,7 @@ def _vm_level(
     wsb = node.windows_server_backup
     csv = _on_shared_volume(vm)
     snapshots = len(vm.snapshots)
-    if snapshots:
-        found.append(
-            finding(
-                "HVB105",
-                name,
-                f"VM {name!r} has {_plural(snapshots, 'VM snapshot')}; they are no backup.",
-                host=at,
-                vm=name,
-            )
-        )
+    _snapshot_findings(vm, at, found)
     if wsb and csv:
         found.append(
             finding(
@@ -304,8 +400,12 @@ def _vm_level(
     return tuple(found)
 
 
-def _disk_level(vm: VM, node: _Node, found: list[Finding]) -> None:
-    """Add the findings about the disks of ``vm`` to ``found``."""
+def _disk_level(vm: VM, node: _Node, found: list[Finding], *, later: bool = False) -> None:
+    """Add the findings about the disks of ``vm`` to ``found``.
+
+    ``later`` leaves out the fixes of 2008 R2 (HVB203, HVB501), for the
+    profiles of Windows Server 2012 and later.
+    """
     at, name = node.name, vm.name
     clustered = vm.cluster_group is not None
     for disk in vm.disks:
@@ -332,7 +432,7 @@ def _disk_level(vm: VM, node: _Node, found: list[Finding]) -> None:
                     vm=name,
                 )
             )
-            if node.lacks_975354:
+            if node.lacks_975354 and not later:
                 found.append(
                     finding(
                         "HVB203",
@@ -349,6 +449,7 @@ def _disk_level(vm: VM, node: _Node, found: list[Finding]) -> None:
         # the other paths are passed over without being case-folded.
         if (
             clustered
+            and not later
             and path is not None
             and path.startswith("\\")
             and path.casefold().startswith(_GUID_VOLUME_PREFIX)

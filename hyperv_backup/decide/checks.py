@@ -13,7 +13,7 @@ import attrs
 
 from hyperv_backup.decide._evaluate import evaluate
 from hyperv_backup.model import Attachment, Cluster, Disk, Host, hosts_of
-from hyperv_backup.rules import RULES, Findings, Rule, sort_findings
+from hyperv_backup.rules import RULES, Findings, Profile, Rule, as_profile, sort_findings
 
 __all__ = ["UncoveredStorage", "check", "uncovered_rule", "uncovered_storage"]
 
@@ -55,9 +55,11 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     )
 
 
-def check(target: Host | Cluster) -> Findings:
+def check(target: Host | Cluster, *, profile: Profile | str | None = None) -> Findings:
     """Return every finding about ``target``, most severe first, then in inventory order.
 
-    Each clustered VM is evaluated on the node that owns it.
+    Each clustered VM is evaluated on the node that owns it. Each host is
+    answered by the profile of its release, or by ``profile`` (``"2008"``,
+    ``"2012"`` or ``"2016"``) for all of them.
     """
-    return sort_findings(evaluate(target, views=False).findings)
+    return sort_findings(evaluate(target, views=False, profile=as_profile(profile)).findings)

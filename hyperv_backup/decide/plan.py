@@ -20,10 +20,11 @@ from hyperv_backup.decide._evaluate import VMView, evaluate, lacks_update
 from hyperv_backup.decide.checks import uncovered_rule
 from hyperv_backup.decide.cluster import ClusterAction, states_text
 from hyperv_backup.decide.mode import BackupModeDecision
+from hyperv_backup.decide.outcome import BackupOutcome, Consistency
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import resolve_node
 from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
-from hyperv_backup.rules import Finding, Severity, sort_findings
+from hyperv_backup.rules import Finding, Profile, Severity, as_profile, sort_findings
 
 __all__ = ["Plan", "backup_plan"]
 
@@ -32,13 +33,19 @@ __all__ = ["Plan", "backup_plan"]
 class Plan(NotebookDisplay):
     """The backup plan of a host or a cluster.
 
-    ``decisions`` maps each VM's name to how it is backed up.
+    ``decisions`` maps each VM's name to how it is backed up; ``outcomes``
+    what its backup will be, under the profiles of 2012 and later.
     """
 
     steps: tuple[Step, ...]
     findings: tuple[Finding, ...]
     # A read-only mapping is not hashable; leave it out of the hash, keep it in ==.
     decisions: Mapping[str, BackupModeDecision] = attrs.field(hash=False)
+    #: What each VM's backup will be, for the VMs answered by the profiles of
+    #: Windows Server 2012 and later (those of the 2008 profile are not listed).
+    outcomes: Mapping[str, BackupOutcome] = attrs.field(
+        hash=False, factory=lambda: types.MappingProxyType({})
+    )
 
 
 _PREREQUISITE_TEXT = {
@@ -48,7 +55,9 @@ _PREREQUISITE_TEXT = {
 }
 
 
-def backup_plan(target: Host | Cluster, node: str | Host | None = None) -> Plan:
+def backup_plan(
+    target: Host | Cluster, node: str | Host | None = None, *, profile: Profile | str | None = None
+) -> Plan:
     """Return the ordered backup plan of ``target``, with its findings and decisions.
 
     With ``node=None`` each clustered VM is backed up on the node that owns
@@ -58,10 +67,16 @@ def backup_plan(target: Host | Cluster, node: str | Host | None = None) -> Plan:
     application and hotfixes are the ones that count. VMs that are not
     clustered stay on their host.
 
+    Each host is answered by the profile of its release, or by ``profile``
+    (``"2008"``, ``"2012"`` or ``"2016"``) for all of them. Under the profiles
+    of 2012 and later a VM is never saved unless its release saves it, a VM
+    on a Cluster Shared Volume is not moved, and each host backup step says
+    what the copy will be.
+
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
-    ``node`` is not a node of ``target``.
+    ``node`` is not a node of ``target``, or ``profile`` is unknown.
     """
-    evaluation = evaluate(target, resolve_node(target, node))
+    evaluation = evaluate(target, resolve_node(target, node), profile=as_profile(profile))
     prerequisites = [
         (
             StepKind.PREREQUISITE,
@@ -94,6 +109,9 @@ def backup_plan(target: Host | Cluster, node: str | Host | None = None) -> Plan:
         ),
         findings=sort_findings(evaluation.findings),
         decisions=types.MappingProxyType({v.vm.name: v.decision for v in evaluation.vms}),
+        outcomes=types.MappingProxyType(
+            {v.vm.name: v.outcome for v in evaluation.vms if v.outcome is not None}
+        ),
     )
 
 
@@ -124,7 +142,8 @@ def _add_guest_backups(view: VMView, drafts: list[Draft]) -> None:
         if rule_id is None:
             continue
         rules: tuple[str, ...] = (rule_id,)
-        if rule_id == "HVB202" and lacks_update(view.node, "KB975354"):
+        # HVB203 is a fix of 2008 R2, which only the 2008 profile reports.
+        if rule_id == "HVB202" and view.outcome is None and lacks_update(view.node, "KB975354"):
             rules = ("HVB202", "HVB203")
         drafts.append(
             (
@@ -224,7 +243,47 @@ _ONLINE, _HOST_BACKUP = BackupMode.ONLINE, StepKind.HOST_BACKUP
 _CHANGES_HOST_BACKUP = frozenset({"HVB106", "HVB501"})
 
 
+#: How a VM is backed up under the profiles of 2012 and later, the tail of its
+#: host backup step, by what the copy will be.
+_LATER_HOW = {
+    Consistency.APPLICATION_CONSISTENT: "application-consistent",
+    Consistency.FILE_SYSTEM_CONSISTENT: "file-system-consistent (its guest freezes its file "
+    "systems)",
+    Consistency.CRASH_CONSISTENT: "crash-consistent only",
+}
+
+
+def _later_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
+    vm, where = view.vm, view.node.name
+    name = vm.name
+    rules = tuple(dict.fromkeys(r.rule.id for r in outcome.reasons))
+    consistency = outcome.consistency
+    if consistency is Consistency.FAILS:
+        text = (
+            f"Fix VM {name!r} before its backup on {where!r}, which would fail as it stands "
+            "(see the findings)."
+        )
+    elif consistency is Consistency.NOT_BACKED_UP:
+        text = (
+            f"Back up VM {name!r} from inside its guest: the host backup on {where!r} holds "
+            "none of its disks."
+        )
+    elif consistency is Consistency.SAVED_STATE:
+        text = f"Back up VM {name!r} on {where!r} {_SAVED_HOW[outcome.state_after]}."
+    elif consistency is Consistency.NOT_RUNNING:
+        text = f"Back up VM {name!r} on {where!r} as it is; it stays {vm.state.value}."
+    elif vm.state is VMState.RUNNING:
+        how = _LATER_HOW[consistency]
+        text = f"Back up VM {name!r} on {where!r} while it runs: {how}, no downtime."
+    else:
+        how = _LATER_HOW[consistency]
+        text = f"Back up VM {name!r} on {where!r}: {how}; it stays {vm.state.value}."
+    return (_HOST_BACKUP, name, where, text, rules)
+
+
 def _host_backup_draft(view: VMView) -> Draft:
+    if view.outcome is not None:
+        return _later_host_backup_draft(view, view.outcome)
     vm, where, decision = view.vm, view.node.name, view.decision
     name = vm.name
     rules = [r.rule.id for r in decision.reasons]

@@ -21,9 +21,20 @@ from hyperv_backup.decide.cluster import (
     states_text,
 )
 from hyperv_backup.decide.mode import decide_mode
+from hyperv_backup.decide.outcome import decide_outcome, outcome_decision
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
 from hyperv_backup.decide.targets import node_name
-from hyperv_backup.model import VM, Backup, BackupLevel, BackupMode, Host, VMState, computer_key
+from hyperv_backup.model import (
+    VM,
+    Backup,
+    BackupLevel,
+    BackupMode,
+    Host,
+    HostOS,
+    VMState,
+    computer_key,
+)
+from hyperv_backup.rules import Profile, as_profile, profile_for
 
 __all__ = ["latest_host_backup", "restore_steps"]
 
@@ -83,6 +94,7 @@ def restore_steps(
     backup: Backup | Sequence[Backup] | None = None,
     *,
     mode: BackupMode | None = None,
+    profile: Profile | str | None = None,
 ) -> Steps:
     """Return the ordered steps to restore ``vm`` on ``node``.
 
@@ -92,7 +104,14 @@ def restore_steps(
     :func:`~hyperv_backup.backup_mode` gives today. When a backup set is given,
     every disk outside the host backup that no guest-level record of this VM
     covers is flagged (HVB406).
+
+    The restore steps are the same under every profile: the Hyper-V VSS
+    writer restores a VM the same way on every release. The profile only
+    decides the mode assumed without a record: under the profiles of 2012
+    and later (``profile``, or the release of ``node`` when it is a
+    :class:`~hyperv_backup.Host`), a VM copied while it ran counts as online.
     """
+    chosen = as_profile(profile)
     where = node_name(node)
     records = _records(backup, vm)
     host_record = latest_host_backup(records or ())
@@ -101,7 +120,7 @@ def restore_steps(
         mode = host_record.mode
         state_then = host_record.vm_state or vm.state
     elif mode is None:
-        mode = decide_mode(vm, where).mode
+        mode = _assumed_mode(vm, node, chosen)
     else:
         mode = _mode(mode)
     drafts: list[Draft] = [
@@ -203,6 +222,23 @@ def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
                 f"{network!r}."
             )
         yield (StepKind.RECONNECT_NETWORK, network, where, text, ("HVB405",))
+
+
+def _assumed_mode(vm: VM, node: str | Host, profile: Profile | None) -> BackupMode:
+    """Return the mode of a backup taken today, by the profile that answers."""
+    if profile is None:
+        profile = profile_for(node.os) if isinstance(node, Host) else Profile.WS2008
+    if profile is Profile.WS2008:
+        return decide_mode(vm, node_name(node)).mode
+    host = node if isinstance(node, Host) else Host(name=node, os=_LATEST[profile])
+    return outcome_decision(decide_outcome(vm, host, profile), vm).mode
+
+
+#: The release assumed for a node known by name only, under each later profile.
+_LATEST = {
+    Profile.WS2012: HostOS.WINDOWS_SERVER_2012_R2,
+    Profile.WS2016: HostOS.WINDOWS_SERVER_2025,
+}
 
 
 def _first_start_draft(vm: VM, where: str, mode: BackupMode, state_then: VMState) -> Draft:

@@ -1,7 +1,7 @@
 """Example inventories shipped with the package.
 
 >>> sorted(example_names())
-['cluster', 'host']
+['cluster', 'cluster-2022', 'host', 'host-2012']
 >>> load_example("host").name
 'HV-STANDALONE01'
 """
@@ -20,6 +20,8 @@ __all__ = ["example_names", "example_text", "load_example"]
 _FILES = {
     "cluster": "cluster-2008r2.json",
     "host": "standalone-2012r2.json",
+    "cluster-2022": "cluster-2022.json",
+    "host-2012": "standalone-2012.json",
 }
 
 

@@ -26,7 +26,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from hyperv_backup.inventory._problems import (
     CURRENT_LIMITS,
@@ -36,7 +36,7 @@ from hyperv_backup.inventory._problems import (
     join,
     shorten,
 )
-from hyperv_backup.model import Cluster, Host, ModelError, safe_repr
+from hyperv_backup.model import VM, Cluster, Disk, Host, ModelError, safe_repr
 
 __all__ = ["CONVERTER", "structure"]
 
@@ -158,7 +158,32 @@ def _make_converter() -> cattrs.Converter:
     )
     # Sets are written sorted, so one model always gives the same document.
     converter.register_unstructure_hook_func(_is_frozenset, sorted)
+    # The facts added for Windows Server 2012 and later are written only when
+    # set, so an inventory that does not use them is written as before.
+    for cls, fields in LATER_FIELDS.items():
+        omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in fields}
+        converter.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, converter, **omitted)
+        )
     return converter
+
+
+#: The fields each class gained for the profiles of Windows Server 2012 and later.
+LATER_FIELDS: Mapping[type, tuple[str, ...]] = {
+    Host: ("file_server_vss_agent",),
+    VM: (
+        "generation",
+        "configuration_version",
+        "checkpoint_type",
+        "guest_os",
+        "vss_daemon",
+        "scsi_controller",
+        "fibre_channel_adapters",
+        "replication_role",
+        "replication_ready",
+    ),
+    Disk: ("shared",),
+}
 
 
 CONVERTER = _make_converter()

@@ -8,11 +8,14 @@ __all__ = [
     "Attachment",
     "BackupLevel",
     "BackupMode",
+    "CheckpointType",
     "FileSystem",
     "GuestDiskType",
+    "GuestOS",
     "HostOS",
     "HostStorage",
     "NetworkKind",
+    "ReplicationRole",
     "ResourceState",
     "VMState",
     "VhdType",
@@ -122,6 +125,37 @@ class BackupLevel(enum.StrEnum):
     HOST = "host"
     #: By a backup application inside the guest.
     GUEST = "guest"
+
+
+class CheckpointType(enum.StrEnum):
+    """The checkpoint setting of a VM (Windows Server 2016 and later).
+
+    The spellings follow ``Set-VM -CheckpointType``.
+    """
+
+    #: Production checkpoints, falling back to a standard checkpoint.
+    PRODUCTION = "production"
+    #: Production checkpoints only: no checkpoint when one cannot be taken.
+    PRODUCTION_ONLY = "production_only"
+    STANDARD = "standard"
+    DISABLED = "disabled"
+
+
+class GuestOS(enum.StrEnum):
+    """The operating system family inside a VM."""
+
+    WINDOWS = "windows"
+    LINUX = "linux"
+    FREEBSD = "freebsd"
+    UNKNOWN = "unknown"
+
+
+class ReplicationRole(enum.StrEnum):
+    """The Hyper-V Replica role of a VM."""
+
+    NONE = "none"
+    PRIMARY = "primary"
+    REPLICA = "replica"
 
 
 def os_label(os: HostOS) -> str:

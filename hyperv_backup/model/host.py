@@ -107,7 +107,9 @@ class Host(NotebookDisplay):
 
     ``installed_updates`` holds Knowledge Base article IDs (``"KB958184"``);
     they are stored upper-case. A ``backup_application`` of ``None`` means it
-    is not known, and no rule about it is raised.
+    is not known, and no rule about it is raised. ``file_server_vss_agent``
+    says whether every SMB 3 file server holding this host's VM files runs the
+    File Server VSS Agent Service (``None``: not known).
     """
 
     name: str
@@ -117,10 +119,13 @@ class Host(NotebookDisplay):
     # Taken as a sequence, checked item by item with its index, stored as a frozenset.
     installed_updates: frozenset[str] = attrs.field(default=frozenset(), converter=to_tuple)
     backup_application: BackupApplication | None = None
+    file_server_vss_agent: bool | None = None
 
     def __attrs_post_init__(self) -> None:
         check_name(self.name, "name")
         set_enum(self, "os", HostOS)
+        if self.file_server_vss_agent is not None:
+            check_bool(self, "file_server_vss_agent")
         for field in ("vms", "virtual_networks", "installed_updates"):
             check_collection(self, field)
         check_items(self.vms, "vms", VM)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from hyperv_backup._base.display import NotebookDisplay
@@ -19,15 +21,21 @@ from hyperv_backup.model._checks import (
 )
 from hyperv_backup.model.enums import (
     Attachment,
+    CheckpointType,
     FileSystem,
     GuestDiskType,
+    GuestOS,
     HostStorage,
+    ReplicationRole,
     ResourceState,
     VhdType,
     VMState,
 )
 
 __all__ = ["VM", "ClusterGroup", "Disk", "NetworkAdapter", "Volume"]
+
+#: A configuration version as ``Get-VM`` shows it: major and minor numbers.
+_VERSION = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}")
 
 
 @attrs.frozen(kw_only=True)
@@ -55,7 +63,10 @@ class Disk:
     """A disk the virtual machine uses.
 
     ``path`` and ``vhd_type`` describe the virtual hard disk file and are only
-    valid on a ``VIRTUAL_HARD_DISK``.
+    valid on a ``VIRTUAL_HARD_DISK``. ``shared`` marks a virtual hard disk that
+    several VMs share for a guest cluster (``Get-VMHardDiskDrive``
+    ``SupportPersistentReservations``); a shared disk whose path ends in
+    ``.vhds`` is a VHD Set, any other is a shared VHDX.
     """
 
     name: str
@@ -65,6 +76,12 @@ class Disk:
     path: str | None = None
     vhd_type: VhdType | None = None
     host_storage: HostStorage = HostStorage.LOCAL
+    shared: bool = False
+
+    @property
+    def is_vhd_set(self) -> bool:
+        """Tell whether the disk is a VHD Set (a ``.vhds`` file)."""
+        return self.path is not None and self.path.casefold().endswith(".vhds")
 
     def __attrs_post_init__(self) -> None:
         check_name(self.name, "name")
@@ -76,7 +93,14 @@ class Disk:
         if self.vhd_type is not None:
             set_enum(self, "vhd_type", VhdType)
         check_optional_name(self.path, "path")
+        check_bool(self, "shared")
         if self.attachment is not Attachment.VIRTUAL_HARD_DISK:
+            if self.shared:
+                raise ModelError(
+                    "shared",
+                    self.shared,
+                    f"only a virtual hard disk can be shared, got a {self.attachment.value} disk",
+                )
             if self.path is not None:
                 raise ModelError(
                     "path",
@@ -130,6 +154,15 @@ class VM(NotebookDisplay):
     ``guest_inventoried=False`` says the facts seen from inside the guest (disk
     types, volumes, file systems, VSS settings, guest iSCSI) were not
     collected: the decisions then treat them as unknown, never as fine.
+
+    The fields from ``generation`` on are read by the profiles of Windows
+    Server 2012 and later; ``None`` means not known. ``configuration_version``
+    is ``Get-VM``'s ``Version`` (``"9.0"``); ``vss_daemon`` says whether the
+    VSS daemon of a Linux or FreeBSD guest runs; ``scsi_controller`` whether a
+    generation 1 VM has a SCSI controller; ``replication_ready`` is false
+    while a Hyper-V Replica copy is not in a normal state (initial
+    replication, resynchronisation, log apply, failover or migration under
+    way, or health critical).
     """
 
     name: str
@@ -142,6 +175,24 @@ class VM(NotebookDisplay):
     cluster_group: ClusterGroup | None = None
     id: str | None = None
     guest_inventoried: bool = True
+    generation: int | None = None
+    configuration_version: str | None = None
+    checkpoint_type: CheckpointType | None = None
+    guest_os: GuestOS = GuestOS.UNKNOWN
+    vss_daemon: bool | None = None
+    scsi_controller: bool | None = None
+    fibre_channel_adapters: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    replication_role: ReplicationRole = ReplicationRole.NONE
+    replication_ready: bool = True
+
+    @property
+    def configuration_version_tuple(self) -> tuple[int, int] | None:
+        """The configuration version as numbers, ``(9, 0)``; ``None`` when not known."""
+        version = self.configuration_version
+        if version is None:
+            return None
+        major, minor = version.split(".")
+        return int(major), int(minor)
 
     def __attrs_post_init__(self) -> None:
         check_name(self.name, "name")
@@ -162,7 +213,33 @@ class VM(NotebookDisplay):
                 f"expected a ClusterGroup, got {shown(self.cluster_group)}",
             )
         check_optional_name(self.id, "id")
+        self._check_later_facts()
         self._check_disks_and_volumes()
+
+    def _check_later_facts(self) -> None:
+        generation: object = self.generation
+        if generation is not None and (type(generation) is not int or generation not in (1, 2)):
+            raise ModelError("generation", generation, f"expected 1 or 2, got {shown(generation)}")
+        version: object = self.configuration_version
+        if version is not None and (
+            not isinstance(version, str) or _VERSION.fullmatch(version) is None
+        ):
+            raise ModelError(
+                "configuration_version",
+                version,
+                f"expected a version such as '9.0', got {shown(version)}",
+            )
+        if self.checkpoint_type is not None:
+            set_enum(self, "checkpoint_type", CheckpointType)
+        set_enum(self, "guest_os", GuestOS)
+        for field in ("vss_daemon", "scsi_controller"):
+            if getattr(self, field) is not None:
+                check_bool(self, field)
+        check_collection(self, "fibre_channel_adapters")
+        for index, adapter in enumerate(self.fibre_channel_adapters):
+            check_name(adapter, f"fibre_channel_adapters[{index}]")
+        set_enum(self, "replication_role", ReplicationRole)
+        check_bool(self, "replication_ready")
 
     def _check_disks_and_volumes(self) -> None:
         disk_names: set[str] = set()

@@ -13,9 +13,10 @@ text, Markdown metacharacters are escaped, HTML is escaped with
 >>> import hyperv_backup as hb
 >>> plan = hb.backup_plan(hb.load_example("host"))
 >>> for row in decision_rows(plan):
-...     print(row["vm"], row["host"], row["mode"], row["causes_downtime"], row["reasons"] or "-")
-DC01 HV-STANDALONE01 online False -
-PRINT01 HV-STANDALONE01 offline False HVB307
+...     print(row["vm"], row["mode"], row["consistency"], row["reasons"] or "-")
+DC01 online application_consistent -
+PRINT01 offline not_running HVB307
+APP02 offline fails HVB608
 >>> print(markdown_table([{"vm": "a|b", "mode": "online"}]))
 | vm | mode |
 | --- | --- |
@@ -36,8 +37,11 @@ from hyperv_backup.render import html, json, markdown, text
 from hyperv_backup.render._common import (
     Row,
     cited_rules,
+    consistency_counts,
+    consistency_note,
     decision_rows,
     mode_summary,
+    profile_note,
     severity_counts,
 )
 from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
@@ -123,8 +127,12 @@ def render_plan(
 ) -> str:
     """Render a backup plan: a summary, the per-VM table, the ordered steps, the findings.
 
-    Parameters as for :func:`render_findings`.
+    Parameters as for :func:`render_findings`. A plan answered by a profile of
+    Windows Server 2012 or later says so under the title, and its JSON adds
+    each VM's ``outcomes``.
     """
+    later = [n for n in (consistency_note(plan), profile_note(plan)) if n is not None]
+    notes = (*notes, *later)
     match fmt:
         case Format.TEXT:
             return text.plan(plan, title, notes, color=color, width=width)
@@ -133,11 +141,16 @@ def render_plan(
             return json.document(
                 meta,
                 {
-                    "summary": {**mode_summary(plan), "findings": severity_counts(plan.findings)},
+                    "summary": {
+                        **mode_summary(plan),
+                        **({"consistency": consistency_counts(plan)} if plan.outcomes else {}),
+                        "findings": severity_counts(plan.findings),
+                    },
                     "vms": decision_rows(plan),
                     "steps": body["steps"],
                     "findings": body["findings"],
                     "decisions": body["decisions"],
+                    **({"outcomes": body["outcomes"]} if "outcomes" in body else {}),
                 },
             )
         case Format.MARKDOWN:

@@ -23,12 +23,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Row",
+    "backed_up_as",
     "cited_rules",
+    "consistency_counts",
+    "consistency_note",
     "counts_text",
     "decision_rows",
     "mode_summary",
     "plain",
     "plan_hosts",
+    "profile_note",
     "severity_counts",
     "step_note",
     "tabulate",
@@ -43,7 +47,7 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 
     >>> import hyperv_backup as hb
     >>> severity_counts(hb.check(hb.load_example("host")))
-    {'error': 1, 'warning': 0, 'info': 4}
+    {'error': 2, 'warning': 0, 'info': 3}
     """
     counts = {severity.value: 0 for severity in Severity}
     for item in findings:
@@ -91,23 +95,64 @@ def decision_rows(
         items = decisions.values()
     else:
         items = decisions
+    outcomes = decisions.outcomes if isinstance(decisions, Plan) else {}
     rows: list[Row] = []
     for decision in items:
         host = hosts.get(decision.vm)
         if host is None:
             host = next((r.host for r in decision.reasons if r.host is not None), None)
-        rows.append(
-            {
-                "vm": decision.vm,
-                "host": host,
-                "mode": decision.mode.value,
-                "causes_downtime": decision.causes_downtime,
-                "state_during_backup": decision.state_during_backup.value,
-                "state_after": decision.state_after.value,
-                "reasons": " ".join(unique(r.rule.id for r in decision.reasons)),
-            }
-        )
+        row: Row = {
+            "vm": decision.vm,
+            "host": host,
+            "mode": decision.mode.value,
+            "causes_downtime": decision.causes_downtime,
+            "state_during_backup": decision.state_during_backup.value,
+            "state_after": decision.state_after.value,
+            "reasons": " ".join(unique(r.rule.id for r in decision.reasons)),
+        }
+        # Plans answered by the profiles of 2012 and later say what each copy is.
+        if outcomes:
+            outcome = outcomes.get(decision.vm)
+            row["consistency"] = None if outcome is None else outcome.consistency.value
+        rows.append(row)
     return rows
+
+
+def backed_up_as(plan: Plan, decision: BackupModeDecision) -> str:
+    """Return how the plan's table shows a VM's backup: its consistency, else its mode."""
+    outcome = plan.outcomes.get(decision.vm)
+    if outcome is None:
+        return decision.mode.value
+    return outcome.consistency.label
+
+
+def consistency_counts(plan: Plan) -> dict[str, int]:
+    """Return how many VMs of the plan's outcomes have each consistency, in enum order."""
+    from hyperv_backup.decide.outcome import Consistency  # noqa: PLC0415 - with plans only
+
+    counts = dict.fromkeys(Consistency, 0)
+    for outcome in plan.outcomes.values():
+        counts[outcome.consistency] += 1
+    return {c.value: count for c, count in counts.items() if count}
+
+
+def consistency_note(plan: Plan) -> str | None:
+    """Return the line counting the outcomes by consistency, if the plan has outcomes."""
+    from hyperv_backup.decide.outcome import Consistency  # noqa: PLC0415 - with plans only
+
+    counts = consistency_counts(plan)
+    if not counts:
+        return None
+    parts = ", ".join(f"{n} {Consistency(name).label}" for name, n in counts.items())
+    return f"Backups: {parts}"
+
+
+def profile_note(plan: Plan) -> str | None:
+    """Return the line naming the profiles of 2012 and later that answered, if any."""
+    labels = unique(o.profile.label for o in plan.outcomes.values())
+    if not labels:
+        return None
+    return f"Answered by the profile of {' and '.join(labels)}"
 
 
 def plan_hosts(plan: Plan) -> dict[str, str]:

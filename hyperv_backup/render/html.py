@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
+    backed_up_as,
     decision_rows,
     mode_summary,
     severity_counts,
@@ -201,7 +202,7 @@ def _plan_html(plan: Plan, title: str, notes: Sequence[str]) -> str:
                 [
                     escape_html(decision.vm),
                     escape_html(str(row["host"] or "")),
-                    (mode, f"mode-{mode}"),
+                    (backed_up_as(plan, decision), f"mode-{mode}"),
                     ("yes", "downtime") if decision.causes_downtime else "no",
                     decision.state_during_backup.value,
                     decision.state_after.value,

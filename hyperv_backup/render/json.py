@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from hyperv_backup.decide.checks import UncoveredStorage
 from hyperv_backup.decide.mode import BackupModeDecision
+from hyperv_backup.decide.outcome import BackupOutcome
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.rules import Finding, Rule
 
@@ -30,7 +31,9 @@ __all__ = ["SCHEMA_VERSION", "document", "to_dict"]
 SCHEMA_VERSION = 1
 
 #: What :func:`to_dict` takes.
-Result: TypeAlias = "Rule | Finding | BackupModeDecision | UncoveredStorage | Step | Plan"
+Result: TypeAlias = (
+    "Rule | Finding | BackupModeDecision | BackupOutcome | UncoveredStorage | Step | Plan"
+)
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -66,6 +69,18 @@ def _decision(decision: BackupModeDecision) -> dict[str, Any]:
     }
 
 
+def _outcome(outcome: BackupOutcome) -> dict[str, Any]:
+    return {
+        "vm": outcome.vm,
+        "profile": outcome.profile.value,
+        "consistency": outcome.consistency.value,
+        "causes_downtime": outcome.causes_downtime,
+        "state_during_backup": outcome.state_during_backup.value,
+        "state_after": outcome.state_after.value,
+        "reasons": [_finding(r) for r in outcome.reasons],
+    }
+
+
 def _uncovered(item: UncoveredStorage) -> dict[str, Any]:
     return {"vm": item.vm, "disk": item.disk, "rule": item.rule.id}
 
@@ -82,11 +97,16 @@ def _step(step: Step) -> dict[str, Any]:
 
 
 def _plan(plan: Plan) -> dict[str, Any]:
-    return {
+    body = {
         "steps": [_step(s) for s in plan.steps],
         "findings": [_finding(f) for f in plan.findings],
         "decisions": {name: _decision(d) for name, d in plan.decisions.items()},
     }
+    # Only the profiles of 2012 and later give outcomes: a plan answered by the
+    # 2008 profile alone is written as before.
+    if plan.outcomes:
+        body["outcomes"] = {name: _outcome(o) for name, o in plan.outcomes.items()}
+    return body
 
 
 #: A result type's writer.
@@ -97,6 +117,7 @@ _WRITERS: dict[type, _Writer] = {
     Step: _step,
     Finding: _finding,
     BackupModeDecision: _decision,
+    BackupOutcome: _outcome,
     UncoveredStorage: _uncovered,
 }
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render._common import (
+    backed_up_as,
     counts_text,
     decision_rows,
     mode_summary,
@@ -120,9 +121,9 @@ def _plan_markdown(plan: Plan, title: str, notes: Sequence[str]) -> str:
                 [
                     escape_markdown(decision.vm),
                     escape_markdown(str(row["host"] or "")),
-                    f"**{decision.mode.value}**"
+                    f"**{backed_up_as(plan, decision)}**"
                     if decision.mode is BackupMode.OFFLINE
-                    else decision.mode.value,
+                    else backed_up_as(plan, decision),
                     "**yes**" if decision.causes_downtime else "no",
                     decision.state_during_backup.value,
                     decision.state_after.value,

@@ -2,19 +2,21 @@
 
 Jupyter shows an object through its ``_repr_html_`` or ``_repr_markdown_``
 method. The model roots (:class:`~hyperv_backup.Host`,
-:class:`~hyperv_backup.Cluster`, :class:`~hyperv_backup.VM`), decisions, plans
+:class:`~hyperv_backup.Cluster`, :class:`~hyperv_backup.VM`), decisions and
+outcomes, plans
 and the findings and steps returned by the decision functions have both; they
 call :func:`to_html` and :func:`to_markdown` here, which use the same
 renderers as the command line. Nothing here imports IPython.
 
 >>> import hyperv_backup as hb
 >>> print(to_markdown(hb.load_example("host")))
-**Host HV-STANDALONE01 (Windows Server 2012 R2): 2 VMs**
+**Host HV-STANDALONE01 (Windows Server 2012 R2): 3 VMs**
 <BLANKLINE>
 | vm | host | state | disks | snapshots | cluster group |
 | --- | --- | --- | --- | --- | --- |
 | DC01 | HV-STANDALONE01 | running | System | 0 |  |
 | PRINT01 | HV-STANDALONE01 | off | System | 1 |  |
+| APP02 | HV-STANDALONE01 | running | System | 0 |  |
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from hyperv_backup.decide.mode import BackupModeDecision
+from hyperv_backup.decide.outcome import BackupOutcome
 from hyperv_backup.decide.plan import Plan
 from hyperv_backup.decide.steps import Step, Steps
 from hyperv_backup.model import VM, Cluster, Host, hosts_of, os_label
@@ -41,7 +44,18 @@ from hyperv_backup.rules import Finding, Findings
 
 __all__ = ["to_html", "to_markdown"]
 
-Displayable = Host | Cluster | VM | BackupModeDecision | Plan | Sequence[Finding] | Sequence[Step]
+Displayable = (
+    Host
+    | Cluster
+    | VM
+    | BackupModeDecision
+    | BackupOutcome
+    | Plan
+    | Sequence[Finding]
+    | Sequence[Step]
+)
+#: The results that show as a summary and their reasons.
+Decided = BackupModeDecision | BackupOutcome
 
 
 def _vm_rows(target: Host | Cluster) -> list[dict[str, object]]:
@@ -99,7 +113,16 @@ def _vm_summary(vm: VM) -> dict[str, object]:
     return {field.replace("_", " "): getattr(vm, field) for field in _VM_FIELDS}
 
 
-def _decision_summary(decision: BackupModeDecision) -> dict[str, object]:
+def _decision_summary(decision: Decided) -> dict[str, object]:
+    if isinstance(decision, BackupOutcome):
+        return {
+            "vm": decision.vm,
+            "profile": decision.profile.label,
+            "consistency": decision.consistency.label,
+            "causes downtime": decision.causes_downtime,
+            "state during backup": decision.state_during_backup,
+            "state after": decision.state_after,
+        }
     return {
         "vm": decision.vm,
         "mode": decision.mode,
@@ -109,7 +132,7 @@ def _decision_summary(decision: BackupModeDecision) -> dict[str, object]:
     }
 
 
-def _reason_rows(decision: BackupModeDecision) -> list[dict[str, object]]:
+def _reason_rows(decision: Decided) -> list[dict[str, object]]:
     return [
         {"rule": r.rule.id, "subject": r.subject, "message": r.message} for r in decision.reasons
     ]
@@ -153,12 +176,12 @@ def _vm_markdown(vm: VM) -> str:
     return f"{summary}\n\n{markdown_table(disks)}" if disks else summary
 
 
-def _decision_html(decision: BackupModeDecision) -> str:
+def _decision_html(decision: Decided) -> str:
     reasons = _reason_rows(decision)
     return html_table(_decision_summary(decision)) + (html_table(reasons) if reasons else "")
 
 
-def _decision_markdown(decision: BackupModeDecision) -> str:
+def _decision_markdown(decision: Decided) -> str:
     reasons = _reason_rows(decision)
     summary = markdown_table(_decision_summary(decision))
     return f"{summary}\n\n{markdown_table(reasons)}" if reasons else summary
@@ -189,7 +212,7 @@ _SHOWN: tuple[tuple[Callable[[Any], bool], Callable[[Any], str], Callable[[Any],
     ),
     (lambda o: isinstance(o, VM), lambda o: _fragment(_vm_html(o)), _vm_markdown),
     (
-        lambda o: isinstance(o, BackupModeDecision),
+        lambda o: isinstance(o, Decided),
         lambda o: _fragment(_decision_html(o)),
         _decision_markdown,
     ),

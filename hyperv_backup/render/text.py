@@ -10,6 +10,7 @@ import attrs
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
+    backed_up_as,
     counts_text,
     mode_summary,
     plan_hosts,
@@ -192,7 +193,7 @@ def _plan_text(plan: Plan, title: str, notes: Sequence[str], out: _Text) -> str:
             [
                 ([clean_text(name)], None),
                 ([clean_text(host or "")], None),
-                ([decision.mode.value], decision.mode.value),
+                ([backed_up_as(plan, decision)], decision.mode.value),
                 (["yes" if decision.causes_downtime else "no"], _downtime_style(decision)),
                 (why_lines(decision), None),
             ]

@@ -1,7 +1,7 @@
 """The catalogue: every rule of every family, by ID, in ID order.
 
 Each family is a module of its own (``host``, ``storage``, ``online``,
-``restore``, ``cluster``) and owns one range of IDs; a new family is a new
+``restore``, ``cluster``, ``modern``) and owns one range of IDs; a new family is a new
 module and one line of :data:`FAMILIES`. IDs are public API and never reused.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from hyperv_backup.rules.cluster import CLUSTER_RULES
 from hyperv_backup.rules.host import HOST_RULES
+from hyperv_backup.rules.modern import MODERN_RULES
 from hyperv_backup.rules.online import ONLINE_RULES
 from hyperv_backup.rules.restore import RESTORE_RULES
 from hyperv_backup.rules.rule import Rule
@@ -26,6 +27,7 @@ FAMILIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     ("HVB3", ONLINE_RULES),
     ("HVB4", RESTORE_RULES),
     ("HVB5", CLUSTER_RULES),
+    ("HVB6", MODERN_RULES),
 )
 
 

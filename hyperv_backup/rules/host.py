@@ -15,13 +15,14 @@ HOST_RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         section=sources.SCOPE,
         description=(
-            "The host runs a Windows Server release later than 2008 R2. The guidance was "
-            "written for 2008 and 2008 R2; from 2012 R2 on, Hyper-V takes a checkpoint of a "
-            "VM that cannot be backed up online instead of saving it."
+            "The host runs a Windows Server release later than 2008 R2 and is answered by "
+            "the 2008 profile, because that profile was named. The guidance was written for "
+            "2008 and 2008 R2; from 2012 R2 on, Hyper-V takes a checkpoint of a VM that "
+            "cannot be backed up online instead of saving it."
         ),
         remedy=(
-            "Read the downtime figures for this host as an upper bound, and check the "
-            "documentation of its own release."
+            "Read the downtime figures for this host as an upper bound, or let the profile "
+            "of its own release answer (leave out the profile)."
         ),
     ),
     Rule(

@@ -268,7 +268,20 @@ def test_recorded_standalone_host() -> None:
         (Attachment.PASS_THROUGH, HostStorage.LOCAL),
     ]
     assert not archive.backup_integration_service
+    # Answered as a 2022 host: WEB01 keeps running, crash-consistent.
     assert [(f.rule.id, f.subject) for f in hb.check(host)] == [
+        ("HVB602", "C:"),
+        ("HVB602", "C:\\Scratch"),
+        ("HVB201", "SCSI 0:1"),
+        ("HVB602", "ARCHIVE01"),
+        ("HVB602", "ARCHIVE01"),
+        ("HVB613", "SCSI 0:0"),
+        ("HVB104", "HV-STANDALONE02"),
+        ("HVB105", "ARCHIVE01"),
+        ("HVB307", "ARCHIVE01"),
+    ]
+    # Answered by the 2008 guidance, as before the later profiles.
+    assert [(f.rule.id, f.subject) for f in hb.check(host, profile="2008")] == [
         ("HVB306", "C:"),
         ("HVB304", "C:\\Scratch"),
         ("HVB308", "WEB01"),

@@ -65,8 +65,14 @@ def test_a_guest_iscsi_disk_does_not_hide_the_disks_after_it() -> None:
 # --- _evaluate: the findings of check and backup_plan ------------------------------------
 
 
-def _messages(target: Host | Cluster, node: str | None = None) -> dict[str, list[str]]:
-    findings = check(target) if node is None else backup_plan(target, node).findings
+def _messages(
+    target: Host | Cluster, node: str | None = None, profile: str | None = None
+) -> dict[str, list[str]]:
+    findings = (
+        check(target, profile=profile)
+        if node is None
+        else backup_plan(target, node, profile=profile).findings
+    )
     found: dict[str, list[str]] = {}
     for f in findings:
         found.setdefault(f.rule.id, []).append(f.message)
@@ -93,7 +99,7 @@ def test_hvb100_names_the_release_and_says_when_downtime_is_an_upper_bound(
     os: HostOS, message: str
 ) -> None:
     """HVB100 (SPEC 3): from 2012 R2 on, a checkpoint replaces the saved state."""
-    assert _messages(Host(name="HV01", os=os))["HVB100"] == [message]
+    assert _messages(Host(name="HV01", os=os), profile="2008")["HVB100"] == [message]
 
 
 def test_host_level_messages() -> None:

@@ -37,7 +37,7 @@ from tests.builders import (
 
 def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
     """Every rule of the catalogue is exercised by a named test of its family's module."""
-    families = ("host", "storage", "online", "restore", "cluster")
+    families = ("host", "storage", "online", "restore", "cluster", "modern")
     modules = [importlib.import_module(f"tests.rules.test_{family}") for family in families]
     names = [n for module in modules for n in vars(module) if n.startswith("test_hvb")]
     for rule_id in RULES:
@@ -48,7 +48,7 @@ def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
 
 
 def test_catalogue_ids_and_severities() -> None:
-    """SPEC 3: the catalogue holds HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505."""
+    """SPEC 3: HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505; then HVB601-620."""
     expected = {
         "HVB100": Severity.INFO,
         "HVB101": Severity.ERROR,
@@ -81,6 +81,26 @@ def test_catalogue_ids_and_severities() -> None:
         "HVB503": Severity.WARNING,
         "HVB504": Severity.ERROR,
         "HVB505": Severity.INFO,
+        "HVB601": Severity.WARNING,
+        "HVB602": Severity.WARNING,
+        "HVB603": Severity.ERROR,
+        "HVB604": Severity.INFO,
+        "HVB605": Severity.WARNING,
+        "HVB606": Severity.ERROR,
+        "HVB607": Severity.WARNING,
+        "HVB608": Severity.ERROR,
+        "HVB609": Severity.ERROR,
+        "HVB610": Severity.WARNING,
+        "HVB611": Severity.ERROR,
+        "HVB612": Severity.WARNING,
+        "HVB613": Severity.ERROR,
+        "HVB614": Severity.WARNING,
+        "HVB615": Severity.WARNING,
+        "HVB616": Severity.INFO,
+        "HVB617": Severity.WARNING,
+        "HVB618": Severity.ERROR,
+        "HVB619": Severity.WARNING,
+        "HVB620": Severity.ERROR,
     }
     assert list(RULES) == list(expected)
     assert {rule_id: rule.severity for rule_id, rule in RULES.items()} == expected

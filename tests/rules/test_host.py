@@ -40,10 +40,16 @@ from tests.rules._shared_rules import (
 
 @pytest.mark.parametrize("os", LATER_RELEASES)
 def test_hvb100_release_later_than_2008_r2(os: HostOS) -> None:
-    """Planning for Backup: the guidance covers 2008 / 2008 R2; any later release gets HVB100."""
-    findings = check(make_host(os=os))
+    """Planning for Backup: answered by the 2008 profile, a later release gets HVB100."""
+    findings = check(make_host(os=os), profile="2008")
     assert ids(findings) == ["HVB100"]
     assert_finding(findings[0], "HVB100", Severity.INFO, HOST, host=HOST, vm=None)
+
+
+@pytest.mark.parametrize("os", LATER_RELEASES)
+def test_hvb100_near_miss_under_the_profile_of_the_release(os: HostOS) -> None:
+    """Answered by the profile of its own release (the default), a later host gets no HVB100."""
+    assert ids(check(make_host(os=os))) == []
 
 
 @pytest.mark.parametrize("os", [HostOS.WINDOWS_SERVER_2008, HostOS.WINDOWS_SERVER_2008_R2])

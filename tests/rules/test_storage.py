@@ -91,7 +91,10 @@ def test_hvb203_near_miss() -> None:
     r2 = HostOS.WINDOWS_SERVER_2008_R2
     patched = make_host(iscsi_vm(), os=r2, updates=["KB982210", "kb975354"])
     assert ids(check(patched)) == ["HVB202"]
-    assert ids(check(make_host(iscsi_vm(), os=HostOS.WINDOWS_SERVER_2012))) == ["HVB100", "HVB202"]
+    later = make_host(iscsi_vm(), os=HostOS.WINDOWS_SERVER_2012)
+    assert ids(check(later, profile="2008")) == ["HVB100", "HVB202"]
+    # Under the profile of its release the VM, with guest iSCSI storage only, gets HVB620.
+    assert ids(check(later)) == ["HVB202", "HVB620"]
     assert ids(check(make_host(iscsi_vm(), os=HostOS.WINDOWS_SERVER_2008))) == ["HVB202"]
     no_iscsi = VM(
         name="VM1",
