@@ -282,7 +282,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command(
         Command.COLLECT,
         "Build an inventory from the documents the collector scripts print "
-        "(host.ps1 on the host or on each cluster node, guest.ps1 in the guests).",
+        "(host.ps1 on the host or on each cluster node, guest.ps1 or guest.sh in the guests).",
         [],
         "HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o INVENTORY.json]",
     )
@@ -297,7 +297,7 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         nargs="+",
         metavar="GUEST",
-        help="documents printed by guest.ps1 inside the VMs (repeatable)",
+        help="documents printed by guest.ps1 or guest.sh inside the VMs (repeatable)",
     )
     sub.add_argument(
         "-o",

@@ -1,7 +1,8 @@
-r"""From collector output to an inventory: the documents ``host.ps1`` and ``guest.ps1`` print.
+r"""From collector output to an inventory: the documents the collector scripts print.
 
-The two PowerShell scripts in this package (``host.ps1``, ``guest.ps1``) each
-print one JSON document. :func:`from_documents` turns the documents of one host,
+The PowerShell scripts in this package (``host.ps1``, ``guest.ps1``) and the
+shell script for Linux and FreeBSD guests (``guest.sh``) each print one JSON
+document. :func:`from_documents` turns the documents of one host,
 or of every node of one failover cluster, plus those of any guests, into a
 :class:`~hyperv_backup.model.Host` or :class:`~hyperv_backup.model.Cluster`:
 
@@ -11,7 +12,9 @@ or of every node of one failover cluster, plus those of any guests, into a
 * a guest document is matched to its VM by the VM id the guest reads from
   Hyper-V's data exchange (``VirtualMachineId``), or, when it has none, by
   the VM's name (``VirtualMachineName``); never by the guest's computer name.
-  A VM without a guest document is ``guest_inventoried=False``.
+  A VM without a guest document is ``guest_inventoried=False``. A document of
+  ``guest.sh`` gives the VM's ``guest_os`` and ``vss_daemon`` only; its
+  Windows guest facts stay not inventoried.
 
 Documents are what PowerShell writes: JSON text (UTF-8, or UTF-8 or UTF-16 with
 a byte-order mark), or the already parsed object. Anything that cannot be read
@@ -74,7 +77,12 @@ if TYPE_CHECKING:
         BusClass,
         Code,
     )
-    from hyperv_backup.collect.kinds import GUEST_COLLECTOR, HOST_COLLECTOR, collector_kind
+    from hyperv_backup.collect.kinds import (
+        GUEST_COLLECTOR,
+        HOST_COLLECTOR,
+        LINUX_GUEST_COLLECTOR,
+        collector_kind,
+    )
     from hyperv_backup.inventory import load_document
 
 __all__ = [
@@ -85,6 +93,7 @@ __all__ = [
     "GUEST_COLLECTOR",
     "HOST_COLLECTOR",
     "HOST_OS_VERSIONS",
+    "LINUX_GUEST_COLLECTOR",
     "PARTITION_STYLES",
     "SWITCH_TYPES",
     "VHD_TYPES",
@@ -126,7 +135,7 @@ _NAMES = LazyNames(
             "BusClass",
             "Code",
         ),
-        "kinds": ("GUEST_COLLECTOR", "HOST_COLLECTOR", "collector_kind"),
+        "kinds": ("GUEST_COLLECTOR", "HOST_COLLECTOR", "LINUX_GUEST_COLLECTOR", "collector_kind"),
     },
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from hyperv_backup.collect._builder import build
@@ -15,13 +15,14 @@ from hyperv_backup.collect._documents import (
     document_list,
     shown,
 )
-from hyperv_backup.collect._guest import read_guest
+from hyperv_backup.collect._guest import GuestRecord, read_guest
 from hyperv_backup.collect._host import (
     HostRecord,
     check_document,
     read_host,
 )
-from hyperv_backup.collect.kinds import GUEST_COLLECTOR, HOST_COLLECTOR
+from hyperv_backup.collect._linux import LinuxGuestRecord, read_linux_guest
+from hyperv_backup.collect.kinds import GUEST_COLLECTOR, HOST_COLLECTOR, LINUX_GUEST_COLLECTOR
 from hyperv_backup.inventory import DEFAULT_LIMITS, InventoryError, InventoryLimits, read_at_most
 from hyperv_backup.model import Cluster, Host
 
@@ -34,8 +35,8 @@ def script_path(name: str) -> Path:
     >>> script_path("guest.ps1").name
     'guest.ps1'
     """
-    if name not in {"host.ps1", "guest.ps1"}:
-        msg = f"no collector script named {shown(name)}; known: 'host.ps1', 'guest.ps1'"
+    if name not in {"host.ps1", "guest.ps1", "guest.sh"}:
+        msg = f"no collector script named {shown(name)}; known: 'host.ps1', 'guest.ps1', 'guest.sh'"
         raise KeyError(msg)
     return Path(__file__).with_name(name)
 
@@ -50,7 +51,8 @@ def from_documents(
 
     ``hosts`` are documents printed by ``host.ps1``: one for a standalone host,
     one per node for a cluster. ``guests`` are documents printed by
-    ``guest.ps1`` inside the VMs. Raises :class:`InventoryError` for anything
+    ``guest.ps1`` inside Windows guests, or by ``guest.sh`` inside Linux and
+    FreeBSD guests. Raises :class:`InventoryError` for anything
     that cannot be read with certainty, naming each problem's place, and for a
     document over ``limits``: text or bytes over ``max_bytes``, a string the
     inventory would take over ``max_string`` characters.
@@ -61,14 +63,27 @@ def from_documents(
     """
     problems = Problems()
     host_nodes = problems.each(document_list(hosts, "hosts", limits), _checked(HOST_COLLECTOR))
-    guest_nodes = problems.each(document_list(guests, "guests", limits), _checked(GUEST_COLLECTOR))
+    guest_nodes = problems.each(document_list(guests, "guests", limits), _guest_document)
     problems.raise_any()
     if not host_nodes:
         raise bad("hosts", "no host document given; run host.ps1 on the host (or on each node)")
     records = [r for n in host_nodes if (r := read_host(n, problems)) is not None]
-    guest_records = [g for n in guest_nodes if (g := read_guest(n, problems)) is not None]
+    guest_records: list[GuestRecord | LinuxGuestRecord] = []
+    for node in guest_nodes:
+        linux = node.opt("collector").value == LINUX_GUEST_COLLECTOR
+        read = read_linux_guest(node, problems) if linux else read_guest(node, problems)
+        if read is not None:
+            guest_records.append(read)
     problems.raise_any()
     return build(records, guest_records)
+
+
+def _guest_document(node: Node) -> Node:
+    """Check that ``node`` is a document of ``guest.ps1`` or of ``guest.sh``."""
+    if isinstance(node.value, Mapping) and node.opt("collector").value == LINUX_GUEST_COLLECTOR:
+        return node
+    check_document(node, GUEST_COLLECTOR)
+    return node
 
 
 def _checked(marker: str) -> Callable[[Node], Node]:

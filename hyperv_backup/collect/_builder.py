@@ -9,20 +9,25 @@ from hyperv_backup.collect._disks import under, vm_disks
 from hyperv_backup.collect._documents import Problems, bad, build_model, shown
 from hyperv_backup.collect._guest import GuestRecord
 from hyperv_backup.collect._host import ClusterView, HostRecord, VmRecord
+from hyperv_backup.collect._linux import LinuxGuestRecord
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.model import (
     VM,
     Cluster,
     ClusterGroup,
+    GuestOS,
     Host,
     ResourceState,
     computer_key,
 )
 
+#: A guest document of either kind, read.
+AnyGuest = GuestRecord | LinuxGuestRecord
+
 __all__ = ["build"]
 
 
-def build(hosts: list[HostRecord], guests: list[GuestRecord]) -> Host | Cluster:
+def build(hosts: list[HostRecord], guests: Sequence[AnyGuest]) -> Host | Cluster:
     """Return the host, or the cluster, the records describe; raise the problems found."""
     return _Builder(hosts, guests).build()
 
@@ -45,7 +50,7 @@ def _storage_state(states: Sequence[ResourceState]) -> ResourceState:
 class _Builder:
     """Puts host and guest records together into the model."""
 
-    def __init__(self, hosts: list[HostRecord], guests: list[GuestRecord]) -> None:
+    def __init__(self, hosts: list[HostRecord], guests: Sequence[AnyGuest]) -> None:
         self.hosts = hosts
         self.guests = guests
         self.problems = Problems()
@@ -300,7 +305,7 @@ class _Builder:
 
     # --- guests ---------------------------------------------------------------------------
 
-    def _match_guests(self) -> dict[VmRecord, GuestRecord]:
+    def _match_guests(self) -> dict[VmRecord, AnyGuest]:
         """Guest records by the VM record they belong to."""
         vms = [vm for host in self.hosts for vm in host.vms]
         by_id: dict[str, list[VmRecord]] = {}
@@ -309,7 +314,7 @@ class _Builder:
             if vm.key is not None:
                 by_id.setdefault(vm.key, []).append(vm)
             by_name.setdefault(vm.name, []).append(vm)
-        matched: dict[VmRecord, GuestRecord] = {}
+        matched: dict[VmRecord, AnyGuest] = {}
         for guest in self.guests:
             if guest.vm_id is not None:
                 found, how = by_id.get(guest.vm_id, []), f"id {guest.vm_id}"
@@ -342,24 +347,42 @@ class _Builder:
         self,
         record: VmRecord,
         group: ClusterGroup | None,
-        guest: GuestRecord | None,
+        guest: AnyGuest | None,
         cluster: ClusterView | None,
     ) -> VM:
         shared = [] if cluster is None else [csv.path for csv in cluster.shared_volumes]
-        disks = vm_disks(record, guest, shared)
+        later = record.later
+        # A Linux or FreeBSD guest document gives its family and VSS daemon,
+        # not the disk and volume facts of a Windows guest.
+        linux = guest if isinstance(guest, LinuxGuestRecord) else None
+        windows = guest if isinstance(guest, GuestRecord) else None
+        disks = vm_disks(record, windows, shared)
+        if linux is not None:
+            guest_os = linux.guest_os
+        else:
+            guest_os = GuestOS.UNKNOWN if windows is None else GuestOS.WINDOWS
         return build_model(
             lambda: VM(
                 name=record.name,
                 state=record.state,
-                integration_services=True if guest is None else guest.integration_services,
+                integration_services=True if windows is None else windows.integration_services,
                 backup_integration_service=record.backup_service_enabled
-                and (guest is None or guest.backup_service_enabled),
+                and (windows is None or windows.backup_service_enabled),
                 disks=disks,
                 network_adapters=record.adapters,
                 snapshots=record.snapshots,
                 cluster_group=group,
                 id=record.id,
-                guest_inventoried=guest is not None,
+                guest_inventoried=windows is not None,
+                generation=later.generation,
+                configuration_version=later.configuration_version,
+                checkpoint_type=later.checkpoint_type,
+                guest_os=guest_os,
+                vss_daemon=None if linux is None else linux.vss_daemon,
+                scsi_controller=later.scsi_controller,
+                fibre_channel_adapters=later.fibre_channel_adapters,
+                replication_role=later.replication_role,
+                replication_ready=later.replication_ready,
             ),
             record.where,
         )

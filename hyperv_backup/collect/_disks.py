@@ -61,6 +61,7 @@ def vm_disks(vm: VmRecord, guest: GuestRecord | None, shared: Sequence[str]) -> 
             path=drive.path,
             vhd_type=drive.vhd_type,
             host_storage=_host_storage(drive.path, shared),
+            shared=drive.shared and not drive.pass_through,
         )
         disks.append(build_model(build, drive.where))
     if guest is not None:

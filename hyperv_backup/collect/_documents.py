@@ -372,6 +372,10 @@ class Node:
             raise bad(self.path, f"expected true or false, got {shown(self.value, kind=True)}")
         return self.value
 
+    def opt_flag(self) -> bool | None:
+        """Return a boolean, or ``None`` for null or absent."""
+        return None if self.value is None else self.flag()
+
     def date(self) -> datetime:
         r"""Return a point in time: ``\/Date(ms)\/``, ISO 8601, or either as ``{"value": ...}``.
 

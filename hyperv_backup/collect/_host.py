@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TypeVar
 
 import attrs
 
@@ -29,9 +30,11 @@ from hyperv_backup.collect._tables import (
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.model import (
     BackupApplication,
+    CheckpointType,
     HostOS,
     ModelError,
     NetworkAdapter,
+    ReplicationRole,
     ResourceState,
     VhdType,
     VirtualNetwork,
@@ -73,6 +76,8 @@ _WSB_NAME = "Windows Server Backup"
 #: registered with Windows Server Backup (KB958662; rule HVB102).
 _WSB_HYPERV = "Hyper-V"
 
+_E = TypeVar("_E")
+
 _SIGNATURE = re.compile(r"(?:0x)?([0-9a-fA-F]{1,8})")
 
 
@@ -88,11 +93,30 @@ class Drive:
     vhd_type: VhdType | None
     size: int | None
     where: str
+    #: ``SupportPersistentReservations``: shared by a guest cluster.
+    shared: bool = False
 
     @property
     def pass_through(self) -> bool:
         """A host disk attached directly: it has a host disk number."""
         return self.disk_number is not None
+
+
+@attrs.frozen
+class LaterFacts:
+    """What ``host.ps1`` reads for the profiles of Windows Server 2012 and later."""
+
+    generation: int | None = None
+    configuration_version: str | None = None
+    checkpoint_type: CheckpointType | None = None
+    scsi_controller: bool | None = None
+    fibre_channel_adapters: tuple[str, ...] = ()
+    replication_role: ReplicationRole = ReplicationRole.NONE
+    replication_ready: bool = True
+
+
+#: The later facts of a document that has none of them.
+_NO_LATER_FACTS = LaterFacts()
 
 
 @attrs.frozen
@@ -110,6 +134,9 @@ class VmRecord:
     snapshots: tuple[str, ...]
     adapters: tuple[NetworkAdapter, ...]
     where: str
+    #: The facts the profiles of 2012 and later read; absent from older
+    #: documents, which leave them unknown.
+    later: LaterFacts = attrs.field(factory=lambda: _NO_LATER_FACTS)
 
 
 @attrs.frozen
@@ -282,7 +309,9 @@ def _vm(node: Node, api: str) -> VmRecord:
         seen[drive.name] = drive.where
     snapshots = problems.attempt(lambda: _snapshots(node.get("Snapshots")))
     adapters = problems.each(problems.items(node, "NetworkAdapters"), _adapter)
+    later = problems.attempt(lambda: _later_facts(node))
     problems.raise_any()
+    assert later is not None  # noqa: S101 - no problem noted
     assert enabled is not None  # noqa: S101 - no problem noted, so both were read
     assert snapshots is not None  # noqa: S101
     return VmRecord(
@@ -295,6 +324,67 @@ def _vm(node: Node, api: str) -> VmRecord:
         snapshots=snapshots,
         adapters=tuple(adapters),
         where=node.path,
+        later=later,
+    )
+
+
+#: ``CheckpointType`` of Get-VM (Windows Server 2016 and later), by its name.
+#: Read by name: FORMATS.md notes that the numbers of some Hyper-V module enums
+#: (ReplicationState among them) differ between module versions.
+CHECKPOINT_TYPES = {
+    "production": CheckpointType.PRODUCTION,
+    "productiononly": CheckpointType.PRODUCTION_ONLY,
+    "standard": CheckpointType.STANDARD,
+    "disabled": CheckpointType.DISABLED,
+}
+#: ``ReplicationMode`` of Get-VM, by its name; test and extended replicas are replicas.
+REPLICATION_MODES = {
+    "none": ReplicationRole.NONE,
+    "primary": ReplicationRole.PRIMARY,
+    "replica": ReplicationRole.REPLICA,
+    "testreplica": ReplicationRole.REPLICA,
+    "extendedreplica": ReplicationRole.REPLICA,
+}
+#: The ``ReplicationState`` names of a replica in a normal state: any other
+#: (initial replication, resynchronisation, failover, suspended...) is not
+#: ready for a backup (HVB618).
+READY_REPLICATION_STATES = frozenset({"replicating", "syncedreplicationcomplete"})
+
+
+def _by_name(node: Node, table: Mapping[str, _E], what: str) -> _E | None:
+    text = node.opt_text()
+    if text is None:
+        return None
+    value = table.get("".join(text.split()).casefold())
+    if value is None:
+        known = ", ".join(repr(k) for k in table)
+        raise bad(node.path, f"unknown {what} {shown(text)}; known (any case): {known}")
+    return value
+
+
+def _later_facts(node: Node) -> LaterFacts:
+    """Read the optional facts of the later profiles; absent ones stay unknown."""
+    role = _by_name(node.opt("ReplicationModeName"), REPLICATION_MODES, "replication mode")
+    ready = True
+    if role is ReplicationRole.REPLICA:
+        state = node.opt("ReplicationStateName").opt_text()
+        health = node.opt("ReplicationHealthName").opt_text()
+        ready = (
+            state is not None
+            and "".join(state.split()).casefold() in READY_REPLICATION_STATES
+            and (health or "").strip().casefold() != "critical"
+        )
+    hbas = tuple(item.get("Name").text() for item in node.opt("FibreChannelHbas").items())
+    return LaterFacts(
+        generation=node.opt("Generation").opt_integer(),
+        configuration_version=node.opt("Version").opt_text(),
+        checkpoint_type=_by_name(
+            node.opt("CheckpointTypeName"), CHECKPOINT_TYPES, "checkpoint type"
+        ),
+        scsi_controller=node.opt("HasScsiController").opt_flag(),
+        fibre_channel_adapters=hbas,
+        replication_role=role or ReplicationRole.NONE,
+        replication_ready=ready,
     )
 
 
@@ -366,6 +456,7 @@ def _drive(node: Node) -> Drive:
         vhd_type=vhd_type,
         size=size,
         where=node.path,
+        shared=node.opt("SupportPersistentReservations").opt_flag() or False,
     )
 
 

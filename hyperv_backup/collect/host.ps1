@@ -28,6 +28,14 @@
     root\virtualization (v1) WMI namespace. The cluster section needs the
     FailoverClusters module (Windows Server 2008 R2 and later).
 
+    Through the Hyper-V module it also reads what the profiles of Windows
+    Server 2012 and later ask: each VM's generation, configuration version,
+    checkpoint type, SCSI controller, virtual Fibre Channel adapters and
+    Hyper-V Replica mode, state and health, and whether each disk is shared
+    by a guest cluster. Whether an SMB file server runs the File Server VSS
+    Agent is not visible from the host: set file_server_vss_agent in the
+    inventory by hand.
+
     Output: UTF-8. With -OutFile the file is written as UTF-8 without a
     byte-order mark. Redirecting with `>` in Windows PowerShell 5.1 writes
     UTF-16 instead; hyperv_backup reads that too.
@@ -77,6 +85,8 @@ function Get-DriveFromModule($Drive) {
         ControllerNumber = $Drive.ControllerNumber; ControllerLocation = $Drive.ControllerLocation
         Path = $null; DiskNumber = $Drive.DiskNumber; DiskId = $null
         VhdType = $null; VhdTypeName = $null; VhdError = $null; Size = $null
+        # Shared by a guest cluster (shared VHDX, or a VHD Set with a .vhds path).
+        SupportPersistentReservations = [bool]$Drive.SupportPersistentReservations
     }
     if ($null -ne $Drive.DiskNumber) {
         # Pass-through: a host disk number and no virtual hard disk file.
@@ -97,11 +107,25 @@ function Get-DriveFromModule($Drive) {
     $record
 }
 
+# Enums of the later facts go out by name only: the numbers of some (ReplicationState
+# among them) differ between Hyper-V module versions (FORMATS.md).
+function Get-Name($Value) { if ($null -eq $Value) { $null } else { "$Value" } }
+
 function Get-VMsFromModule {
     foreach ($vm in Get-VM) {
         $state, $stateName = Get-Enum $vm.State
         [ordered]@{
             Name = $vm.Name; Id = "$($vm.Id)"; State = $state; StateName = $stateName
+            # The facts of the later profiles. CheckpointType exists from 2016 on
+            # (null before); a generation 2 VM always has a SCSI controller.
+            Generation = $vm.Generation; Version = Get-Name $vm.Version
+            CheckpointTypeName = Get-Name $vm.CheckpointType
+            HasScsiController = [bool](Get-VMScsiController -VM $vm -ErrorAction SilentlyContinue)
+            FibreChannelHbas = @(Get-VMFibreChannelHba -VM $vm -ErrorAction SilentlyContinue | ForEach-Object {
+                [ordered]@{ Name = $_.Name; SanName = $_.SanName } })
+            ReplicationModeName = Get-Name $vm.ReplicationMode
+            ReplicationStateName = Get-Name $vm.ReplicationState
+            ReplicationHealthName = Get-Name $vm.ReplicationHealth
             IntegrationServices = @(Get-VMIntegrationService -VM $vm | ForEach-Object {
                 [ordered]@{ Name = $_.Name; Id = $_.Id; Enabled = $_.Enabled } })
             HardDrives = @(Get-VMHardDiskDrive -VM $vm | ForEach-Object { Get-DriveFromModule $_ })

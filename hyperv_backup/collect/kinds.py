@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["GUEST_COLLECTOR", "HOST_COLLECTOR", "collector_kind"]
+__all__ = ["GUEST_COLLECTOR", "HOST_COLLECTOR", "LINUX_GUEST_COLLECTOR", "collector_kind"]
 
 #: The ``collector`` value of a document ``host.ps1`` prints.
 HOST_COLLECTOR = "hyperv_backup.host/1"
 #: The ``collector`` value of a document ``guest.ps1`` prints.
 GUEST_COLLECTOR = "hyperv_backup.guest/1"
+#: The ``collector`` value of a document ``guest.sh`` prints in a Linux or FreeBSD guest.
+LINUX_GUEST_COLLECTOR = "hyperv_backup.guest-linux/1"
 
 
 def collector_kind(document: object) -> str | None:
@@ -27,4 +29,5 @@ def collector_kind(document: object) -> str | None:
     marker = next((v for k, v in document.items() if str(k).casefold() == "collector"), None)
     if not isinstance(marker, str) or not marker.startswith("hyperv_backup."):
         return None
-    return {HOST_COLLECTOR: "host", GUEST_COLLECTOR: "guest"}.get(marker, "unknown")
+    kinds = {HOST_COLLECTOR: "host", GUEST_COLLECTOR: "guest", LINUX_GUEST_COLLECTOR: "guest"}
+    return kinds.get(marker, "unknown")

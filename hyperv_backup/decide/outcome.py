@@ -145,8 +145,10 @@ _UNIX = frozenset({GuestOS.LINUX, GuestOS.FREEBSD})
 #: Host storage a Linux guest's live backup cannot use (HVB606).
 _REMOTE = frozenset({HostStorage.SMB, HostStorage.HOST_ISCSI})
 #: The online conditions that are about the guest's Volume Shadow Copy Service,
-#: which a Linux guest does not have: its VSS daemon is asked instead.
-_WINDOWS_GUEST_RULES = frozenset({"HVB303", "HVB304", "HVB305", "HVB306"})
+#: which a Linux guest does not have: its VSS daemon is asked instead. HVB309
+#: (the Windows guest facts were not collected) is among them: what a Linux
+#: guest is asked is its VSS daemon, unknown when ``vss_daemon`` is null.
+_WINDOWS_GUEST_RULES = frozenset({"HVB303", "HVB304", "HVB305", "HVB306", "HVB309"})
 
 #: What each of the guidance's online conditions says, in an HVB602 message.
 _OBSTACLES = {

@@ -426,6 +426,10 @@ def test_scripts_ship_and_agree_with_the_adapter() -> None:
         if field in {"Dynamic", "HostDrive", "DiskpartListVolume", "VssadminListShadowStorage"}:
             continue  # accepted from other producers; the script does not write them
         assert field in guest_script, field
+    linux_script = collect.script_path("guest.sh").read_text(encoding="utf-8")
+    assert f'"collector": "{collect.LINUX_GUEST_COLLECTOR}"' in linux_script
+    for field in re.findall(r'\.(?:get|opt)\("(\w+)"\)', Path(collect._linux.__file__).read_text()):
+        assert f'"{field}"' in linux_script, field
     with pytest.raises(KeyError):
         collect.script_path("other.ps1")
 

@@ -1,0 +1,244 @@
+"""The facts of the later profiles in collector documents: host.ps1's new fields and guest.sh."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import hyperv_backup as hb
+from hyperv_backup import collect
+from hyperv_backup.collect import from_documents
+from hyperv_backup.model import CheckpointType, GuestOS, Host, ReplicationRole
+from tests.collect._shared_collect import STANDALONE, STANDALONE_GUEST, load, problems_of
+
+WEB01_ID = "7c1f0e2d-9a8b-4c3d-8e5f-6a7b8c9d0e11"
+
+
+def _host(**later: Any) -> dict[str, Any]:
+    """Return the recorded 2022 host, its WEB01 given ``later`` facts."""
+    document = copy.deepcopy(load(STANDALONE))
+    document["VMs"][0].update(later)
+    return document
+
+
+def _web01(document: dict[str, Any], guests: list[Any] | None = None) -> hb.VM:
+    target = from_documents([document], guests or [])
+    assert isinstance(target, Host)
+    return target.vms[0]
+
+
+def test_a_document_without_the_later_facts_leaves_them_unknown() -> None:
+    vm = _web01(load(STANDALONE))
+    assert (vm.generation, vm.configuration_version, vm.checkpoint_type) == (None, None, None)
+    assert (vm.scsi_controller, vm.fibre_channel_adapters) == (None, ())
+    assert (vm.replication_role, vm.replication_ready) == (ReplicationRole.NONE, True)
+    assert vm.guest_os is GuestOS.UNKNOWN
+    assert not any(d.shared for d in vm.disks)
+
+
+def test_host_ps1_facts_are_read() -> None:
+    document = _host(
+        Generation=2,
+        Version="10.0",
+        CheckpointTypeName="ProductionOnly",
+        HasScsiController=True,
+        FibreChannelHbas=[{"Name": "Fibre Channel Adapter", "SanName": "Production"}],
+        ReplicationModeName="Primary",
+        ReplicationStateName="Replicating",
+        ReplicationHealthName="Normal",
+    )
+    document["VMs"][0]["HardDrives"][1]["SupportPersistentReservations"] = True
+    vm = _web01(document)
+    assert (vm.generation, vm.configuration_version) == (2, "10.0")
+    assert vm.checkpoint_type is CheckpointType.PRODUCTION_ONLY
+    assert vm.scsi_controller is True
+    assert vm.fibre_channel_adapters == ("Fibre Channel Adapter",)
+    assert vm.replication_role is ReplicationRole.PRIMARY
+    assert [d.shared for d in vm.disks] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("state", "health", "ready"),
+    [
+        ("Replicating", "Normal", True),
+        ("SyncedReplicationComplete", "Warning", True),
+        ("Replicating", "Critical", False),
+        ("Resynchronizing", "Normal", False),
+        ("InitialReplicationInProgress", "Normal", False),
+        ("WaitingForInitialReplication", "Normal", False),
+        (None, None, False),
+    ],
+)
+def test_a_replica_is_ready_only_in_a_normal_state(
+    state: str | None, health: str | None, ready: bool
+) -> None:
+    """Read by name: the numbers of ReplicationState differ between module versions."""
+    vm = _web01(
+        _host(
+            ReplicationModeName="Replica",
+            ReplicationStateName=state,
+            ReplicationHealthName=health,
+        )
+    )
+    assert vm.replication_role is ReplicationRole.REPLICA
+    assert vm.replication_ready is ready
+
+
+def test_test_and_extended_replicas_are_replicas() -> None:
+    for mode in ("TestReplica", "ExtendedReplica"):
+        vm = _web01(_host(ReplicationModeName=mode, ReplicationStateName="Replicating"))
+        assert vm.replication_role is ReplicationRole.REPLICA
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("CheckpointTypeName", "Snapshot", "hosts[0].VMs[0].CheckpointTypeName: unknown checkpoint type"),
+        ("ReplicationModeName", "Mirror", "hosts[0].VMs[0].ReplicationModeName: unknown replication mode"),
+        ("Version", "ten", "configuration_version: expected a version such as '9.0'"),
+        ("Generation", 3, "generation: expected 1 or 2"),
+        ("HasScsiController", "yes", "hosts[0].VMs[0].HasScsiController: expected true or false"),
+    ],
+)  # fmt: skip
+def test_bad_later_facts_are_refused_with_their_place(field: str, value: Any, message: str) -> None:
+    [problem] = problems_of([_host(**{field: value})])
+    assert message in problem
+
+
+def test_a_shared_pass_through_drive_is_not_shared() -> None:
+    """SupportPersistentReservations is about virtual hard disks only."""
+    document = copy.deepcopy(load(STANDALONE))
+    archive = document["VMs"][1]
+    for drive in archive["HardDrives"]:
+        drive["SupportPersistentReservations"] = True
+    target = from_documents([document])
+    assert isinstance(target, Host)
+    disks = target.vms[1].disks
+    assert [(d.attachment.value, d.shared) for d in disks] == [
+        ("virtual_hard_disk", True),
+        ("pass_through", False),
+    ]
+
+
+def test_a_windows_guest_document_makes_a_windows_guest() -> None:
+    vm = _web01(load(STANDALONE), [load(STANDALONE_GUEST)])
+    assert vm.guest_os is GuestOS.WINDOWS
+    assert vm.guest_inventoried
+
+
+# --- guest.sh -----------------------------------------------------------------------------
+
+
+def _record(key: str, value: str) -> bytes:
+    return key.encode().ljust(512, b"\0") + value.encode().ljust(2048, b"\0")
+
+
+@pytest.fixture
+def linux_guest(tmp_path: Path) -> Any:
+    """Run guest.sh against a fake key-value pool, mount table and process list."""
+    shell = shutil.which("sh")
+    if shell is None:  # pragma: no cover - every test machine has sh
+        pytest.skip("no sh")
+
+    def run(*, running: bool, vm_id: str | None = WEB01_ID, args: tuple[str, ...] = ()) -> Any:
+        pool = tmp_path / "kvp_pool_3"
+        records = _record("HostName", "HV-STANDALONE02") + _record("VirtualMachineName", "WEB01")
+        if vm_id is not None:
+            records += _record("VirtualMachineId", vm_id.upper())
+        pool.write_bytes(records)
+        mounts = tmp_path / "mounts"
+        mounts.write_text(
+            "/dev/sda2 / ext4 rw 0 0\nproc /proc proc rw 0 0\n/dev/sda1 /boot/efi vfat rw 0 0\n"
+        )
+        processes = tmp_path / "processes"
+        processes.write_text("systemd\n/usr/sbin/hypervvssd\n" if running else "systemd\nsshd\n")
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HVB_KVP_POOL": str(pool),
+            "HVB_MOUNTS": str(mounts),
+            "HVB_PROCESSES": str(processes),
+        }
+        script = collect.script_path("guest.sh")
+        out = subprocess.run(  # noqa: S603 - the package's own script, fixed arguments
+            [shell, str(script), *args], env=env, capture_output=True, check=True, text=True
+        ).stdout
+        return json.loads(out)
+
+    return run
+
+
+def test_guest_sh_prints_a_document_the_adapter_reads(linux_guest: Any) -> None:
+    document = linux_guest(running=True)
+    assert document["collector"] == collect.LINUX_GUEST_COLLECTOR
+    assert collect.collector_kind(document) == "guest"
+    assert document["VirtualMachineId"] == WEB01_ID.upper()
+    assert document["FileSystems"] == [
+        {"Mount": "/", "Type": "ext4", "Source": "/dev/sda2"},
+        {"Mount": "/boot/efi", "Type": "vfat", "Source": "/dev/sda1"},
+    ]
+    vm = _web01(load(STANDALONE), [document])
+    assert (vm.guest_os, vm.vss_daemon, vm.guest_inventoried) == (GuestOS.LINUX, True, False)
+
+
+@pytest.mark.parametrize(
+    ("running", "consistency"), [(True, "file_system_consistent"), (False, "crash_consistent")]
+)
+def test_a_linux_guest_is_answered_by_its_daemon(
+    linux_guest: Any, running: bool, consistency: str
+) -> None:
+    document = copy.deepcopy(load(STANDALONE))
+    target = from_documents([document], [linux_guest(running=running)])
+    assert isinstance(target, Host)
+    outcome = hb.backup_outcome(target.vms[0], target)
+    assert outcome.consistency.value == consistency
+
+
+def test_guest_sh_takes_the_vm_name_without_data_exchange(linux_guest: Any) -> None:
+    document = linux_guest(running=True, vm_id=None, args=("WEB01",))
+    assert document["VirtualMachineId"] is None
+    assert document["VirtualMachineName"] == "WEB01"
+    assert _web01(load(STANDALONE), [document]).guest_os is GuestOS.LINUX
+
+
+def _linux_document(**fields: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "collector": collect.LINUX_GUEST_COLLECTOR,
+        "ComputerName": "web01",
+        "VirtualMachineName": "WEB01",
+        "VirtualMachineId": None,
+        "OsFamily": "FreeBSD",
+        "VssDaemonRunning": False,
+        "FileSystems": [],
+    }
+    document.update(fields)
+    return document
+
+
+def test_a_freebsd_guest() -> None:
+    vm = _web01(load(STANDALONE), [_linux_document()])
+    assert (vm.guest_os, vm.vss_daemon) == (GuestOS.FREEBSD, False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"OsFamily": "Windows"}, "guests[0].OsFamily: expected 'Linux' or 'FreeBSD'"),
+        ({"VssDaemonRunning": "yes"}, "guests[0].VssDaemonRunning: expected true or false"),
+        ({"VirtualMachineName": None}, "guests[0].VirtualMachineName: required field missing"),
+        ({"VirtualMachineName": "NOPE"}, "guests[0].VirtualMachineName: no VM with the name"),
+    ],
+)
+def test_bad_linux_guest_documents(fields: dict[str, Any], message: str) -> None:
+    [problem] = problems_of([load(STANDALONE)], [_linux_document(**fields)])
+    assert message in problem
+
+
+def test_a_document_of_another_collector_is_no_guest() -> None:
+    [problem] = problems_of([load(STANDALONE)], [{"collector": "hyperv_backup.guest-mac/1"}])
+    assert "guests[0].collector: expected 'hyperv_backup.guest/1'" in problem
