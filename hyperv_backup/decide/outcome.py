@@ -142,6 +142,13 @@ _VHD, _PASS_THROUGH, _GUEST_ISCSI = (
 )
 _RUNNING, _SAVED = VMState.RUNNING, VMState.SAVED
 _UNIX = frozenset({GuestOS.LINUX, GuestOS.FREEBSD})
+#: How messages name a guest family, a remote storage and a hidden disk.
+_FAMILY = {GuestOS.LINUX: "Linux", GuestOS.FREEBSD: "FreeBSD"}
+_REMOTE_TEXT = {
+    HostStorage.SMB: "an SMB share",
+    HostStorage.HOST_ISCSI: "iSCSI storage of the host",
+}
+_HIDDEN_TEXT = {_PASS_THROUGH: "a pass-through disk", _GUEST_ISCSI: "guest iSCSI storage"}
 #: Host storage a Linux guest's live backup cannot use (HVB606).
 _REMOTE = frozenset({HostStorage.SMB, HostStorage.HOST_ISCSI})
 #: The online conditions that are about the guest's Volume Shadow Copy Service,
@@ -297,7 +304,7 @@ class _Later:
                 finding(
                     "HVB601",
                     vm.name,
-                    f"VM {vm.name!r} runs a {vm.guest_os.value} guest, which Windows Server "
+                    f"VM {vm.name!r} runs a {_FAMILY[vm.guest_os]} guest, which Windows Server "
                     "2012 cannot back up online.",
                     host=self.at,
                     vm=vm.name,
@@ -369,7 +376,7 @@ class _Later:
             self.add(
                 "HVB605",
                 vm.name,
-                f"The VSS daemon of {vm.guest_os.value} VM {vm.name!r} {seen}; {then}.",
+                f"The VSS daemon of {_FAMILY[vm.guest_os]} VM {vm.name!r} {seen}; {then}.",
             )
             obstacles.append(self.reasons[-1])
         if not running:
@@ -399,7 +406,7 @@ class _Later:
             self.add(
                 "HVB604",
                 vm.name,
-                f"VM {vm.name!r} freezes its {vm.guest_os.value} file systems for the backup: "
+                f"VM {vm.name!r} freezes its {_FAMILY[vm.guest_os]} file systems for the backup: "
                 "the copy is file-system-consistent, with no downtime.",
             )
             self.cap(Consistency.FILE_SYSTEM_CONSISTENT)
@@ -542,8 +549,8 @@ class _Later:
                 self.add(
                     "HVB606",
                     disk.name,
-                    f"Disk {disk.name!r} of {vm.guest_os.value} VM {vm.name!r} is on "
-                    f"{disk.host_storage.value} storage; its live backup does not succeed.",
+                    f"Disk {disk.name!r} of {_FAMILY[vm.guest_os]} VM {vm.name!r} is on "
+                    f"{_REMOTE_TEXT[disk.host_storage]}; its live backup does not succeed.",
                 )
                 self.cap(Consistency.FAILS)
         for disk in disks:
@@ -551,8 +558,8 @@ class _Later:
                 self.add(
                     "HVB607",
                     disk.name,
-                    f"Disk {disk.name!r} of {vm.guest_os.value} VM {vm.name!r} is "
-                    f"{disk.attachment.value}; its backup can fail without saying so.",
+                    f"Disk {disk.name!r} of {_FAMILY[vm.guest_os]} VM {vm.name!r} is "
+                    f"{_HIDDEN_TEXT[disk.attachment]}; its backup can fail without saying so.",
                 )
 
     def _csv(self) -> None:

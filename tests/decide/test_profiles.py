@@ -432,3 +432,33 @@ def test_outcome_shows_in_a_notebook() -> None:
 def test_every_consistency_has_words(consistency: Consistency) -> None:
     assert consistency.label
     assert "_" not in consistency.label
+
+
+def test_the_2008_profile_says_a_vm_with_no_virtual_disk_is_not_backed_up() -> None:
+    vm = VM(
+        name="V", state=VMState.RUNNING, disks=[Disk(name="P", attachment=Attachment.PASS_THROUGH)]
+    )
+    outcome = backup_outcome(vm, Host(name="H", os=_2008R2, vms=[vm]))
+    assert outcome.consistency is Consistency.NOT_BACKED_UP
+    assert outcome.profile is Profile.WS2008
+
+
+def test_a_plan_of_two_profiles_shows_each_vm_as_its_profile_answers() -> None:
+    """A 2008 R2 node beside a 2012 node: modes for the first, consistencies for the second."""
+    from hyperv_backup.render import Format, decision_rows, render_plan
+
+    cluster = Cluster(
+        name="CL",
+        nodes=[
+            Host(name="OLD", os=_2008R2, vms=[VM(name="A", state=VMState.RUNNING)]),
+            Host(name="NEW", os=_2012, vms=[VM(name="B", state=VMState.RUNNING)]),
+        ],
+    )
+    plan = backup_plan(cluster)
+    assert set(plan.outcomes) == {"B"}
+    rows = {row["vm"]: row for row in decision_rows(plan)}
+    assert (rows["A"]["consistency"], rows["B"]["consistency"]) == (None, "application_consistent")
+    text = render_plan(plan, Format.TEXT)
+    assert "Answered by the profile of Windows Server 2012 and 2012 R2" in text
+    line_a = next(line for line in text.splitlines() if line.startswith("A "))
+    assert "online" in line_a
