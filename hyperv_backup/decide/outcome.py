@@ -283,11 +283,13 @@ class _Later:
             self._while_running()
         self._storage()
         self._configuration_version()
+        # A VM 2012 saves for its backup is saved whatever else the backup
+        # holds or meets, so the downtime stands beside a worse consistency.
         return BackupOutcome(
             vm=vm.name,
             profile=self.profile,
             consistency=self.worst,
-            causes_downtime=downtime and self.worst is Consistency.SAVED_STATE,
+            causes_downtime=downtime,
             state_during_backup=_SAVED if downtime else vm.state,
             state_after=vm.state,
             reasons=tuple(self.reasons),

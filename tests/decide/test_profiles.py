@@ -164,6 +164,8 @@ TABLE: list[tuple[HostOS, dict[str, Any], Consistency, bool]] = [
     (_2022, {"state": VMState.OFF, "replication_role": "replica"}, CRASH, False),
     (_2022, {"state": VMState.OFF, "replication_role": "replica", "replication_ready": False}, FAILS, False),
     (_2012, {"state": VMState.OFF, "replication_role": "replica"}, FAILS, False),
+    # 2012 saves the VM for the backup of its configuration, which is all it holds.
+    (_2012, {"integration_services": False, "disk": Disk(name="P", attachment=Attachment.PASS_THROUGH)}, Consistency.NOT_BACKED_UP, True),
     (_2022, {"disk": Disk(name="P", attachment=Attachment.PASS_THROUGH)}, Consistency.NOT_BACKED_UP, False),
 ]  # fmt: skip
 
