@@ -22,7 +22,7 @@ from hyperv_backup.cli._options import (
     usage_error,
 )
 from hyperv_backup.inventory import InventoryError, dump_inventory
-from hyperv_backup.model import hosts_of
+from hyperv_backup.model import GuestOS, hosts_of
 from hyperv_backup.render import (
     Format,
     clean_text,
@@ -72,11 +72,18 @@ def run(options: Options) -> int:
         ) from None
     for note in writer_notes(hosts):
         _note(f"note: {note}")
-    missing = [vm.name for host in hosts_of(target) for vm in host.vms if not vm.guest_inventoried]
+    # A Linux or FreeBSD guest's document (guest.sh) sets its family, not the
+    # Windows guest facts: such a VM has its document.
+    missing = [
+        vm.name
+        for host in hosts_of(target)
+        for vm in host.vms
+        if not vm.guest_inventoried and vm.guest_os is GuestOS.UNKNOWN
+    ]
     if missing:
         _note(
-            f"note: no guest document for {len(missing)} VM(s), planned offline (HVB309): "
-            f"{', '.join(missing)}"
+            f"note: no guest document for {len(missing)} VM(s); their guest facts are "
+            f"unknown (HVB309, HVB602): {', '.join(missing)}"
         )
     text = json.dumps(dump_inventory(target), indent=2, ensure_ascii=False) + "\n"
     try:

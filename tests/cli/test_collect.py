@@ -49,10 +49,10 @@ def test_collect_writes_the_inventory(run: Any) -> None:
     expected = hb.collect.read_documents(COLLECT_NODES, COLLECT_GUESTS)
     assert hb.parse_inventory(document) == expected
     assert result.out == json.dumps(hb.dump_inventory(expected), indent=2) + "\n"
-    # Notes on stderr only: the VMs planned offline for want of a guest document.
+    # Notes on stderr only: the VMs without a guest document.
     assert result.err.splitlines() == [
-        "hyperv-backup collect: note: no guest document for 3 VM(s), planned offline (HVB309): "
-        "WEB01, DEV01, TEST01"
+        "hyperv-backup collect: note: no guest document for 3 VM(s); their guest facts are "
+        "unknown (HVB309, HVB602): WEB01, DEV01, TEST01"
     ]
 
 
@@ -241,3 +241,27 @@ def test_an_inventory_over_the_size_limit_is_refused_unread(
     assert "larger than the limit of 100 bytes" in result.err
     fake_stdin(monkeypatch, example_text("host").encode())
     assert run("check", "-").code == 3
+
+
+def test_collect_takes_a_linux_guest_document(run: Any, tmp_path: Path) -> None:
+    """A guest.sh document is a guest document: its VM is not listed as lacking one."""
+    guest = tmp_path / "web01-guest.json"
+    guest.write_text(
+        json.dumps(
+            {
+                "collector": "hyperv_backup.guest-linux/1",
+                "ComputerName": "web01",
+                "VirtualMachineName": "WEB01",
+                "VirtualMachineId": None,
+                "OsFamily": "Linux",
+                "VssDaemonRunning": True,
+                "FileSystems": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run("collect", COLLECT_STANDALONE, "--guest", str(guest))
+    assert result.code == 0, result.err
+    vm = next(v for v in json.loads(result.out)["vms"] if v["name"] == "WEB01")
+    assert (vm["guest_os"], vm["vss_daemon"]) == ("linux", True)
+    assert "WEB01" not in result.err
