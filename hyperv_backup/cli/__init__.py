@@ -8,7 +8,9 @@ Commands (``docs/cli.md`` describes each, with the JSON it writes):
 * ``rules``: the rule catalogue;
 * ``example [NAME]``: a bundled example inventory;
 * ``collect HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o FILE]``: an
-  inventory built from the documents the collector scripts print (``docs/collect.md``).
+  inventory built from the documents the collector scripts print (``docs/collect.md``);
+* ``diagnose LOG [LOG ...] [--writers FILE] [--inventory INVENTORY] [--since SPAN]``: why
+  backups failed, from exported event logs and VSS writer states (``docs/diagnose.md``).
 
 INVENTORY is a file, or ``-`` for standard input; ``--example [NAME]`` uses a
 bundled example instead. It may also be the document ``host.ps1`` printed on a
@@ -17,9 +19,9 @@ standard error. Exit codes are a contract:
 
 ====  =========================================================================
 0     nothing at or above ``--fail-on``
-1     findings at or above ``--fail-on`` (``check`` and ``plan``)
+1     findings at or above ``--fail-on`` (``check``, ``plan`` and ``diagnose``)
 2     usage error: bad arguments, unreadable file, unknown VM, node or example
-3     the inventory is not valid; each problem is printed as ``path: message``
+3     the inventory (or a log) is not valid; each problem is printed as ``path: message``
 4     an internal error (a bug), reported on one line
 ====  =========================================================================
 """
@@ -31,7 +33,7 @@ import sys
 from collections.abc import Sequence
 from typing import assert_never
 
-from hyperv_backup.cli import check, collect, example, plan, restore, rules
+from hyperv_backup.cli import check, collect, diagnose, example, plan, restore, rules
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -61,7 +63,7 @@ __all__ = [
 ]
 
 
-def _run(options: Options) -> int:
+def _run(options: Options) -> int:  # noqa: PLR0911 - one return per command
     command = options.command
     match command:
         case Command.CHECK:
@@ -76,6 +78,8 @@ def _run(options: Options) -> int:
             return example.run(options)
         case Command.COLLECT:
             return collect.run(options)
+        case Command.DIAGNOSE:
+            return diagnose.run(options)
         case _:
             assert_never(command)
 

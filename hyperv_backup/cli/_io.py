@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -28,7 +28,7 @@ from hyperv_backup.inventory import (
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
 from hyperv_backup.render import Format, html_page
-from hyperv_backup.rules import Finding, Profile, profile_for
+from hyperv_backup.rules import Profile, Severity, profile_for
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -76,13 +76,18 @@ def load(options: Options) -> Host | Cluster:
         ) from None
 
 
-def read_source(source: str) -> bytes:
-    """Read a file, or standard input for ``-``, no further than the inventory size limit."""
+def read_source(source: str, limit: int | None = None) -> bytes:
+    """Read a file, or standard input for ``-``, no further than ``limit`` bytes.
+
+    The limit is the inventory size limit unless one is given.
+    """
+    if limit is None:
+        limit = DEFAULT_LIMITS.max_bytes
     try:
         if source == "-":
-            return read_at_most(sys.stdin.buffer, DEFAULT_LIMITS.max_bytes)
+            return read_at_most(sys.stdin.buffer, limit)
         with Path(source).open("rb") as file:
-            return read_at_most(file, DEFAULT_LIMITS.max_bytes)
+            return read_at_most(file, limit)
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
         if isinstance(exc, InventoryError):
             raise
@@ -173,7 +178,12 @@ def write(text: str, fmt: Format) -> None:
     stream.flush()
 
 
-def exit_status(findings: Sequence[Finding], fail_on: FailOn) -> int:
+class _Graded(Protocol):
+    @property
+    def severity(self) -> Severity: ...
+
+
+def exit_status(findings: Sequence[_Graded], fail_on: FailOn) -> int:
     threshold = fail_on.threshold
     if threshold is None:
         return EXIT_OK

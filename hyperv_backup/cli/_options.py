@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import enum
+import re
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
@@ -62,6 +64,7 @@ class Command(enum.StrEnum):
     RULES = "rules"
     EXAMPLE = "example"
     COLLECT = "collect"
+    DIAGNOSE = "diagnose"
 
 
 class FailOn(enum.StrEnum):
@@ -110,6 +113,10 @@ class Options:
     guests: tuple[str, ...] = ()
     output: str | None = None
     profile: Profile | None = None
+    writers: str | None = None
+    inventory: str | None = None
+    since: datetime | None = None
+    skip_bad: bool = False
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
@@ -128,7 +135,37 @@ class Options:
             guests=tuple(g for group in getattr(ns, "guest", None) or () for g in group),
             output=getattr(ns, "output", None),
             profile=as_profile(getattr(ns, "profile", None)),
+            writers=getattr(ns, "writers", None),
+            inventory=getattr(ns, "inventory", None),
+            since=_since(getattr(ns, "since", None)),
+            skip_bad=bool(getattr(ns, "skip_bad", False)),
         )
+
+
+_AGO = re.compile(r"([0-9]{1,6})\s*([mhdw])", re.IGNORECASE)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _since(value: str | None, now: datetime | None = None) -> datetime | None:
+    """Read ``--since``: a span back from now (``90m``, ``24h``, ``7d``, ``2w``) or an ISO 8601 time.
+
+    A time without a zone is UTC, as event times are.
+    """
+    if value is None:
+        return None
+    ago = _AGO.fullmatch(value.strip())
+    if ago is not None:
+        span = timedelta(**{_UNITS[ago.group(2).lower()]: int(ago.group(1))})
+        return (now or datetime.now(UTC)) - span
+    try:
+        stamp = datetime.fromisoformat(value.strip())
+    except ValueError:
+        msg = (
+            f"error: --since takes a span such as 24h, 90m, 7d or 2w, or a time such as "
+            f"2026-12-06T22:00:00Z; got {value!r}"
+        )
+        raise usage_error(msg) from None
+    return stamp if stamp.utcoffset() is not None else stamp.replace(tzinfo=UTC)
 
 
 def _rule_ids(values: Sequence[str]) -> frozenset[str]:
@@ -147,9 +184,9 @@ def _rule_ids(values: Sequence[str]) -> frozenset[str]:
 _EPILOG = """\
 exit status:
   0  nothing at or above --fail-on
-  1  findings at or above --fail-on (check, plan)
+  1  findings at or above --fail-on (check, plan, diagnose)
   2  usage error: bad arguments, unreadable file, unknown VM, node or example
-  3  invalid inventory (each problem on standard error as "path: message")
+  3  invalid inventory or log (each problem on standard error as "path: message")
   4  internal error (a bug; please report it)
 """
 
@@ -305,6 +342,46 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the inventory to FILE (UTF-8) instead of standard output",
     )
+    sub = command(
+        Command.DIAGNOSE,
+        "Explain failed or degraded backups from exported event logs and VSS writer states.",
+        [output, policy, profiles],
+        "LOG [LOG ...] [--writers FILE] [--inventory INVENTORY | --example [NAME]] [--since SPAN]",
+    )
+    sub.add_argument(
+        "operands",
+        nargs="*",
+        metavar="LOG",
+        help="an exported event log: .evtx, the XML of wevtutil qe /f:xml, or the JSON of "
+        "Get-WinEvent | ConvertTo-Json (- for standard input)",
+    )
+    sub.add_argument(
+        "--writers", metavar="FILE", help="the output of 'vssadmin list writers' on the host"
+    )
+    sub.add_argument(
+        "--inventory",
+        metavar="INVENTORY",
+        help="the inventory of the hosts the logs are from: names VMs by id, and explains "
+        "findings by inventory rules",
+    )
+    sub.add_argument(
+        "--example",
+        nargs="?",
+        const=DEFAULT_EXAMPLE,
+        metavar="NAME",
+        help="use a bundled example inventory as --inventory",
+    )
+    sub.add_argument(
+        "--since",
+        metavar="SPAN",
+        help="only events of the last SPAN (90m, 24h, 7d, 2w) or since a time "
+        "(2026-12-06T22:00:00Z; UTC when no zone is given)",
+    )
+    sub.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="skip records that cannot be read, and count them, instead of stopping",
+    )
     return parser
 
 
@@ -316,7 +393,7 @@ def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentP
     return parser  # pragma: no cover - every command has a subparser
 
 
-def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # noqa: PLR0912 - one check per command
     ns, extra = parser.parse_known_args(argv)
     sub = _subparser(parser, ns.command)
     # argparse stops filling a positional once an option follows it
@@ -332,6 +409,12 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:
     if options.command is Command.EXAMPLE:
         if len(options.operands) > 1:
             sub.error(f"expected at most one example name, got {len(options.operands)}")
+        return options
+    if options.command is Command.DIAGNOSE:
+        if not options.operands:
+            sub.error("missing LOG (an exported event log)")
+        if options.inventory is not None and options.example is not None:
+            sub.error("give --inventory or --example, not both")
         return options
     if options.command is Command.COLLECT:
         if not options.operands:

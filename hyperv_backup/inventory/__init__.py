@@ -22,6 +22,7 @@ hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one
 
 from __future__ import annotations
 
+from hyperv_backup.inventory._json import decode as decode_text
 from hyperv_backup.inventory._json import load_document, read_at_most
 from hyperv_backup.inventory._parse import dump_inventory, parse_inventory, read_inventory
 from hyperv_backup.inventory._problems import (
@@ -36,6 +37,7 @@ __all__ = [
     "InventoryError",
     "InventoryLimits",
     "Problem",
+    "decode_text",
     "dump_inventory",
     "load_document",
     "parse_inventory",

@@ -54,6 +54,17 @@ from hyperv_backup.readers.diskpart import (
     diskpart_disks,
     diskpart_volumes,
 )
+from hyperv_backup.readers.event_json import winevent_json
+from hyperv_backup.readers.event_xml import event_xml
+from hyperv_backup.readers.events import (
+    Event,
+    EventLevel,
+    EventLog,
+    event_form,
+    parse_time,
+    read_events,
+)
+from hyperv_backup.readers.evtx import evtx_events
 from hyperv_backup.readers.shadow_storage import ShadowStorage, vssadmin_shadow_storage
 from hyperv_backup.readers.writers import (
     HYPERV_WRITER_ID,
@@ -67,12 +78,21 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "DiskpartDisk",
     "DiskpartVolume",
+    "Event",
+    "EventLevel",
+    "EventLog",
     "ShadowStorage",
     "VssWriter",
     "diskpart_disks",
     "diskpart_volumes",
+    "event_form",
+    "event_xml",
+    "evtx_events",
     "hyperv_writer",
     "normal_guid",
+    "parse_time",
+    "read_events",
     "vssadmin_shadow_storage",
     "vssadmin_writers",
+    "winevent_json",
 ]

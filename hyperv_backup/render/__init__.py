@@ -29,8 +29,10 @@ HTML comes as a fragment (a ``<div class="hvb">``) that a notebook can show;
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, assert_never
+
+import attrs
 
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render import html, json, markdown, text
@@ -52,6 +54,7 @@ from hyperv_backup.rules import Finding, Rule, sort_findings
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.diagnose.diagnosis import Diagnosis
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -65,6 +68,7 @@ __all__ = [
     "html_page",
     "html_table",
     "markdown_table",
+    "render_diagnosis",
     "render_findings",
     "render_plan",
     "render_rules",
@@ -111,6 +115,38 @@ def render_findings(
             return markdown.findings(findings, counts, title, notes)
         case Format.HTML:
             return html.findings(findings, title, notes)
+        case _:
+            assert_never(fmt)
+
+
+def render_diagnosis(
+    diagnosis: Diagnosis,
+    fmt: Format = Format.TEXT,
+    *,
+    title: str = "Diagnosis",
+    notes: Sequence[str] = (),
+    meta: Mapping[str, Any] | None = None,
+    color: bool = False,
+    width: int = 80,
+    ignore: Collection[str] = (),
+) -> str:
+    """Render a diagnosis: per VM, what the logs say in time order, then what to do.
+
+    ``ignore`` leaves out the findings of those rules. The other arguments are
+    those of :func:`render_findings`.
+    """
+    if ignore:
+        kept = tuple(f for f in diagnosis.findings if f.rule.id not in ignore)
+        diagnosis = attrs.evolve(diagnosis, findings=kept)
+    match fmt:
+        case Format.TEXT:
+            return text.diagnosis(diagnosis, title, notes, color=color, width=width)
+        case Format.JSON:
+            return json.document(meta, to_dict(diagnosis))
+        case Format.MARKDOWN:
+            return markdown.diagnosis(diagnosis, title, notes)
+        case Format.HTML:
+            return html.diagnosis(diagnosis, title, notes)
         case _:
             assert_never(fmt)
 

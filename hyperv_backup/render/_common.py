@@ -20,6 +20,7 @@ from hyperv_backup.rules import RULES, Finding, Rule, Severity
 # needs none of it, so the plan module is imported where a function needs it.
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.diagnose.diagnosis import Diagnosis, LogFinding
 
 __all__ = [
     "Row",
@@ -29,6 +30,11 @@ __all__ = [
     "consistency_note",
     "counts_text",
     "decision_rows",
+    "diagnosis_counts_text",
+    "diagnosis_groups",
+    "diagnosis_read_note",
+    "diagnosis_rules",
+    "explained_text",
     "mode_summary",
     "plain",
     "plan_hosts",
@@ -36,6 +42,7 @@ __all__ = [
     "severity_counts",
     "step_note",
     "tabulate",
+    "time_text",
     "unique",
     "vm_summary_text",
     "why_lines",
@@ -263,3 +270,52 @@ def vm_summary_text(modes: Mapping[str, int]) -> str:
 
 def cited_rules(steps: Iterable[Step]) -> list[Rule]:
     return [RULES[rule_id] for rule_id in unique(r for s in steps for r in s.rules)]
+
+
+def time_text(value: datetime | None) -> str:
+    """Show an event time as the reports show it, in UTC to the second: ``2026-12-06 02:00:01Z``."""
+    if value is None:
+        return "writers"
+    return value.strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def diagnosis_read_note(diagnosis: Diagnosis) -> str:
+    """Return the line saying how much a diagnosis read."""
+    parts = [f"{diagnosis.events} events"]
+    if diagnosis.since is not None:
+        parts.append(f"{diagnosis.considered} since {time_text(diagnosis.since)}")
+    if diagnosis.skipped:
+        parts.append(f"{diagnosis.skipped} records skipped as unreadable")
+    if diagnosis.writers:
+        parts.append(f"{diagnosis.writers} VSS writers")
+    return "Read: " + ", ".join(parts)
+
+
+def diagnosis_counts_text(diagnosis: Diagnosis) -> str:
+    """Count the findings of a diagnosis by severity, and how many were not recognised."""
+    summary = diagnosis.summary
+    counts = {severity.value: summary[severity.value] for severity in Severity}
+    text = counts_text(counts)
+    if summary["not_recognised"]:
+        text += f" ({summary['not_recognised']} not recognised)"
+    return text
+
+
+def diagnosis_groups(diagnosis: Diagnosis) -> list[tuple[str, tuple[LogFinding, ...]]]:
+    """Put the findings of a diagnosis under a heading per VM, then those naming none."""
+    return [
+        (f"VM {vm}" if vm is not None else "Host and VSS", items)
+        for vm, items in diagnosis.by_vm().items()
+    ]
+
+
+def diagnosis_rules(diagnosis: Diagnosis) -> list[Rule]:
+    """Return the rules a diagnosis cites, in catalogue order, the explaining ones included."""
+    ids = {item.rule.id for item in diagnosis.findings}
+    ids |= {f.rule.id for item in diagnosis.findings for f in item.explained_by}
+    return [rule for rule_id, rule in RULES.items() if rule_id in ids]
+
+
+def explained_text(item: LogFinding) -> list[str]:
+    """Return the lines naming the inventory findings that explain a log finding."""
+    return [f"Explained by {f.rule.id}: {f.message}" for f in item.explained_by]

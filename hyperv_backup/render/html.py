@@ -9,19 +9,34 @@ from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
     backed_up_as,
     decision_rows,
+    diagnosis_groups,
+    diagnosis_read_note,
+    diagnosis_rules,
+    explained_text,
     mode_summary,
     severity_counts,
     step_note,
     tabulate,
+    time_text,
     why_lines,
 )
 from hyperv_backup.render.safe import escape_html
-from hyperv_backup.rules import Finding, Rule
+from hyperv_backup.rules import Finding, Rule, Severity
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.diagnose.diagnosis import Diagnosis
 
-__all__ = ["STYLE_SHEET", "findings", "html_page", "html_table", "plan", "rules", "steps"]
+__all__ = [
+    "STYLE_SHEET",
+    "diagnosis",
+    "findings",
+    "html_page",
+    "html_table",
+    "plan",
+    "rules",
+    "steps",
+]
 
 
 #: The style of the fragments, every rule scoped to ``.hvb`` so that a notebook
@@ -259,3 +274,50 @@ def steps(items: Sequence[Step], cited: Sequence[Rule], title: str, notes: Seque
 def rules(items: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
     """Render rules as one table."""
     return '<div class="hvb">\n' + _html_header(title, notes) + _html_rules(items) + "</div>\n"
+
+
+def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
+    """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+    header = [diagnosis_read_note(item), *notes]
+    summary = item.summary
+    parts = [
+        _html_header(title, header),
+        _html_summary(
+            [
+                *(
+                    (
+                        summary[s.value],
+                        f"{s.value} finding{'' if summary[s.value] == 1 else 's'}",
+                        f"sev-{s.value}",
+                    )
+                    for s in Severity
+                ),
+                (summary["not_recognised"], "not recognised", ""),
+            ]
+        ),
+    ]
+    groups = diagnosis_groups(item)
+    if not groups:
+        parts.append("<p>Nothing in the logs points to a failed or degraded backup.</p>\n")
+    for heading, found in groups:
+        parts.append(f"<h2>{escape_html(heading)}</h2>\n")
+        parts.append(
+            _cells_table(
+                ["Time", "Severity", "Rule", "What the log says", "Explained by"],
+                (
+                    [
+                        escape_html(time_text(entry.time)),
+                        (entry.severity.value, f"sev-{entry.severity.value}"),
+                        f"<code>{escape_html(entry.rule.id)}</code><br>{escape_html(entry.rule.title)}",
+                        escape_html(entry.message),
+                        "<br>".join(escape_html(line) for line in explained_text(entry)),
+                    ]
+                    for entry in found
+                ),
+                css="diagnosis",
+            )
+        )
+    cited = diagnosis_rules(item)
+    if cited:
+        parts.append(f"<h2>What to do</h2>\n{_html_rules(cited)}")
+    return '<div class="hvb">\n' + "".join(parts) + "</div>\n"

@@ -23,7 +23,11 @@ from hyperv_backup.rules import Finding, Rule
 # Writing findings (``check``) needs no plans, and the plan module takes the
 # whole decision layer: it is imported when a plan is first written.
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.diagnose.diagnosis import Diagnosis, LogFinding
+    from hyperv_backup.readers import Event, VssWriter
 
 __all__ = ["SCHEMA_VERSION", "document", "to_dict"]
 
@@ -33,6 +37,7 @@ SCHEMA_VERSION = 1
 #: What :func:`to_dict` takes.
 Result: TypeAlias = (
     "Rule | Finding | BackupModeDecision | BackupOutcome | UncoveredStorage | Step | Plan"
+    " | Diagnosis | LogFinding | Event | VssWriter"
 )
 
 
@@ -122,12 +127,77 @@ _WRITERS: dict[type, _Writer] = {
 }
 
 
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def _event(event: Event) -> dict[str, Any]:
+    return {
+        "provider": event.provider,
+        "event_id": event.event_id,
+        "level": event.level,
+        "time_created": _time(event.time_created),
+        "computer": event.computer,
+        "channel": event.channel,
+        "record_id": event.record_id,
+        "data": [{"name": name, "value": value} for name, value in event.data],
+        "message": event.message,
+    }
+
+
+def _writer(writer: VssWriter) -> dict[str, Any]:
+    return {
+        "name": writer.name,
+        "writer_id": writer.writer_id,
+        "instance_id": writer.instance_id,
+        "state": writer.state,
+        "last_error": writer.last_error,
+    }
+
+
+def _log_finding(item: LogFinding) -> dict[str, Any]:
+    return {
+        "rule": item.rule.id,
+        "severity": item.severity.value,
+        "recognised": item.recognised,
+        "time": _time(item.time),
+        "host": item.host,
+        "vm": item.vm,
+        "message": item.message,
+        "explained_by": [_finding(f) for f in item.explained_by],
+        "event": None if item.event is None else _event(item.event),
+        "writer": None if item.writer is None else _writer(item.writer),
+    }
+
+
+def _diagnosis(diagnosis: Diagnosis) -> dict[str, Any]:
+    return {
+        "summary": diagnosis.summary,
+        "read": {
+            "events": diagnosis.events,
+            "considered": diagnosis.considered,
+            "skipped": diagnosis.skipped,
+            "writers": diagnosis.writers,
+            "since": _time(diagnosis.since),
+        },
+        "findings": [_log_finding(item) for item in diagnosis.findings],
+    }
+
+
 @functools.cache
 def _plan_writer() -> dict[type, _Writer]:
-    """Return the writer of plans, importing their module (see the imports)."""
+    """Return the writers of plans and diagnoses, importing their modules (see the imports)."""
     from hyperv_backup.decide.plan import Plan  # noqa: PLC0415 - lazy, see the imports
+    from hyperv_backup.diagnose.diagnosis import Diagnosis, LogFinding  # noqa: PLC0415
+    from hyperv_backup.readers import Event, VssWriter  # noqa: PLC0415
 
-    return {Plan: _plan}
+    return {
+        Plan: _plan,
+        Diagnosis: _diagnosis,
+        LogFinding: _log_finding,
+        Event: _event,
+        VssWriter: _writer,
+    }
 
 
 def to_dict(result: Result) -> dict[str, Any]:

@@ -11,10 +11,16 @@ from hyperv_backup.render._common import (
     backed_up_as,
     counts_text,
     decision_rows,
+    diagnosis_counts_text,
+    diagnosis_groups,
+    diagnosis_read_note,
+    diagnosis_rules,
+    explained_text,
     mode_summary,
     severity_counts,
     step_note,
     tabulate,
+    time_text,
     vm_summary_text,
     why_lines,
 )
@@ -23,8 +29,9 @@ from hyperv_backup.rules import Finding, Rule, Severity
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.diagnose.diagnosis import Diagnosis
 
-__all__ = ["findings", "markdown_table", "plan", "rules", "steps"]
+__all__ = ["diagnosis", "findings", "markdown_table", "plan", "rules", "steps"]
 
 
 def markdown_table(items: object, columns: Sequence[str] | None = None) -> str:
@@ -164,3 +171,36 @@ def steps(items: Sequence[Step], cited: Sequence[Rule], title: str, notes: Seque
 def rules(items: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
     """Render rules as one table."""
     return "\n".join([*_md_header(title, notes), *_md_rules(items)]) + "\n"
+
+
+def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
+    """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+    header = [f"Findings: {diagnosis_counts_text(item)}", diagnosis_read_note(item), *notes]
+    lines = _md_header(title, header)
+    groups = diagnosis_groups(item)
+    if not groups:
+        lines.extend(["Nothing in the logs points to a failed or degraded backup.", ""])
+    for heading, found in groups:
+        lines.extend([f"## {escape_markdown(heading)}", ""])
+        lines.extend(
+            _md_table(
+                ["Time", "Severity", "Rule", "What the log says", "Explained by"],
+                (
+                    [
+                        time_text(entry.time),
+                        f"**{entry.severity.value}**"
+                        if entry.severity is Severity.ERROR
+                        else entry.severity.value,
+                        f"`{entry.rule.id}` {escape_markdown(entry.rule.title)}",
+                        escape_markdown(entry.message),
+                        "<br>".join(escape_markdown(line) for line in explained_text(entry)),
+                    ]
+                    for entry in found
+                ),
+            )
+        )
+        lines.append("")
+    cited = diagnosis_rules(item)
+    if cited:
+        lines.extend(["## What to do", "", *_md_rules(cited), ""])
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -12,10 +12,16 @@ from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
     backed_up_as,
     counts_text,
+    diagnosis_counts_text,
+    diagnosis_groups,
+    diagnosis_read_note,
+    diagnosis_rules,
+    explained_text,
     mode_summary,
     plan_hosts,
     severity_counts,
     step_note,
+    time_text,
     vm_summary_text,
     why_lines,
 )
@@ -24,8 +30,9 @@ from hyperv_backup.rules import Finding, Rule, Severity
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.diagnose.diagnosis import Diagnosis
 
-__all__ = ["findings", "plan", "rules", "steps"]
+__all__ = ["diagnosis", "findings", "plan", "rules", "steps"]
 
 _RESET = "\x1b[0m"
 #: ANSI SGR codes of the styles used in text output.
@@ -292,3 +299,39 @@ def rules(
     """Render rules with their severity, title, description, remedy and source."""
     out = _Text(color, width)
     return "\n".join([*_text_header(title, notes, out), *_text_rules(items, out)]) + "\n"
+
+
+def diagnosis(item: Diagnosis, title: str, notes: Sequence[str], *, color: bool, width: int) -> str:
+    """Render a diagnosis: per VM, what happened in time order; then the rules with their remedies."""
+    out = _Text(color, width)
+    header = [f"Findings: {diagnosis_counts_text(item)}", diagnosis_read_note(item), *notes]
+    lines = _text_header(title, header, out)
+    groups = diagnosis_groups(item)
+    if not groups:
+        lines.append("Nothing in the logs points to a failed or degraded backup.")
+    for heading, found in groups:
+        lines.extend([*out.heading(clean_text(heading), "-")])
+        for entry in found:
+            label = entry.severity.value.ljust(7)
+            head = out.wrap(
+                f"{time_text(entry.time)}  {label} {entry.rule.id}  {entry.rule.title}",
+                "",
+                " " * 4,
+            )
+            lines.extend(head)
+            lines.extend(out.wrap(clean_text(entry.message), "    ", "      "))
+            for line in explained_text(entry):
+                lines.extend(out.wrap(clean_text(line), "    ", "      "))
+        lines.append("")
+    cited = diagnosis_rules(item)
+    if cited:
+        lines.extend(out.heading("What to do", "-"))
+        for rule in cited:
+            lines.extend(out.wrap(f"{rule.id}  {rule.title}", "", "        "))
+            lines.extend(out.wrap(f"Cause: {rule.description}", "  ", "    "))
+            lines.extend(out.wrap(f"Remedy: {rule.remedy}", "  ", "    "))
+            lines.extend(
+                out.paint(x, "dim") for x in out.wrap(f"Source: {rule.section}", "  ", "    ")
+            )
+        lines.append("")
+    return "\n".join(lines[:-1] if lines[-1] == "" else lines) + "\n"

@@ -21,16 +21,23 @@ from hyperv_backup.rules.catalogue import FAMILIES, RULES
 from hyperv_backup.rules.findings import finding
 from hyperv_backup.rules.profiles import PROFILE_RULES, Profile, as_profile, profile_for
 from hyperv_backup.rules.rule import Finding, Findings, Rule, Severity, sort_findings
+from hyperv_backup.rules.signature import EventMatch, Signature, WriterMatch
+from hyperv_backup.rules.signatures import NOT_RECOGNISED, SIGNATURES
 
 __all__ = [
     "FAMILIES",
+    "NOT_RECOGNISED",
     "PROFILE_RULES",
     "RULES",
+    "SIGNATURES",
+    "EventMatch",
     "Finding",
     "Findings",
     "Profile",
     "Rule",
     "Severity",
+    "Signature",
+    "WriterMatch",
     "as_profile",
     "finding",
     "profile_for",

@@ -1,7 +1,7 @@
 """The catalogue: every rule of every family, by ID, in ID order.
 
 Each family is a module of its own (``host``, ``storage``, ``online``,
-``restore``, ``cluster``, ``modern``) and owns one range of IDs; a new family is a new
+``restore``, ``cluster``, ``modern``, ``signatures``) and owns one range of IDs; a new family is a new
 module and one line of :data:`FAMILIES`. IDs are public API and never reused.
 """
 
@@ -16,6 +16,7 @@ from hyperv_backup.rules.modern import MODERN_RULES
 from hyperv_backup.rules.online import ONLINE_RULES
 from hyperv_backup.rules.restore import RESTORE_RULES
 from hyperv_backup.rules.rule import Rule
+from hyperv_backup.rules.signatures import DIAGNOSIS_RULES
 from hyperv_backup.rules.storage import STORAGE_RULES
 
 __all__ = ["FAMILIES", "RULES"]
@@ -28,6 +29,7 @@ FAMILIES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     ("HVB4", RESTORE_RULES),
     ("HVB5", CLUSTER_RULES),
     ("HVB6", MODERN_RULES),
+    ("HVB7", DIAGNOSIS_RULES),
 )
 
 

@@ -97,17 +97,22 @@ def _ids(*ranges: tuple[int, int]) -> frozenset[str]:
 #: and 2008 R2), HVB505 (replaced by HVB616).
 _STILL_HOLD = _ids((104, 105), (201, 202), (401, 406), (502, 504)) | {"HVB307"}
 
+# The diagnosis of recorded failures (HVB700-HVB711) holds for every profile.
+_DIAGNOSIS = _ids((700, 711))
+
 #: The rule IDs each profile can report.
 PROFILE_RULES: Mapping[Profile, frozenset[str]] = types.MappingProxyType(
     {
-        Profile.WS2008: _ids((100, 107), (201, 203), (301, 309), (401, 406), (501, 505)),
+        Profile.WS2008: _ids((100, 107), (201, 203), (301, 309), (401, 406), (501, 505))
+        | _DIAGNOSIS,
         # 2012 still saves a VM that cannot be backed up online (HVB301-HVB309);
         # 2012 R2 keeps it running (HVB602). Both use the Hyper-V VSS writer (HVB101).
         Profile.WS2012: _STILL_HOLD
         | _ids((301, 309), (601, 602), (604, 609), (611, 620))
-        | {"HVB101"},
+        | {"HVB101"}
+        | _DIAGNOSIS,
         # From 2016 a backup may go through the WMI backup API instead of the VSS
         # writer, so HVB101 no longer holds; production checkpoints add HVB603 and HVB610.
-        Profile.WS2016: _STILL_HOLD | _ids((602, 607), (609, 620)),
+        Profile.WS2016: _STILL_HOLD | _ids((602, 607), (609, 620)) | _DIAGNOSIS,
     }
 )

@@ -9,10 +9,13 @@ heading of another Microsoft page with :func:`cite`.
 from __future__ import annotations
 
 __all__ = [
+    "ACCESS_DENIED_KB",
     "BACKUP_APPROACHES",
+    "BACKUP_TROUBLESHOOTING",
     "CHECKPOINTS",
     "CLUSTER",
     "CSV_PAGE",
+    "DISK_SIGNATURE_KB",
     "DPM_HYPERV",
     "GUEST_CLUSTER_KB",
     "INTEGRATION_SERVICES",
@@ -26,6 +29,7 @@ __all__ = [
     "VHD_SET",
     "VIRTUAL_FIBRE_CHANNEL",
     "VM_VERSION",
+    "VSS_WRITER_STATE_PAGE",
     "WMI_BACKUP",
     "cite",
 ]
@@ -106,3 +110,20 @@ def cite(heading: str, page: str) -> str:
     'Back up CSV (MicrosoftDocs/windowsserverdocs: WindowsServerDocs/failover-clustering/failover-cluster-csvs.md)'
     """
     return f"{heading} ({page})"
+
+
+# --- Pages the signatures of HVB7xx cite ---------------------------------------------
+#: The troubleshooting guide of Hyper-V backup, checkpoint and storage failures (2016 to 2025).
+BACKUP_TROUBLESHOOTING = (
+    "MicrosoftDocs/SupportArticles-docs: "
+    "support/windows-server/virtualization/hyper-v-virtual-machine-backup-checkpoint-storage.md"
+)
+#: The VSS_WRITER_STATE enumeration (vss.h).
+VSS_WRITER_STATE_PAGE = "MicrosoftDocs/sdk-api: sdk-api-src/content/vss/ne-vss-vss_writer_state.md"
+#: KB2249906: error 0x80070005 when the VM's SID is missing from a .vhd or .avhd file.
+ACCESS_DENIED_KB = (
+    "MicrosoftDocs/SupportArticles-docs: "
+    "support/windows-server/virtualization/hyper-v-virtual-machine-not-start-0x80070005.md"
+)
+#: KB975695: backup fails with 0x800423f4 when a virtual disk has a host disk's signature.
+DISK_SIGNATURE_KB = "https://mskb.pkisolutions.com/kb/975695 (KB975695)"

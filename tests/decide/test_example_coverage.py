@@ -79,7 +79,9 @@ def test_every_rule_fires_in_the_examples() -> None:
     for name in example_names():
         seen.update(fired(name))
     seen.update(fired("host", profile="2008"))
-    missing = sorted(set(RULES) - set(seen))
+    # The signatures (HVB7xx) fire on logs, not inventories: the night of the
+    # 2022 example in tests/diagnose raises them.
+    missing = sorted(r for r in set(RULES) - set(seen) if not r.startswith("HVB7"))
     assert missing == []
     assert set(seen) <= set(RULES)
 

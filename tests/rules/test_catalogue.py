@@ -41,10 +41,20 @@ def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
     modules = [importlib.import_module(f"tests.rules.test_{family}") for family in families]
     names = [n for module in modules for n in vars(module) if n.startswith("test_hvb")]
     for rule_id in RULES:
+        if rule_id.startswith("HVB7"):
+            continue  # the signatures: their trigger and near miss are in tests/diagnose
         prefix = f"test_{rule_id.lower()}_"
         mine = [n for n in names if n.startswith(prefix)]
         assert any(not n.endswith("near_miss") for n in mine), rule_id
         assert any(n.endswith("near_miss") for n in mine), rule_id
+
+
+def test_every_signature_has_a_trigger_and_a_near_miss_case() -> None:
+    """The diagnosis tests hold a recognised record and a near miss for every signature."""
+    from tests.diagnose.test_diagnose import CASES
+
+    signatures = {rule_id for rule_id in RULES if rule_id.startswith("HVB7")}
+    assert set(CASES) | {"HVB700"} == signatures
 
 
 def test_catalogue_ids_and_severities() -> None:
@@ -101,6 +111,18 @@ def test_catalogue_ids_and_severities() -> None:
         "HVB618": Severity.ERROR,
         "HVB619": Severity.WARNING,
         "HVB620": Severity.ERROR,
+        "HVB700": Severity.WARNING,
+        "HVB701": Severity.ERROR,
+        "HVB702": Severity.ERROR,
+        "HVB703": Severity.ERROR,
+        "HVB704": Severity.ERROR,
+        "HVB705": Severity.WARNING,
+        "HVB706": Severity.ERROR,
+        "HVB707": Severity.ERROR,
+        "HVB708": Severity.ERROR,
+        "HVB709": Severity.ERROR,
+        "HVB710": Severity.ERROR,
+        "HVB711": Severity.ERROR,
     }
     assert list(RULES) == list(expected)
     assert {rule_id: rule.severity for rule_id, rule in RULES.items()} == expected

@@ -1,0 +1,178 @@
+r"""Reading events exported as ``Get-WinEvent ... | ConvertTo-Json``.
+
+Both shapes read the same: Windows PowerShell 5.1 writes ``TimeCreated`` as
+``"\/Date(1765000000000)\/"`` (milliseconds since 1970 in UTC), or as an object
+whose ``value`` holds that when the time went through ``Select-Object``;
+PowerShell 7 writes it as ISO 8601 with the local offset. One event is one
+object, several are an array. A file saved by Windows PowerShell 5.1 is
+UTF-16 or UTF-8 with a byte-order mark; both are read.
+
+The record's ``Properties`` carry values without names, so they are named by
+position (``"1"``, ``"2"``, ...); its ``Message`` is the rendered message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hyperv_backup.inventory import InventoryError, InventoryLimits, Problem, load_document
+from hyperv_backup.readers._events import (
+    PROGRESS_EVERY,
+    Event,
+    EventLog,
+    Progress,
+    parse_time,
+)
+
+__all__ = ["MAX_JSON_BYTES", "winevent_json"]
+
+#: The largest JSON export, in bytes or characters, that :func:`winevent_json` reads (1 GiB).
+MAX_JSON_BYTES = 1024 * 1024 * 1024
+
+_LIMITS = InventoryLimits(max_bytes=MAX_JSON_BYTES, max_string=1024 * 1024)
+_MS_DATE = re.compile(r"/Date\((-?\d{1,15})([+-]\d{4})?\)/")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _time(value: object) -> datetime | None:
+    if isinstance(value, Mapping) and "value" in value:
+        # Windows PowerShell 5.1 adds DisplayHint and DateTime beside the value.
+        value = value["value"]
+    if not isinstance(value, str):
+        return None
+    match = _MS_DATE.fullmatch(value.strip())
+    if match is not None:
+        # The offset after the milliseconds says which zone the time was shown
+        # in; the milliseconds are UTC either way.
+        return _EPOCH + timedelta(milliseconds=int(match.group(1)))
+    return parse_time(value)
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def _shown(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _event(item: object, where: str) -> Event:
+    if not isinstance(item, Mapping):
+        raise InventoryError([Problem(where, f"expected an event object, found {_shown(item)}")])
+    event_id = _whole(item.get("Id"))
+    if event_id is None:
+        raise InventoryError(
+            [
+                Problem(
+                    _at(where, "Id"),
+                    f"expected the event id as a whole number, found {_shown(item.get('Id'))}",
+                )
+            ]
+        )
+    provider = item.get("ProviderName")
+    if not isinstance(provider, str) or not provider:
+        raise InventoryError(
+            [
+                Problem(
+                    _at(where, "ProviderName"),
+                    f"expected the provider's name, found {_shown(provider)}",
+                )
+            ]
+        )
+    stamp = _time(item.get("TimeCreated"))
+    if stamp is None:
+        raise InventoryError(
+            [
+                Problem(
+                    _at(where, "TimeCreated"),
+                    'expected a time such as "/Date(1765000000000)/" or an ISO 8601 time, '
+                    f"found {_shown(item.get('TimeCreated'))}",
+                )
+            ]
+        )
+    level = item.get("Level")
+    if level is not None and _whole(level) is None:
+        raise InventoryError(
+            [Problem(_at(where, "Level"), f"expected a level number, found {_shown(level)}")]
+        )
+    record = item.get("RecordId")
+    if record is not None and _whole(record) is None:
+        raise InventoryError(
+            [Problem(_at(where, "RecordId"), f"expected a record number, found {_shown(record)}")]
+        )
+    properties = item.get("Properties") or []
+    if not isinstance(properties, list):
+        raise InventoryError(
+            [Problem(_at(where, "Properties"), f"expected an array, found {_shown(properties)}")]
+        )
+    data = tuple(
+        (str(position), _value(entry.get("Value") if isinstance(entry, Mapping) else entry))
+        for position, entry in enumerate(properties, 1)
+    )
+    message = item.get("Message")
+    return Event(
+        provider=provider,
+        event_id=event_id,
+        level=0 if level is None else level,
+        time_created=stamp,
+        computer=_value(item.get("MachineName")),
+        channel=_value(item.get("LogName")),
+        record_id=record,
+        data=data,
+        message=message if isinstance(message, str) and message else None,
+    )
+
+
+def winevent_json(
+    data: str | bytes,
+    *,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> EventLog:
+    r"""Read the events of ``Get-WinEvent | ConvertTo-Json`` output, in order.
+
+    An event without its ``Id``, ``ProviderName`` or ``TimeCreated``, or with a
+    value of the wrong kind, raises :class:`~hyperv_backup.inventory.InventoryError`
+    naming its path (``"[3].TimeCreated"``), or, with ``skip_bad``, is counted in
+    :attr:`EventLog.skipped`. Text that is not JSON always raises. A missing
+    ``Level`` reads as 0.
+
+    >>> log = winevent_json('{"Id": 8229, "ProviderName": "VSS", "Level": 3, '
+    ...                     '"TimeCreated": "\\/Date(1765000000000)\\/", "MachineName": "HV01",'
+    ...                     '"Properties": [{"Value": "0x800423f4"}]}')
+    >>> [(e.provider, e.time_created.isoformat(), e.data) for e in log]
+    [('VSS', '2025-12-06T05:46:40+00:00', (('1', '0x800423f4'),))]
+    """
+    document: Any = load_document(data, limits=_LIMITS)
+    items = document if isinstance(document, list) else [document]
+    single = not isinstance(document, list)
+    events: list[Event] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        try:
+            events.append(_event(item, "" if single else f"[{index}]"))
+        except InventoryError as exc:
+            if not skip_bad:
+                raise
+            problems.extend(exc.problems)
+        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1)
+    return EventLog(tuple(events), len(problems), tuple(problems))
