@@ -318,8 +318,8 @@ try {
     $wsbInstalled = $null
     if (Get-Module -ListAvailable ServerManager) {
         Import-Module ServerManager
-        $wsbInstalled = [bool](Get-WindowsFeature -Name Windows-Server-Backup, Backup -ErrorAction SilentlyContinue |
-            Where-Object { $_.Installed })
+        $features = Get-WindowsFeature -Name 'Windows-Server-Backup', 'Backup' -ErrorAction SilentlyContinue
+        $wsbInstalled = [bool]($features | Where-Object { $_.Installed })
     }
     $wsbIdentifier = (Get-ItemProperty -Path $WsbKey -ErrorAction SilentlyContinue).'Application Identifier'
 

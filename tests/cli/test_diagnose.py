@@ -12,11 +12,11 @@ import pytest
 from hyperv_backup.cli import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from hyperv_backup.cli._options import _since
 from tests.cli._shared_cli import Page
-from tests.paths import FIXTURES, ROOT
+from tests.paths import FIXTURES
 from tests.readers.evtx_writer import EvtxRecord, event_element, write_evtx
 
 NIGHT = str(FIXTURES / "events" / "cluster-2022-night.xml")
-WRITERS = str(ROOT.parent / "shared" / "samples" / "vssadmin-list-writers-hyperv-failed-blog-1.txt")
+WRITERS = str(FIXTURES / "samples" / "vssadmin-list-writers-hyperv-failed-blog-1.txt")
 SINCE = ["--since", "2026-12-05T00:00:00Z"]
 
 

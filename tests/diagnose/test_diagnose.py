@@ -11,10 +11,10 @@ from hyperv_backup.diagnose import Diagnosis, diagnose, is_backup_log
 from hyperv_backup.readers import Event, EventLog, VssWriter, event_xml, vssadmin_writers
 from hyperv_backup.render import Format, render_diagnosis, to_dict
 from hyperv_backup.rules import RULES, SIGNATURES, EventMatch
-from tests.paths import FIXTURES, ROOT
+from tests.paths import FIXTURES
 
 NIGHT = FIXTURES / "events" / "cluster-2022-night.xml"
-WRITERS = ROOT.parent / "shared" / "samples" / "vssadmin-list-writers-hyperv-failed-blog-1.txt"
+WRITERS = FIXTURES / "samples" / "vssadmin-list-writers-hyperv-failed-blog-1.txt"
 T0 = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
 HV = "66841cd4-6ded-4f4b-8f17-fd23f8ddc3de"
 OTHER = "e8132975-6f93-4464-a53e-1050253ae220"
