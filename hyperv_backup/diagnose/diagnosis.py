@@ -15,6 +15,7 @@ and the signatures are those of each host's profile.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -209,6 +210,12 @@ def _event_vm(event: Event, fleet: _Fleet) -> str | None:  # noqa: PLR0911 - one
     return None
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compile a signature's pattern once, ignoring case."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def _matches(signature: Signature, event: Event) -> bool:
     provider = event.provider.casefold()
     for match in signature.events:
@@ -218,7 +225,7 @@ def _matches(signature: Signature, event: Event) -> bool:
             continue
         if match.pattern is None:
             return True
-        pattern = re.compile(match.pattern, re.IGNORECASE)
+        pattern = _compiled(match.pattern)
         texts = [event.message or "", *(value for _, value in event.data)]
         if any(pattern.search(text) for text in texts):
             return True
