@@ -298,6 +298,10 @@ class _Diagnoser:
             return self.profile
         return None if host is None else profile_for(host.os)
 
+    def keep(self, item: LogFinding) -> None:
+        """Keep a finding with its place in the input, which breaks ties when sorting."""
+        self.found.append((len(self.found), item))
+
     def event(self, event: Event) -> None:
         host = self.fleet.host(event.computer)
         profile = self.profile_of(host)
@@ -318,19 +322,16 @@ class _Diagnoser:
             severity = rule.severity
             message = f"{where}: {_event_text(event)}"
             explained = self.causes.explain(signature, host, vm)
-        self.found.append(
-            (
-                len(self.found),
-                LogFinding(
-                    rule=rule,
-                    severity=severity,
-                    message=message,
-                    time=event.time_created,
-                    host=event.computer or (host.name if host else None),
-                    vm=vm,
-                    event=event,
-                    explained_by=explained,
-                ),
+        self.keep(
+            LogFinding(
+                rule=rule,
+                severity=severity,
+                message=message,
+                time=event.time_created,
+                host=event.computer or (host.name if host else None),
+                vm=vm,
+                event=event,
+                explained_by=explained,
             )
         )
 
@@ -353,17 +354,14 @@ class _Diagnoser:
             rule, severity = signature.rule, signature.rule.severity
             message = f"VSS {state}"
             explained = self.causes.explain(signature, host, None)
-        self.found.append(
-            (
-                len(self.found),
-                LogFinding(
-                    rule=rule,
-                    severity=severity,
-                    message=message,
-                    host=host.name if host else None,
-                    writer=writer,
-                    explained_by=explained,
-                ),
+        self.keep(
+            LogFinding(
+                rule=rule,
+                severity=severity,
+                message=message,
+                host=host.name if host else None,
+                writer=writer,
+                explained_by=explained,
             )
         )
 
