@@ -58,6 +58,7 @@ _HYPERV_PROVIDER = "microsoft-windows-hyper-v-"
 #: ``VSS_WRITER_STATE`` numbers of the failed states (FAILED_AT_IDENTIFY to FAILED_AT_BACKUPSHUTDOWN).
 FAILED_WRITER_STATES = range(6, 16)
 _GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_GUID_ONLY = re.compile(_GUID)
 _QUOTED_VM = re.compile(r"'([^'\r\n]{1,200})'")
 _VM_ID = re.compile(rf"(?:virtual machine|VM) ID[ :]*\{{?({_GUID})\}}?", re.IGNORECASE)
 _SHOWN = 300
@@ -182,9 +183,14 @@ class _Fleet:
 
 
 def _event_vm(event: Event, fleet: _Fleet) -> str | None:  # noqa: PLR0911 - one return per way of naming a VM
-    """Return the VM an event names: by its VmName or VmId value, or in its message."""
+    """Return the VM an event names: by its VmName or VmId value (or Parameter0 and 1), or in its message."""
     name = event.field("VmName") or event.field("VirtualMachineName")
     ident = event.field("VmId") or event.field("VirtualMachineId")
+    second = event.field("Parameter1")
+    if not (name or ident) and second and _GUID_ONLY.fullmatch(second.strip("{}")):
+        # Some Hyper-V events name their values Parameter0, Parameter1, ...: the
+        # VM's name, then its id.
+        name, ident = event.field("Parameter0"), second
     if not ident and event.message:
         found = _VM_ID.search(event.message)
         ident = found.group(1) if found else None

@@ -10,7 +10,9 @@ ternary ``? :``, the pipeline chains ``&&`` and ``||``) and
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import tree_sitter_powershell
@@ -99,3 +101,85 @@ def test_the_check_passes_over_strings_and_comments() -> None:
 
 def test_a_broken_script_has_an_error_node() -> None:
     assert list(_broken(_parse("function f { if ($x) { ")))
+
+
+# --- every cmdlet and parameter is in Microsoft's cmdlet reference --------------------
+
+REFERENCE = json.loads((Path(__file__).parent / "cmdlet_reference.json").read_text(encoding="utf-8"))
+#: Programs the scripts run that are not cmdlets.
+NATIVE = frozenset({"vssadmin", "diskpart", "diskpart.exe", "iscsicli"})
+
+
+def _nodes(node: Node, kind: str) -> Iterator[Node]:
+    if node.type == kind:
+        yield node
+    for child in node.children:
+        yield from _nodes(child, kind)
+
+
+def _text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8")
+
+
+def _calls(text: str) -> list[tuple[str, list[str], int]]:
+    """Return each command the script runs: its name, the parameters passed, its line."""
+    root = _parse(text)
+    defined = {
+        _text(name).casefold()
+        for function in _nodes(root, "function_statement")
+        for name in function.children
+        if name.type == "function_name"
+    }
+    calls = []
+    for command in _nodes(root, "command"):
+        name = next((c for c in command.children if c.type == "command_name"), None)
+        if name is None or _text(name).casefold() in defined | NATIVE:
+            continue
+        elements = next((c for c in command.children if c.type == "command_elements"), None)
+        parameters = [
+            _text(c).lstrip("-").split(":", 1)[0]
+            for c in (elements.children if elements is not None else [])
+            if c.type == "command_parameter"
+        ]
+        calls.append((_text(name), parameters, command.start_point[0] + 1))
+    return calls
+
+
+def _reference(name: str) -> dict[str, object] | None:
+    folded = name.casefold()
+    entry: dict[str, object] | None = next(
+        (v for k, v in REFERENCE["cmdlets"].items() if k.casefold() == folded), None
+    )
+    return entry
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_cmdlet_and_parameter_is_in_the_reference(name: str) -> None:
+    calls = _calls(collect.script_path(name).read_text(encoding="utf-8"))
+    assert calls, "the scripts run commands"
+    common = {p.casefold() for p in REFERENCE["common_parameters"]}
+    problems = []
+    for cmdlet, parameters, line in calls:
+        entry = _reference(cmdlet)
+        if entry is None:
+            problems.append(f"line {line}: {cmdlet} is not in the reference")
+            continue
+        known = {str(p).casefold() for p in entry["parameters"]} | common  # type: ignore[attr-defined]
+        problems.extend(
+            f"line {line}: {cmdlet} has no parameter -{p}" for p in parameters if p.casefold() not in known
+        )
+    assert problems == []
+
+
+def test_every_reference_entry_names_its_page_and_module() -> None:
+    for cmdlet, entry in REFERENCE["cmdlets"].items():
+        assert entry["module"], cmdlet
+        assert str(entry["page"]).startswith("MicrosoftDocs/"), cmdlet
+        assert entry["parameters"], cmdlet
+
+
+def test_the_reference_check_finds_an_unknown_parameter_and_cmdlet() -> None:
+    calls = _calls("function Get-Mine { }\nGet-VM -Nmae x\nGet-Mine -Any 1\nInvoke-Nothing\nvssadmin list writers")
+    assert [(c, p) for c, p, _ in calls] == [("Get-VM", ["Nmae"]), ("Invoke-Nothing", [])]
+    assert _reference("get-vm") is not None
+    assert _reference("Invoke-Nothing") is None

@@ -174,6 +174,24 @@ def test_without_the_inventory_vms_are_named_from_the_event() -> None:
     assert diagnose([_event("VSS", 8229, "writer 'Q1'")]).findings[0].vm is None
 
 
+def test_a_vm_named_by_parameter0_and_its_id_in_parameter1_is_found() -> None:
+    """Live-migration events of VMMS put the VM's name and id in Parameter0 and Parameter1."""
+    data = (("Parameter0", "WEB01"), ("Parameter1", "CED1E225-C677-55DA-9C43-4CA5BC3434E2"))
+    event = _event(VMMS, 3, "Could not create backup checkpoint", data=data)
+    assert diagnose([event]).findings[0].vm == "WEB01"
+    renamed = _event(
+        VMMS, 3, "Could not create backup checkpoint", data=(("Parameter0", "old name"), data[1])
+    )
+    assert diagnose([renamed], inventory=hb.load_example("cluster-2022")).findings[0].vm == "WEB01"
+    not_a_vm = _event(
+        VMMS,
+        3,
+        "Could not create backup checkpoint",
+        data=(("Parameter0", "x"), ("Parameter1", "12")),
+    )
+    assert diagnose([not_a_vm]).findings[0].vm is None
+
+
 def test_with_the_inventory_a_vm_is_found_by_its_id_or_a_value() -> None:
     inventory = hb.load_example("cluster-2022")
     by_id = _event(
