@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -182,7 +182,7 @@ class _Fleet:
         return self.hosts.get(name) or self.hosts.get(name.split(".", 1)[0]) or self.single
 
 
-def _event_vm(event: Event, fleet: _Fleet) -> str | None:  # noqa: PLR0911 - one return per way of naming a VM
+def _event_vm(event: Event, fleet: _Fleet, texts: Sequence[str]) -> str | None:  # noqa: PLR0911 - one return per way of naming a VM
     """Return the VM an event names: by its VmName or VmId value (or Parameter0 and 1), or in its message."""
     name = event.field("VmName") or event.field("VirtualMachineName")
     ident = event.field("VmId") or event.field("VirtualMachineId")
@@ -200,7 +200,6 @@ def _event_vm(event: Event, fleet: _Fleet) -> str | None:  # noqa: PLR0911 - one
             return known[1].name
     if name:
         return name
-    texts = [event.message or "", *(value for _, value in event.data)]
     if fleet.vms:
         for text in texts:
             for quoted in _QUOTED_VM.findall(text):
@@ -222,7 +221,12 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _matches(signature: Signature, event: Event) -> bool:
+def _texts(event: Event) -> list[str]:
+    """Return what an event's patterns are searched in: its message and its values."""
+    return [event.message or "", *(value for _, value in event.data)]
+
+
+def _matches(signature: Signature, event: Event, texts: Sequence[str]) -> bool:
     provider = event.provider.casefold()
     for match in signature.events:
         if match.event_ids and event.event_id not in match.event_ids:
@@ -232,7 +236,6 @@ def _matches(signature: Signature, event: Event) -> bool:
         if match.pattern is None:
             return True
         pattern = _compiled(match.pattern)
-        texts = [event.message or "", *(value for _, value in event.data)]
         if any(pattern.search(text) for text in texts):
             return True
     return False
@@ -284,8 +287,12 @@ class _Causes:
         return tuple(f for f in pool if f.rule.id in signature.explained_by)
 
 
-def _applies(signature: Signature, profile: Profile | None) -> bool:
-    return profile is None or profile in signature.profiles
+def _first(profile: Profile | None, matches: Callable[[Signature], bool]) -> Signature | None:
+    """Return the first signature of ``profile`` (any, for ``None``) that ``matches``."""
+    return next(
+        (s for s in SIGNATURES if (profile is None or profile in s.profiles) and matches(s)),
+        None,
+    )
 
 
 def _unrecognised_severity(level: int) -> Severity:
@@ -311,10 +318,9 @@ class _Diagnoser:
     def event(self, event: Event) -> None:
         host = self.fleet.host(event.computer)
         profile = self.profile_of(host)
-        vm = _event_vm(event, self.fleet)
-        signature = next(
-            (s for s in SIGNATURES if _applies(s, profile) and _matches(s, event)), None
-        )
+        texts = _texts(event)
+        vm = _event_vm(event, self.fleet, texts)
+        signature = _first(profile, lambda s: _matches(s, event, texts))
         where = f"{event.provider} event {event.event_id}"
         if signature is None:
             if not (is_backup_log(event) and event.is_warning_or_worse):
@@ -344,9 +350,7 @@ class _Diagnoser:
     def writer(self, writer: VssWriter) -> None:
         host = self.fleet.single
         profile = self.profile_of(host)
-        signature = next(
-            (s for s in SIGNATURES if _applies(s, profile) and _writer_matches(s, writer)), None
-        )
+        signature = _first(profile, lambda s: _writer_matches(s, writer))
         state = (
             f"writer {writer.name!r} is in state {writer.state}, last error {writer.last_error!r}"
         )

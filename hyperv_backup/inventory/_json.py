@@ -39,13 +39,17 @@ _BOMS = (
 )
 
 
-def decode(data: bytes) -> str:
-    """Decode UTF-8, or UTF-8/16/32 with a byte-order mark (Windows PowerShell 5.1 writes them)."""
+def decode(data: bytes, *, partial: bool = False) -> str:
+    """Decode UTF-8, or UTF-8/16/32 with a byte-order mark (Windows PowerShell 5.1 writes them).
+
+    ``partial`` is for the first bytes of a file, cut anywhere: what cannot be
+    decoded is left out instead of raising.
+    """
     bom, codec, label = next(
         (entry for entry in _BOMS if data.startswith(entry[0])), (b"", "utf-8", "UTF-8")
     )
     try:
-        return data[len(bom) :].decode(codec)
+        return data[len(bom) :].decode(codec, errors="ignore" if partial else "strict")
     except UnicodeDecodeError as exc:
         # Offsets count from the start of the file, byte-order mark included.
         offset = exc.start + len(bom)

@@ -8,8 +8,6 @@ its reader (:func:`~hyperv_backup.readers.evtx.evtx_events`,
 
 from __future__ import annotations
 
-import codecs
-
 from hyperv_backup.inventory import InventoryError, Problem, decode_text
 from hyperv_backup.readers._events import (
     Event,
@@ -21,15 +19,6 @@ from hyperv_backup.readers._events import (
 from hyperv_backup.readers.event_json import winevent_json
 from hyperv_backup.readers.event_xml import event_xml
 from hyperv_backup.readers.evtx import EVTX_SIGNATURE, evtx_events
-
-#: Byte-order marks and their codecs, longest first (a UTF-32 LE mark begins with the UTF-16 LE one).
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 __all__ = [
     "Event",
@@ -45,20 +34,16 @@ __all__ = [
 def event_form(data: bytes) -> str:
     r"""Say which form ``data`` is in: ``"evtx"``, ``"xml"`` or ``"json"``.
 
+    >>> import codecs
     >>> event_form(EVTX_SIGNATURE), event_form(codecs.BOM_UTF8 + b"  <Events>"), event_form(b"[]")
     ('evtx', 'xml', 'json')
     """
     if data.startswith(EVTX_SIGNATURE):
         return "evtx"
-    head = data[:256]
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            head = head[len(bom) :].decode(codec, errors="ignore").encode()
-            break
-    first = head.lstrip(b" \t\r\n")[:1]
-    if first == b"<":
+    first = decode_text(data[:256], partial=True).lstrip(" \t\r\n")[:1]
+    if first == "<":
         return "xml"
-    if first in (b"[", b"{"):
+    if first in ("[", "{"):
         return "json"
     raise InventoryError(
         [
