@@ -49,6 +49,71 @@ def _note(text: str) -> None:
     print(f"{PROG} {Command.COLLECT.value}: {clean_text(text)}", file=sys.stderr)
 
 
+def events_path(output: str) -> Path:
+    """Return where the events kept with the inventory ``output`` go: ``inv.json``, ``inv.events.json``."""
+    path = Path(output)
+    stem = path.stem if path.suffix.casefold() == ".json" else path.name
+    return path.with_name(f"{stem}.events.json")
+
+
+def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None:
+    """Read the events ``host.ps1 -EventHours`` exported beside each host document, merged.
+
+    Returns where they go and their text; ``None`` when no document exported
+    any, or when there is no output file to keep them beside.
+    """
+    from hyperv_backup.collect import event_exports, kept_events  # noqa: PLC0415
+    from hyperv_backup.readers.event_json import MAX_JSON_BYTES  # noqa: PLC0415
+
+    found = [
+        (source, export)
+        for source, export in zip(options.operands, event_exports(hosts), strict=True)
+        if export is not None
+    ]
+    for _, export in found:
+        for log in export.logs:
+            if log.error is not None:
+                provider = f" ({log.provider} events)" if log.provider else ""
+                _note(f"note: {export.host}: the log {log.log}{provider} was not read: {log.error}")
+    if not found:
+        return None
+    if options.output is None:
+        _note(
+            f"note: the events host.ps1 exported for {len(found)} host(s) are not kept: "
+            "give -o FILE to keep them beside the inventory, as FILE.events.json"
+        )
+        return None
+    files, names = [], []
+    for source, export in found:
+        path = (Path.cwd() if source == "-" else Path(source).parent) / export.file
+        names.append(str(path))
+        try:
+            files.append(read_source(str(path), MAX_JSON_BYTES))
+        except InventoryError as exc:
+            raise Exit(
+                EXIT_INVALID, f"error: {path} cannot be read:", *map(str, exc.problems)
+            ) from None
+        except Exit as exc:  # the file is missing or cannot be opened
+            reason = exc.lines[-1].removeprefix("error: ")
+            raise Exit(
+                EXIT_INVALID,
+                f"error: the document of {export.host} names its exported events, but {reason}",
+            ) from None
+    try:
+        text, counts = kept_events(files, names)
+    except InventoryError as exc:
+        raise Exit(
+            EXIT_INVALID, "error: the exported events cannot be read:", *map(str, exc.problems)
+        ) from None
+    for (_, export), count in zip(found, counts, strict=True):
+        if count != export.count:
+            _note(
+                f"note: {export.host}: its document counts {export.count} event(s), "
+                f"its file {export.file} holds {count}"
+            )
+    return events_path(options.output), text
+
+
 def run(options: Options) -> int:
     """Run ``collect``: build an inventory from collector documents and write it."""
     # The collect package takes a while to import: only this command loads it up front.
@@ -72,6 +137,7 @@ def run(options: Options) -> int:
         ) from None
     for note in writer_notes(hosts):
         _note(f"note: {note}")
+    events = _events(options, hosts)
     # A Linux or FreeBSD guest's document (guest.sh) sets its family, not the
     # Windows guest facts: such a VM has its document.
     missing = [
@@ -98,10 +164,21 @@ def run(options: Options) -> int:
         # ASCII with \u escapes: valid JSON whatever the terminal's encoding.
         write(json.dumps(dump_inventory(target), indent=2) + "\n", Format.JSON)
         return EXIT_OK
+    _write(Path(options.output), encoded)
+    if events is not None:
+        where, kept = events
+        _write(where, kept.encode("utf-8"))
+        _note(
+            f"kept the exported events with the inventory, in {where}; read them with: "
+            f"{PROG} diagnose {where} --inventory {options.output}"
+        )
+    return EXIT_OK
+
+
+def _write(path: Path, data: bytes) -> None:
     try:
-        Path(options.output).write_bytes(encoded)
+        path.write_bytes(data)
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
         reason = getattr(exc, "strerror", None) or str(exc)
-        msg = f"cannot write {options.output!r}: {reason}"
+        msg = f"cannot write {str(path)!r}: {reason}"
         raise usage_error(msg) from None
-    return EXIT_OK

@@ -55,12 +55,14 @@ from hyperv_backup._base import LazyNames
 
 if TYPE_CHECKING:
     from hyperv_backup.collect._api import (
+        event_exports,
         from_documents,
         read_documents,
         script_path,
         writer_notes,
     )
     from hyperv_backup.collect._documents import Document
+    from hyperv_backup.collect._events import EventExport, LogExport, kept_events
     from hyperv_backup.collect._host import VSS_INTEGRATION_SERVICE_ID
     from hyperv_backup.collect._tables import (
         BUS_TYPES,
@@ -104,8 +106,12 @@ __all__ = [
     "BusClass",
     "Code",
     "Document",
+    "EventExport",
+    "LogExport",
     "collector_kind",
+    "event_exports",
     "from_documents",
+    "kept_events",
     "load_document",
     "read_documents",
     "script_path",
@@ -117,8 +123,15 @@ _NAMES = LazyNames(
     __name__,
     globals(),
     {
-        "_api": ("from_documents", "read_documents", "script_path", "writer_notes"),
+        "_api": (
+            "event_exports",
+            "from_documents",
+            "read_documents",
+            "script_path",
+            "writer_notes",
+        ),
         "_documents": ("Document", "load_document"),
+        "_events": ("EventExport", "LogExport", "kept_events"),
         "_host": ("VSS_INTEGRATION_SERVICE_ID",),
         "_tables": (
             "BUS_TYPES",

@@ -15,6 +15,7 @@ from hyperv_backup.collect._documents import (
     document_list,
     shown,
 )
+from hyperv_backup.collect._events import EventExport
 from hyperv_backup.collect._guest import GuestRecord, read_guest
 from hyperv_backup.collect._host import (
     HostRecord,
@@ -26,7 +27,7 @@ from hyperv_backup.collect.kinds import GUEST_COLLECTOR, HOST_COLLECTOR, LINUX_G
 from hyperv_backup.inventory import DEFAULT_LIMITS, InventoryError, InventoryLimits, read_at_most
 from hyperv_backup.model import Cluster, Host
 
-__all__ = ["from_documents", "read_documents", "script_path", "writer_notes"]
+__all__ = ["event_exports", "from_documents", "read_documents", "script_path", "writer_notes"]
 
 
 def script_path(name: str) -> Path:
@@ -124,6 +125,40 @@ def _read(
     return documents
 
 
+def _host_records(hosts: Sequence[Document], limits: InventoryLimits) -> list[HostRecord]:
+    problems = Problems()
+    nodes = problems.each(document_list(hosts, "hosts", limits), _checked(HOST_COLLECTOR))
+    problems.raise_any()
+    records = [r for n in nodes if (r := read_host(n, problems)) is not None]
+    problems.raise_any()
+    return records
+
+
+def event_exports(
+    hosts: Sequence[Document], *, limits: InventoryLimits = DEFAULT_LIMITS
+) -> tuple[EventExport | None, ...]:
+    """Say, for each host document, which events ``host.ps1 -EventHours`` exported beside it.
+
+    One entry per document, in order: ``None`` for a document collected
+    without ``-EventHours``. A document that is not a valid host document
+    raises :class:`InventoryError`, as :func:`from_documents` does.
+
+    >>> document = {
+    ...     "collector": "hyperv_backup.host/1", "ComputerName": "HV01",
+    ...     "OperatingSystem": {"Version": "10.0.20348", "ProductType": 3},
+    ...     "HyperVApi": "module", "VMs": [], "VMSwitches": [], "HotFixes": [],
+    ...     "WindowsServerBackup": {"Installed": False}, "Cluster": None,
+    ...     "EventLogs": {"File": "HV01.events.json", "Hours": 24, "Since": "2026-12-06T06:00:00Z",
+    ...                   "Logs": [{"LogName": "Microsoft-Windows-Hyper-V-VMMS-Admin", "Count": 3},
+    ...                            {"LogName": "Microsoft-Windows-Backup", "Count": 0,
+    ...                             "Error": "There is not an event log named so."}]}}
+    >>> [export] = event_exports([document])
+    >>> export.file, export.count, [log.error is None for log in export.logs]
+    ('HV01.events.json', 3, [True, False])
+    """
+    return tuple(record.event_logs for record in _host_records(hosts, limits))
+
+
 def writer_notes(
     hosts: Sequence[Document], *, limits: InventoryLimits = DEFAULT_LIMITS
 ) -> tuple[str, ...]:
@@ -136,11 +171,7 @@ def writer_notes(
     and stable gives no note. A document that is not a valid host document
     raises :class:`InventoryError`, as :func:`from_documents` does.
     """
-    problems = Problems()
-    nodes = problems.each(document_list(hosts, "hosts", limits), _checked(HOST_COLLECTOR))
-    problems.raise_any()
-    records = [r for n in nodes if (r := read_host(n, problems)) is not None]
-    problems.raise_any()
+    records = _host_records(hosts, limits)
     return tuple(_note(record) for record in records if record.writer_note is not None)
 
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 import attrs
 
 from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._events import EventExport, read_event_logs
 from hyperv_backup.collect._tables import (
     CLUSTER_GROUP_STATES,
     CLUSTER_RESOURCE_STATES,
@@ -198,6 +199,8 @@ class HostRecord:
     writer_note: str | None
     cluster: ClusterView | None
     where: str
+    #: The events ``-EventHours`` exported beside the document, if it was given.
+    event_logs: EventExport | None = None
 
 
 def disk_id(node: Node) -> str | None:
@@ -243,6 +246,7 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
     # Checked, not used: a date that cannot be read says the document is damaged.
     problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
+    event_logs = problems.attempt(lambda: read_event_logs(doc, name or ""))
     if len(problems.found) > before or name is None or os is None or updates is None:
         return None
     return HostRecord(
@@ -255,6 +259,7 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
         writer_note=_writer_note(writers),
         cluster=cluster,
         where=doc.path,
+        event_logs=event_logs,
     )
 
 

@@ -43,6 +43,19 @@
 .PARAMETER OutFile
     Where to write the document; without it, it goes to standard output.
 
+.PARAMETER EventHours
+    Also export the events of the last N hours (1 to 8760) that record
+    backups: the Hyper-V VMMS and Worker Admin logs, the VSS events of the
+    Application log, the volsnap events of the System log and the Windows
+    Server Backup log. They go beside the document, in a file named after it
+    (HV01.json: HV01.events.json, JSON as Get-WinEvent | ConvertTo-Json
+    writes it), and the document's EventLogs section names that file and
+    says how many events each log gave, or why a log could not be read (a
+    log that does not exist on this host, such as the Windows Server Backup
+    log where it is not installed). Needs -OutFile. `hyperv-backup collect`
+    keeps the events with the inventory, and `hyperv-backup diagnose` reads
+    them.
+
 .PARAMETER NotClustered
     This host is in no failover cluster, though the Cluster service is
     installed (the feature is there, no cluster uses it): leave the cluster
@@ -50,9 +63,12 @@
 
 .EXAMPLE
     powershell.exe -NoProfile -ExecutionPolicy Bypass -File host.ps1 -OutFile "$env:COMPUTERNAME.json"
+
+.EXAMPLE
+    powershell.exe -NoProfile -ExecutionPolicy Bypass -File host.ps1 -OutFile "$env:COMPUTERNAME.json" -EventHours 24
 #>
 [CmdletBinding()]
-param([string]$OutFile, [switch]$NotClustered)
+param([string]$OutFile, [switch]$NotClustered, [ValidateRange(0, 8760)][int]$EventHours = 0)
 
 $ErrorActionPreference = 'Stop'
 
@@ -74,6 +90,41 @@ function Get-HostDiskId($Number) {
     $disk = Get-CimInstance Win32_DiskDrive -Filter "Index = $Number"
     if ($disk -and $disk.Signature) { '{0:X8}' -f [uint32]$disk.Signature }
     elseif (Get-Command Get-Disk -ErrorAction SilentlyContinue) { (Get-Disk -Number $Number).Guid }
+}
+
+# The logs that record backups, and the providers taken from the shared ones:
+# the logs hyperv_backup's diagnosis reads (docs/diagnose.md).
+$EventSources = @(
+    @{ LogName = 'Microsoft-Windows-Hyper-V-VMMS-Admin' },
+    @{ LogName = 'Microsoft-Windows-Hyper-V-Worker-Admin' },
+    @{ LogName = 'Application'; ProviderName = 'VSS' },
+    @{ LogName = 'System'; ProviderName = 'volsnap' },
+    @{ LogName = 'Microsoft-Windows-Backup' }
+)
+
+function Export-EventLogs($Hours, $Path) {
+    # Each log on its own, so that one the host lacks costs only its own events.
+    $since = [DateTime]::UtcNow.AddHours(-$Hours)
+    $events = New-Object System.Collections.ArrayList
+    $logs = foreach ($source in $EventSources) {
+        $filter = @{ StartTime = $since.ToLocalTime() } + $source
+        $count = 0
+        $problem = $null
+        try {
+            $found = @(Get-WinEvent -FilterHashtable $filter -ErrorAction Stop |
+                Select-Object -Property 'Id', 'ProviderName', 'Level', 'LogName', 'MachineName', 'RecordId',
+                    'TimeCreated', 'Message', 'Properties')
+            $count = $found.Count
+            [void]$events.AddRange($found)
+        } catch {
+            # No event in the window is an empty answer, not a failure.
+            if ("$($_.FullyQualifiedErrorId)" -notlike 'NoMatchingEventsFound*') { $problem = $_.Exception.Message }
+        }
+        [ordered]@{ LogName = $source.LogName; ProviderName = $source.ProviderName; Count = $count; Error = $problem }
+    }
+    $json = ConvertTo-Json -InputObject @($events) -Depth 3
+    [IO.File]::WriteAllText($Path, $json, (New-Object System.Text.UTF8Encoding $false))
+    [ordered]@{ File = [IO.Path]::GetFileName($Path); Hours = $Hours; Since = $since; Logs = @($logs) }
 }
 
 # --- Windows Server 2012 and later: the Hyper-V module -----------------------------
@@ -297,6 +348,10 @@ function Get-ClusterSection {
 
 # --- the document -------------------------------------------------------------------
 
+if ($EventHours -gt 0 -and -not $OutFile) {
+    throw '-EventHours needs -OutFile: the events are written beside the document.'
+}
+
 $savedEncoding = [Console]::OutputEncoding
 try {
     # Native tools (vssadmin) then write UTF-8 to us, and we to whoever reads us.
@@ -335,6 +390,9 @@ try {
         VssWriters = (vssadmin list writers | Out-String)
         WindowsServerBackup = [ordered]@{ Installed = $wsbInstalled; ApplicationIdentifier = $wsbIdentifier }
         Cluster = $cluster
+        EventLogs = if ($EventHours -gt 0) {
+            Export-EventLogs $EventHours ([IO.Path]::ChangeExtension($OutFile, '.events.json'))
+        } else { $null }
     }
     $json = $document | ConvertTo-Json -Depth 8
     if ($OutFile) {

@@ -28,12 +28,13 @@ from hyperv_backup.readers._events import (
     parse_time,
 )
 
-__all__ = ["MAX_JSON_BYTES", "winevent_json"]
+__all__ = ["JSON_LIMITS", "MAX_JSON_BYTES", "winevent_json"]
 
 #: The largest JSON export, in bytes or characters, that :func:`winevent_json` reads (1 GiB).
 MAX_JSON_BYTES = 1024 * 1024 * 1024
 
-_LIMITS = InventoryLimits(max_bytes=MAX_JSON_BYTES, max_string=1024 * 1024)
+#: How much a Get-WinEvent JSON file may hold: a gigabyte, strings of a mebibyte.
+JSON_LIMITS = InventoryLimits(max_bytes=MAX_JSON_BYTES, max_string=1024 * 1024)
 _MS_DATE = re.compile(r"/Date\((-?\d{1,15})([+-]\d{4})?\)/")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -161,7 +162,7 @@ def winevent_json(
     >>> [(e.provider, e.time_created.isoformat(), e.data) for e in log]
     [('VSS', '2025-12-06T05:46:40+00:00', (('1', '0x800423f4'),))]
     """
-    document: Any = load_document(data, limits=_LIMITS)
+    document: Any = load_document(data, limits=JSON_LIMITS)
     items = document if isinstance(document, list) else [document]
     single = not isinstance(document, list)
     events: list[Event] = []

@@ -10,18 +10,17 @@ ternary ``? :``, the pipeline chains ``&&`` and ``||``) and
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import tree_sitter_powershell
-from tree_sitter import Language, Node, Parser
 
 from hyperv_backup import collect
+from tests.collect._powershell import REFERENCE, SCRIPTS, nodes, parse, text
 
-SCRIPTS = ("host.ps1", "guest.ps1")
-_PARSER = Parser(Language(tree_sitter_powershell.language()))
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
 #: Operators of PowerShell 7 that Windows PowerShell 5.1 cannot parse.
 PS7_ONLY = ("??=", "??", "?.", "?[", "&&", "||")
 _QUIET = {
@@ -32,10 +31,6 @@ _QUIET = {
     "expandable_here_string_literal",
     "string_literal",
 }
-
-
-def _parse(text: str) -> Node:
-    return _PARSER.parse(text.encode("utf-8")).root_node
 
 
 def _broken(node: Node) -> Iterator[Node]:
@@ -55,9 +50,9 @@ def _code(node: Node) -> Iterator[str]:
         yield from _code(child)
 
 
-def _ps7_syntax(text: str) -> list[str]:
+def _ps7_syntax(source: str) -> list[str]:
     found = []
-    leaves = list(_code(_parse(text)))
+    leaves = list(_code(parse(source)))
     joined = " ".join(leaves)
     # The grammar may split "?." into two leaves: look at neighbours too.
     pairs = [a + b for a, b in itertools.pairwise(leaves)]
@@ -71,7 +66,7 @@ def _ps7_syntax(text: str) -> list[str]:
 
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_the_script_parses_without_an_error_node(name: str) -> None:
-    root = _parse(collect.script_path(name).read_text(encoding="utf-8"))
+    root = parse(collect.script_path(name).read_text(encoding="utf-8"))
     assert [(n.type, n.start_point) for n in _broken(root)] == []
 
 
@@ -100,48 +95,36 @@ def test_the_check_passes_over_strings_and_comments() -> None:
 
 
 def test_a_broken_script_has_an_error_node() -> None:
-    assert list(_broken(_parse("function f { if ($x) { ")))
+    assert list(_broken(parse("function f { if ($x) { ")))
 
 
 # --- every cmdlet and parameter is in Microsoft's cmdlet reference --------------------
 
-REFERENCE = json.loads((Path(__file__).parent / "cmdlet_reference.json").read_text(encoding="utf-8"))
 #: Programs the scripts run that are not cmdlets.
 NATIVE = frozenset({"vssadmin", "diskpart", "diskpart.exe", "iscsicli"})
 
 
-def _nodes(node: Node, kind: str) -> Iterator[Node]:
-    if node.type == kind:
-        yield node
-    for child in node.children:
-        yield from _nodes(child, kind)
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8")
-
-
-def _calls(text: str) -> list[tuple[str, list[str], int]]:
+def _calls(source: str) -> list[tuple[str, list[str], int]]:
     """Return each command the script runs: its name, the parameters passed, its line."""
-    root = _parse(text)
+    root = parse(source)
     defined = {
-        _text(name).casefold()
-        for function in _nodes(root, "function_statement")
+        text(name).casefold()
+        for function in nodes(root, "function_statement")
         for name in function.children
         if name.type == "function_name"
     }
     calls = []
-    for command in _nodes(root, "command"):
+    for command in nodes(root, "command"):
         name = next((c for c in command.children if c.type == "command_name"), None)
-        if name is None or _text(name).casefold() in defined | NATIVE:
+        if name is None or text(name).casefold() in defined | NATIVE:
             continue
         elements = next((c for c in command.children if c.type == "command_elements"), None)
         parameters = [
-            _text(c).lstrip("-").split(":", 1)[0]
+            text(c).lstrip("-").split(":", 1)[0]
             for c in (elements.children if elements is not None else [])
             if c.type == "command_parameter"
         ]
-        calls.append((_text(name), parameters, command.start_point[0] + 1))
+        calls.append((text(name), parameters, command.start_point[0] + 1))
     return calls
 
 
@@ -166,7 +149,9 @@ def test_every_cmdlet_and_parameter_is_in_the_reference(name: str) -> None:
             continue
         known = {str(p).casefold() for p in entry["parameters"]} | common  # type: ignore[attr-defined]
         problems.extend(
-            f"line {line}: {cmdlet} has no parameter -{p}" for p in parameters if p.casefold() not in known
+            f"line {line}: {cmdlet} has no parameter -{p}"
+            for p in parameters
+            if p.casefold() not in known
         )
     assert problems == []
 
@@ -179,7 +164,9 @@ def test_every_reference_entry_names_its_page_and_module() -> None:
 
 
 def test_the_reference_check_finds_an_unknown_parameter_and_cmdlet() -> None:
-    calls = _calls("function Get-Mine { }\nGet-VM -Nmae x\nGet-Mine -Any 1\nInvoke-Nothing\nvssadmin list writers")
+    calls = _calls(
+        "function Get-Mine { }\nGet-VM -Nmae x\nGet-Mine -Any 1\nInvoke-Nothing\nvssadmin list writers"
+    )
     assert [(c, p) for c, p, _ in calls] == [("Get-VM", ["Nmae"]), ("Invoke-Nothing", [])]
     assert _reference("get-vm") is not None
     assert _reference("Invoke-Nothing") is None

@@ -23,8 +23,14 @@ def _evtx() -> bytes:
             n,
             T0 + timedelta(seconds=n),
             event_element(
-                provider="VSS", event_id=8229, level=3, time_created=T0 + timedelta(seconds=n),
-                record_id=n, channel="Application", computer="HV01", data=[(None, f"v{n}")],
+                provider="VSS",
+                event_id=8229,
+                level=3,
+                time_created=T0 + timedelta(seconds=n),
+                record_id=n,
+                channel="Application",
+                computer="HV01",
+                data=[(None, f"v{n}")],
             ),
         )
         for n in range(1, 4)
@@ -34,8 +40,15 @@ def _evtx() -> bytes:
 
 _JSON = json.dumps(
     [
-        {"Id": 8229, "ProviderName": "VSS", "Level": 3, "TimeCreated": "/Date(1765000000000)/",
-         "MachineName": "HV01", "Properties": [{"Value": "x"}], "Message": "m"},
+        {
+            "Id": 8229,
+            "ProviderName": "VSS",
+            "Level": 3,
+            "TimeCreated": "/Date(1765000000000)/",
+            "MachineName": "HV01",
+            "Properties": [{"Value": "x"}],
+            "Message": "m",
+        },
     ]
 ).encode()
 SEEDS = [_evtx(), (FIXTURES / "events" / "cluster-2022-night.xml").read_bytes(), _JSON]
