@@ -183,8 +183,8 @@ def _rule_ids(values: Sequence[str]) -> frozenset[str]:
 
 _EPILOG = """\
 exit status:
-  0  nothing at or above --fail-on
-  1  findings at or above --fail-on (check, plan, diagnose)
+  0  nothing at or above --fail-on (plan: by default, whatever it found)
+  1  findings at or above --fail-on (check, diagnose; plan with --fail-on)
   2  usage error: bad arguments, unreadable file, unknown VM, node or example
   3  invalid inventory or log (each problem on standard error as "path: message")
   4  internal error (a bug; please report it)
@@ -218,22 +218,29 @@ def parser() -> argparse.ArgumentParser:
         help="answer every host as this generation: 2008 (2008, 2008 R2), 2012 (2012, "
         "2012 R2) or 2016 (2016 and later) (default: each host's own release)",
     )
-    policy = argparse.ArgumentParser(add_help=False)
-    policy.add_argument(
-        "--fail-on",
-        choices=[f.value for f in FailOn],
-        metavar="SEVERITY",
-        default=FailOn.ERROR.value,
-        help="exit with 1 when a finding is at least this severe: "
-        f"{', '.join(f.value for f in FailOn)} (default: error)",
-    )
-    policy.add_argument(
-        "--ignore",
-        action="append",
-        metavar="IDS",
-        help="leave out the findings of these rules (comma-separated, repeatable), "
-        "e.g. HVB105,HVB307",
-    )
+    def policy_options(default: FailOn) -> argparse.ArgumentParser:
+        policy = argparse.ArgumentParser(add_help=False)
+        policy.add_argument(
+            "--fail-on",
+            choices=[f.value for f in FailOn],
+            metavar="SEVERITY",
+            default=default.value,
+            help="exit with 1 when a finding is at least this severe: "
+            f"{', '.join(f.value for f in FailOn)} (default: {default.value})",
+        )
+        policy.add_argument(
+            "--ignore",
+            action="append",
+            metavar="IDS",
+            help="leave out the findings of these rules (comma-separated, repeatable), "
+            "e.g. HVB105,HVB307",
+        )
+        return policy
+
+    # check and diagnose answer "is anything wrong?" and gate by default; plan
+    # answers "what will happen?" and gates only when asked (docs/cli.md).
+    policy = policy_options(FailOn.ERROR)
+    plan_policy = policy_options(FailOn.NEVER)
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -269,7 +276,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command(
         Command.PLAN,
         "Show the ordered backup plan and how each VM is backed up (mode, downtime, why).",
-        [output, source, policy, profiles],
+        [output, source, plan_policy, profiles],
         "(INVENTORY | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)

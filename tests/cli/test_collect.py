@@ -76,7 +76,8 @@ def test_collect_output_file_and_repeated_guest(run: Any, tmp_path: Path) -> Non
     inventory = hb.read_inventory(target)
     assert isinstance(inventory, hb.Cluster)
     assert [n.name for n in inventory.nodes] == ["HV-NODE2", "HV-NODE1"]
-    assert run("plan", str(target)).code == cli.EXIT_FINDINGS  # HVB102, HVB106, HVB501, HVB504
+    assert run("check", str(target)).code == cli.EXIT_FINDINGS  # HVB102, HVB106, HVB501, HVB504
+    assert run("plan", str(target)).code == cli.EXIT_OK  # plan gates only with --fail-on
 
 
 def test_collect_progress_line(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ from tests.cli._shared_cli import (
 )
 
 #: Exit status of each command on the bundled cluster with the default policy.
-EXPECTED_STATUS = {"check": 1, "plan": 1, "restore": 0, "rules": 0, "example": 0}
+EXPECTED_STATUS = {"check": 1, "plan": 0, "restore": 0, "rules": 0, "example": 0}
 
 
 # --- every command in every format ---------------------------------------------------
@@ -150,9 +150,24 @@ def test_schemas_name_every_enum_member() -> None:
             1,
         ),
         (["check", "--example", "cluster", "--fail-on", "warning"], 1),
-        (["plan", "--example", "host", "--profile", "2008"], 1),
+        # plan gates only when asked to.
+        (["plan", "--example", "host", "--profile", "2008"], 0),
+        (["plan", "--example", "host", "--profile", "2008", "--fail-on", "error"], 1),
         (["plan", "--example", "host", "--profile", "2008", "--fail-on", "never"], 0),
-        (["plan", "--example", "host", "--profile", "2008", "--ignore", "hvb101"], 0),
+        (
+            [
+                "plan",
+                "--example",
+                "host",
+                "--profile",
+                "2008",
+                "--ignore",
+                "hvb101",
+                "--fail-on",
+                "error",
+            ],
+            0,
+        ),
         (
             [
                 "plan",
