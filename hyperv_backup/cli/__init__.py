@@ -45,6 +45,7 @@ from hyperv_backup.cli._options import (
     Exit,
     FailOn,
     Options,
+    is_fleet,
     parse,
     parser,
 )
@@ -65,6 +66,11 @@ __all__ = [
 
 def _run(options: Options) -> int:  # noqa: PLR0911 - one return per command
     command = options.command
+    if command in {Command.CHECK, Command.PLAN} and is_fleet(options):
+        # Many inputs: only this path needs the pool and the report formats.
+        from hyperv_backup.cli import _fleet  # noqa: PLC0415
+
+        return _fleet.run(options)
     match command:
         case Command.CHECK:
             return check.run(options)

@@ -7,13 +7,14 @@ import enum
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import attrs
 
 from hyperv_backup._version import __version__
 from hyperv_backup.examples import example_names
 from hyperv_backup.model import BackupMode
-from hyperv_backup.render import Format
+from hyperv_backup.render import Format, ReportFormat
 from hyperv_backup.rules import RULES, Profile, Severity, as_profile
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "Exit",
     "FailOn",
     "Options",
+    "is_fleet",
+    "is_pattern",
     "parse",
     "parser",
     "usage_error",
@@ -90,6 +93,31 @@ class Exit(Exception):  # noqa: N818 - a control-flow signal, not an error type
         self.lines = lines
 
 
+_GLOB = frozenset("*?[")
+
+
+def is_pattern(operand: str) -> bool:
+    """Whether an operand is a glob: it has ``*``, ``?`` or ``[`` and names no file as it is."""
+    return not _GLOB.isdisjoint(operand) and not Path(operand).exists()
+
+
+def is_fleet(options: Options) -> bool:
+    """Whether ``check`` or ``plan`` takes the path of many inputs.
+
+    So it does for more than one input, a directory or glob among them, or a
+    format for another tool (SARIF, JUnit, Prometheus), which covers one input
+    the same way as many.
+    """
+    if options.report is not None:
+        return True
+    if options.example is not None:
+        return False
+    operands = options.operands
+    return len(operands) > 1 or any(
+        o != "-" and (Path(o).is_dir() or is_pattern(o)) for o in operands
+    )
+
+
 def usage_error(message: str) -> Exit:
     return Exit(EXIT_USAGE, f"error: {message}")
 
@@ -117,15 +145,23 @@ class Options:
     inventory: str | None = None
     since: datetime | None = None
     skip_bad: bool = False
+    #: A format for another tool (SARIF, JUnit, Prometheus); ``format`` is then unused.
+    report: ReportFormat | None = None
+    #: How many processes evaluate many inputs (``--jobs``); ``None``: one per CPU.
+    jobs: int | None = None
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
         """Build the options from what argparse parsed (every value is a string there)."""
         backup_mode = getattr(ns, "backup_mode", None)
+        # collect writes an inventory, which is JSON; it takes no --format.
+        fmt = getattr(ns, "format", Format.JSON.value)
+        report = ReportFormat(fmt) if fmt in set(ReportFormat) else None
         return cls(
             command=Command(ns.command),
-            # collect writes an inventory, which is JSON; it takes no --format.
-            format=Format(getattr(ns, "format", Format.JSON.value)),
+            format=Format.JSON if report is not None else Format(fmt),
+            report=report,
+            jobs=getattr(ns, "jobs", None),
             operands=tuple(ns.operands),
             example=getattr(ns, "example", None),
             node=getattr(ns, "node", None),
@@ -168,6 +204,18 @@ def _since(value: str | None, now: datetime | None = None) -> datetime | None:
     return stamp if stamp.utcoffset() is not None else stamp.replace(tzinfo=UTC)
 
 
+def _jobs(value: str) -> int:
+    """Read ``--jobs``: a whole number of processes, at least 1."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= 1024:
+        msg = f"expected a number of processes from 1 to 1024, got {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return jobs
+
+
 def _rule_ids(values: Sequence[str]) -> frozenset[str]:
     """Split ``--ignore`` values on commas; every ID must be in the catalogue."""
     ids = [part.strip().upper() for value in values for part in value.split(",")]
@@ -201,6 +249,21 @@ def parser() -> argparse.ArgumentParser:
         default=Format.TEXT.value,
         help=f"output format: {', '.join(formats)} (default: text)",
     )
+    reports = [*formats, *(f.value for f in ReportFormat)]
+    fleet = argparse.ArgumentParser(add_help=False)
+    fleet.add_argument(
+        "--format",
+        choices=reports,
+        metavar="FORMAT",
+        default=Format.TEXT.value,
+        help=f"output format: {', '.join(reports)} (default: text)",
+    )
+    fleet.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="evaluate many inputs in N processes (default: one per CPU)",
+    )
     source = argparse.ArgumentParser(add_help=False)
     source.add_argument(
         "--example",
@@ -218,6 +281,7 @@ def parser() -> argparse.ArgumentParser:
         help="answer every host as this generation: 2008 (2008, 2008 R2), 2012 (2012, "
         "2012 R2) or 2016 (2016 and later) (default: each host's own release)",
     )
+
     def policy_options(default: FailOn) -> argparse.ArgumentParser:
         policy = argparse.ArgumentParser(add_help=False)
         policy.add_argument(
@@ -264,20 +328,23 @@ def parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
-    inventory_help = "inventory JSON file, or - for standard input"
+    inventory_help = (
+        "inventory JSON file, or - for standard input; several files, directories (their "
+        "*.json files) and globs are evaluated each on its own, with a summary first"
+    )
     sub = command(
         Command.CHECK,
-        "List every finding about the inventory.",
-        [output, source, policy, profiles],
-        "(INVENTORY | --example [NAME])",
+        "List every finding about the inventory, or about each of many.",
+        [fleet, source, policy, profiles],
+        "(INVENTORY [INVENTORY ...] | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
 
     sub = command(
         Command.PLAN,
         "Show the ordered backup plan and how each VM is backed up (mode, downtime, why).",
-        [output, source, plan_policy, profiles],
-        "(INVENTORY | --example [NAME])",
+        [fleet, source, plan_policy, profiles],
+        "(INVENTORY [INVENTORY ...] | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
     sub.add_argument(
@@ -427,6 +494,10 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
         if not options.operands:
             sub.error("missing HOST (a document printed by host.ps1)")
         return options
+    if options.command in {Command.CHECK, Command.PLAN} and options.example is None:
+        if not options.operands:
+            sub.error("missing INVENTORY")
+        return options  # one inventory, or many
     wanted = ["VM"] if options.command is Command.RESTORE else []
     if options.command is not Command.RULES:
         wanted.insert(0, "INVENTORY")

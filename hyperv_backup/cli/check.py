@@ -1,4 +1,4 @@
-"""``check INVENTORY``: every finding about the inventory."""
+"""``check INVENTORY [...]``: every finding about the inventory, or about each of many."""
 
 from __future__ import annotations
 
@@ -18,20 +18,31 @@ from hyperv_backup.cli._options import (
     Options,
 )
 from hyperv_backup.decide.checks import check
-from hyperv_backup.render import (
-    render_findings,
-)
+from hyperv_backup.model import Cluster, Host
+from hyperv_backup.render import Format, render_findings
+from hyperv_backup.rules import Finding
 
-__all__ = ["run"]
+__all__ = ["evaluate", "run"]
 
 
-def run(options: Options) -> int:
-    """Run ``check``: print the findings; exit 1 when one is at or above ``--fail-on``."""
-    target = load(options)
+def evaluate(
+    options: Options,
+    target: Host | Cluster,
+    fmt: Format | None,
+    *,
+    color: bool = False,
+    width: int = 80,
+) -> tuple[tuple[Finding, ...], int, str]:
+    """Check one inventory: its findings (less ``--ignore``), its exit status, its report in ``fmt``.
+
+    With ``fmt=None`` nothing is rendered and the report is ``""``.
+    """
     findings = tuple(
         f for f in check(target, profile=options.profile) if f.rule.id not in options.ignore
     )
     status = exit_status(findings, options.fail_on)
+    if fmt is None:
+        return findings, status, ""
     title = f"Findings for {describe(target)}"
     meta = {
         "command": Command.CHECK.value,
@@ -39,17 +50,27 @@ def run(options: Options) -> int:
         **profile_meta(target, options),
         **policy_meta(options, status),
     }
-    output(
-        options,
-        title,
-        lambda fmt, color, width: render_findings(
-            findings,
-            fmt,
-            title=title,
-            notes=[*policy_notes(options), *profile_notes(target, options)],
-            meta=meta,
-            color=color,
-            width=width,
-        ),
+    text = render_findings(
+        findings,
+        fmt,
+        title=title,
+        notes=[*policy_notes(options), *profile_notes(target, options)],
+        meta=meta,
+        color=color,
+        width=width,
     )
-    return status
+    return findings, status, text
+
+
+def run(options: Options) -> int:
+    """Run ``check``: print the findings; exit 1 when one is at or above ``--fail-on``."""
+    target = load(options)
+    result: list[int] = []
+
+    def render(fmt: Format, color: bool, width: int) -> str:
+        _, status, text = evaluate(options, target, fmt, color=color, width=width)
+        result.append(status)
+        return text
+
+    output(options, f"Findings for {describe(target)}", render)
+    return result[0]

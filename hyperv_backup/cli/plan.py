@@ -1,4 +1,4 @@
-"""``plan INVENTORY [--node NODE]``: the ordered backup plan and how each VM is backed up."""
+"""``plan INVENTORY [...] [--node NODE]``: the ordered backup plan and how each VM is backed up."""
 
 from __future__ import annotations
 
@@ -19,19 +19,29 @@ from hyperv_backup.cli._options import (
     Command,
     Options,
 )
-from hyperv_backup.render import (
-    render_plan,
-)
+from hyperv_backup.model import Cluster, Host
+from hyperv_backup.render import Format, render_plan
+from hyperv_backup.rules import Finding
 
-__all__ = ["run"]
+__all__ = ["evaluate", "run"]
 
 
-def run(options: Options) -> int:
-    """Run ``plan``: print the backup plan; exit 1 when a finding is at or above ``--fail-on``."""
+def evaluate(
+    options: Options,
+    target: Host | Cluster,
+    fmt: Format | None,
+    *,
+    color: bool = False,
+    width: int = 80,
+) -> tuple[tuple[Finding, ...], int, str]:
+    """Plan one inventory: its findings (less ``--ignore``), its exit status, its report in ``fmt``.
+
+    An unknown ``--node`` is a usage error. With ``fmt=None`` nothing is
+    rendered and the report is ``""``.
+    """
     # Imported by the commands that use it: ``check`` has no need of plans or steps.
     from hyperv_backup.decide.plan import backup_plan  # noqa: PLC0415
 
-    target = load(options)
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
     plan = backup_plan(target, node, profile=options.profile)
@@ -39,6 +49,8 @@ def run(options: Options) -> int:
         plan, findings=tuple(f for f in plan.findings if f.rule.id not in options.ignore)
     )
     status = exit_status(plan.findings, options.fail_on)
+    if fmt is None:
+        return plan.findings, status, ""
     title = f"Backup plan for {describe(target)}"
     notes = policy_notes(options)
     if node is not None:
@@ -50,11 +62,19 @@ def run(options: Options) -> int:
         **profile_meta(target, options),
         **policy_meta(options, status),
     }
-    output(
-        options,
-        title,
-        lambda fmt, color, width: render_plan(
-            plan, fmt, title=title, notes=notes, meta=meta, color=color, width=width
-        ),
-    )
-    return status
+    text = render_plan(plan, fmt, title=title, notes=notes, meta=meta, color=color, width=width)
+    return plan.findings, status, text
+
+
+def run(options: Options) -> int:
+    """Run ``plan``: print the backup plan; with ``--fail-on``, exit 1 on findings at or above it."""
+    target = load(options)
+    result: list[int] = []
+
+    def render(fmt: Format, color: bool, width: int) -> str:
+        _, status, text = evaluate(options, target, fmt, color=color, width=width)
+        result.append(status)
+        return text
+
+    output(options, f"Backup plan for {describe(target)}", render)
+    return result[0]

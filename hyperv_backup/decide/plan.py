@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from hyperv_backup._base.display import NotebookDisplay
+from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.decide._evaluate import VMView, evaluate, lacks_update
 from hyperv_backup.decide.checks import uncovered_rule
 from hyperv_backup.decide.cluster import ClusterAction, states_text
@@ -76,7 +77,15 @@ def backup_plan(
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
     ``node`` is not a node of ``target``, or ``profile`` is unknown.
     """
-    evaluation = evaluate(target, resolve_node(target, node), profile=as_profile(profile))
+    # A plan makes no reference cycles: the collector is paused for all of it,
+    # not only for the evaluation, or it walks the whole model again and
+    # again as the steps pile up (half the time of a 50,000-VM plan).
+    with paused_collector():
+        return _backup_plan(target, resolve_node(target, node), as_profile(profile))
+
+
+def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
+    evaluation = evaluate(target, node, profile=profile)
     prerequisites = [
         (
             StepKind.PREREQUISITE,

@@ -18,7 +18,6 @@ __all__ = [
     "check_collection",
     "check_items",
     "check_name",
-    "check_optional_name",
     "computer_key",
     "safe_repr",
     "set_enum",
@@ -115,13 +114,9 @@ def set_enum(obj: object, field: str, enum_cls: type[_E]) -> None:
 
 
 def check_name(value: object, path: str) -> None:
-    if not isinstance(value, str) or not value.strip():
+    # "not value or value.isspace()" is "not value.strip()" without making a copy.
+    if not isinstance(value, str) or not value or value.isspace():
         raise ModelError(path, value, f"expected a non-empty name, got {shown(value)}")
-
-
-def check_optional_name(value: object, path: str) -> None:
-    if value is not None:
-        check_name(value, path)
 
 
 def check_bool(obj: object, field: str) -> None:

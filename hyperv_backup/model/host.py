@@ -13,7 +13,6 @@ from hyperv_backup.model._checks import (
     check_collection,
     check_items,
     check_name,
-    check_optional_name,
     computer_key,
     set_enum,
     shown,
@@ -35,9 +34,15 @@ class VirtualNetwork:
     vlan_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        set_enum(self, "kind", NetworkKind)
-        check_optional_name(self.physical_adapter, "physical_adapter")
+        if not typed:
+            set_enum(self, "kind", NetworkKind)
+        if self.physical_adapter is not None:  # inline: this runs for every object read
+            check_name(self.physical_adapter, "physical_adapter")
         vlan = self.vlan_id
         # 802.1Q VLAN IDs are 12 bits; 4095 is reserved, and 0 (no tag) is kept as
         # some tools report it for an untagged network.
@@ -61,10 +66,15 @@ class BackupApplication:
     hyperv_writer_registered: bool = True
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        check_bool(self, "uses_hyperv_vss_writer")
-        check_bool(self, "is_windows_server_backup")
-        check_bool(self, "hyperv_writer_registered")
+        if not typed:
+            check_bool(self, "uses_hyperv_vss_writer")
+            check_bool(self, "is_windows_server_backup")
+            check_bool(self, "hyperv_writer_registered")
 
 
 def _check_unique_vms(vms: Iterable[tuple[str, VM]]) -> None:
@@ -122,14 +132,19 @@ class Host(NotebookDisplay):
     file_server_vss_agent: bool | None = None
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        set_enum(self, "os", HostOS)
-        if self.file_server_vss_agent is not None:
-            check_bool(self, "file_server_vss_agent")
-        for field in ("vms", "virtual_networks", "installed_updates"):
-            check_collection(self, field)
-        check_items(self.vms, "vms", VM)
-        check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
+        if not typed:
+            set_enum(self, "os", HostOS)
+            if self.file_server_vss_agent is not None:
+                check_bool(self, "file_server_vss_agent")
+            for field in ("vms", "virtual_networks", "installed_updates"):
+                check_collection(self, field)
+            check_items(self.vms, "vms", VM)
+            check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
         # The converter left a tuple, so that a bad item is named by its index.
         updates: tuple[object, ...] = self.installed_updates  # type: ignore[assignment]
         for index, update in enumerate(updates):
@@ -137,8 +152,10 @@ class Host(NotebookDisplay):
         # Get-HotFix spells IDs "KB958184"; compare them in one spelling.
         normalised = frozenset(str(u).strip().upper() for u in updates)
         object.__setattr__(self, "installed_updates", normalised)
-        if self.backup_application is not None and not isinstance(
-            self.backup_application, BackupApplication
+        if (
+            not typed
+            and self.backup_application is not None
+            and not isinstance(self.backup_application, BackupApplication)
         ):
             raise ModelError(
                 "backup_application",
@@ -170,9 +187,14 @@ class Cluster(NotebookDisplay):
     nodes: tuple[Host, ...] = attrs.field(converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        check_collection(self, "nodes")
-        check_items(self.nodes, "nodes", Host)
+        if not typed:
+            check_collection(self, "nodes")
+            check_items(self.nodes, "nodes", Host)
         if not self.nodes:
             raise ModelError("nodes", self.nodes, "a cluster has at least one node, got none")
         seen: set[str] = set()

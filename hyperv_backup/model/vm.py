@@ -13,7 +13,6 @@ from hyperv_backup.model._checks import (
     check_collection,
     check_items,
     check_name,
-    check_optional_name,
     computer_key,
     set_enum,
     shown,
@@ -52,10 +51,16 @@ class Volume:
     shadow_storage: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        set_enum(self, "file_system", FileSystem)
-        check_bool(self, "vss_enabled")
-        check_optional_name(self.shadow_storage, "shadow_storage")
+        if not typed:
+            set_enum(self, "file_system", FileSystem)
+            check_bool(self, "vss_enabled")
+        if self.shadow_storage is not None:  # inline: this runs for every object read
+            check_name(self.shadow_storage, "shadow_storage")
 
 
 @attrs.frozen(kw_only=True)
@@ -84,16 +89,23 @@ class Disk:
         return self.path is not None and self.path.casefold().endswith(".vhds")
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        set_enum(self, "attachment", Attachment)
-        set_enum(self, "guest_disk_type", GuestDiskType)
-        check_collection(self, "volumes")
-        check_items(self.volumes, "volumes", Volume)
-        set_enum(self, "host_storage", HostStorage)
-        if self.vhd_type is not None:
-            set_enum(self, "vhd_type", VhdType)
-        check_optional_name(self.path, "path")
-        check_bool(self, "shared")
+        if not typed:
+            set_enum(self, "attachment", Attachment)
+            set_enum(self, "guest_disk_type", GuestDiskType)
+            check_collection(self, "volumes")
+            check_items(self.volumes, "volumes", Volume)
+            set_enum(self, "host_storage", HostStorage)
+            if self.vhd_type is not None:
+                set_enum(self, "vhd_type", VhdType)
+        if self.path is not None:  # inline: this runs for every object read
+            check_name(self.path, "path")
+        if not typed:
+            check_bool(self, "shared")
         if self.attachment is not Attachment.VIRTUAL_HARD_DISK:
             if self.shared:
                 raise ModelError(
@@ -125,8 +137,13 @@ class NetworkAdapter:
     virtual_network: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields (``typed`` changes nothing: names are all there is)."""
         check_name(self.name, "name")
-        check_optional_name(self.virtual_network, "virtual_network")
+        if self.virtual_network is not None:  # inline: this runs for every object read
+            check_name(self.virtual_network, "virtual_network")
 
 
 @attrs.frozen(kw_only=True)
@@ -140,11 +157,16 @@ class ClusterGroup:
     storage_resource: ResourceState
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
         check_name(self.owner_node, "owner_node")
-        set_enum(self, "cluster_resource", ResourceState)
-        set_enum(self, "configuration_resource", ResourceState)
-        set_enum(self, "storage_resource", ResourceState)
+        if not typed:
+            set_enum(self, "cluster_resource", ResourceState)
+            set_enum(self, "configuration_resource", ResourceState)
+            set_enum(self, "storage_resource", ResourceState)
 
 
 @attrs.frozen(kw_only=True)
@@ -195,28 +217,38 @@ class VM(NotebookDisplay):
         return int(major), int(minor)
 
     def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
         check_name(self.name, "name")
-        set_enum(self, "state", VMState)
-        check_bool(self, "integration_services")
-        check_bool(self, "backup_integration_service")
-        check_bool(self, "guest_inventoried")
-        for field in ("disks", "network_adapters", "snapshots"):
-            check_collection(self, field)
-        check_items(self.disks, "disks", Disk)
-        check_items(self.network_adapters, "network_adapters", NetworkAdapter)
+        if not typed:
+            set_enum(self, "state", VMState)
+            check_bool(self, "integration_services")
+            check_bool(self, "backup_integration_service")
+            check_bool(self, "guest_inventoried")
+            for field in ("disks", "network_adapters", "snapshots"):
+                check_collection(self, field)
+            check_items(self.disks, "disks", Disk)
+            check_items(self.network_adapters, "network_adapters", NetworkAdapter)
         for index, snapshot in enumerate(self.snapshots):
             check_name(snapshot, f"snapshots[{index}]")
-        if self.cluster_group is not None and not isinstance(self.cluster_group, ClusterGroup):
+        if (
+            not typed
+            and self.cluster_group is not None
+            and not isinstance(self.cluster_group, ClusterGroup)
+        ):
             raise ModelError(
                 "cluster_group",
                 self.cluster_group,
                 f"expected a ClusterGroup, got {shown(self.cluster_group)}",
             )
-        check_optional_name(self.id, "id")
-        self._check_later_facts()
+        if self.id is not None:  # inline: this runs for every object read
+            check_name(self.id, "id")
+        self._check_later_facts(typed=typed)
         self._check_disks_and_volumes()
 
-    def _check_later_facts(self) -> None:
+    def _check_later_facts(self, *, typed: bool) -> None:
         generation: object = self.generation
         if generation is not None and (type(generation) is not int or generation not in (1, 2)):
             raise ModelError("generation", generation, f"expected 1 or 2, got {shown(generation)}")
@@ -229,17 +261,19 @@ class VM(NotebookDisplay):
                 version,
                 f"expected a version such as '9.0', got {shown(version)}",
             )
-        if self.checkpoint_type is not None:
-            set_enum(self, "checkpoint_type", CheckpointType)
-        set_enum(self, "guest_os", GuestOS)
-        for field in ("vss_daemon", "scsi_controller"):
-            if getattr(self, field) is not None:
-                check_bool(self, field)
-        check_collection(self, "fibre_channel_adapters")
+        if not typed:
+            if self.checkpoint_type is not None:
+                set_enum(self, "checkpoint_type", CheckpointType)
+            set_enum(self, "guest_os", GuestOS)
+            for field in ("vss_daemon", "scsi_controller"):
+                if getattr(self, field) is not None:
+                    check_bool(self, field)
+            check_collection(self, "fibre_channel_adapters")
         for index, adapter in enumerate(self.fibre_channel_adapters):
             check_name(adapter, f"fibre_channel_adapters[{index}]")
-        set_enum(self, "replication_role", ReplicationRole)
-        check_bool(self, "replication_ready")
+        if not typed:
+            set_enum(self, "replication_role", ReplicationRole)
+            check_bool(self, "replication_ready")
 
     def _check_disks_and_volumes(self) -> None:
         disk_names: set[str] = set()

@@ -28,7 +28,6 @@ HTML comes as a fragment (a ``<div class="hvb">``) that a notebook can show;
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, assert_never
 
@@ -46,6 +45,7 @@ from hyperv_backup.render._common import (
     profile_note,
     severity_counts,
 )
+from hyperv_backup.render._formats import Format, ReportFormat
 from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
 from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
 from hyperv_backup.render.markdown import markdown_table
@@ -55,11 +55,13 @@ from hyperv_backup.rules import Finding, Rule, sort_findings
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis
+    from hyperv_backup.render.reports import InventoryReport
 
 __all__ = [
     "SCHEMA_VERSION",
     "STYLE_SHEET",
     "Format",
+    "ReportFormat",
     "Row",
     "clean_text",
     "decision_rows",
@@ -70,21 +72,13 @@ __all__ = [
     "markdown_table",
     "render_diagnosis",
     "render_findings",
+    "render_fleet",
     "render_plan",
     "render_rules",
     "render_steps",
     "severity_counts",
     "to_dict",
 ]
-
-
-class Format(enum.StrEnum):
-    """An output format."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    HTML = "html"
 
 
 def render_findings(
@@ -147,6 +141,78 @@ def render_diagnosis(
             return markdown.diagnosis(diagnosis, title, notes)
         case Format.HTML:
             return html.diagnosis(diagnosis, title, notes)
+        case _:
+            assert_never(fmt)
+
+
+def render_fleet(
+    reports: Sequence[InventoryReport],
+    fmt: Format = Format.TEXT,
+    *,
+    title: str = "Fleet",
+    notes: Sequence[str] = (),
+    meta: Mapping[str, Any] | None = None,
+    color: bool = False,
+    width: int = 80,
+) -> str:
+    """Render many inputs: a summary of each (the last row the totals), then each one's report.
+
+    ``reports`` come from :mod:`hyperv_backup.render.reports`, in input order;
+    each report's ``detail`` is its own report in ``fmt`` (JSON text for
+    JSON), and an input that could not be read shows its problems. Other
+    parameters as for :func:`render_findings`.
+    """
+    from hyperv_backup.render.reports import (  # noqa: PLC0415 - only fleets need it
+        STATUS_WORDS,
+        fleet_rows,
+        fleet_totals,
+        outcome_rows,
+    )
+
+    if fmt is Format.JSON:
+        import json as _json  # noqa: PLC0415
+
+        inputs = [
+            {
+                "input": r.source,
+                "status": STATUS_WORDS.get(r.status, str(r.status)),
+                "exit_status": r.status,
+                "problems": list(r.problems),
+                "result": _json.loads(r.detail) if r.detail else None,
+            }
+            for r in reports
+        ]
+        return json.document(meta, {"fleet": fleet_totals(reports), "inventories": inputs})
+    outcomes, legend = outcome_rows(reports)
+    tables = (fleet_rows(reports), outcomes, f"VMs by backup outcome ({legend})")
+    match fmt:
+        case Format.TEXT:
+            details = [(r.source, r.detail if r.read else "\n".join(r.problems)) for r in reports]
+            return text.fleet(tables, details, title, notes, color=color, width=width)
+        case Format.MARKDOWN:
+            md = [
+                (
+                    r.source,
+                    r.detail
+                    if r.read
+                    else "\n".join(f"- {escape_markdown(p)}" for p in r.problems),
+                )
+                for r in reports
+            ]
+            return markdown.fleet(tables, md, title, notes)
+        case Format.HTML:
+            page = [
+                (
+                    r.source,
+                    r.detail
+                    if r.read
+                    else "<ul>"
+                    + "".join(f"<li>{escape_html(p)}</li>" for p in r.problems)
+                    + "</ul>\n",
+                )
+                for r in reports
+            ]
+            return html.fleet(tables, page, title, notes)
         case _:
             assert_never(fmt)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from hyperv_backup.decide.steps import Step
@@ -321,3 +321,20 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     if cited:
         parts.append(f"<h2>What to do</h2>\n{_html_rules(cited)}")
     return '<div class="hvb">\n' + "".join(parts) + "</div>\n"
+
+
+def fleet(
+    tables: tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str],
+    details: Sequence[tuple[str, str]],
+    title: str,
+    notes: Sequence[str],
+) -> str:
+    """Render a fleet: the summary tables, then a section per input holding its report."""
+    rows, outcomes, heading = tables
+    parts = ['<div class="hvb">\n', _html_header(title, notes), html_table(rows), "\n"]
+    if len(outcomes[0]) > 1:
+        parts += [f"<p>{escape_html(heading)}</p>\n", html_table(outcomes), "\n"]
+    for source, detail in details:
+        parts.append(f"<section>\n<h2>Input: {escape_html(source)}</h2>\n{detail}</section>\n")
+    parts.append("</div>\n")
+    return "".join(parts)

@@ -204,3 +204,23 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     if cited:
         lines.extend(["## What to do", "", *_md_rules(cited), ""])
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def fleet(
+    tables: tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str],
+    details: Sequence[tuple[str, str]],
+    title: str,
+    notes: Sequence[str],
+) -> str:
+    """Render a fleet: the summary tables, then each input's report one heading level down."""
+    rows, outcomes, heading = tables
+    lines = [*_md_header(title, notes), markdown_table(rows)]
+    if len(outcomes[0]) > 1:
+        lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
+    for source, detail in details:
+        lines += ["", f"## Input: {escape_markdown(source)}", ""]
+        lines += [
+            f"#{line}" if line.startswith("#") else line
+            for line in detail.rstrip("\n").splitlines()
+        ]
+    return "\n".join(lines) + "\n"

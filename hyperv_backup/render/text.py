@@ -335,3 +335,35 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str], *, color: bool,
             )
         lines.append("")
     return "\n".join(lines[:-1] if lines[-1] == "" else lines) + "\n"
+
+
+#: The fleet summary: its rows (totals last), the outcome rows, and the outcome table's heading.
+FleetTables = tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str]
+
+
+def fleet(
+    tables: FleetTables,
+    details: Sequence[tuple[str, str]],
+    title: str,
+    notes: Sequence[str],
+    *,
+    color: bool,
+    width: int,
+) -> str:
+    """Render a fleet: the summary of each input, its VMs by outcome, then each input's report."""
+    out = _Text(color, width)
+    rows, outcomes, heading = tables
+    styles = {"failed": "error", "invalid": "error", "unreadable": "error"}
+
+    def cells(items: Sequence[Mapping[str, str]]) -> list[list[_Cell]]:
+        return [
+            [([clean_text(v)], styles.get(v) if k == "status" else None) for k, v in row.items()]
+            for row in items
+        ]
+
+    lines = [*_text_header(title, notes, out), *out.table(list(rows[0]), cells(rows))]
+    if len(outcomes[0]) > 1:
+        lines += ["", *out.wrap(heading), "", *out.table(list(outcomes[0]), cells(outcomes))]
+    for source, detail in details:
+        lines += ["", *out.heading(f"Input: {source}", "#"), "", detail.rstrip("\n")]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,244 @@
+"""Many inputs at once: ``check`` and ``plan`` over files, directories and globs, in parallel.
+
+Each input is read and evaluated on its own, in a pool of processes
+(``--jobs``), and a bad one is reported with its path without stopping the
+others. The output keeps the order of the inputs whatever the number of
+processes: a summary of every input, then each one's report; or one SARIF
+log, JUnit report or Prometheus exposition for them all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import attrs
+
+from hyperv_backup.cli._io import (
+    _inventory,
+    _is_terminal,
+    _text_width,
+    _use_color,
+    example_text_or_exit,
+    policy_meta,
+    policy_notes,
+    read_source,
+    write,
+)
+from hyperv_backup.cli._options import (
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    PROG,
+    Command,
+    Exit,
+    Options,
+    is_pattern,
+    usage_error,
+)
+from hyperv_backup.inventory import InventoryError, parse_inventory
+from hyperv_backup.render import Format, ReportFormat, html_page, render_fleet
+from hyperv_backup.render.reports import (
+    InventoryReport,
+    failed_report,
+    inventory_report,
+    render_junit,
+    render_prometheus,
+    render_sarif,
+)
+
+__all__ = ["expand", "fleet_status", "run"]
+
+#: What a directory given as an input contributes: its files with these suffixes.
+INVENTORY_SUFFIXES = (".json",)
+
+
+def expand(operands: Sequence[str], suffixes: Sequence[str] = INVENTORY_SUFFIXES) -> list[str]:
+    """Return the inputs the operands name, in order, each once.
+
+    A directory gives its files (in every folder below it) whose names end in
+    one of ``suffixes``, sorted; a glob (``*``, ``?``, ``[...]``, ``**`` for
+    any depth) its matching files, sorted. Anything else is an input as given
+    (``-`` is standard input), read or refused on its own later. A directory
+    or glob that names no file is a usage error.
+    """
+    import glob  # noqa: PLC0415 - only globs need it
+
+    inputs: list[str] = []
+    for operand in operands:
+        path = Path(operand)
+        if operand != "-" and path.is_dir():
+            found = sorted(
+                str(p) for p in path.rglob("*") if p.is_file() and p.suffix.casefold() in suffixes
+            )
+            what = f"no {' or '.join(suffixes)} file in the directory {operand!r}"
+        elif is_pattern(operand):
+            # glob.glob takes any pattern, absolute ones too; Path.glob only relative ones.
+            matches = glob.glob(operand, recursive=True)  # noqa: PTH207
+            found = sorted(p for p in matches if Path(p).is_file())
+            what = f"no file matches {operand!r}"
+        else:
+            inputs.append(operand)
+            continue
+        if not found:
+            raise usage_error(what)
+        inputs.extend(found)
+    return list(dict.fromkeys(inputs))
+
+
+@attrs.frozen(kw_only=True)
+class _Job:
+    """One input to evaluate, with everything a worker process needs."""
+
+    source: str
+    options: Options
+    fmt: Format | None
+    color: bool
+    width: int
+    #: Standard input, read by the parent: a worker has none.
+    data: bytes | None = None
+
+
+def _problems(exc: Exit) -> tuple[str, ...]:
+    return tuple(line.removeprefix("error: ") for line in exc.lines)
+
+
+def evaluate(job: _Job) -> InventoryReport:
+    """Read and evaluate one input; an input that cannot be read is a report saying why."""
+    from hyperv_backup.cli import check, plan  # noqa: PLC0415 - the commands import this module
+
+    options = job.options
+    command = options.command.value
+    try:
+        if job.source.startswith("example:"):
+            target = parse_inventory(example_text_or_exit(job.source.removeprefix("example:")))
+        else:
+            data = job.data if job.data is not None else read_source(job.source)
+            try:
+                target = _inventory(data)
+            except InventoryError as exc:
+                problems = ("not a valid inventory:", *(str(p) for p in exc.problems))
+                return failed_report(job.source, command, EXIT_INVALID, problems)
+        evaluated = check if options.command is Command.CHECK else plan
+        findings, status, detail = evaluated.evaluate(
+            options, target, job.fmt, color=job.color, width=job.width
+        )
+    except InventoryError as exc:  # over the size limit
+        problems = tuple(str(p) for p in exc.problems)
+        return failed_report(job.source, command, EXIT_INVALID, problems)
+    except Exit as exc:
+        return failed_report(job.source, command, exc.code, _problems(exc))
+    return inventory_report(
+        job.source,
+        command,
+        target,
+        findings,
+        status=status,
+        profile=options.profile,
+        detail=detail,
+    )
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[InventoryReport]:
+    """Yield each job's report, in the order of the jobs."""
+    if processes <= 1 or len(jobs) <= 1:
+        yield from map(evaluate, jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    workers = min(processes, len(jobs))
+    # Small batches: few round trips, and the last batches still spread out.
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(evaluate, jobs, chunksize=chunk)
+
+
+def _progress(reports: Iterator[InventoryReport], total: int) -> list[InventoryReport]:
+    """Collect the reports, counting them on standard error when it is a terminal."""
+    shown = _is_terminal(sys.stderr) and total > 1
+    done = []
+    for report in reports:
+        done.append(report)
+        if shown:
+            print(
+                f"\r{PROG}: evaluated {len(done)} of {total} inputs",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+    if shown:
+        print(file=sys.stderr)
+    return done
+
+
+def fleet_status(reports: Sequence[InventoryReport]) -> int:
+    """Return the exit status of many inputs: 3 when one was not read, else 1 on findings, else 0."""
+    if any(not r.read for r in reports):
+        return EXIT_INVALID
+    if any(r.status == EXIT_FINDINGS for r in reports):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run(options: Options) -> int:
+    """Evaluate every input the options name, and print them as one output."""
+    sources = (
+        [f"example:{options.example}"] if options.example is not None else expand(options.operands)
+    )
+    stream = sys.stdout
+    fmt = None if options.report is not None else options.format
+    color = fmt is Format.TEXT and _use_color(stream)
+    width = _text_width(stream)
+    stdin = read_source("-") if "-" in sources else None
+    jobs = [
+        _Job(
+            source=source,
+            options=options,
+            fmt=fmt,
+            color=color,
+            width=width,
+            data=stdin if source == "-" else None,
+        )
+        for source in sources
+    ]
+    processes = options.jobs if options.jobs is not None else _default_jobs()
+    reports = _progress(_evaluated(jobs, processes), len(jobs))
+    status = fleet_status(reports)
+    command = options.command.value
+    match options.report:
+        case ReportFormat.SARIF:
+            write(render_sarif(reports), Format.JSON)
+        case ReportFormat.JUNIT:
+            # Character references keep the XML right whatever the encoding of the output.
+            write(
+                render_junit(reports, options.fail_on.threshold, title=f"{PROG} {command}"),
+                Format.HTML,
+            )
+        case ReportFormat.PROMETHEUS:
+            write(render_prometheus(reports), Format.JSON)
+        case None:
+            fmt = options.format
+            title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
+            meta = {"command": command, **policy_meta(options, status)}
+            text = render_fleet(
+                reports,
+                fmt,
+                title=title,
+                notes=policy_notes(options),
+                meta=meta,
+                color=color,
+                width=width,
+            )
+            if fmt is Format.HTML:
+                text = html_page(title, text)
+            write(text, fmt)
+    return status

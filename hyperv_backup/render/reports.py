@@ -1,0 +1,559 @@
+r"""Reports of many inventories at once, and the formats other tools read them in.
+
+An :class:`InventoryReport` is what one inventory gave: its findings, and for
+each VM the outcome of its backup, whether it causes downtime and its
+findings; or, for an input that could not be read, why. The functions here
+render a sequence of them, in input order:
+
+* :func:`render_sarif`: SARIF 2.1.0, for code-scanning dashboards; one
+  result per finding, the rule catalogue as the tool's rules;
+* :func:`render_junit`: JUnit XML, one test case per VM (and one per host for
+  the host's own findings), failing on findings at or above a severity;
+* :func:`render_prometheus`: the Prometheus text exposition format, for the
+  node_exporter textfile collector: gauges per VM and host with stable labels;
+* :func:`render_fleet`: a summary of every inventory, then each one's own
+  report, in text, JSON, Markdown or HTML.
+
+>>> import hyperv_backup as hb
+>>> report = inventory_report("cluster.json", "check", hb.load_example("cluster"))
+>>> report.kind, report.name, len(report.vms), report.vms[1].name, report.vms[1].consistency.value
+('cluster', 'HVCLUSTER01', 9, 'FS01', 'saved_state')
+>>> print(render_prometheus([report]).splitlines()[2])
+hyperv_backup_inventory_read{inventory="cluster.json"} 1
+"""
+
+from __future__ import annotations
+
+import json as _json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from hyperv_backup._version import __version__
+from hyperv_backup.decide.outcome import Consistency, backup_outcome
+from hyperv_backup.model import Cluster, Host, hosts_of
+from hyperv_backup.render._formats import ReportFormat
+from hyperv_backup.rules import RULES, Finding, Profile, Rule, Severity, profile_for
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+__all__ = [
+    "InventoryReport",
+    "ReportFormat",
+    "VmReport",
+    "failed_report",
+    "fleet_rows",
+    "fleet_totals",
+    "inventory_report",
+    "outcome_rows",
+    "render_junit",
+    "render_prometheus",
+    "render_sarif",
+]
+
+#: The program's name, as the reports give it.
+TOOL = "hyperv-backup"
+#: Where the rules are described; each rule's help URI is this with its anchor.
+RULES_DOCUMENT = "docs/rules.md"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+@attrs.frozen(kw_only=True)
+class VmReport:
+    """One VM of an inventory: where it is, what its backup will be, and its findings.
+
+    ``path`` is where the VM is in the inventory document (``nodes[0].vms[2]``).
+    """
+
+    name: str
+    host: str
+    path: str
+    consistency: Consistency
+    causes_downtime: bool
+    findings: tuple[Finding, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class InventoryReport:
+    """What one input gave.
+
+    ``source`` names the input as it was given (a path, ``-`` for standard
+    input, ``example:NAME``). ``status`` is the exit status it alone would
+    give. An input that could not be read has ``problems`` (one line each)
+    and nothing else. ``hosts`` pairs each host's name with its place in the
+    document; ``detail`` is the input's own report, in the output format asked
+    for, when one was rendered.
+    """
+
+    source: str
+    command: str
+    status: int
+    kind: str | None = None
+    name: str | None = None
+    hosts: tuple[tuple[str, str], ...] = ()
+    vms: tuple[VmReport, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[str, ...] = ()
+    detail: str = ""
+
+    @property
+    def read(self) -> bool:
+        """Whether the input was read: it has no problems."""
+        return not self.problems
+
+
+def inventory_report(
+    source: str,
+    command: str,
+    target: Host | Cluster,
+    findings: Iterable[Finding] = (),
+    *,
+    status: int = 0,
+    profile: Profile | None = None,
+    detail: str = "",
+) -> InventoryReport:
+    """Return the report of one inventory: ``findings`` placed on its VMs and hosts.
+
+    Each VM's outcome is :func:`~hyperv_backup.backup_outcome` under
+    ``profile``, or its host's own profile.
+    """
+    kept = tuple(findings)
+    by_vm: dict[tuple[str | None, str | None], list[Finding]] = {}
+    for finding in kept:
+        by_vm.setdefault((finding.host, finding.vm), []).append(finding)
+    cluster = isinstance(target, Cluster)
+    hosts = []
+    vms = []
+    for index, host in enumerate(hosts_of(target)):
+        host_path = f"nodes[{index}]" if cluster else ""
+        hosts.append((host.name, host_path))
+        answering = profile or profile_for(host.os)
+        for number, vm in enumerate(host.vms):
+            outcome = backup_outcome(vm, host, profile=answering)
+            vms.append(
+                VmReport(
+                    name=vm.name,
+                    host=host.name,
+                    path=f"{host_path}.vms[{number}]" if cluster else f"vms[{number}]",
+                    consistency=outcome.consistency,
+                    causes_downtime=outcome.causes_downtime,
+                    findings=tuple(by_vm.get((host.name, vm.name), ())),
+                )
+            )
+    return InventoryReport(
+        source=source,
+        command=command,
+        status=status,
+        kind="cluster" if cluster else "host",
+        name=target.name,
+        hosts=tuple(hosts),
+        vms=tuple(vms),
+        findings=kept,
+        detail=detail,
+    )
+
+
+def failed_report(
+    source: str, command: str, status: int, problems: Sequence[str]
+) -> InventoryReport:
+    """Return the report of an input that could not be read, with why."""
+    return InventoryReport(source=source, command=command, status=status, problems=tuple(problems))
+
+
+def finding_path(report: InventoryReport, finding: Finding) -> str:
+    """Return where ``finding`` is in the inventory document: its VM, else its host, else the whole."""
+    for vm in report.vms:
+        if vm.host == finding.host and vm.name == finding.vm:
+            return vm.path
+    return next((path for name, path in report.hosts if name == finding.host), "")
+
+
+def severity_count(findings: Iterable[Finding]) -> dict[str, int]:
+    """Count findings by severity, every severity listed."""
+    counts = dict.fromkeys((s.value for s in _SEVERITIES), 0)
+    for finding in findings:
+        counts[finding.severity.value] += 1
+    return counts
+
+
+def consistency_count(vms: Iterable[VmReport]) -> dict[str, int]:
+    """Count VMs by outcome, in the order of :class:`Consistency`, leaving out the absent ones."""
+    counts = dict.fromkeys((c.value for c in Consistency), 0)
+    for vm in vms:
+        counts[vm.consistency.value] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+#: What each exit status says of one input, in the fleet summary.
+STATUS_WORDS = {0: "ok", 1: "failed", 2: "unreadable", 3: "invalid"}
+
+
+#: The short column heading of each outcome in the fleet summary.
+OUTCOME_HEADINGS = {
+    Consistency.APPLICATION_CONSISTENT: "app",
+    Consistency.FILE_SYSTEM_CONSISTENT: "fs",
+    Consistency.CRASH_CONSISTENT: "crash",
+    Consistency.SAVED_STATE: "saved",
+    Consistency.NOT_RUNNING: "off",
+    Consistency.NOT_BACKED_UP: "none",
+    Consistency.FAILS: "fails",
+}
+
+
+def fleet_rows(reports: Sequence[InventoryReport]) -> list[dict[str, str]]:
+    """Return one row per input for the fleet summary, in input order, and the totals last."""
+    rows = []
+    for report in reports:
+        counts = severity_count(report.findings)
+        read = report.read
+        rows.append(
+            {
+                "input": report.source,
+                "inventory": f"{report.kind} {report.name}" if read else "-",
+                "VMs": str(len(report.vms)) if read else "-",
+                "errors": str(counts["error"]) if read else "-",
+                "warnings": str(counts["warning"]) if read else "-",
+                "info": str(counts["info"]) if read else "-",
+                "status": STATUS_WORDS.get(report.status, str(report.status)),
+            }
+        )
+    totals = fleet_totals(reports)
+    counts = totals["findings"]
+    rows.append(
+        {
+            "input": "total",
+            "inventory": f"{totals['read']} of {totals['inputs']} read",
+            "VMs": str(totals["vms"]),
+            "errors": str(counts["error"]),
+            "warnings": str(counts["warning"]),
+            "info": str(counts["info"]),
+            "status": f"{totals['failed']} failed",
+        }
+    )
+    return rows
+
+
+def outcome_rows(reports: Sequence[InventoryReport]) -> tuple[list[dict[str, str]], str]:
+    """Return the VMs of each read input by backup outcome (totals last), and the legend of the headings.
+
+    Only the outcomes some VM has get a column.
+    """
+    read = [r for r in reports if r.read]
+    present = [c for c in Consistency if any(vm.consistency is c for r in read for vm in r.vms)]
+    rows = []
+    for source, vms in [
+        *((r.source, r.vms) for r in read),
+        ("total", [v for r in read for v in r.vms]),
+    ]:
+        counts = consistency_count(vms)
+        rows.append(
+            {"input": source, **{OUTCOME_HEADINGS[c]: str(counts.get(c.value, 0)) for c in present}}
+        )
+    legend = ", ".join(f"{OUTCOME_HEADINGS[c]}: {c.label}" for c in present)
+    return rows, legend
+
+
+def fleet_totals(reports: Sequence[InventoryReport]) -> dict[str, Any]:
+    """Return the fleet's totals: inputs, those read and not, VMs by outcome, findings by severity."""
+    read = [r for r in reports if r.read]
+    vms = [vm for r in read for vm in r.vms]
+    return {
+        "inputs": len(reports),
+        "read": len(read),
+        "not_read": len(reports) - len(read),
+        "failed": sum(1 for r in read if r.status != 0),
+        "vms": len(vms),
+        "consistency": consistency_count(vms),
+        "downtime": sum(1 for vm in vms if vm.causes_downtime),
+        "findings": severity_count(f for r in read for f in r.findings),
+    }
+
+
+# --- SARIF 2.1.0 ----------------------------------------------------------------------
+
+
+def _uri(source: str) -> str:
+    """Return an input's name as a URI reference: a relative path stays relative."""
+    from urllib.parse import quote  # noqa: PLC0415 - only SARIF needs it
+
+    if source.startswith("example:"):
+        return source
+    if source == "-":
+        return "stdin"
+    if source.startswith("/"):
+        return "file://" + quote(source)
+    if len(source) > 2 and source[1] == ":" and source[2] in "\\/":  # C:\...
+        return "file:///" + quote(source.replace("\\", "/"), safe="/:")
+    return quote(source.replace("\\", "/"))
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    anchor = rule.id.lower()
+    return {
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {
+            "text": f"{rule.remedy}\nSource: {rule.section}",
+            "markdown": f"{rule.remedy}\n\nSource: {rule.section}",
+        },
+        "helpUri": f"{RULES_DOCUMENT}#{anchor}",
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+    }
+
+
+def _fingerprint(report: InventoryReport, finding: Finding) -> str:
+    import hashlib  # noqa: PLC0415 - only SARIF needs it
+
+    key = "\x1f".join(
+        (finding.rule.id, report.name or "", finding.host or "", finding.vm or "", finding.subject)
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def render_sarif(reports: Sequence[InventoryReport], rules: Mapping[str, Rule] = RULES) -> str:
+    """Render the reports as one SARIF 2.1.0 log: one run, one result per finding.
+
+    The run's rules are ``rules`` (the whole catalogue), each with its title,
+    description, remedy and source, and a help URI to its entry in
+    ``docs/rules.md``. A result's location is the input file (an artifact of
+    the run) and, as a logical location, the place in the document it is
+    about (``nodes[0].vms[2]``). An input that could not be read is an error
+    notification of the invocation, which is then not successful.
+    """
+    index = {rule_id: i for i, rule_id in enumerate(rules)}
+    results = []
+    notifications = []
+    for artifact, report in enumerate(reports):
+        location = {
+            "physicalLocation": {
+                "artifactLocation": {"uri": _uri(report.source), "index": artifact}
+            }
+        }
+        if not report.read:
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {
+                        "text": f"{report.source} could not be read: " + " ".join(report.problems)
+                    },
+                    "locations": [location],
+                }
+            )
+            continue
+        for finding in report.findings:
+            path = finding_path(report, finding)
+            logical = [{"fullyQualifiedName": path or "$", "kind": "object"}]
+            results.append(
+                {
+                    "ruleId": finding.rule.id,
+                    **({"ruleIndex": index[finding.rule.id]} if finding.rule.id in index else {}),
+                    "level": _SARIF_LEVELS[finding.severity],
+                    "message": {"text": finding.message},
+                    "locations": [{**location, "logicalLocations": logical}],
+                    "partialFingerprints": {
+                        "hypervBackupFinding/v1": _fingerprint(report, finding)
+                    },
+                    "properties": {
+                        "inventory": report.name,
+                        "host": finding.host,
+                        "vm": finding.vm,
+                        "subject": finding.subject,
+                        "jsonPath": path,
+                    },
+                }
+            )
+    run = {
+        "tool": {
+            "driver": {
+                "name": TOOL,
+                "version": __version__,
+                "rules": [_sarif_rule(rule) for rule in rules.values()],
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": all(r.read for r in reports),
+                **({"toolExecutionNotifications": notifications} if notifications else {}),
+            }
+        ],
+        "artifacts": [{"location": {"uri": _uri(r.source)}} for r in reports],
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return _json.dumps(log, indent=2, ensure_ascii=True) + "\n"
+
+
+# --- JUnit XML -------------------------------------------------------------------------
+
+
+def _fails(finding: Finding, threshold: Severity | None) -> bool:
+    return threshold is not None and finding.severity.rank <= threshold.rank
+
+
+def _finding_lines(findings: Iterable[Finding]) -> str:
+    return "\n".join(f"{f.severity.value} {f.rule.id}: {f.message}" for f in findings)
+
+
+def _testcase(
+    parent: Element,
+    classname: str,
+    name: str,
+    findings: Sequence[Finding],
+    threshold: Severity | None,
+) -> bool:
+    from xml.etree.ElementTree import SubElement  # noqa: PLC0415 - only JUnit output needs it
+
+    case = SubElement(parent, "testcase", {"classname": classname, "name": name, "time": "0"})
+    failing = [f for f in findings if _fails(f, threshold)]
+    if failing:
+        worst = failing[0]
+        failure = SubElement(
+            case,
+            "failure",
+            {
+                "type": worst.rule.id,
+                "message": f"{len(failing)} finding(s); first: {worst.message}",
+            },
+        )
+        failure.text = _finding_lines(failing)
+    rest = [f for f in findings if not _fails(f, threshold)]
+    if rest:
+        SubElement(case, "system-out").text = _finding_lines(rest)
+    return bool(failing)
+
+
+def render_junit(
+    reports: Sequence[InventoryReport],
+    threshold: Severity | None = Severity.ERROR,
+    *,
+    title: str = TOOL,
+) -> str:
+    """Render the reports as JUnit XML: a test suite per input, a test case per VM.
+
+    A VM's case fails when one of its findings is at ``threshold`` or more
+    severe (``None``: none fails); the others are its output. Each host has a
+    case for its own findings, and each inventory one for the findings of no
+    host. An input that could not be read is a suite with one case in error.
+    """
+    from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: PLC0415
+
+    root = Element("testsuites", {"name": title})
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for report in reports:
+        suite = SubElement(root, "testsuite", {"name": report.source})
+        counts = {"tests": 0, "failures": 0, "errors": 0}
+        if not report.read:
+            case = SubElement(
+                suite, "testcase", {"classname": report.source, "name": "read", "time": "0"}
+            )
+            error = SubElement(
+                case, "error", {"type": "InventoryError", "message": report.problems[0]}
+            )
+            error.text = "\n".join(report.problems)
+            counts.update(tests=1, errors=1)
+        else:
+            inventory = report.name or report.source
+            placed: set[int] = set()
+            for vm in report.vms:
+                placed.update(id(f) for f in vm.findings)
+                counts["failures"] += _testcase(
+                    suite, f"{inventory}.{vm.host}", vm.name, vm.findings, threshold
+                )
+                counts["tests"] += 1
+            for host, _ in report.hosts:
+                own = [f for f in report.findings if f.host == host and id(f) not in placed]
+                placed.update(id(f) for f in own)
+                counts["failures"] += _testcase(suite, inventory, f"host {host}", own, threshold)
+                counts["tests"] += 1
+            others = [f for f in report.findings if id(f) not in placed]
+            if others:
+                counts["failures"] += _testcase(suite, inventory, "inventory", others, threshold)
+                counts["tests"] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("skipped", "0")
+        suite.set("time", "0")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
+
+
+# --- Prometheus text exposition ---------------------------------------------------------------
+
+_METRICS = (
+    ("inventory_read", "1 when the inventory was read, 0 when it could not be."),
+    ("inventory_findings", "Findings about the inventory that name no host, by severity."),
+    ("host_vms", "VMs on the host."),
+    ("host_findings", "Findings about the host itself (not one of its VMs), by severity."),
+    ("vm_outcome", "1 for what the VM's host-level backup will be, 0 for the other outcomes."),
+    ("vm_downtime", "1 when the VM's backup takes it offline (saved for the copy), else 0."),
+    ("vm_findings", "Findings about the VM, by severity."),
+)
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _sample(name: str, labels: Mapping[str, str], value: int) -> str:
+    text = ",".join(f'{key}="{_label(val)}"' for key, val in labels.items())
+    return f"hyperv_backup_{name}{{{text}}} {value}"
+
+
+def render_prometheus(reports: Sequence[InventoryReport]) -> str:
+    """Render the reports in the Prometheus text exposition format (all gauges).
+
+    Labels: ``inventory`` (the input as given), ``host``, ``vm``,
+    ``severity`` (error, warning, info) and ``outcome`` (a
+    :class:`~hyperv_backup.Consistency` value). Every VM has a
+    ``vm_outcome`` sample per outcome, so a query can select one.
+    """
+    samples: dict[str, list[str]] = {name: [] for name, _ in _METRICS}
+    for report in reports:
+        inventory = {"inventory": report.source}
+        samples["inventory_read"].append(_sample("inventory_read", inventory, int(report.read)))
+        if not report.read:
+            continue
+        loose = [f for f in report.findings if f.host is None]
+        for severity, count in severity_count(loose).items():
+            samples["inventory_findings"].append(
+                _sample("inventory_findings", {**inventory, "severity": severity}, count)
+            )
+        for host, _ in report.hosts:
+            where = {**inventory, "host": host}
+            on_host = [vm for vm in report.vms if vm.host == host]
+            samples["host_vms"].append(_sample("host_vms", where, len(on_host)))
+            own = [f for f in report.findings if f.host == host and f.vm is None]
+            for severity, count in severity_count(own).items():
+                samples["host_findings"].append(
+                    _sample("host_findings", {**where, "severity": severity}, count)
+                )
+            for vm in on_host:
+                labels = {**where, "vm": vm.name}
+                for outcome in Consistency:
+                    samples["vm_outcome"].append(
+                        _sample(
+                            "vm_outcome",
+                            {**labels, "outcome": outcome.value},
+                            int(vm.consistency is outcome),
+                        )
+                    )
+                samples["vm_downtime"].append(
+                    _sample("vm_downtime", labels, int(vm.causes_downtime))
+                )
+                for severity, count in severity_count(vm.findings).items():
+                    samples["vm_findings"].append(
+                        _sample("vm_findings", {**labels, "severity": severity}, count)
+                    )
+    lines = []
+    for name, help_text in _METRICS:
+        lines += [f"# HELP hyperv_backup_{name} {help_text}", f"# TYPE hyperv_backup_{name} gauge"]
+        lines += samples[name]
+    return "\n".join(lines) + "\n"
