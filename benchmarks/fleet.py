@@ -52,7 +52,15 @@ def main() -> int:
             (Path(folder) / f"cluster-{n:04d}.json").write_text(text, encoding="utf-8")
         for _ in range(args.runs):
             for jobs in args.jobs:
-                command = [_cli(), args.command, folder, "--jobs", str(jobs), "--format", args.format]
+                command = [
+                    _cli(),
+                    args.command,
+                    folder,
+                    "--jobs",
+                    str(jobs),
+                    "--format",
+                    args.format,
+                ]
                 start = time.perf_counter()
                 done = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)  # noqa: S603
                 times[jobs].append(time.perf_counter() - start)

@@ -33,7 +33,6 @@ import sys
 from collections.abc import Sequence
 from typing import assert_never
 
-from hyperv_backup.cli import check, collect, diagnose, example, plan, restore, rules
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -65,6 +64,7 @@ __all__ = [
 
 
 def _run(options: Options) -> int:  # noqa: PLR0911 - one return per command
+    # Each command's module is imported when it runs: a start-up loads only its own.
     command = options.command
     if command in {Command.CHECK, Command.PLAN} and is_fleet(options):
         # Many inputs: only this path needs the pool and the report formats.
@@ -73,18 +73,32 @@ def _run(options: Options) -> int:  # noqa: PLR0911 - one return per command
         return _fleet.run(options)
     match command:
         case Command.CHECK:
+            from hyperv_backup.cli import check  # noqa: PLC0415
+
             return check.run(options)
         case Command.PLAN:
+            from hyperv_backup.cli import plan  # noqa: PLC0415
+
             return plan.run(options)
         case Command.RESTORE:
+            from hyperv_backup.cli import restore  # noqa: PLC0415
+
             return restore.run(options)
         case Command.RULES:
+            from hyperv_backup.cli import rules  # noqa: PLC0415
+
             return rules.run(options)
         case Command.EXAMPLE:
+            from hyperv_backup.cli import example  # noqa: PLC0415
+
             return example.run(options)
         case Command.COLLECT:
+            from hyperv_backup.cli import collect  # noqa: PLC0415
+
             return collect.run(options)
         case Command.DIAGNOSE:
+            from hyperv_backup.cli import diagnose  # noqa: PLC0415
+
             return diagnose.run(options)
         case _:
             assert_never(command)

@@ -47,6 +47,7 @@ from hyperv_backup.render.reports import (
     render_junit,
     render_prometheus,
     render_sarif,
+    report_part,
 )
 
 __all__ = ["expand", "fleet_status", "run"]
@@ -93,6 +94,8 @@ class _Job:
     """One input to evaluate, with everything a worker process needs."""
 
     source: str
+    #: The input's place among the inputs.
+    index: int
     options: Options
     fmt: Format | None
     color: bool
@@ -130,7 +133,7 @@ def evaluate(job: _Job) -> InventoryReport:
         return failed_report(job.source, command, EXIT_INVALID, problems)
     except Exit as exc:
         return failed_report(job.source, command, exc.code, _problems(exc))
-    return inventory_report(
+    report = inventory_report(
         job.source,
         command,
         target,
@@ -139,6 +142,11 @@ def evaluate(job: _Job) -> InventoryReport:
         profile=options.profile,
         detail=detail,
     )
+    # What is rendered here leaves only the counts of the findings to send:
+    # the parent is spared unpickling them.
+    if options.report is not None:
+        return report_part(report, options.report, job.index, options.fail_on.threshold)
+    return report.summary()
 
 
 def _default_jobs() -> int:
@@ -148,6 +156,20 @@ def _default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _warm(options: Options) -> None:
+    """Import what every worker needs, and set up the quick reader, once, before the workers start.
+
+    Where workers are forked (Linux), they start with all of it; elsewhere
+    this costs a few milliseconds once.
+    """
+    from hyperv_backup.decide import checks, outcome, plan  # noqa: F401, PLC0415
+    from hyperv_backup.inventory import DEFAULT_LIMITS, _quick  # noqa: PLC0415
+
+    _quick.builders(DEFAULT_LIMITS.max_string)
+    if options.command is Command.PLAN:
+        from hyperv_backup.render import text  # noqa: F401, PLC0415
+
+
 def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[InventoryReport]:
     """Yield each job's report, in the order of the jobs."""
     if processes <= 1 or len(jobs) <= 1:
@@ -155,9 +177,10 @@ def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[InventoryReport
         return
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
+    _warm(jobs[0].options)
     workers = min(processes, len(jobs))
-    # Small batches: few round trips, and the last batches still spread out.
-    chunk = max(1, len(jobs) // (workers * 8))
+    # Small batches: few round trips, and the last ones still spread out.
+    chunk = max(1, len(jobs) // (workers * 32))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(evaluate, jobs, chunksize=chunk)
 
@@ -202,13 +225,14 @@ def run(options: Options) -> int:
     jobs = [
         _Job(
             source=source,
+            index=index,
             options=options,
             fmt=fmt,
             color=color,
             width=width,
             data=stdin if source == "-" else None,
         )
-        for source in sources
+        for index, source in enumerate(sources)
     ]
     processes = options.jobs if options.jobs is not None else _default_jobs()
     reports = _progress(_evaluated(jobs, processes), len(jobs))

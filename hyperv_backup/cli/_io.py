@@ -27,7 +27,7 @@ from hyperv_backup.inventory import (
     read_at_most,
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
-from hyperv_backup.render import Format, html_page
+from hyperv_backup.render import Format
 from hyperv_backup.rules import Profile, Severity, profile_for
 
 if TYPE_CHECKING:
@@ -243,5 +243,7 @@ def output(options: Options, title: str, render: Renderer) -> None:
     color = fmt is Format.TEXT and _use_color(stream)
     text = render(fmt, color, _text_width(stream))
     if fmt is Format.HTML:
+        from hyperv_backup.render import html_page  # noqa: PLC0415 - only HTML needs it
+
         text = html_page(title, text)
     write(text, fmt)

@@ -60,7 +60,8 @@ def _parse(data: str | bytes | Mapping[str, Any], limits: InventoryLimits) -> Ho
         raise error("kind", f"expected 'host' or 'cluster', got {describe(kind)}")
     fields = {key: value for key, value in document.items() if key != "kind"}
     try:
-        return _quick.build(fields, cls, limits.max_string)
+        size = len(data) if isinstance(data, str) else 0
+        return _quick.build(fields, cls, limits.max_string, size=size)
     except _quick.GiveUp:
         pass
     # Something is wrong (or unusual) in the document: the careful path finds

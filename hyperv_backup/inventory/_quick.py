@@ -57,20 +57,35 @@ class GiveUp(Exception):  # noqa: N818 - not an error: a signal to take the care
     """Something in the document needs the careful path, which will say what."""
 
 
+#: From this many characters of JSON on, a document is built by builders
+#: written out for each class (:func:`_written_model`), whose setting up (a few
+#: milliseconds, once per process) a small document would not repay.
+WRITTEN_FROM = 1_000_000
+
+
 def build(
-    fields: Mapping[str, Any], cls: type[Host] | type[Cluster], max_string: int
+    fields: Mapping[str, Any],
+    cls: type[Host] | type[Cluster],
+    max_string: int,
+    *,
+    size: int = 0,
 ) -> Host | Cluster:
-    """Build ``cls`` from the fields of a JSON object, or raise :class:`GiveUp`."""
-    built: Host | Cluster = builders(max_string)[cls](fields)
+    """Build ``cls`` from the fields of a JSON object, or raise :class:`GiveUp`.
+
+    ``size`` is the length of the JSON text, where there is one.
+    """
+    built: Host | Cluster = builders(max_string, written=size >= WRITTEN_FROM)[cls](fields)
     return built
 
 
 @functools.lru_cache(maxsize=8)
-def builders(max_string: int) -> dict[type, Convert]:
+def builders(max_string: int, *, written: bool = False) -> dict[type, Convert]:
     """Return, per model class, the function that builds it from a JSON object.
 
     Built once per string limit (in practice there is one): the limit is fixed
-    in the string check rather than looked up for every string.
+    in the string check rather than looked up for every string. With
+    ``written``, each class's builder is written out for its fields; both
+    kinds build the same objects and give up on the same documents.
     """
     table: dict[type, Convert] = {}
     scalars: dict[Any, Convert] = {
@@ -93,12 +108,16 @@ def builders(max_string: int) -> dict[type, Convert]:
         if issubclass(hint, enum.StrEnum):
             return _member(hint)
         if hint not in table:  # a model class
-            table[hint] = _model(hint, convert_for)
+            table[hint] = (_written_model if written else _model)(hint, convert_for)
         return table[hint]
 
     convert_for(Host)
     convert_for(Cluster)
     return table
+
+
+#: Stands for a field the JSON object leaves out.
+_MISSING = object()
 
 
 def _model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
@@ -109,22 +128,19 @@ def _model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
     tuple of built objects, a ``bool``), so only the class's own value checks
     run, through the ``_check(typed=True)`` that its ``__init__`` runs too
     (with ``typed=False``). A field left out takes its default; a required one
-    left out gives up.
+    left out, or a key that is no field, gives up.
     """
     hints = typing.get_type_hints(cls)
     fields = attrs.fields(cls)
-    slots = {field.name: vars(cls)[field.name].__set__ for field in fields}
-    entries = {field.name: (convert_for(hints[field.name]), slots[field.name]) for field in fields}
+    entries = {f.name: (convert_for(hints[f.name]), vars(cls)[f.name].__set__) for f in fields}
     lookup = entries.get
-    defaults = {}
-    for field in fields:
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            msg = f"{cls.__name__}.{field.name} has a factory default; the quick path takes values"
-            raise TypeError(msg)
-        if field.default is not attrs.NOTHING:
-            defaults[field.name] = (field.default, slots[field.name])
-    required = frozenset(field.name for field in fields if field.default is attrs.NOTHING)
-    names = frozenset(slots)
+    defaults = {
+        f.name: (_default(cls, f), entries[f.name][1])
+        for f in fields
+        if f.default is not attrs.NOTHING
+    }
+    required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
+    names = frozenset(entries)
     count = len(names)
     new = object.__new__
     check = cls._check  # type: ignore[attr-defined]
@@ -154,6 +170,69 @@ def _model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
             raise GiveUp from None
         return built
 
+    return build
+
+
+def _default(cls: type, field: attrs.Attribute[Any]) -> Any:
+    """Return a field's default value; a factory default is refused (none is built per object)."""
+    if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+        msg = f"{cls.__name__}.{field.name} has a factory default; the quick path takes values"
+        raise TypeError(msg)
+    return field.default
+
+
+def _written_model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
+    """Return the builder of ``cls`` that :func:`_model` returns, written out for its fields.
+
+    It is written out for the class's fields, one look-up each, as attrs
+    writes a class's ``__init__``: the loop of :func:`_model` over the object's
+    keys, with a table look-up for each, costs a third more on the ~10 objects
+    of every VM, but needs no code compiled first.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = attrs.fields(cls)
+    cells: dict[str, Any] = {
+        "_cls": cls,
+        "_new": object.__new__,
+        "_names": frozenset(field.name for field in fields),
+        "_check": cls._check,  # type: ignore[attr-defined]
+        "_GiveUp": GiveUp,
+        "_ModelError": ModelError,
+        "_M": _MISSING,
+    }
+    lines = [
+        "    def build(value):",
+        "        if type(value) is not dict or not _names.issuperset(value):",
+        "            raise _GiveUp",
+        "        built = _new(_cls)",
+    ]
+    for n, field in enumerate(fields):
+        cells[f"c{n}"] = convert_for(hints[field.name])
+        cells[f"s{n}"] = vars(cls)[field.name].__set__
+        lines.append(f"        item = value.get({field.name!r}, _M)")
+        if field.default is attrs.NOTHING:
+            lines += ["        if item is _M:", "            raise _GiveUp"]
+            lines.append(f"        s{n}(built, c{n}(item))")
+        else:
+            cells[f"d{n}"] = _default(cls, field)
+            lines += [
+                "        if item is _M:",
+                f"            s{n}(built, d{n})",
+                "        else:",
+                f"            s{n}(built, c{n}(item))",
+            ]
+    lines += [
+        "        try:",
+        "            _check(built, typed=True)",
+        "        except _ModelError:",
+        "            raise _GiveUp from None",
+        "        return built",
+        "    return build",
+    ]
+    source = f"def make({', '.join(cells)}):\n" + "\n".join(lines) + "\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<quick builder of {cls.__name__}>", "exec"), namespace)  # noqa: S102
+    build: Convert = namespace["make"](**cells)
     return build
 
 

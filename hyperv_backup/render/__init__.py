@@ -33,29 +33,24 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
-from hyperv_backup.decide.steps import Step
-from hyperv_backup.render import html, json, markdown, text
-from hyperv_backup.render._common import (
-    Row,
-    cited_rules,
-    consistency_counts,
-    consistency_note,
-    decision_rows,
-    mode_summary,
-    profile_note,
-    severity_counts,
-)
+from hyperv_backup._base import LazyNames
 from hyperv_backup.render._formats import Format, ReportFormat
-from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
-from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
-from hyperv_backup.render.markdown import markdown_table
 from hyperv_backup.render.safe import clean_text, escape_html, escape_markdown
 from hyperv_backup.rules import Finding, Rule, sort_findings
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
+    from hyperv_backup.render._common import Row, decision_rows, severity_counts
+    from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
+    from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
+    from hyperv_backup.render.markdown import markdown_table
     from hyperv_backup.render.reports import InventoryReport
+
+# The format modules are imported by the functions that render in them: a
+# command writing JSON loads neither the text, Markdown nor HTML renderer.
+# ruff: noqa: PLC0415
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -80,6 +75,25 @@ __all__ = [
     "to_dict",
 ]
 
+#: Where each name this package re-exports lives, imported on first use.
+_NAMES = LazyNames(
+    __name__,
+    globals(),
+    {
+        "_common": ("Row", "decision_rows", "severity_counts"),
+        "html": ("STYLE_SHEET", "html_page", "html_table"),
+        "json": ("SCHEMA_VERSION", "to_dict"),
+        "markdown": ("markdown_table",),
+    },
+)
+
+# For the interpreter only: type checkers read the imports above instead.
+if not TYPE_CHECKING:  # pragma: no branch
+
+    def __getattr__(name: str) -> object:
+        """Import a re-exported name the first time it is asked for."""
+        return _NAMES.load(name)
+
 
 def render_findings(
     findings: Sequence[Finding],
@@ -97,17 +111,28 @@ def render_findings(
     forms; ``meta`` adds keys to the JSON document after ``schema_version``.
     ``color`` adds ANSI colours to text; ``width`` is the text width.
     """
+    from hyperv_backup.render._common import severity_counts
+
     findings = sort_findings(findings)
     counts = severity_counts(findings)
     match fmt:
         case Format.TEXT:
+            from hyperv_backup.render import text
+
             return text.findings(findings, counts, title, notes, color=color, width=width)
         case Format.JSON:
+            from hyperv_backup.render import json
+            from hyperv_backup.render.json import to_dict
+
             body = {"summary": counts, "findings": [to_dict(f) for f in findings]}
             return json.document(meta, body)
         case Format.MARKDOWN:
+            from hyperv_backup.render import markdown
+
             return markdown.findings(findings, counts, title, notes)
         case Format.HTML:
+            from hyperv_backup.render import html
+
             return html.findings(findings, title, notes)
         case _:
             assert_never(fmt)
@@ -134,12 +159,21 @@ def render_diagnosis(
         diagnosis = attrs.evolve(diagnosis, findings=kept)
     match fmt:
         case Format.TEXT:
+            from hyperv_backup.render import text
+
             return text.diagnosis(diagnosis, title, notes, color=color, width=width)
         case Format.JSON:
+            from hyperv_backup.render import json
+            from hyperv_backup.render.json import to_dict
+
             return json.document(meta, to_dict(diagnosis))
         case Format.MARKDOWN:
+            from hyperv_backup.render import markdown
+
             return markdown.diagnosis(diagnosis, title, notes)
         case Format.HTML:
+            from hyperv_backup.render import html
+
             return html.diagnosis(diagnosis, title, notes)
         case _:
             assert_never(fmt)
@@ -162,7 +196,7 @@ def render_fleet(
     JSON), and an input that could not be read shows its problems. Other
     parameters as for :func:`render_findings`.
     """
-    from hyperv_backup.render.reports import (  # noqa: PLC0415 - only fleets need it
+    from hyperv_backup.render.reports import (
         STATUS_WORDS,
         fleet_rows,
         fleet_totals,
@@ -170,7 +204,11 @@ def render_fleet(
     )
 
     if fmt is Format.JSON:
-        import json as _json  # noqa: PLC0415
+        # Each input's document is set in as it was written, indented one level
+        # deeper, rather than parsed and written again: it is already JSON.
+        import re
+
+        from hyperv_backup.render import json
 
         inputs = [
             {
@@ -178,18 +216,30 @@ def render_fleet(
                 "status": STATUS_WORDS.get(r.status, str(r.status)),
                 "exit_status": r.status,
                 "problems": list(r.problems),
-                "result": _json.loads(r.detail) if r.detail else None,
+                "result": f"\0hvb-result-{i}\0" if r.detail else None,
             }
-            for r in reports
+            for i, r in enumerate(reports)
         ]
-        return json.document(meta, {"fleet": fleet_totals(reports), "inventories": inputs})
+        document = json.document(meta, {"fleet": fleet_totals(reports), "inventories": inputs})
+        return re.sub(
+            r'"result": "\\u0000hvb-result-(\d+)\\u0000"',
+            lambda m: (
+                '"result": '
+                + reports[int(m.group(1))].detail.rstrip("\n").replace("\n", "\n      ")
+            ),
+            document,
+        )
     outcomes, legend = outcome_rows(reports)
     tables = (fleet_rows(reports), outcomes, f"VMs by backup outcome ({legend})")
     match fmt:
         case Format.TEXT:
+            from hyperv_backup.render import text
+
             details = [(r.source, r.detail if r.read else "\n".join(r.problems)) for r in reports]
             return text.fleet(tables, details, title, notes, color=color, width=width)
         case Format.MARKDOWN:
+            from hyperv_backup.render import markdown
+
             md = [
                 (
                     r.source,
@@ -201,6 +251,8 @@ def render_fleet(
             ]
             return markdown.fleet(tables, md, title, notes)
         case Format.HTML:
+            from hyperv_backup.render import html
+
             page = [
                 (
                     r.source,
@@ -233,12 +285,26 @@ def render_plan(
     Windows Server 2012 or later says so under the title, and its JSON adds
     each VM's ``outcomes``.
     """
+    from hyperv_backup.render._common import (
+        consistency_counts,
+        consistency_note,
+        decision_rows,
+        mode_summary,
+        profile_note,
+        severity_counts,
+    )
+
     later = [n for n in (consistency_note(plan), profile_note(plan)) if n is not None]
     notes = (*notes, *later)
     match fmt:
         case Format.TEXT:
+            from hyperv_backup.render import text
+
             return text.plan(plan, title, notes, color=color, width=width)
         case Format.JSON:
+            from hyperv_backup.render import json
+            from hyperv_backup.render.json import to_dict
+
             body = to_dict(plan)
             return json.document(
                 meta,
@@ -256,8 +322,12 @@ def render_plan(
                 },
             )
         case Format.MARKDOWN:
+            from hyperv_backup.render import markdown
+
             return markdown.plan(plan, title, notes)
         case Format.HTML:
+            from hyperv_backup.render import html
+
             return html.plan(plan, title, notes)
         case _:
             assert_never(fmt)
@@ -277,15 +347,26 @@ def render_steps(
 
     Parameters as for :func:`render_findings`.
     """
+    from hyperv_backup.render._common import cited_rules
+
     cited = cited_rules(steps)
     match fmt:
         case Format.TEXT:
+            from hyperv_backup.render import text
+
             return text.steps(steps, cited, title, notes, color=color, width=width)
         case Format.JSON:
+            from hyperv_backup.render import json
+            from hyperv_backup.render.json import to_dict
+
             return json.document(meta, {"steps": [to_dict(s) for s in steps]})
         case Format.MARKDOWN:
+            from hyperv_backup.render import markdown
+
             return markdown.steps(steps, cited, title, notes)
         case Format.HTML:
+            from hyperv_backup.render import html
+
             return html.steps(steps, cited, title, notes)
         case _:
             assert_never(fmt)
@@ -308,12 +389,21 @@ def render_rules(
     items = list(rules)
     match fmt:
         case Format.TEXT:
+            from hyperv_backup.render import text
+
             return text.rules(items, title, notes, color=color, width=width)
         case Format.JSON:
+            from hyperv_backup.render import json
+            from hyperv_backup.render.json import to_dict
+
             return json.document(meta, {"rules": [to_dict(r) for r in items]})
         case Format.MARKDOWN:
+            from hyperv_backup.render import markdown
+
             return markdown.rules(items, title, notes)
         case Format.HTML:
+            from hyperv_backup.render import html
+
             return html.rules(items, title, notes)
         case _:
             assert_never(fmt)

@@ -47,10 +47,14 @@ __all__ = [
     "fleet_rows",
     "fleet_totals",
     "inventory_report",
+    "junit_part",
     "outcome_rows",
+    "prometheus_part",
     "render_junit",
     "render_prometheus",
     "render_sarif",
+    "report_part",
+    "sarif_part",
 ]
 
 #: The program's name, as the reports give it.
@@ -99,11 +103,25 @@ class InventoryReport:
     findings: tuple[Finding, ...] = ()
     problems: tuple[str, ...] = ()
     detail: str = ""
+    #: How many findings of each severity the inventory has (error, warning, info first to last).
+    severities: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
+    #: How many VMs it has, how many of them by backup outcome, and how many have downtime.
+    vm_count: int = 0
+    consistency: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
+    downtime: int = 0
+    #: This input's share of a report format, made where the report was made
+    #: (:func:`report_part`), so that a process evaluating inputs also renders
+    #: them; ``None`` when it was not made.
+    part: Any = attrs.field(default=None, eq=False, hash=False)
 
     @property
     def read(self) -> bool:
         """Whether the input was read: it has no problems."""
         return not self.problems
+
+    def summary(self) -> InventoryReport:
+        """Return this report without its findings, VMs and hosts, for a summary: their counts stay."""
+        return attrs.evolve(self, findings=(), vms=(), hosts=())
 
 
 def inventory_report(
@@ -154,6 +172,10 @@ def inventory_report(
         vms=tuple(vms),
         findings=kept,
         detail=detail,
+        severities=severity_count(kept),
+        vm_count=len(vms),
+        consistency=consistency_count(vms),
+        downtime=sum(vm.causes_downtime for vm in vms),
     )
 
 
@@ -208,13 +230,13 @@ def fleet_rows(reports: Sequence[InventoryReport]) -> list[dict[str, str]]:
     """Return one row per input for the fleet summary, in input order, and the totals last."""
     rows = []
     for report in reports:
-        counts = severity_count(report.findings)
+        counts = report.severities
         read = report.read
         rows.append(
             {
                 "input": report.source,
                 "inventory": f"{report.kind} {report.name}" if read else "-",
-                "VMs": str(len(report.vms)) if read else "-",
+                "VMs": str(report.vm_count) if read else "-",
                 "errors": str(counts["error"]) if read else "-",
                 "warnings": str(counts["warning"]) if read else "-",
                 "info": str(counts["info"]) if read else "-",
@@ -243,13 +265,10 @@ def outcome_rows(reports: Sequence[InventoryReport]) -> tuple[list[dict[str, str
     Only the outcomes some VM has get a column.
     """
     read = [r for r in reports if r.read]
-    present = [c for c in Consistency if any(vm.consistency is c for r in read for vm in r.vms)]
+    total = _summed(r.consistency for r in read)
+    present = [c for c in Consistency if total.get(c.value)]
     rows = []
-    for source, vms in [
-        *((r.source, r.vms) for r in read),
-        ("total", [v for r in read for v in r.vms]),
-    ]:
-        counts = consistency_count(vms)
+    for source, counts in [*((r.source, r.consistency) for r in read), ("total", total)]:
         rows.append(
             {"input": source, **{OUTCOME_HEADINGS[c]: str(counts.get(c.value, 0)) for c in present}}
         )
@@ -260,17 +279,28 @@ def outcome_rows(reports: Sequence[InventoryReport]) -> tuple[list[dict[str, str
 def fleet_totals(reports: Sequence[InventoryReport]) -> dict[str, Any]:
     """Return the fleet's totals: inputs, those read and not, VMs by outcome, findings by severity."""
     read = [r for r in reports if r.read]
-    vms = [vm for r in read for vm in r.vms]
+    total = _summed(r.consistency for r in read)
     return {
         "inputs": len(reports),
         "read": len(read),
         "not_read": len(reports) - len(read),
         "failed": sum(1 for r in read if r.status != 0),
-        "vms": len(vms),
-        "consistency": consistency_count(vms),
-        "downtime": sum(1 for vm in vms if vm.causes_downtime),
-        "findings": severity_count(f for r in read for f in r.findings),
+        "vms": sum(r.vm_count for r in read),
+        "consistency": {c.value: total[c.value] for c in Consistency if total.get(c.value)},
+        "downtime": sum(r.downtime for r in read),
+        "findings": {
+            severity: sum(r.severities.get(severity, 0) for r in read)
+            for severity in severity_count(())
+        },
     }
+
+
+def _summed(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for each in counts:
+        for key, value in each.items():
+            total[key] = total.get(key, 0) + value
+    return total
 
 
 # --- SARIF 2.1.0 ----------------------------------------------------------------------
@@ -316,6 +346,49 @@ def _fingerprint(report: InventoryReport, finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def sarif_part(
+    report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RULES
+) -> tuple[str, list[dict[str, Any]]]:
+    """Return one input's SARIF results, as JSON text a line each, and its notifications.
+
+    ``artifact`` is the input's place among the inputs.
+    """
+    index = {rule_id: i for i, rule_id in enumerate(rules)}
+    location = {
+        "physicalLocation": {"artifactLocation": {"uri": _uri(report.source), "index": artifact}}
+    }
+    if not report.read:
+        notice = {
+            "level": "error",
+            "message": {"text": f"{report.source} could not be read: " + " ".join(report.problems)},
+            "locations": [location],
+        }
+        return "", [notice]
+    results = []
+    for finding in report.findings:
+        path = finding_path(report, finding)
+        logical = [{"fullyQualifiedName": path or "$", "kind": "object"}]
+        results.append(
+            {
+                "ruleId": finding.rule.id,
+                **({"ruleIndex": index[finding.rule.id]} if finding.rule.id in index else {}),
+                "level": _SARIF_LEVELS[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [{**location, "logicalLocations": logical}],
+                "partialFingerprints": {"hypervBackupFinding/v1": _fingerprint(report, finding)},
+                "properties": {
+                    "inventory": report.name,
+                    "host": finding.host,
+                    "vm": finding.vm,
+                    "subject": finding.subject,
+                    "jsonPath": path,
+                },
+            }
+        )
+    text = ",\n".join(_json.dumps(r, ensure_ascii=True, separators=(",", ":")) for r in results)
+    return text, []
+
+
 def render_sarif(reports: Sequence[InventoryReport], rules: Mapping[str, Rule] = RULES) -> str:
     """Render the reports as one SARIF 2.1.0 log: one run, one result per finding.
 
@@ -324,50 +397,18 @@ def render_sarif(reports: Sequence[InventoryReport], rules: Mapping[str, Rule] =
     ``docs/rules.md``. A result's location is the input file (an artifact of
     the run) and, as a logical location, the place in the document it is
     about (``nodes[0].vms[2]``). An input that could not be read is an error
-    notification of the invocation, which is then not successful.
+    notification of the invocation, which is then not successful. A report's
+    ``part``, when made, is its share (:func:`sarif_part`).
     """
-    index = {rule_id: i for i, rule_id in enumerate(rules)}
-    results = []
-    notifications = []
+    results: list[str] = []
+    notifications: list[dict[str, Any]] = []
     for artifact, report in enumerate(reports):
-        location = {
-            "physicalLocation": {
-                "artifactLocation": {"uri": _uri(report.source), "index": artifact}
-            }
-        }
-        if not report.read:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {
-                        "text": f"{report.source} could not be read: " + " ".join(report.problems)
-                    },
-                    "locations": [location],
-                }
-            )
-            continue
-        for finding in report.findings:
-            path = finding_path(report, finding)
-            logical = [{"fullyQualifiedName": path or "$", "kind": "object"}]
-            results.append(
-                {
-                    "ruleId": finding.rule.id,
-                    **({"ruleIndex": index[finding.rule.id]} if finding.rule.id in index else {}),
-                    "level": _SARIF_LEVELS[finding.severity],
-                    "message": {"text": finding.message},
-                    "locations": [{**location, "logicalLocations": logical}],
-                    "partialFingerprints": {
-                        "hypervBackupFinding/v1": _fingerprint(report, finding)
-                    },
-                    "properties": {
-                        "inventory": report.name,
-                        "host": finding.host,
-                        "vm": finding.vm,
-                        "subject": finding.subject,
-                        "jsonPath": path,
-                    },
-                }
-            )
+        text, notices = (
+            report.part if report.part is not None else sarif_part(report, artifact, rules)
+        )
+        if text:
+            results.append(text)
+        notifications.extend(notices)
     run = {
         "tool": {
             "driver": {
@@ -383,10 +424,16 @@ def render_sarif(reports: Sequence[InventoryReport], rules: Mapping[str, Rule] =
             }
         ],
         "artifacts": [{"location": {"uri": _uri(r.source)}} for r in reports],
-        "results": results,
+        "results": [],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return _json.dumps(log, indent=2, ensure_ascii=True) + "\n"
+    # The results, which are most of the log, go in a line each, as written.
+    head = _json.dumps(log, indent=2, ensure_ascii=True)
+    marker = '"results": []'
+    at = head.rindex(marker)
+    body = ",\n".join(results)
+    filled = f'"results": [\n{body}\n      ]' if body else marker
+    return head[:at] + filled + head[at + len(marker) :] + "\n"
 
 
 # --- JUnit XML -------------------------------------------------------------------------
@@ -428,6 +475,46 @@ def _testcase(
     return bool(failing)
 
 
+def junit_part(
+    report: InventoryReport, threshold: Severity | None = Severity.ERROR
+) -> tuple[str, dict[str, int]]:
+    """Return one input's JUnit test suite, as XML text, and its counts of tests, failures and errors."""
+    from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: PLC0415
+
+    suite = Element("testsuite", {"name": report.source})
+    counts = {"tests": 0, "failures": 0, "errors": 0}
+    if not report.read:
+        case = SubElement(
+            suite, "testcase", {"classname": report.source, "name": "read", "time": "0"}
+        )
+        error = SubElement(case, "error", {"type": "InventoryError", "message": report.problems[0]})
+        error.text = "\n".join(report.problems)
+        counts.update(tests=1, errors=1)
+    else:
+        inventory = report.name or report.source
+        placed: set[int] = set()
+        for vm in report.vms:
+            placed.update(id(f) for f in vm.findings)
+            counts["failures"] += _testcase(
+                suite, f"{inventory}.{vm.host}", vm.name, vm.findings, threshold
+            )
+            counts["tests"] += 1
+        for host, _ in report.hosts:
+            own = [f for f in report.findings if f.host == host and id(f) not in placed]
+            placed.update(id(f) for f in own)
+            counts["failures"] += _testcase(suite, inventory, f"host {host}", own, threshold)
+            counts["tests"] += 1
+        others = [f for f in report.findings if id(f) not in placed]
+        if others:
+            counts["failures"] += _testcase(suite, inventory, "inventory", others, threshold)
+            counts["tests"] += 1
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("skipped", "0")
+    suite.set("time", "0")
+    return tostring(suite, encoding="unicode"), counts
+
+
 def render_junit(
     reports: Sequence[InventoryReport],
     threshold: Severity | None = Severity.ERROR,
@@ -440,49 +527,20 @@ def render_junit(
     severe (``None``: none fails); the others are its output. Each host has a
     case for its own findings, and each inventory one for the findings of no
     host. An input that could not be read is a suite with one case in error.
+    A report's ``part``, when made, is its share (:func:`junit_part`).
     """
-    from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: PLC0415
+    from xml.sax.saxutils import quoteattr  # noqa: PLC0415
 
-    root = Element("testsuites", {"name": title})
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    for report in reports:
-        suite = SubElement(root, "testsuite", {"name": report.source})
-        counts = {"tests": 0, "failures": 0, "errors": 0}
-        if not report.read:
-            case = SubElement(
-                suite, "testcase", {"classname": report.source, "name": "read", "time": "0"}
-            )
-            error = SubElement(
-                case, "error", {"type": "InventoryError", "message": report.problems[0]}
-            )
-            error.text = "\n".join(report.problems)
-            counts.update(tests=1, errors=1)
-        else:
-            inventory = report.name or report.source
-            placed: set[int] = set()
-            for vm in report.vms:
-                placed.update(id(f) for f in vm.findings)
-                counts["failures"] += _testcase(
-                    suite, f"{inventory}.{vm.host}", vm.name, vm.findings, threshold
-                )
-                counts["tests"] += 1
-            for host, _ in report.hosts:
-                own = [f for f in report.findings if f.host == host and id(f) not in placed]
-                placed.update(id(f) for f in own)
-                counts["failures"] += _testcase(suite, inventory, f"host {host}", own, threshold)
-                counts["tests"] += 1
-            others = [f for f in report.findings if id(f) not in placed]
-            if others:
-                counts["failures"] += _testcase(suite, inventory, "inventory", others, threshold)
-                counts["tests"] += 1
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
-        suite.set("skipped", "0")
-        suite.set("time", "0")
-    for key, value in totals.items():
-        root.set(key, str(value))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
+    parts = [r.part if r.part is not None else junit_part(r, threshold) for r in reports]
+    totals = {
+        key: sum(counts[key] for _, counts in parts) for key in ("tests", "failures", "errors")
+    }
+    attributes = " ".join(f'{key}="{value}"' for key, value in totals.items())
+    suites = "".join(text for text, _ in parts)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<testsuites name={quoteattr(title)} {attributes}>{suites}</testsuites>\n"
+    )
 
 
 # --- Prometheus text exposition ---------------------------------------------------------------
@@ -502,9 +560,49 @@ def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
-def _sample(name: str, labels: Mapping[str, str], value: int) -> str:
-    text = ",".join(f'{key}="{_label(val)}"' for key, val in labels.items())
-    return f"hyperv_backup_{name}{{{text}}} {value}"
+def _labels(**labels: str) -> str:
+    return ",".join(f'{key}="{_label(value)}"' for key, value in labels.items())
+
+
+def prometheus_part(report: InventoryReport) -> dict[str, str]:
+    """Return one input's Prometheus samples, by metric name (without its prefix), a line each."""
+    return {name: "\n".join(lines) for name, lines in _prometheus_samples(report).items()}
+
+
+def _prometheus_samples(report: InventoryReport) -> dict[str, list[str]]:
+    samples: dict[str, list[str]] = {name: [] for name, _ in _METRICS}
+    outcomes = [c.value for c in Consistency]
+    where = _labels(inventory=report.source)
+    samples["inventory_read"].append(f"hyperv_backup_inventory_read{{{where}}} {int(report.read)}")
+    if not report.read:
+        return samples
+    loose = severity_count(f for f in report.findings if f.host is None)
+    samples["inventory_findings"].extend(
+        f'hyperv_backup_inventory_findings{{{where},severity="{s}"}} {n}' for s, n in loose.items()
+    )
+    for host, _ in report.hosts:
+        on = f"{where},{_labels(host=host)}"
+        on_host = [vm for vm in report.vms if vm.host == host]
+        samples["host_vms"].append(f"hyperv_backup_host_vms{{{on}}} {len(on_host)}")
+        own = severity_count(f for f in report.findings if f.host == host and f.vm is None)
+        samples["host_findings"].extend(
+            f'hyperv_backup_host_findings{{{on},severity="{s}"}} {n}' for s, n in own.items()
+        )
+        for vm in on_host:
+            labels = f"{on},{_labels(vm=vm.name)}"
+            actual = vm.consistency.value
+            samples["vm_outcome"].extend(
+                f'hyperv_backup_vm_outcome{{{labels},outcome="{o}"}} {int(o == actual)}'
+                for o in outcomes
+            )
+            samples["vm_downtime"].append(
+                f"hyperv_backup_vm_downtime{{{labels}}} {int(vm.causes_downtime)}"
+            )
+            samples["vm_findings"].extend(
+                f'hyperv_backup_vm_findings{{{labels},severity="{s}"}} {n}'
+                for s, n in severity_count(vm.findings).items()
+            )
+    return samples
 
 
 def render_prometheus(reports: Sequence[InventoryReport]) -> str:
@@ -513,47 +611,30 @@ def render_prometheus(reports: Sequence[InventoryReport]) -> str:
     Labels: ``inventory`` (the input as given), ``host``, ``vm``,
     ``severity`` (error, warning, info) and ``outcome`` (a
     :class:`~hyperv_backup.Consistency` value). Every VM has a
-    ``vm_outcome`` sample per outcome, so a query can select one.
+    ``vm_outcome`` sample per outcome, so a query can select one. A report's
+    ``part``, when made, is its share (:func:`prometheus_part`).
     """
-    samples: dict[str, list[str]] = {name: [] for name, _ in _METRICS}
-    for report in reports:
-        inventory = {"inventory": report.source}
-        samples["inventory_read"].append(_sample("inventory_read", inventory, int(report.read)))
-        if not report.read:
-            continue
-        loose = [f for f in report.findings if f.host is None]
-        for severity, count in severity_count(loose).items():
-            samples["inventory_findings"].append(
-                _sample("inventory_findings", {**inventory, "severity": severity}, count)
-            )
-        for host, _ in report.hosts:
-            where = {**inventory, "host": host}
-            on_host = [vm for vm in report.vms if vm.host == host]
-            samples["host_vms"].append(_sample("host_vms", where, len(on_host)))
-            own = [f for f in report.findings if f.host == host and f.vm is None]
-            for severity, count in severity_count(own).items():
-                samples["host_findings"].append(
-                    _sample("host_findings", {**where, "severity": severity}, count)
-                )
-            for vm in on_host:
-                labels = {**where, "vm": vm.name}
-                for outcome in Consistency:
-                    samples["vm_outcome"].append(
-                        _sample(
-                            "vm_outcome",
-                            {**labels, "outcome": outcome.value},
-                            int(vm.consistency is outcome),
-                        )
-                    )
-                samples["vm_downtime"].append(
-                    _sample("vm_downtime", labels, int(vm.causes_downtime))
-                )
-                for severity, count in severity_count(vm.findings).items():
-                    samples["vm_findings"].append(
-                        _sample("vm_findings", {**labels, "severity": severity}, count)
-                    )
+    parts = [r.part if r.part is not None else prometheus_part(r) for r in reports]
     lines = []
     for name, help_text in _METRICS:
         lines += [f"# HELP hyperv_backup_{name} {help_text}", f"# TYPE hyperv_backup_{name} gauge"]
-        lines += samples[name]
+        lines += [part[name] for part in parts if part[name]]
     return "\n".join(lines) + "\n"
+
+
+def report_part(
+    report: InventoryReport, fmt: ReportFormat, artifact: int, threshold: Severity | None
+) -> InventoryReport:
+    """Return ``report`` with its share of ``fmt`` made, and without its findings (their counts stay).
+
+    ``artifact`` is the input's place among the inputs (SARIF), ``threshold``
+    the least severity that fails (JUnit).
+    """
+    match fmt:
+        case ReportFormat.SARIF:
+            part: Any = sarif_part(report, artifact)
+        case ReportFormat.JUNIT:
+            part = junit_part(report, threshold)
+        case ReportFormat.PROMETHEUS:
+            part = prometheus_part(report)
+    return attrs.evolve(report.summary(), part=part)

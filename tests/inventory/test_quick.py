@@ -42,23 +42,30 @@ def paths_agree(document: Mapping[str, Any]) -> hb.Host | hb.Cluster | None:
     if cls is None:
         return None
     fields = {key: value for key, value in document.items() if key != "kind"}
-    try:
-        quick: hb.Host | hb.Cluster | None = _quick.build(fields, cls, DEFAULT_LIMITS.max_string)
-    except _quick.GiveUp:
-        quick = None
+    # Both kinds of quick builder: the loop for small documents, the written-out
+    # one for large documents.
+    built: list[hb.Host | hb.Cluster | None] = []
+    for size in (0, _quick.WRITTEN_FROM):
+        try:
+            built.append(_quick.build(fields, cls, DEFAULT_LIMITS.max_string, size=size))
+        except _quick.GiveUp:
+            built.append(None)
+    quick, written = built
     try:
         careful: hb.Host | hb.Cluster | None = _careful.structure(fields, cls)
     except hb.InventoryError:
         careful = None
     assert quick == careful, (quick, careful)
+    assert written == careful, (written, careful)
     return quick
 
 
 def _give_up(document: Mapping[str, Any], limit: int = DEFAULT_LIMITS.max_string) -> None:
     cls = _KINDS[document["kind"]]
     fields = {key: value for key, value in document.items() if key != "kind"}
-    with pytest.raises(_quick.GiveUp):
-        _quick.build(fields, cls, limit)
+    for size in (0, _quick.WRITTEN_FROM):
+        with pytest.raises(_quick.GiveUp):
+            _quick.build(fields, cls, limit, size=size)
 
 
 # --- valid documents: the quick path builds what the careful path builds --------------------
@@ -211,9 +218,42 @@ def test_a_mapping_that_is_not_a_dict_takes_the_careful_path() -> None:
 
 
 def test_running_out_of_memory_is_an_inventory_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def exhausted(*_: object) -> None:
+    def exhausted(*_: object, **__: object) -> None:
         raise MemoryError
 
     monkeypatch.setattr(_quick, "build", exhausted)
     with pytest.raises(hb.InventoryError, match="does not fit in memory"):
         hb.parse_inventory(_cluster_document())
+
+
+def test_a_large_document_is_read_by_the_written_builders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the size, the written-out builders read; both kinds build the same inventory."""
+    expected = hb.load_example("cluster")
+    text = json.dumps(hb.dump_inventory(expected))
+    chosen: list[bool] = []
+    real = _quick.builders
+
+    def watched(max_string: int, *, written: bool = False) -> dict[type, Any]:
+        chosen.append(written)
+        return real(max_string, written=written)
+
+    monkeypatch.setattr(_quick, "builders", watched)
+    small = hb.parse_inventory(text)
+    large = hb.parse_inventory(text + " " * _quick.WRITTEN_FROM)
+    assert chosen == [False, True]
+    assert small == large == expected
+
+
+def test_a_factory_default_is_refused_by_both_builders() -> None:
+    import attrs
+
+    @attrs.frozen
+    class WithFactory:
+        items: list[str] = attrs.field(factory=list)
+
+        def _check(self, *, typed: bool) -> None:
+            pass
+
+    for make in (_quick._model, _quick._written_model):
+        with pytest.raises(TypeError, match="factory default"):
+            make(WithFactory, lambda _: lambda value: value)
