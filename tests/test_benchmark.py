@@ -73,3 +73,30 @@ def test_the_benchmark_script_runs() -> None:
     out: Any = result.stdout
     for stage in ("json.loads", "read_inventory", "check", "backup_plan", "read + plan", "peak"):
         assert stage in out, out
+    assert "freeing read + plan" in out, out
+
+
+def test_the_fleet_benchmark_runs() -> None:
+    result = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [
+            sys.executable,
+            str(BENCHMARKS / "fleet.py"),
+            "--inventories",
+            "6",
+            "--vms",
+            "8",
+            "--jobs",
+            "1",
+            "2",
+            "--runs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("check of 6 inventories of about 8 VMs (--format json)")
+    assert [line.split()[:2] for line in lines[1:]] == [["--jobs", "1"], ["--jobs", "2"]]
+    assert lines[1].endswith("1.00x")
