@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 import attrs
 
@@ -22,6 +21,7 @@ from hyperv_backup.cli._io import (
     _text_width,
     _use_color,
     example_text_or_exit,
+    expand,
     policy_meta,
     policy_notes,
     read_source,
@@ -35,8 +35,6 @@ from hyperv_backup.cli._options import (
     Command,
     Exit,
     Options,
-    is_pattern,
-    usage_error,
 )
 from hyperv_backup.inventory import InventoryError, parse_inventory
 from hyperv_backup.render import Format, ReportFormat, html_page, render_fleet
@@ -50,43 +48,7 @@ from hyperv_backup.render.reports import (
     report_part,
 )
 
-__all__ = ["expand", "fleet_status", "run"]
-
-#: What a directory given as an input contributes: its files with these suffixes.
-INVENTORY_SUFFIXES = (".json",)
-
-
-def expand(operands: Sequence[str], suffixes: Sequence[str] = INVENTORY_SUFFIXES) -> list[str]:
-    """Return the inputs the operands name, in order, each once.
-
-    A directory gives its files (in every folder below it) whose names end in
-    one of ``suffixes``, sorted; a glob (``*``, ``?``, ``[...]``, ``**`` for
-    any depth) its matching files, sorted. Anything else is an input as given
-    (``-`` is standard input), read or refused on its own later. A directory
-    or glob that names no file is a usage error.
-    """
-    import glob  # noqa: PLC0415 - only globs need it
-
-    inputs: list[str] = []
-    for operand in operands:
-        path = Path(operand)
-        if operand != "-" and path.is_dir():
-            found = sorted(
-                str(p) for p in path.rglob("*") if p.is_file() and p.suffix.casefold() in suffixes
-            )
-            what = f"no {' or '.join(suffixes)} file in the directory {operand!r}"
-        elif is_pattern(operand):
-            # glob.glob takes any pattern, absolute ones too; Path.glob only relative ones.
-            matches = glob.glob(operand, recursive=True)  # noqa: PTH207
-            found = sorted(p for p in matches if Path(p).is_file())
-            what = f"no file matches {operand!r}"
-        else:
-            inputs.append(operand)
-            continue
-        if not found:
-            raise usage_error(what)
-        inputs.extend(found)
-    return list(dict.fromkeys(inputs))
+__all__ = ["fleet_status", "run"]
 
 
 @attrs.frozen(kw_only=True)

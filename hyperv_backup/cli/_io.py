@@ -15,6 +15,7 @@ from hyperv_backup.cli._options import (
     Exit,
     FailOn,
     Options,
+    is_pattern,
     usage_error,
 )
 from hyperv_backup.collect.kinds import collector_kind
@@ -34,10 +35,12 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 __all__ = [
+    "INVENTORY_SUFFIXES",
     "Renderer",
     "describe",
     "example_text_or_exit",
     "exit_status",
+    "expand",
     "find_vm",
     "load",
     "output",
@@ -57,6 +60,46 @@ def example_text_or_exit(name: str) -> str:
         known = ", ".join(repr(n) for n in example_names())
         msg = f"no example named {name!r}; known: {known}"
         raise usage_error(msg) from None
+
+
+#: What a directory given as an inventory contributes: its files with these suffixes.
+INVENTORY_SUFFIXES = (".json",)
+
+
+def expand(operands: Sequence[str], suffixes: Sequence[str] = INVENTORY_SUFFIXES) -> list[str]:
+    """Return the inputs the operands name, in order, each once.
+
+    A directory gives its files (in every folder below it) whose names end in
+    one of ``suffixes``, sorted; a glob (``*``, ``?``, ``[...]``, ``**`` for
+    any depth) its matching files, sorted. Anything else is an input as given
+    (``-`` is standard input), read or refused on its own later. A directory
+    or glob that names no file is a usage error.
+    """
+    import glob  # noqa: PLC0415 - only globs need it
+
+    inputs: list[str] = []
+    for operand in operands:
+        path = Path(operand)
+        if operand != "-" and path.is_dir():
+            found = sorted(
+                str(p) for p in path.rglob("*") if p.is_file() and p.suffix.casefold() in suffixes
+            )
+            kinds = " or ".join(
+                [", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1 else suffixes
+            )
+            what = f"no {kinds} file in the directory {operand!r}"
+        elif is_pattern(operand):
+            # glob.glob takes any pattern, absolute ones too; Path.glob only relative ones.
+            matches = glob.glob(operand, recursive=True)  # noqa: PTH207
+            found = sorted(p for p in matches if Path(p).is_file())
+            what = f"no file matches {operand!r}"
+        else:
+            inputs.append(operand)
+            continue
+        if not found:
+            raise usage_error(what)
+        inputs.extend(found)
+    return list(dict.fromkeys(inputs))
 
 
 def load(options: Options) -> Host | Cluster:

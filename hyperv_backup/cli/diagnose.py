@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from hyperv_backup.cli._io import (
     example_text_or_exit,
     exit_status,
+    expand,
     output,
     policy_meta,
     policy_notes,
@@ -37,6 +38,8 @@ PROGRESS_BYTES = 4 * 1024 * 1024
 
 #: The most an exported log may hold, in bytes (the .evtx format's limit).
 MAX_LOG_BYTES = 4 * 1024 * 1024 * 1024
+#: What a directory given as a log contributes: its files with these suffixes.
+LOG_SUFFIXES = (".evtx", ".xml", ".json")
 
 
 def _invalid(label: str, what: str, exc: InventoryError) -> Exit:
@@ -79,7 +82,7 @@ def _logs(options: Options) -> EventLog:
     events: list[Event] = []
     skipped = 0
     problems: list[Problem] = []
-    for source in options.operands:
+    for source in expand(options.operands, LOG_SUFFIXES):
         label = "<stdin>" if source == "-" else source
         try:
             data = read_source(source, limit=MAX_LOG_BYTES)

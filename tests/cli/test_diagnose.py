@@ -141,3 +141,24 @@ def test_since_takes_a_time_read_as_utc_without_a_zone() -> None:
     assert _since("2026-12-06T22:00:00") == datetime(2026, 12, 6, 22, tzinfo=UTC)
     assert _since("2026-12-06T23:00:00+01:00") == datetime(2026, 12, 6, 22, tzinfo=UTC)
     assert _since(None) is None
+
+
+def test_a_directory_and_a_glob_give_their_logs(run: Any, tmp_path: Path) -> None:
+    """A folder of exported logs is its .evtx, .xml and .json files; a glob its matches."""
+    text = Path(NIGHT).read_text(encoding="utf-8")
+    (tmp_path / "node1").mkdir()
+    (tmp_path / "node1" / "vmms.xml").write_text(text, encoding="utf-8")
+    (tmp_path / "readme.txt").write_text("not a log", encoding="utf-8")
+    alone = json.loads(run("diagnose", NIGHT, "--format", "json", "--fail-on", "never").out)
+    folder = json.loads(
+        run("diagnose", str(tmp_path), "--format", "json", "--fail-on", "never").out
+    )
+    assert folder["findings"] == alone["findings"]
+    pattern = str(tmp_path / "**" / "*.xml")
+    globbed = json.loads(run("diagnose", pattern, "--format", "json", "--fail-on", "never").out)
+    assert globbed["findings"] == alone["findings"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("diagnose", str(empty))
+    assert result.code == 2
+    assert "no .evtx, .xml or .json file in the directory" in result.err
