@@ -122,7 +122,8 @@ function Export-EventLogs($Hours, $Path) {
         }
         [ordered]@{ LogName = $source.LogName; ProviderName = $source.ProviderName; Count = $count; Error = $problem }
     }
-    $json = ConvertTo-Json -InputObject @($events) -Depth 3
+    # Depth 4: the array, each event, its Properties, and each property's Value.
+    $json = ConvertTo-Json -InputObject @($events) -Depth 4
     [IO.File]::WriteAllText($Path, $json, (New-Object System.Text.UTF8Encoding $false))
     [ordered]@{ File = [IO.Path]::GetFileName($Path); Hours = $Hours; Since = $since; Logs = @($logs) }
 }
