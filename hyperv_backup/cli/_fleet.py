@@ -26,6 +26,7 @@ from hyperv_backup.cli._io import (
     policy_notes,
     read_source,
     write,
+    write_utf8,
 )
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -210,7 +211,8 @@ def run(options: Options) -> int:
                 Format.HTML,
             )
         case ReportFormat.PROMETHEUS:
-            write(render_prometheus(reports), Format.JSON)
+            # The text format is UTF-8, whatever the terminal's encoding.
+            write_utf8(render_prometheus(reports))
         case None:
             fmt = options.format
             title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"

@@ -50,6 +50,7 @@ __all__ = [
     "resolve_host",
     "target_meta",
     "write",
+    "write_utf8",
 ]
 
 
@@ -62,15 +63,22 @@ def example_text_or_exit(name: str) -> str:
         raise usage_error(msg) from None
 
 
-#: What a directory given as an inventory contributes: its files with these suffixes.
+#: What a directory given as an inventory contributes: its files with these suffixes...
 INVENTORY_SUFFIXES = (".json",)
+#: ... but for these: the event logs ``host.ps1 -EventHours`` and ``collect`` write
+#: beside their documents.
+NOT_INVENTORIES = (".events.json",)
 
 
-def expand(operands: Sequence[str], suffixes: Sequence[str] = INVENTORY_SUFFIXES) -> list[str]:
+def expand(
+    operands: Sequence[str],
+    suffixes: Sequence[str] = INVENTORY_SUFFIXES,
+    skipped: Sequence[str] = NOT_INVENTORIES,
+) -> list[str]:
     """Return the inputs the operands name, in order, each once.
 
     A directory gives its files (in every folder below it) whose names end in
-    one of ``suffixes``, sorted; a glob (``*``, ``?``, ``[...]``, ``**`` for
+    one of ``suffixes`` but in none of ``skipped``, sorted; a glob (``*``, ``?``, ``[...]``, ``**`` for
     any depth) its matching files, sorted. Anything else is an input as given
     (``-`` is standard input), read or refused on its own later. A directory
     or glob that names no file is a usage error.
@@ -82,7 +90,11 @@ def expand(operands: Sequence[str], suffixes: Sequence[str] = INVENTORY_SUFFIXES
         path = Path(operand)
         if operand != "-" and path.is_dir():
             found = sorted(
-                str(p) for p in path.rglob("*") if p.is_file() and p.suffix.casefold() in suffixes
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.casefold() in suffixes
+                and not p.name.casefold().endswith(tuple(skipped))
             )
             kinds = " or ".join(
                 [", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1 else suffixes
@@ -218,6 +230,19 @@ def write(text: str, fmt: Format) -> None:
         except LookupError:  # pragma: no cover - a stream naming an unknown codec
             pass
     stream.write(text)
+    stream.flush()
+
+
+def write_utf8(text: str) -> None:
+    """Write ``text`` to standard output as UTF-8, whatever its encoding: for formats that require it."""
+    stream = sys.stdout
+    stream.flush()
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # a text stream with no bytes beneath (io.StringIO)
+        stream.write(text)
+    else:
+        binary.write(text.encode("utf-8", "backslashreplace"))
+        binary.flush()
     stream.flush()
 
 

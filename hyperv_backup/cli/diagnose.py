@@ -82,7 +82,7 @@ def _logs(options: Options) -> EventLog:
     events: list[Event] = []
     skipped = 0
     problems: list[Problem] = []
-    for source in expand(options.operands, LOG_SUFFIXES):
+    for source in expand(options.operands, LOG_SUFFIXES, skipped=()):
         label = "<stdin>" if source == "-" else source
         try:
             data = read_source(source, limit=MAX_LOG_BYTES)

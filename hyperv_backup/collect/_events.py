@@ -131,7 +131,8 @@ def kept_events(
         events = document if isinstance(document, list) else [document]
         merged.extend(events)
         counts.append(len(events))
-    return json.dumps(merged, indent=1, ensure_ascii=False) + "\n", tuple(counts)
+    # ASCII with \u escapes: any string the reader took, half surrogates too, is written.
+    return json.dumps(merged, indent=1, ensure_ascii=True) + "\n", tuple(counts)
 
 
 def _joined(path: str) -> str:

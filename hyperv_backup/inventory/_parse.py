@@ -36,9 +36,8 @@ def parse_inventory(
         raise error("", f"the document is larger than the limit of {limits.max_bytes} bytes")
     token = CURRENT_LIMITS.set(limits)
     try:
-        # Parsing makes no cycles; pausing the collector saves a third of a large
-        # parse, and treating the model as old saves walking it again after.
-        with paused_collector(aged=True):
+        # Parsing makes no cycles; pausing the collector saves a third of a large parse.
+        with paused_collector():
             return _parse(data, limits)
     except MemoryError:
         raise error("", "the document does not fit in memory") from None
@@ -60,8 +59,7 @@ def _parse(data: str | bytes | Mapping[str, Any], limits: InventoryLimits) -> Ho
         raise error("kind", f"expected 'host' or 'cluster', got {describe(kind)}")
     fields = {key: value for key, value in document.items() if key != "kind"}
     try:
-        size = len(data) if isinstance(data, str) else 0
-        return _quick.build(fields, cls, limits.max_string, size=size)
+        return _quick.build(fields, cls, limits.max_string)
     except _quick.GiveUp:
         pass
     # Something is wrong (or unusual) in the document: the careful path finds

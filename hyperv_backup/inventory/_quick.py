@@ -57,10 +57,10 @@ class GiveUp(Exception):  # noqa: N818 - not an error: a signal to take the care
     """Something in the document needs the careful path, which will say what."""
 
 
-#: From this many characters of JSON on, a document is built by builders
-#: written out for each class (:func:`_written_model`), whose setting up (a few
-#: milliseconds, once per process) a small document would not repay.
-WRITTEN_FROM = 1_000_000
+#: From this many VMs on, a document is built by builders written out for
+#: each class (:func:`_written_model`), whose setting up (a few milliseconds,
+#: once per process) a small document would not repay.
+WRITTEN_FROM_VMS = 1_000
 
 
 def build(
@@ -68,14 +68,27 @@ def build(
     cls: type[Host] | type[Cluster],
     max_string: int,
     *,
-    size: int = 0,
+    written: bool | None = None,
 ) -> Host | Cluster:
     """Build ``cls`` from the fields of a JSON object, or raise :class:`GiveUp`.
 
-    ``size`` is the length of the JSON text, where there is one.
+    ``written`` chooses the kind of builder; by default, the written-out ones
+    from :data:`WRITTEN_FROM_VMS` VMs on.
     """
-    built: Host | Cluster = builders(max_string, written=size >= WRITTEN_FROM)[cls](fields)
+    if written is None:
+        written = _vm_count(fields, cls) >= WRITTEN_FROM_VMS
+    built: Host | Cluster = builders(max_string, written=written)[cls](fields)
     return built
+
+
+def _vm_count(fields: Mapping[str, Any], cls: type[Host] | type[Cluster]) -> int:
+    """Count the VMs a document lists, as far as it can be told without reading it."""
+    hosts = fields.get("nodes") if cls is Cluster else [fields]
+    if type(hosts) is not list:
+        return 0
+    return sum(
+        len(vms) for host in hosts if type(host) is dict and type(vms := host.get("vms")) is list
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -207,19 +220,22 @@ def _written_model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
         "        built = _new(_cls)",
     ]
     for n, field in enumerate(fields):
-        cells[f"c{n}"] = convert_for(hints[field.name])
+        convert = convert_for(hints[field.name])
+        inner = getattr(convert, "inner", None)
+        cells[f"c{n}"] = convert if inner is None else inner
         cells[f"s{n}"] = vars(cls)[field.name].__set__
+        value = f"c{n}(item)" if inner is None else f"None if item is None else c{n}(item)"
         lines.append(f"        item = value.get({field.name!r}, _M)")
         if field.default is attrs.NOTHING:
             lines += ["        if item is _M:", "            raise _GiveUp"]
-            lines.append(f"        s{n}(built, c{n}(item))")
+            lines.append(f"        s{n}(built, {value})")
         else:
             cells[f"d{n}"] = _default(cls, field)
             lines += [
                 "        if item is _M:",
                 f"            s{n}(built, d{n})",
                 "        else:",
-                f"            s{n}(built, c{n}(item))",
+                f"            s{n}(built, {value})",
             ]
     lines += [
         "        try:",
@@ -281,6 +297,8 @@ def _optional(convert: Convert) -> Convert:
     def optional(value: Any) -> Any:
         return None if value is None else convert(value)
 
+    # The written-out builders test for None themselves and call the converter inside.
+    optional.inner = convert  # type: ignore[attr-defined]
     return optional
 
 

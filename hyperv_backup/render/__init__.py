@@ -235,7 +235,10 @@ def render_fleet(
         case Format.TEXT:
             from hyperv_backup.render import text
 
-            details = [(r.source, r.detail if r.read else "\n".join(r.problems)) for r in reports]
+            details = [
+                (r.source, r.detail if r.read else "\n".join(clean_text(p) for p in r.problems))
+                for r in reports
+            ]
             return text.fleet(tables, details, title, notes, color=color, width=width)
         case Format.MARKDOWN:
             from hyperv_backup.render import markdown

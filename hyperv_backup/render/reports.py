@@ -25,6 +25,7 @@ hyperv_backup_inventory_read{inventory="cluster.json"} 1
 from __future__ import annotations
 
 import json as _json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -318,7 +319,8 @@ def _uri(source: str) -> str:
         return "file://" + quote(source)
     if len(source) > 2 and source[1] == ":" and source[2] in "\\/":  # C:\...
         return "file:///" + quote(source.replace("\\", "/"), safe="/:")
-    return quote(source.replace("\\", "/"))
+    # A backslash separates folders on Windows only; elsewhere it is part of a name.
+    return quote(source.replace("\\", "/") if os.sep == "\\" else source)
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -439,6 +441,18 @@ def render_sarif(reports: Sequence[InventoryReport], rules: Mapping[str, Rule] =
 # --- JUnit XML -------------------------------------------------------------------------
 
 
+#: What XML 1.0 cannot hold, even as a character reference: control characters
+#: other than tab and line breaks, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+
+
+def _xml_text(text: str) -> str:
+    r"""Return ``text`` with what XML cannot hold written as ``\xNN`` or ``\uNNNN``."""
+    import re  # noqa: PLC0415 - only JUnit output needs it
+
+    return re.sub(_NOT_XML, lambda m: ascii(m.group())[1:-1], text)
+
+
 def _fails(finding: Finding, threshold: Severity | None) -> bool:
     return threshold is not None and finding.severity.rank <= threshold.rank
 
@@ -456,7 +470,11 @@ def _testcase(
 ) -> bool:
     from xml.etree.ElementTree import SubElement  # noqa: PLC0415 - only JUnit output needs it
 
-    case = SubElement(parent, "testcase", {"classname": classname, "name": name, "time": "0"})
+    case = SubElement(
+        parent,
+        "testcase",
+        {"classname": _xml_text(classname), "name": _xml_text(name), "time": "0"},
+    )
     failing = [f for f in findings if _fails(f, threshold)]
     if failing:
         worst = failing[0]
@@ -465,13 +483,13 @@ def _testcase(
             "failure",
             {
                 "type": worst.rule.id,
-                "message": f"{len(failing)} finding(s); first: {worst.message}",
+                "message": _xml_text(f"{len(failing)} finding(s); first: {worst.message}"),
             },
         )
-        failure.text = _finding_lines(failing)
+        failure.text = _xml_text(_finding_lines(failing))
     rest = [f for f in findings if not _fails(f, threshold)]
     if rest:
-        SubElement(case, "system-out").text = _finding_lines(rest)
+        SubElement(case, "system-out").text = _xml_text(_finding_lines(rest))
     return bool(failing)
 
 
@@ -481,14 +499,15 @@ def junit_part(
     """Return one input's JUnit test suite, as XML text, and its counts of tests, failures and errors."""
     from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: PLC0415
 
-    suite = Element("testsuite", {"name": report.source})
+    suite = Element("testsuite", {"name": _xml_text(report.source)})
     counts = {"tests": 0, "failures": 0, "errors": 0}
     if not report.read:
         case = SubElement(
-            suite, "testcase", {"classname": report.source, "name": "read", "time": "0"}
+            suite, "testcase", {"classname": _xml_text(report.source), "name": "read", "time": "0"}
         )
-        error = SubElement(case, "error", {"type": "InventoryError", "message": report.problems[0]})
-        error.text = "\n".join(report.problems)
+        message = _xml_text(report.problems[0])
+        error = SubElement(case, "error", {"type": "InventoryError", "message": message})
+        error.text = _xml_text("\n".join(report.problems))
         counts.update(tests=1, errors=1)
     else:
         inventory = report.name or report.source
@@ -539,7 +558,7 @@ def render_junit(
     suites = "".join(text for text, _ in parts)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<testsuites name={quoteattr(title)} {attributes}>{suites}</testsuites>\n"
+        f"<testsuites name={quoteattr(_xml_text(title))} {attributes}>{suites}</testsuites>\n"
     )
 
 

@@ -264,3 +264,16 @@ def test_an_events_file_over_the_limit_is_refused_with_its_path(
     assert result.err.startswith(
         f"hyperv-backup collect: error: {tmp_path / 'HV-NODE1.events.json'} cannot be read:"
     )
+
+
+def test_an_event_holding_half_a_surrogate_pair_is_kept_as_an_escape(
+    run: Any, tmp_path: Path
+) -> None:
+    night = _night()
+    night["HV-NODE1"][0]["Message"] = "bad \ud800 half"
+    documents = _collected(tmp_path, night)
+    result = run("collect", *documents, "-o", str(tmp_path / "inv.json"))
+    assert result.code == 0, result.err
+    kept = (tmp_path / "inv.events.json").read_bytes()
+    assert kept.isascii()
+    assert json.loads(kept)[0]["Message"] == "bad \ud800 half"

@@ -228,3 +228,44 @@ def test_one_file_reads_as_before(run: Any, fleet: Path) -> None:
     alone = run("check", str(fleet / "host.json"), "--format", "json")
     assert json.loads(alone.out)["command"] == "check"
     assert "inventories" not in json.loads(alone.out)
+
+
+def test_a_problem_quoting_an_escape_sequence_reaches_no_terminal(run: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps({"kind": "host", "name": "H", "os": "windows_server_2008_r2", "esc\u001b[2J": 3})
+    )
+    good = tmp_path / "good.json"
+    good.write_text(example_text("host"), encoding="utf-8")
+    result = run("check", str(bad), str(good))
+    assert result.code == 3
+    assert "\x1b" not in result.out
+    assert "\nesc: unknown field\n" in result.out  # the whole sequence is removed
+
+
+def test_a_directory_leaves_out_the_exported_events_beside_the_documents(
+    run: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "site1.json").write_text(example_text("host"), encoding="utf-8")
+    (tmp_path / "site1.events.json").write_text("[]", encoding="utf-8")
+    document = json.loads(run("check", str(tmp_path), "--format", "json").out)
+    assert [i["input"] for i in document["inventories"]] == [str(tmp_path / "site1.json")]
+    # Named on their own, they are inputs like any other.
+    named = run("check", str(tmp_path / "site1.events.json"), str(tmp_path / "site1.json"))
+    assert named.code == 3
+
+
+def test_prometheus_is_written_as_utf_8_whatever_the_output_encoding(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = json.loads(example_text("host"))
+    document["vms"][0]["name"] = "café 漢"
+    path = tmp_path / "host.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    raw = io.BytesIO()
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(raw, encoding="cp1252"))
+    from hyperv_backup.cli import main
+
+    assert main(["check", str(path), "--format", "prometheus"]) == 1
+    text = raw.getvalue().decode("utf-8")
+    assert 'vm="café 漢"' in text

@@ -45,9 +45,9 @@ def paths_agree(document: Mapping[str, Any]) -> hb.Host | hb.Cluster | None:
     # Both kinds of quick builder: the loop for small documents, the written-out
     # one for large documents.
     built: list[hb.Host | hb.Cluster | None] = []
-    for size in (0, _quick.WRITTEN_FROM):
+    for kind in (False, True):
         try:
-            built.append(_quick.build(fields, cls, DEFAULT_LIMITS.max_string, size=size))
+            built.append(_quick.build(fields, cls, DEFAULT_LIMITS.max_string, written=kind))
         except _quick.GiveUp:
             built.append(None)
     quick, written = built
@@ -63,9 +63,9 @@ def paths_agree(document: Mapping[str, Any]) -> hb.Host | hb.Cluster | None:
 def _give_up(document: Mapping[str, Any], limit: int = DEFAULT_LIMITS.max_string) -> None:
     cls = _KINDS[document["kind"]]
     fields = {key: value for key, value in document.items() if key != "kind"}
-    for size in (0, _quick.WRITTEN_FROM):
+    for written in (False, True):
         with pytest.raises(_quick.GiveUp):
-            _quick.build(fields, cls, limit, size=size)
+            _quick.build(fields, cls, limit, written=written)
 
 
 # --- valid documents: the quick path builds what the careful path builds --------------------
@@ -227,9 +227,9 @@ def test_running_out_of_memory_is_an_inventory_error(monkeypatch: pytest.MonkeyP
 
 
 def test_a_large_document_is_read_by_the_written_builders(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the size, the written-out builders read; both kinds build the same inventory."""
+    """From a number of VMs on, the written-out builders read; both kinds build the same."""
     expected = hb.load_example("cluster")
-    text = json.dumps(hb.dump_inventory(expected))
+    document = hb.dump_inventory(expected)
     chosen: list[bool] = []
     real = _quick.builders
 
@@ -238,10 +238,26 @@ def test_a_large_document_is_read_by_the_written_builders(monkeypatch: pytest.Mo
         return real(max_string, written=written)
 
     monkeypatch.setattr(_quick, "builders", watched)
-    small = hb.parse_inventory(text)
-    large = hb.parse_inventory(text + " " * _quick.WRITTEN_FROM)
+    small = hb.parse_inventory(document)
+    monkeypatch.setattr(_quick, "WRITTEN_FROM_VMS", 9)  # the example's VMs
+    large = hb.parse_inventory(json.dumps(document))
     assert chosen == [False, True]
     assert small == large == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "cls", "count"),
+    [
+        ({"vms": [{}, {}]}, hb.Host, 2),
+        ({"vms": "x"}, hb.Host, 0),
+        ({"nodes": [{"vms": [{}]}, "x", {"vms": [{}, {}]}]}, hb.Cluster, 3),
+        ({"nodes": {"vms": []}}, hb.Cluster, 0),
+    ],
+)
+def test_the_vms_are_counted_without_reading_the_document(
+    fields: dict[str, Any], cls: type[hb.Host] | type[hb.Cluster], count: int
+) -> None:
+    assert _quick._vm_count(fields, cls) == count
 
 
 def test_a_factory_default_is_refused_by_both_builders() -> None:

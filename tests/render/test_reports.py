@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from defusedxml.ElementTree import fromstring as parse_xml
 from jsonschema import Draft7Validator
 from junitparser import Error, Failure, JUnitXml
 from prometheus_client.parser import text_string_to_metric_families
@@ -132,7 +135,8 @@ def test_fingerprints_are_stable_and_tell_findings_apart() -> None:
         ("example:cluster", "example:cluster"),
         ("/srv/inv/a b.json", "file:///srv/inv/a%20b.json"),
         ("C:\\inv\\a.json", "file:///C:/inv/a.json"),
-        ("inv\\a.json", "inv/a.json"),
+        # A backslash separates folders on Windows only; elsewhere it is in the name.
+        ("inv\\a.json", "inv/a.json" if os.sep == "\\" else "inv%5Ca.json"),
     ],
 )
 def test_an_input_becomes_a_uri(source: str, uri: str) -> None:
@@ -254,3 +258,25 @@ def test_prometheus_label_values_are_escaped() -> None:
     families = _samples(render_prometheus([report]))
     (sample,) = families["hyperv_backup_host_vms"]
     assert sample.labels == {"inventory": 'a "b"\\c.json', "host": 'H\\"1\n'}
+
+
+def test_junit_writes_what_xml_cannot_hold_as_escapes() -> None:
+    target = hb.load_example("host")
+    assert isinstance(target, hb.Host)
+    odd = hb.Host(
+        name="H\x01ost\ufffe",
+        os=target.os,
+        vms=(attrs.evolve(target.vms[0], name="esc\x1b[31m"),),
+    )
+    bad = failed_report("in\x00put.json", "check", 3, ("key 'k\x00' unknown",))
+    text = render_junit(
+        [inventory_report("a\x02.json", "check", odd, hb.check(odd), status=1), bad], Severity.INFO
+    )
+    root = parse_xml(text.encode("utf-8"))  # well-formed XML 1.0
+    names = [case.get("name") for case in root.iter("testcase")]
+    assert names == ["esc\\x1b[31m", "host H\\x01ost\\ufffe", "read"]
+    assert [suite.get("name") for suite in root.iter("testsuite")] == [
+        "a\\x02.json",
+        "in\\x00put.json",
+    ]
+    assert "k\\x00" in (next(root.iter("error")).get("message") or "")
