@@ -29,7 +29,7 @@ from hyperv_backup.inventory import (
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
 from hyperv_backup.render import Format
-from hyperv_backup.rules import Profile, Severity, profile_for
+from hyperv_backup.rules import Finding, Profile, Severity, profile_for
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -47,6 +47,7 @@ __all__ = [
     "policy_meta",
     "policy_notes",
     "read_source",
+    "report_one",
     "resolve_host",
     "target_meta",
     "write",
@@ -303,6 +304,34 @@ def policy_meta(options: Options, status: int) -> dict[str, object]:
 
 #: Renders a result: ``(format, colour, text width) -> output``.
 Renderer = Callable[[Format, bool, int], str]
+
+
+class Evaluation(Protocol):
+    """Evaluates one inventory for a command: its findings, exit status and report in ``fmt``."""
+
+    def __call__(
+        self,
+        options: Options,
+        target: Host | Cluster,
+        fmt: Format | None,
+        *,
+        color: bool,
+        width: int,
+    ) -> tuple[tuple[Finding, ...], int, str]: ...
+
+
+def report_one(options: Options, title: str, evaluate: Evaluation) -> int:
+    """Evaluate the one inventory the options name, print its report, and return its status."""
+    target = load(options)
+    statuses: list[int] = []
+
+    def render(fmt: Format, color: bool, width: int) -> str:
+        _, status, text = evaluate(options, target, fmt, color=color, width=width)
+        statuses.append(status)
+        return text
+
+    output(options, f"{title} for {describe(target)}", render)
+    return statuses[0]
 
 
 def output(options: Options, title: str, render: Renderer) -> None:

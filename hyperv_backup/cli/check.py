@@ -5,12 +5,11 @@ from __future__ import annotations
 from hyperv_backup.cli._io import (
     describe,
     exit_status,
-    load,
-    output,
     policy_meta,
     policy_notes,
     profile_meta,
     profile_notes,
+    report_one,
     target_meta,
 )
 from hyperv_backup.cli._options import (
@@ -64,13 +63,4 @@ def evaluate(
 
 def run(options: Options) -> int:
     """Run ``check``: print the findings; exit 1 when one is at or above ``--fail-on``."""
-    target = load(options)
-    result: list[int] = []
-
-    def render(fmt: Format, color: bool, width: int) -> str:
-        _, status, text = evaluate(options, target, fmt, color=color, width=width)
-        result.append(status)
-        return text
-
-    output(options, f"Findings for {describe(target)}", render)
-    return result[0]
+    return report_one(options, "Findings", evaluate)

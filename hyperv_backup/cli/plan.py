@@ -7,11 +7,10 @@ import attrs
 from hyperv_backup.cli._io import (
     describe,
     exit_status,
-    load,
-    output,
     policy_meta,
     policy_notes,
     profile_meta,
+    report_one,
     resolve_host,
     target_meta,
 )
@@ -68,13 +67,4 @@ def evaluate(
 
 def run(options: Options) -> int:
     """Run ``plan``: print the backup plan; with ``--fail-on``, exit 1 on findings at or above it."""
-    target = load(options)
-    result: list[int] = []
-
-    def render(fmt: Format, color: bool, width: int) -> str:
-        _, status, text = evaluate(options, target, fmt, color=color, width=width)
-        result.append(status)
-        return text
-
-    output(options, f"Backup plan for {describe(target)}", render)
-    return result[0]
+    return report_one(options, "Backup plan", evaluate)
