@@ -73,7 +73,7 @@ def _problems(exc: Exit) -> tuple[str, ...]:
 
 def evaluate(job: _Job) -> InventoryReport:
     """Read and evaluate one input; an input that cannot be read is a report saying why."""
-    from hyperv_backup.cli import check, plan  # noqa: PLC0415 - the commands import this module
+    from hyperv_backup.cli import check, plan  # noqa: PLC0415 - only evaluating needs them
 
     options = job.options
     command = options.command.value
@@ -125,12 +125,13 @@ def _warm(options: Options) -> None:
     Where workers are forked (Linux), they start with all of it; elsewhere
     this costs a few milliseconds once.
     """
-    from hyperv_backup.decide import checks, outcome, plan  # noqa: F401, PLC0415
+    from hyperv_backup.cli import check, plan  # noqa: F401, PLC0415
+    from hyperv_backup.decide import checks, outcome  # noqa: F401, PLC0415
     from hyperv_backup.inventory import DEFAULT_LIMITS, _quick  # noqa: PLC0415
 
     _quick.builders(DEFAULT_LIMITS.max_string)
     if options.command is Command.PLAN:
-        from hyperv_backup.render import text  # noqa: F401, PLC0415
+        from hyperv_backup.decide import plan as _plan  # noqa: F401, PLC0415
 
 
 def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[InventoryReport]:
