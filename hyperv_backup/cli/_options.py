@@ -427,7 +427,8 @@ def parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="LOG",
         help="an exported event log: .evtx, the XML of wevtutil qe /f:xml, or the JSON of "
-        "Get-WinEvent | ConvertTo-Json (- for standard input)",
+        "Get-WinEvent | ConvertTo-Json (- for standard input); a directory gives its .evtx, "
+        ".xml and .json files, a glob its matches",
     )
     sub.add_argument(
         "--writers", metavar="FILE", help="the output of 'vssadmin list writers' on the host"
