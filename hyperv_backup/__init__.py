@@ -27,22 +27,17 @@ if TYPE_CHECKING:
         BACKUP_TABLE,
         RESTORE_TABLE,
         BackupRow,
-        ClusterAction,
         Owner,
         Provenance,
         RestoreRow,
         cluster_backup_action,
         cluster_restore_action,
     )
-    from hyperv_backup.decide.mode import (
-        ONLINE_CONDITIONS,
-        BackupModeDecision,
-        OnlineCondition,
-        backup_mode,
-    )
-    from hyperv_backup.decide.outcome import BackupOutcome, Consistency, backup_outcome
+    from hyperv_backup.decide.mode import backup_mode
+    from hyperv_backup.decide.outcome import backup_outcome
     from hyperv_backup.decide.plan import Plan, backup_plan
     from hyperv_backup.decide.restore import restore_steps
+    from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
     from hyperv_backup.decide.steps import Step, StepKind, Steps
     from hyperv_backup.examples import example_names, load_example
     from hyperv_backup.inventory import (
@@ -82,6 +77,8 @@ if TYPE_CHECKING:
     )
     from hyperv_backup.render.json import to_dict
     from hyperv_backup.rules import RULES, Finding, Findings, Profile, Rule, Severity, profile_for
+    from hyperv_backup.rules.cluster import ClusterAction
+    from hyperv_backup.rules.online import ONLINE_CONDITIONS
 
 __all__ = [
     "BACKUP_TABLE",
@@ -117,7 +114,6 @@ __all__ = [
     "ModelError",
     "NetworkAdapter",
     "NetworkKind",
-    "OnlineCondition",
     "Owner",
     "Plan",
     "Problem",
@@ -164,15 +160,15 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "BACKUP_TABLE",
         "RESTORE_TABLE",
         "BackupRow",
-        "ClusterAction",
         "Owner",
         "Provenance",
         "RestoreRow",
         "cluster_backup_action",
         "cluster_restore_action",
     ),
-    "decide.mode": ("ONLINE_CONDITIONS", "BackupModeDecision", "OnlineCondition", "backup_mode"),
-    "decide.outcome": ("BackupOutcome", "Consistency", "backup_outcome"),
+    "decide.mode": ("backup_mode",),
+    "decide.outcome": ("backup_outcome",),
+    "decide.results": ("BackupModeDecision", "BackupOutcome", "Consistency"),
     "decide.plan": ("Plan", "backup_plan"),
     "decide.restore": ("restore_steps",),
     "decide.steps": ("Step", "StepKind", "Steps"),
@@ -214,6 +210,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "render.json": ("to_dict",),
     "rules": ("RULES", "Finding", "Findings", "Profile", "Rule", "Severity", "profile_for"),
+    "rules.cluster": ("ClusterAction",),
+    "rules.online": ("ONLINE_CONDITIONS",),
 }
 
 #: The public modules and packages, reachable as attributes too (``hyperv_backup.collect``).

@@ -59,7 +59,7 @@ def test_the_generator_makes_every_blocking_condition() -> None:
         for vm in node.vms
         for reason in hb.backup_mode(vm, node).reasons
     }
-    assert fired == {condition.rule for condition in hb.ONLINE_CONDITIONS}
+    assert fired == {condition.rule.id for condition in hb.ONLINE_CONDITIONS}
 
 
 def test_the_benchmark_script_runs() -> None:

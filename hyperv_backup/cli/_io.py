@@ -283,14 +283,14 @@ def profile_notes(target: Host | Cluster, options: Options) -> list[str]:
 
 
 def unique_labels(profiles: Iterable[Profile]) -> list[str]:
-    """Return the labels of the profiles of 2012 and later among ``profiles``, once each."""
-    return list(dict.fromkeys(p.label for p in profiles if p is not Profile.WS2008))
+    """Return the labels of the profiles that state outcomes among ``profiles``, once each."""
+    return list(dict.fromkeys(p.label for p in profiles if p.states_outcomes))
 
 
 def profile_meta(target: Host | Cluster, options: Options) -> dict[str, object]:
     """Return the JSON key naming each host's profile, when one is of 2012 or later."""
     answering = answering_profiles(target, options)
-    if all(p is Profile.WS2008 for p in answering.values()):
+    if not any(p.states_outcomes for p in answering.values()):
         return {}
     return {"profiles": {name: p.value for name, p in answering.items()}}
 

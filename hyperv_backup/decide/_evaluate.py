@@ -1,69 +1,58 @@
-"""One pass over an inventory: every VM's decision, cluster action and findings.
+"""One walk over an inventory: every check of the answering profile, over every scope.
 
-:func:`~hyperv_backup.check` and :func:`~hyperv_backup.backup_plan` share this
-pass, so a plan's findings and its steps come from the same evaluation and
-nothing is computed twice. A VM is evaluated on the node that backs it up:
-its owner, or the node a plan names (then HVB106, HVB107, HVB203 and HVB501
-ask that node about its backup application and hotfixes).
+:func:`~hyperv_backup.check`, :func:`~hyperv_backup.backup_plan`,
+:func:`~hyperv_backup.backup_mode` and :func:`~hyperv_backup.backup_outcome`
+all come from this walk, so a plan's findings, its steps and each VM's
+outcome come from the same evaluation and nothing is computed twice.
+
+For each host, the profile of its release answers (or the one the caller
+names). The walk runs the host's checks, then, for each VM on the node that
+backs it up, the checks of each phase in turn (:class:`~hyperv_backup.rules.Phase`):
+the checks of one scope that follow each other run subject by subject (each
+disk in turn asked all of them, then its volumes). The effects of a VM's
+findings give its outcome; the outcome gives the online/offline decision, and
+the decision what the cluster backup table asks of the node, which the
+checks of the cluster phase read. A VM is evaluated on the node that backs
+it up: its owner, or the node a plan names (then that node's release,
+backup application and hotfixes count).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import attrs
 
-from hyperv_backup._base.gc import paused_collector
-from hyperv_backup.decide.cluster import ClusterAction, action_text, backup_action, states_text
-from hyperv_backup.decide.mode import BackupModeDecision, decide_mode
-from hyperv_backup.decide.outcome import BackupOutcome, decide_outcome, outcome_decision
+from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.model import (
     VM,
     Attachment,
     BackupMode,
     Cluster,
     Host,
-    HostOS,
     HostStorage,
     VMState,
     computer_key,
     hosts_of,
-    os_label,
 )
-from hyperv_backup.rules import Finding, Profile, Severity, finding, profile_for
+from hyperv_backup.rules import (
+    CHECKS,
+    Check,
+    Context,
+    Effect,
+    Finding,
+    Phase,
+    Profile,
+    ReleaseFacts,
+    Scope,
+    profile_for,
+    release_facts,
+)
+from hyperv_backup.rules.check import Obstacle
+from hyperv_backup.rules.cluster import ClusterAction, backup_action
 
-__all__ = ["Evaluation", "VMView", "evaluate", "lacks_update", "not_covered_finding"]
-
-#: Releases the guidance was written for (HVB100 fires for the others).
-_GUIDANCE_RELEASES = frozenset({HostOS.WINDOWS_SERVER_2008, HostOS.WINDOWS_SERVER_2008_R2})
-
-#: Releases that take a checkpoint of a VM that cannot be backed up online,
-#: instead of saving it.
-_CHECKPOINT_RELEASES = frozenset(HostOS) - _GUIDANCE_RELEASES - {HostOS.WINDOWS_SERVER_2012}
-
-# Enum members read for every VM or disk, under module names. Python 3.11
-# gives each enum class a ``__getattr__`` hook, which makes reading a member
-# from its class (``Attachment.GUEST_ISCSI``) ten times as slow as a name.
-_PASS_THROUGH, _GUEST_ISCSI = Attachment.PASS_THROUGH, Attachment.GUEST_ISCSI
-_ON_CSV = HostStorage.CLUSTER_SHARED_VOLUME
-_NOT_CLUSTERED, _NOT_COVERED = ClusterAction.NOT_CLUSTERED, ClusterAction.NOT_COVERED
-_TAKE_OFFLINE = ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE
-
-#: The text of each VM state. Looked up here because reading ``.value`` of an
-#: enum member runs Python code each time, and this is read for many VMs.
-_STATE_TEXT = {state: state.value for state in VMState}
-
-#: The prefix of a volume mounted by GUID path rather than a drive letter or folder.
-_GUID_VOLUME_PREFIX = "\\\\?\\volume{"
-
-
-def lacks_update(host: Host, kb: str) -> bool:
-    """Tell whether a Windows Server 2008 R2 ``host`` lacks the hotfix ``kb``.
-
-    The hotfixes the guidance names (KB982210, KB975354) are for 2008 R2 only.
-    """
-    return host.os is HostOS.WINDOWS_SERVER_2008_R2 and kb not in host.installed_updates
+__all__ = ["Evaluation", "VMView", "evaluate", "evaluate_vm"]
 
 
 class VMView(NamedTuple):
@@ -72,7 +61,7 @@ class VMView(NamedTuple):
     ``host`` lists the VM (its owner, for a clustered VM); ``node`` backs it
     up. ``action`` is the backup table's answer once the VM is on ``node``
     (the owner's row: a move keeps the resource states); ``moved`` says it is
-    moved there first. ``findings`` are this VM's, in inventory order.
+    moved there first. ``findings`` are this VM's, in the order of the walk.
 
     A named tuple rather than an attrs class: one is built for every VM, and a
     tuple is built several times faster.
@@ -85,232 +74,192 @@ class VMView(NamedTuple):
     action: ClusterAction
     moved: bool
     findings: tuple[Finding, ...]
-    #: What the backup will be; set under the profiles of 2012 and later only,
-    #: where the plan's steps are written from it.
-    outcome: BackupOutcome | None = None
+    outcome: BackupOutcome
 
 
 @attrs.frozen(kw_only=True)
 class Evaluation:
-    """The findings of a target in inventory order, and a view of each VM."""
+    """The findings of a target in the order of the walk, and a view of each VM."""
 
     findings: tuple[Finding, ...]
     vms: tuple[VMView, ...]
 
 
-def evaluate(
-    target: Host | Cluster,
-    backup_node: Host | None = None,
-    *,
-    views: bool = True,
-    profile: Profile | None = None,
-) -> Evaluation:
-    """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given.
+# --- the order of the walk ----------------------------------------------------------------
 
-    Each host is answered by the profile of its release, or by ``profile``
-    for all of them. With ``views=False`` only the findings are kept (``vms``
-    is empty), for callers that need no more.
+#: The checks that run on one kind of subject, one after the other.
+_Group = tuple[Scope, tuple[Check, ...], tuple[Check, ...]]
+
+
+def _groups(checks: Sequence[Check]) -> tuple[_Group, ...]:
+    """Join the checks that follow each other and look at the same kind of subject.
+
+    Each group is (scope, checks, volume checks): disk checks followed by
+    volume checks make one group, so that each disk is asked its checks and
+    then its volumes theirs.
     """
-    # A large evaluation makes no cycles; pausing the collector saves its walks.
-    with paused_collector():
-        return _evaluate(target, backup_node, views=views, profile=profile)
-
-
-class _Node(NamedTuple):
-    """What the rules about a VM ask of the node that backs it up.
-
-    Worked out once per node rather than once per VM.
-    """
-
-    host: Host
-    name: str
-    key: str
-    windows_server_backup: bool
-    lacks_975354: bool
-
-    @classmethod
-    def of(cls, host: Host) -> _Node:
-        app = host.backup_application
-        return cls(
-            host=host,
-            name=host.name,
-            key=computer_key(host.name),
-            windows_server_backup=app is not None and app.is_windows_server_backup,
-            lacks_975354=lacks_update(host, "KB975354"),
-        )
-
-
-def _evaluate(
-    target: Host | Cluster, backup_node: Host | None, *, views: bool, profile: Profile | None
-) -> Evaluation:
-    findings: list[Finding] = []
-    vms: list[VMView] = []
-    chosen = None if backup_node is None else _Node.of(backup_node)
-    for host in hosts_of(target):
-        answering = profile_for(host.os) if profile is None else profile
-        if answering is not _WS2008:
-            _evaluate_later(
-                host, chosen, backup_node, answering, findings=findings, vms=vms, views=views
-            )
-            continue
-        findings.extend(_host_level(host))
-        own = _Node.of(host)
-        # Clustered VMs are backed up on the chosen node (moved there when it is
-        # not this one); the others stay on their host.
-        clustered_on = own if chosen is None or backup_node is host else chosen
-        for vm in host.vms:
-            group = vm.cluster_group
-            node = own if group is None else clustered_on
-            decision = decide_mode(vm, node.name)
-            # Asked on the host that lists the VM, its owner (see VMView).
-            action = (
-                _NOT_CLUSTERED if group is None else backup_action(group, own.key, decision.mode)
-            )
-            moved = node is not own
-            found = _vm_level(host, vm, decision, node, action, moved=moved)
-            findings.extend(found)
-            if views:
-                vms.append(VMView(host, node.host, vm, decision, action, moved, found))
-    return Evaluation(findings=tuple(findings), vms=tuple(vms))
-
-
-_WS2008 = Profile.WS2008
-
-
-def _evaluate_later(
-    host: Host,
-    chosen: _Node | None,
-    backup_node: Host | None,
-    profile: Profile,
-    *,
-    findings: list[Finding],
-    vms: list[VMView],
-    views: bool,
-) -> None:
-    """Evaluate ``host`` under the profile of Windows Server 2012 or 2016 and later."""
-    findings.extend(_later_host_level(host, profile))
-    own = _Node.of(host)
-    clustered_on = own if chosen is None or backup_node is host else chosen
-    for vm in host.vms:
-        group = vm.cluster_group
-        node = own if group is None else clustered_on
-        saves = profile is Profile.WS2012 and node.host.os is HostOS.WINDOWS_SERVER_2012
-        outcome = decide_outcome(vm, node.host, profile)
-        decision = outcome_decision(outcome, vm)
-        csv = _on_shared_volume(vm)
-        if group is None:
-            action = _NOT_CLUSTERED
+    groups: list[tuple[Scope, list[Check], list[Check]]] = []
+    for check in checks:
+        scope = check.scope
+        last = groups[-1] if groups else None
+        if scope is Scope.VOLUME:
+            if last is not None and last[0] is Scope.DISK:
+                last[2].append(check)
+            else:
+                groups.append((Scope.DISK, [], [check]))
+        elif last is not None and last[0] is scope and not last[2]:
+            last[1].append(check)
         else:
-            # Only Windows Server 2012 still saves a VM for its backup; from
-            # 2012 R2 on the offline rows of the table (saving through the
-            # Cluster service) never apply.
-            mode = decision.mode if saves else BackupMode.ONLINE
-            action = ClusterAction.NONE if csv else backup_action(group, own.key, mode)
-        # A VM on a Cluster Shared Volume is backed up from any node (HVB616).
-        moved = node is not own and not csv
-        found: list[Finding] = []
-        _snapshot_findings(vm, node.name, found)
-        _disk_level(vm, node, found, later=True)
-        found.extend(outcome.reasons)
-        if group is not None:
-            if moved:
-                found.append(
-                    _preparation("HVB502", vm, node.name, ClusterAction.MOVE_TO_NODE, host.name)
-                )
-            if action is _NOT_COVERED:
-                found.append(not_covered_finding(vm, node.name))
-            elif action is _TAKE_OFFLINE:
-                found.append(_preparation("HVB502", vm, node.name, action, host.name))
-        findings.extend(found)
-        if views:
-            vms.append(VMView(host, node.host, vm, decision, action, moved, tuple(found), outcome))
+            groups.append((scope, [check], []))
+    return tuple((scope, tuple(own), tuple(volumes)) for scope, own, volumes in groups)
 
 
-def _later_host_level(host: Host, profile: Profile) -> Iterator[Finding]:
-    app = host.backup_application
-    # From 2016 a backup application may use the WMI backup API instead of the
-    # Hyper-V VSS writer ("Hyper-V Backup Approaches"), so HVB101 stops at 2012 R2.
-    if profile is Profile.WS2012 and app is not None and not app.uses_hyperv_vss_writer:
-        yield _no_writer(host)
-    if host.virtual_networks:
-        yield _networks(host)
+class _Walk(NamedTuple):
+    """The checks one profile runs under one release's facts, grouped phase by phase."""
+
+    host: tuple[Check, ...]
+    #: The phases before the cluster's, each its groups.
+    vm: tuple[tuple[Phase, tuple[_Group, ...]], ...]
+    cluster: tuple[_Group, ...]
 
 
-def _no_writer(host: Host) -> Finding:
-    name = host.name
-    app = host.backup_application
-    assert app is not None  # noqa: S101 - callers check it
-    return finding(
-        "HVB101",
-        name,
-        f"Backup application {app.name!r} on host {name!r} does not use the Hyper-V VSS writer.",
-        host=name,
+def _walk(checks: tuple[Check, ...], profile: Profile, facts: ReleaseFacts) -> _Walk:
+    # The conditions that keep the guest out are asked under every profile: a
+    # profile that does not report them has a rule of its own that restates them.
+    mine = [
+        c
+        for c in checks
+        if (profile in c.rule.profiles or c.effect is _GUEST_OUT) and c.applies(facts)
+    ]
+
+    def of(phase: Phase) -> list[Check]:
+        return [c for c in mine if c.phase is phase]
+
+    return _Walk(
+        host=tuple(of(Phase.HOST)),
+        vm=tuple(
+            (phase, _groups(of(phase)))
+            for phase in Phase
+            if phase not in (Phase.HOST, Phase.CLUSTER) and of(phase)
+        ),
+        cluster=_groups(of(Phase.CLUSTER)),
     )
 
 
-def _networks(host: Host) -> Finding:
-    name = host.name
-    names = ", ".join(repr(n.name) for n in host.virtual_networks)
-    return finding(
-        "HVB104",
-        name,
-        f"Host {name!r} has virtual networks ({names}) that a full server backup leaves "
-        "out; record their configuration.",
-        host=name,
-    )
+class _Walks:
+    """The walks of one evaluation, worked out once per profile and release."""
+
+    def __init__(self, checks: tuple[Check, ...]) -> None:
+        self.checks = checks
+        self.cache: dict[tuple[Profile, ReleaseFacts], _Walk] = {}
+
+    def of(self, profile: Profile, facts: ReleaseFacts) -> _Walk:
+        key = (profile, facts)
+        walk = self.cache.get(key)
+        if walk is None:
+            walk = self.cache[key] = _walk(self.checks, profile, facts)
+        return walk
 
 
-def _snapshot_findings(vm: VM, at: str, found: list[Finding]) -> None:
-    snapshots = len(vm.snapshots)
-    if snapshots:
-        found.append(
-            finding(
-                "HVB105",
-                vm.name,
-                f"VM {vm.name!r} has {_plural(snapshots, 'VM snapshot')}; they are no backup.",
-                host=at,
-                vm=vm.name,
-            )
-        )
+# --- one VM ------------------------------------------------------------------------------
+
+# Enum members read for every VM or disk, under module names. Python 3.11
+# gives each enum class a ``__getattr__`` hook, which makes reading a member
+# from its class (``Attachment.GUEST_ISCSI``) ten times as slow as a name.
+_GUEST_ISCSI, _ON_CSV = Attachment.GUEST_ISCSI, HostStorage.CLUSTER_SHARED_VOLUME
+_RUNNING, _SAVED = VMState.RUNNING, VMState.SAVED
+_ONLINE, _OFFLINE = BackupMode.ONLINE, BackupMode.OFFLINE
+_NOT_CLUSTERED, _NONE = ClusterAction.NOT_CLUSTERED, ClusterAction.NONE
+_APPLICATION, _NOT_RUNNING = Consistency.APPLICATION_CONSISTENT, Consistency.NOT_RUNNING
+_VM, _DISK, _VHD = Scope.VM, Scope.DISK, Scope.VIRTUAL_HARD_DISK
+
+#: What each effect does to the copy: the consistency it caps the copy at,
+#: and whether only the copy of a running VM.
+_CAPS: dict[Effect, tuple[Consistency, bool]] = {
+    Effect.NOT_QUIESCED: (Consistency.CRASH_CONSISTENT, True),
+    Effect.FREEZES_FILE_SYSTEMS: (Consistency.FILE_SYSTEM_CONSISTENT, True),
+    Effect.CRASH_CONSISTENT: (Consistency.CRASH_CONSISTENT, False),
+    Effect.SAVES: (Consistency.SAVED_STATE, False),
+    Effect.HOLDS_NO_DATA: (Consistency.NOT_BACKED_UP, False),
+    Effect.FAILS: (Consistency.FAILS, False),
+}
+#: The effects that keep a VM from being backed up online.
+_OFFLINE_EFFECTS = frozenset({Effect.SAVES, Effect.HOLDS_NO_DATA, Effect.FAILS})
+_GUEST_OUT = Effect.GUEST_CANNOT_TAKE_PART
 
 
-def _host_level(host: Host) -> Iterator[Finding]:
-    name = host.name
-    if host.os not in _GUIDANCE_RELEASES:
-        later = (
-            "; it takes a checkpoint instead of saving a VM, so treat the downtime figures as "
-            "an upper bound"
-            if host.os in _CHECKPOINT_RELEASES
-            else ""
-        )
-        yield finding(
-            "HVB100",
-            name,
-            f"Host {name!r} runs {os_label(host.os)}, later than the 2008 R2 the guidance was "
-            f"written for{later}.",
-            host=name,
-        )
-    app = host.backup_application
-    if app is not None:
-        if not app.uses_hyperv_vss_writer:
-            yield _no_writer(host)
-        if app.is_windows_server_backup and not app.hyperv_writer_registered:
-            yield finding(
-                "HVB102",
-                name,
-                f"The Hyper-V VSS writer is not registered with Windows Server Backup on host "
-                f"{name!r}.",
-                host=name,
-            )
-    if lacks_update(host, "KB982210"):
-        yield finding(
-            "HVB103",
-            name,
-            f"Host {name!r} runs Windows Server 2008 R2 without KB982210.",
-            host=name,
-        )
-    if host.virtual_networks:
-        yield _networks(host)
+class _Answer:
+    """What the walk of one VM gathers: its findings, the reasons of its outcome, the effects."""
+
+    __slots__ = ("blocked", "consistency", "ctx", "downtime", "found", "offline", "reasons")
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.found: list[Finding] = []
+        self.reasons: list[Finding] = []
+        #: The findings of the conditions that keep the guest out, where the release reports them.
+        self.blocked: list[Finding] = []
+        self.consistency = _APPLICATION if ctx.running else _NOT_RUNNING
+        self.downtime = False
+        self.offline = False
+
+    def take(self, check: Check, phase: Phase, subject: object, result: object) -> None:
+        """Take what ``check`` found about ``subject``."""
+        found = (result,) if isinstance(result, Finding) else result
+        ctx = self.ctx
+        effect = check.effect
+        for item in found:  # type: ignore[union-attr]  # a sequence of findings
+            if effect is _GUEST_OUT:
+                ctx.obstacles.append(Obstacle(check, subject, item))  # type: ignore[arg-type]
+                if not ctx.facts.saves_vm_guest_cannot_quiesce:
+                    continue  # restated by the rule that says what the copy then holds
+                self.blocked.append(item)
+                self.offline = True
+            elif effect in _CAPS:
+                self._cap(effect)
+            self.found.append(item)
+            if phase.shapes_outcome:
+                self.reasons.append(item)
+
+    def _cap(self, effect: Effect) -> None:
+        consistency, running_only = _CAPS[effect]
+        ctx = self.ctx
+        if effect is Effect.NOT_QUIESCED:
+            ctx.quiesced = False
+        if effect is Effect.SAVES:
+            self.downtime = True
+        if effect in _OFFLINE_EFFECTS:
+            self.offline = True
+        if (ctx.running or not running_only) and consistency.rank < self.consistency.rank:
+            self.consistency = consistency
+
+
+def _ask(checks: tuple[Check, ...], subject: object, phase: Phase, answer: _Answer) -> None:
+    ctx = answer.ctx
+    for check in checks:
+        result = check.findings(subject, ctx)
+        if result is not None:
+            answer.take(check, phase, subject, result)
+
+
+def _run(groups: tuple[_Group, ...], phase: Phase, vm: VM, answer: _Answer) -> None:
+    for scope, checks, volume_checks in groups:
+        if scope is _VM:
+            _ask(checks, vm, phase, answer)
+        elif scope is _DISK:
+            for disk in vm.disks:
+                if checks:
+                    _ask(checks, disk, phase, answer)
+                # Volumes are those of the disks of the VM's configuration: storage
+                # the guest reaches through its own iSCSI initiator is not one.
+                if volume_checks and disk.attachment is not _GUEST_ISCSI:
+                    for volume in disk.volumes:
+                        _ask(volume_checks, volume, phase, answer)
+        elif scope is _VHD:
+            for disk in answer.ctx.visible:
+                _ask(checks, disk, phase, answer)
+        elif vm.cluster_group is not None:
+            _ask(checks, vm.cluster_group, phase, answer)
 
 
 def _on_shared_volume(vm: VM) -> bool:
@@ -321,176 +270,111 @@ def _on_shared_volume(vm: VM) -> bool:
     return False
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _vm_level(
-    host: Host,
-    vm: VM,
-    decision: BackupModeDecision,
-    node: _Node,
-    action: ClusterAction,
-    *,
-    moved: bool,
-) -> tuple[Finding, ...]:
-    # The findings are gathered in a list rather than yielded: this runs for
-    # every VM, and a list is cheaper than a generator to fill and read back.
-    found: list[Finding] = []
-    at, name = node.name, vm.name
-    wsb = node.windows_server_backup
+def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> VMView:
+    """Walk the checks of ``vm``, listed by ``host``, on the node of context ``node``."""
     csv = _on_shared_volume(vm)
-    snapshots = len(vm.snapshots)
-    _snapshot_findings(vm, at, found)
-    if wsb and csv:
-        found.append(
-            finding(
-                "HVB106",
-                name,
-                f"VM {name!r} has files on a Cluster Shared Volume, which Windows Server "
-                f"Backup on {at!r} does not support.",
-                host=at,
-                vm=name,
-            )
-        )
-    if wsb and snapshots >= 2:
-        found.append(
-            finding(
-                "HVB107",
-                name,
-                f"VM {name!r} has {snapshots} VM snapshots; Windows Server Backup does not "
-                "restore such a VM.",
-                host=at,
-                vm=name,
-            )
-        )
-    _disk_level(vm, node, found)
-    found.extend(decision.reasons)
-    if decision.causes_downtime:
-        state = _STATE_TEXT[vm.state]
-        found.append(
-            finding(
-                "HVB308",
-                name,
-                f"VM {name!r} is {state} and will be backed up offline: it is saved while the "
-                f"backup runs (downtime), then set back to {state}.",
-                host=at,
-                vm=name,
-            )
-        )
-    if vm.cluster_group is not None:
-        owner = host.name
-        if moved:
-            found.append(_preparation("HVB502", vm, at, ClusterAction.MOVE_TO_NODE, owner))
-        if action is _NOT_COVERED:
-            found.append(not_covered_finding(vm, at))
-        elif action is _TAKE_OFFLINE:
-            found.append(_preparation("HVB502", vm, at, action, owner))
-    if csv:
-        found.append(
-            finding(
-                "HVB505",
-                name,
-                f"VM {name!r} has files on a Cluster Shared Volume; follow the CSV backup "
-                "guidance.",
-                host=at,
-                vm=name,
-            )
-        )
-    return tuple(found)
+    ctx = node.on(vm, csv=csv)
+    answer = _Answer(ctx)
+    for phase, groups in walk.vm:
+        _run(groups, phase, vm, answer)
+    consistency = answer.consistency
+    # A VM whose every disk the host cannot see has no data in the host backup,
+    # whether or not a rule of the profile says so.
+    if vm.disks and not ctx.visible:
+        consistency = min(consistency, Consistency.NOT_BACKED_UP, key=lambda c: c.rank)
+    facts, profile = ctx.facts, ctx.profile
+    state = vm.state
+    downtime = answer.downtime
+    during = _SAVED if downtime else state
+    reasons = tuple(answer.reasons)
+    outcome = BackupOutcome(
+        vm=vm.name,
+        profile=profile,
+        consistency=consistency,
+        causes_downtime=downtime,
+        state_during_backup=during,
+        state_after=state,
+        reasons=reasons,
+    )
+    online = ctx.running and not answer.offline
+    decision = BackupModeDecision(
+        vm=vm.name,
+        mode=_ONLINE if online else _OFFLINE,
+        reasons=reasons if profile.states_outcomes else tuple(answer.blocked),
+        causes_downtime=downtime,
+        state_during_backup=during,
+        state_after=state,
+    )
+    group = vm.cluster_group
+    any_node = csv and facts.csv_backed_up_from_any_node
+    moved = node.node is not host and not any_node and group is not None
+    if group is None:
+        action = _NOT_CLUSTERED
+    elif any_node:
+        action = _NONE
+    else:
+        # A release that keeps the VM running never takes the offline rows of the
+        # table (saving through the Cluster service).
+        saved = facts.saves_vm_guest_cannot_quiesce
+        action = backup_action(group, owner_key, decision.mode if saved else _ONLINE)
+    if walk.cluster:
+        ctx.action, ctx.moved = action, moved
+        _run(walk.cluster, Phase.CLUSTER, vm, answer)
+    return VMView(host, node.node, vm, decision, action, moved, tuple(answer.found), outcome)
 
 
-def _disk_level(vm: VM, node: _Node, found: list[Finding], *, later: bool = False) -> None:
-    """Add the findings about the disks of ``vm`` to ``found``.
+# --- the walk -------------------------------------------------------------------------------
 
-    ``later`` leaves out the fixes of 2008 R2 (HVB203, HVB501), for the
-    profiles of Windows Server 2012 and later.
+
+def evaluate(
+    target: Host | Cluster,
+    backup_node: Host | None = None,
+    *,
+    views: bool = True,
+    profile: Profile | None = None,
+    checks: tuple[Check, ...] = CHECKS,
+) -> Evaluation:
+    """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given.
+
+    Each host is answered by the profile of its release, or by ``profile``
+    for all of them. With ``views=False`` only the findings are kept (``vms``
+    is empty), for callers that need no more. ``checks`` are the checks to run
+    (the catalogue's unless given).
     """
-    at, name = node.name, vm.name
-    clustered = vm.cluster_group is not None
-    for disk in vm.disks:
-        attachment = disk.attachment
-        if attachment is _PASS_THROUGH:
-            found.append(
-                finding(
-                    "HVB201",
-                    disk.name,
-                    f"Disk {disk.name!r} of VM {name!r} is a pass-through disk; the host "
-                    "backup does not hold it.",
-                    host=at,
-                    vm=name,
-                )
-            )
-        elif attachment is _GUEST_ISCSI:
-            found.append(
-                finding(
-                    "HVB202",
-                    disk.name,
-                    f"Disk {disk.name!r} of VM {name!r} is reached through the guest's iSCSI "
-                    "initiator; the host backup does not hold it.",
-                    host=at,
-                    vm=name,
-                )
-            )
-            if node.lacks_975354 and not later:
-                found.append(
-                    finding(
-                        "HVB203",
-                        disk.name,
-                        f"Host {at!r} lacks KB975354, so guest iSCSI disk {disk.name!r} of VM "
-                        f"{name!r} can lengthen the full server backup.",
-                        host=at,
-                        vm=name,
-                    )
-                )
-        path = disk.path
-        # A path on a volume mounted by GUID starts with a backslash. Case
-        # folding keeps a backslash and makes none from other characters, so
-        # the other paths are passed over without being case-folded.
-        if (
-            clustered
-            and not later
-            and path is not None
-            and path.startswith("\\")
-            and path.casefold().startswith(_GUID_VOLUME_PREFIX)
-        ):
-            patched = "KB958184" in node.host.installed_updates
-            outcome = (
-                f"only this VM is left out of the backup on {at!r}"
-                if patched
-                else f"the whole backup on {at!r} can fail (KB958184 is not installed)"
-            )
-            found.append(
-                finding(
-                    "HVB501",
-                    disk.name,
-                    f"Disk {disk.name!r} of clustered VM {name!r} is on a volume mounted by "
-                    f"GUID path; {outcome}.",
-                    host=at,
-                    vm=name,
-                    severity=Severity.WARNING if patched else Severity.ERROR,
-                )
-            )
+    walks = _Walks(checks)
+    findings: list[Finding] = []
+    vms: list[VMView] = []
+    for host in hosts_of(target):
+        answering = profile_for(host.os) if profile is None else profile
+        own = Context(host, host, answering, release_facts(answering, host.os))
+        walk = walks.of(answering, own.facts)
+        for check in walk.host:
+            result = check.findings(host, own)
+            if result is not None:
+                findings.extend((result,) if isinstance(result, Finding) else result)
+        # Clustered VMs are backed up on the chosen node (moved there when it is
+        # not this one); the others stay on their host.
+        chosen = own
+        if backup_node is not None and backup_node is not host:
+            facts = release_facts(answering, backup_node.os)
+            chosen = Context(host, backup_node, answering, facts)
+        owner_key = computer_key(host.name)
+        for vm in host.vms:
+            node = own if vm.cluster_group is None else chosen
+            view = _vm(host, node, vm, walk if node is own else walks.of(answering, node.facts),
+                       owner_key=owner_key)  # fmt: skip
+            findings.extend(view.findings)
+            if views:
+                vms.append(view)
+    return Evaluation(findings=tuple(findings), vms=tuple(vms))
 
 
-def not_covered_finding(vm: VM, node: str) -> Finding:
-    """Return HVB504 for ``vm`` on ``node``."""
-    return finding(
-        "HVB504",
-        vm.name,
-        f"Clustered VM {vm.name!r} on {node!r} has {states_text(vm)}, a combination the "
-        "guidance does not cover.",
-        host=node,
-        vm=vm.name,
-    )
-
-
-def _preparation(rule_id: str, vm: VM, node: str, action: ClusterAction, owner: str) -> Finding:
-    return finding(
-        rule_id,
-        vm.name,
-        f"Before clustered VM {vm.name!r} is backed up on {node!r}, "
-        f"{action_text(action, owner, node)}.",
-        host=node,
-        vm=vm.name,
-    )
+def evaluate_vm(
+    vm: VM, host: Host, profile: Profile | None = None, *, at: Host | None = None
+) -> VMView:
+    """Evaluate ``vm`` alone, listed by ``host`` and backed up on ``at`` (``host`` if not given)."""
+    node_host = host if at is None else at
+    answering = profile_for(host.os) if profile is None else profile
+    node = Context(host, node_host, answering, release_facts(answering, node_host.os))
+    walk = _walk(CHECKS, answering, node.facts)
+    return _vm(host, node, vm, walk, owner_key=computer_key(host.name))

@@ -2,9 +2,9 @@
 
 :func:`check` evaluates every rule that applies before a backup: the host and
 its backup application (HVB1xx), storage outside the host backup (HVB2xx),
-the online conditions (HVB3xx) and the cluster rules (HVB501, HVB502, HVB504
-on each VM's owner node, HVB505). Restore-time rules come from
-:func:`~hyperv_backup.restore_steps`.
+the online conditions (HVB3xx), the cluster rules (HVB501, HVB502, HVB504 on
+each VM's owner node, HVB505) and, under the later profiles, the rules of
+HVB6xx. Restore-time rules come from :func:`~hyperv_backup.restore_steps`.
 """
 
 from __future__ import annotations
@@ -12,18 +12,11 @@ from __future__ import annotations
 import attrs
 
 from hyperv_backup.decide._evaluate import evaluate
-from hyperv_backup.model import Attachment, Cluster, Disk, Host, hosts_of
-from hyperv_backup.rules import RULES, Findings, Profile, Rule, as_profile, sort_findings
+from hyperv_backup.model import Cluster, Host, hosts_of
+from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
+from hyperv_backup.rules.storage import missed_by_host_backup
 
-__all__ = ["UncoveredStorage", "check", "uncovered_rule", "uncovered_storage"]
-
-#: How a disk is missed by the host backup, by attachment.
-_UNCOVERED_RULE = {Attachment.PASS_THROUGH: "HVB201", Attachment.GUEST_ISCSI: "HVB202"}
-
-
-def uncovered_rule(disk: Disk) -> str | None:
-    """Return the rule ID that says the host backup misses ``disk``, or ``None``."""
-    return _UNCOVERED_RULE.get(disk.attachment)
+__all__ = ["UncoveredStorage", "check", "uncovered_storage"]
 
 
 @attrs.frozen(kw_only=True)
@@ -47,11 +40,11 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     [('FS01', 'Archive', 'HVB201')]
     """
     return tuple(
-        UncoveredStorage(vm=vm.name, disk=disk.name, rule=RULES[rule_id])
+        UncoveredStorage(vm=vm.name, disk=disk.name, rule=rule)
         for host in hosts_of(target)
         for vm in host.vms
         for disk in vm.disks
-        if (rule_id := uncovered_rule(disk)) is not None
+        if (rule := missed_by_host_backup(disk)) is not None
     )
 
 

@@ -16,16 +16,22 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from hyperv_backup._base.display import NotebookDisplay
-from hyperv_backup._base.gc import paused_collector
-from hyperv_backup.decide._evaluate import VMView, evaluate, lacks_update
-from hyperv_backup.decide.checks import uncovered_rule
-from hyperv_backup.decide.cluster import ClusterAction, states_text
-from hyperv_backup.decide.mode import BackupModeDecision
-from hyperv_backup.decide.outcome import BackupOutcome, Consistency
+from hyperv_backup.decide._evaluate import VMView, evaluate
+from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import resolve_node
 from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
-from hyperv_backup.rules import Finding, Profile, Severity, as_profile, sort_findings
+from hyperv_backup.rules import RELEASE_FACTS, Finding, Profile, Severity, as_profile, sort_findings
+from hyperv_backup.rules.cluster import (
+    BACKUP_PREPARATION,
+    GUID_PATH_VOLUME,
+    STATES_NOT_COVERED,
+    ClusterAction,
+    states_text,
+)
+from hyperv_backup.rules.host import VIRTUAL_NETWORKS, WSB_ON_CSV
+from hyperv_backup.rules.online import SAVED_FOR_BACKUP
+from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354, missed_by_host_backup
 
 __all__ = ["Plan", "backup_plan"]
 
@@ -49,13 +55,6 @@ class Plan(NotebookDisplay):
     )
 
 
-_PREREQUISITE_TEXT = {
-    "HVB101": "Switch {host} to a backup application that uses the Hyper-V VSS writer.",
-    "HVB102": "Register the Hyper-V VSS writer with Windows Server Backup on {host} (KB958662).",
-    "HVB103": "Install KB982210 on {host}.",
-}
-
-
 def backup_plan(
     target: Host | Cluster, node: str | Host | None = None, *, profile: Profile | str | None = None
 ) -> Plan:
@@ -77,11 +76,7 @@ def backup_plan(
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
     ``node`` is not a node of ``target``, or ``profile`` is unknown.
     """
-    # A plan makes no reference cycles: the collector is paused for all of it,
-    # not only for the evaluation, or it walks the whole model again and
-    # again as the steps pile up (half the time of a 50,000-VM plan).
-    with paused_collector():
-        return _backup_plan(target, resolve_node(target, node), as_profile(profile))
+    return _backup_plan(target, resolve_node(target, node), as_profile(profile))
 
 
 def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
@@ -91,11 +86,11 @@ def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | N
             StepKind.PREREQUISITE,
             f.subject,
             f.subject,
-            _PREREQUISITE_TEXT[f.rule.id].format(host=repr(f.subject)),
+            f.rule.prerequisite.format(host=repr(f.subject)),
             (f.rule.id,),
         )
         for f in evaluation.findings
-        if f.rule.id in _PREREQUISITE_TEXT
+        if f.rule.prerequisite is not None
     ]
     networks = [d for host in hosts_of(target) for d in _record_network_drafts(host)]
     guest_backups: list[Draft] = []
@@ -119,7 +114,7 @@ def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | N
         findings=sort_findings(evaluation.findings),
         decisions=types.MappingProxyType({v.vm.name: v.decision for v in evaluation.vms}),
         outcomes=types.MappingProxyType(
-            {v.vm.name: v.outcome for v in evaluation.vms if v.outcome is not None}
+            {v.vm.name: v.outcome for v in evaluation.vms if v.outcome.profile.states_outcomes}
         ),
     )
 
@@ -137,7 +132,7 @@ def _record_network_drafts(host: Host) -> Iterable[Draft]:
             host.name,
             f"Record the configuration of virtual network {network.name!r} on "
             f"{host.name!r} ({', '.join(details)}).",
-            ("HVB104",),
+            (VIRTUAL_NETWORKS.id,),
         )
 
 
@@ -147,13 +142,17 @@ def _add_guest_backups(view: VMView, drafts: list[Draft]) -> None:
     # Drafts are added to the plan's list directly rather than yielded: this
     # runs for every VM and most have no such disk.
     for disk in vm.disks:
-        rule_id = uncovered_rule(disk)
-        if rule_id is None:
+        rule = missed_by_host_backup(disk)
+        if rule is None:
             continue
-        rules: tuple[str, ...] = (rule_id,)
-        # HVB203 is a fix of 2008 R2, which only the 2008 profile reports.
-        if rule_id == "HVB202" and view.outcome is None and lacks_update(view.node, "KB975354"):
-            rules = ("HVB202", "HVB203")
+        rules: tuple[str, ...] = (rule.id,)
+        node = view.node
+        if (
+            rule is GUEST_ISCSI
+            and view.outcome.profile in LACKS_KB975354.profiles
+            and RELEASE_FACTS[node.os].lacks(node, "KB975354")
+        ):
+            rules = (rule.id, LACKS_KB975354.id)
         drafts.append(
             (
                 StepKind.GUEST_BACKUP,
@@ -186,7 +185,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 owner,
                 f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
                 "guidance does not cover, into a covered state before backing it up.",
-                ("HVB504",),
+                (STATES_NOT_COVERED.id,),
             )
         )
     if view.moved:
@@ -197,7 +196,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 owner,
                 f"Move VM {vm.name!r} from {owner!r} to {node!r}, since only the owning node "
                 "reports it for backup.",
-                ("HVB502",),
+                (BACKUP_PREPARATION.id,),
             )
         )
         undo.append(
@@ -206,7 +205,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 vm.name,
                 node,
                 f"Move VM {vm.name!r} back to {owner!r}.",
-                ("HVB502",),
+                (BACKUP_PREPARATION.id,),
             )
         )
     if view.action is ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE:
@@ -216,7 +215,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 vm.name,
                 node,
                 f"Put the cluster resource of VM {vm.name!r} offline through the Cluster service.",
-                ("HVB502",),
+                (BACKUP_PREPARATION.id,),
             )
         )
         undo.insert(
@@ -226,7 +225,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 vm.name,
                 node,
                 f"Bring the cluster resource of VM {vm.name!r} back online.",
-                ("HVB502",),
+                (BACKUP_PREPARATION.id,),
             ),
         )
     return prepare, undo
@@ -248,8 +247,8 @@ _STAYS_HOW = {state: f"offline; it stays {state.value}" for state in VMState}
 # class (``BackupMode.ONLINE``) ten times as slow as a name.
 _ONLINE, _HOST_BACKUP = BackupMode.ONLINE, StepKind.HOST_BACKUP
 
-#: The findings that change a VM's host backup step.
-_CHANGES_HOST_BACKUP = frozenset({"HVB106", "HVB501"})
+#: The rules whose findings change a VM's host backup step under the 2008 profile.
+_CHANGES_HOST_BACKUP = frozenset({WSB_ON_CSV, GUID_PATH_VOLUME})
 
 
 #: How a VM is backed up under the profiles of 2012 and later, the tail of its
@@ -291,7 +290,7 @@ def _later_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
 
 
 def _host_backup_draft(view: VMView) -> Draft:
-    if view.outcome is not None:
+    if view.outcome.profile.states_outcomes:
         return _later_host_backup_draft(view, view.outcome)
     vm, where, decision = view.vm, view.node.name, view.decision
     name = vm.name
@@ -300,16 +299,16 @@ def _host_backup_draft(view: VMView) -> Draft:
         how = _ONLINE_HOW
     elif decision.causes_downtime:
         how = _SAVED_HOW[decision.state_after]
-        rules.append("HVB308")
+        rules.append(SAVED_FOR_BACKUP.id)
     else:
         how = _STAYS_HOW[vm.state]
     text = f"Back up VM {name!r} on {where!r} {how}."
     # Findings that keep the host backup from holding this VM change the step.
     for f in view.findings:
-        rule_id = f.rule.id
-        if rule_id not in _CHANGES_HOST_BACKUP:
+        rule = f.rule
+        if rule not in _CHANGES_HOST_BACKUP:
             continue
-        if rule_id == "HVB106":
+        if rule is WSB_ON_CSV:
             text = (
                 f"Back up VM {name!r} with an application other than Windows Server Backup, "
                 f"which does not support its Cluster Shared Volume; on {where!r} it would be "
@@ -326,5 +325,5 @@ def _host_backup_draft(view: VMView) -> Draft:
                 f"Back up VM {name!r} on {where!r} {how}; without KB958184 on {where!r}, its "
                 "disk on a volume mounted by GUID path can make the whole backup fail."
             )
-        rules.append(rule_id)
+        rules.append(rule.id)
     return (_HOST_BACKUP, name, where, text, tuple(dict.fromkeys(rules)))

@@ -13,15 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from hyperv_backup._base import HypervBackupError
-from hyperv_backup.decide.checks import uncovered_rule
-from hyperv_backup.decide.cluster import (
-    ClusterAction,
-    action_text,
-    cluster_restore_action,
-    states_text,
-)
-from hyperv_backup.decide.mode import decide_mode
-from hyperv_backup.decide.outcome import decide_outcome, outcome_decision
+from hyperv_backup.decide._evaluate import evaluate_vm
+from hyperv_backup.decide.cluster import cluster_restore_action
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
 from hyperv_backup.decide.targets import node_name
 from hyperv_backup.model import (
@@ -30,11 +23,26 @@ from hyperv_backup.model import (
     BackupLevel,
     BackupMode,
     Host,
-    HostOS,
     VMState,
     computer_key,
 )
 from hyperv_backup.rules import Profile, as_profile, profile_for
+from hyperv_backup.rules.cluster import (
+    RESTORE_PREPARATION,
+    STATES_NOT_COVERED,
+    ClusterAction,
+    action_text,
+    states_text,
+)
+from hyperv_backup.rules.restore import (
+    GUEST_RESTORE,
+    NO_GUEST_BACKUP,
+    RECONNECT_ADAPTERS,
+    RESTORE_REPLACES_VM,
+    UNEXPECTED_SHUTDOWN,
+    WHOLE_VM_ONLY,
+)
+from hyperv_backup.rules.storage import missed_by_host_backup
 
 __all__ = ["latest_host_backup", "restore_steps"]
 
@@ -141,7 +149,7 @@ def restore_steps(
                 where,
                 f"Know that the restore removes VM {vm.name!r}, now {vm.state.value}, and puts "
                 "the backed-up copy in its place; its current state is lost.",
-                ("HVB401",),
+                (RESTORE_REPLACES_VM.id,),
             )
         )
     drafts.append(
@@ -151,7 +159,7 @@ def restore_steps(
             where,
             f"Restore the whole of VM {vm.name!r} on {where!r} from the {mode.value} "
             "host-level backup.",
-            ("HVB404",),
+            (WHOLE_VM_ONLY.id,),
         )
     )
     drafts.extend(_guest_restore_drafts(vm, records))
@@ -173,7 +181,7 @@ def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
             where,
             f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
             "guidance does not cover, into a covered state before restoring it.",
-            ("HVB504",),
+            (STATES_NOT_COVERED.id,),
         )
         return
     on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
@@ -183,7 +191,7 @@ def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
         group.owner_node if on_owner else where,
         f"Before VM {vm.name!r} is restored on {where!r}, "
         f"{action_text(action, group.owner_node, where)}.",
-        ("HVB503",),
+        (RESTORE_PREPARATION.id,),
     )
 
 
@@ -193,12 +201,12 @@ def _guest_restore_drafts(vm: VM, records: list[Backup] | None) -> Iterable[Draf
         if record.level is BackupLevel.GUEST:
             covered.update(record.covers)
     for disk in vm.disks:
-        if uncovered_rule(disk) is None:
+        if missed_by_host_backup(disk) is None:
             continue
         text = f"After VM {vm.name!r} is restored, restore disk {disk.name!r} from inside the guest"
-        rules: tuple[str, ...] = ("HVB403",)
+        rules: tuple[str, ...] = (GUEST_RESTORE.id,)
         if records is not None and disk.name not in covered:
-            rules = ("HVB403", "HVB406")
+            rules = (GUEST_RESTORE.id, NO_GUEST_BACKUP.id)
             text += "; no guest-level backup in the set holds it, so its data cannot be restored"
         yield (StepKind.GUEST_RESTORE, disk.name, vm.name, text + ".", rules)
 
@@ -221,24 +229,18 @@ def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
                 f"Connect adapter {adapter.name!r} of VM {vm.name!r} to virtual network "
                 f"{network!r}."
             )
-        yield (StepKind.RECONNECT_NETWORK, network, where, text, ("HVB405",))
+        yield (StepKind.RECONNECT_NETWORK, network, where, text, (RECONNECT_ADAPTERS.id,))
 
 
 def _assumed_mode(vm: VM, node: str | Host, profile: Profile | None) -> BackupMode:
     """Return the mode of a backup taken today, by the profile that answers."""
     if profile is None:
+        # A node known by name only is answered by the guidance.
         profile = profile_for(node.os) if isinstance(node, Host) else Profile.WS2008
-    if profile is Profile.WS2008:
-        return decide_mode(vm, node_name(node)).mode
-    host = node if isinstance(node, Host) else Host(name=node, os=_LATEST[profile])
-    return outcome_decision(decide_outcome(vm, host, profile), vm).mode
-
-
-#: The release assumed for a node known by name only, under each later profile.
-_LATEST = {
-    Profile.WS2012: HostOS.WINDOWS_SERVER_2012_R2,
-    Profile.WS2016: HostOS.WINDOWS_SERVER_2025,
-}
+    # A node known by name only runs the latest release the profile answers for;
+    # the mode does not depend on the node's name.
+    host = node if isinstance(node, Host) else Host(name="node", os=profile.latest)
+    return evaluate_vm(vm, host, profile).decision.mode
 
 
 def _first_start_draft(vm: VM, where: str, mode: BackupMode, state_then: VMState) -> Draft:
@@ -249,7 +251,7 @@ def _first_start_draft(vm: VM, where: str, mode: BackupMode, state_then: VMState
             where,
             f"Start VM {vm.name!r}, which comes back off, and ignore any report from the guest "
             "of an unexpected shutdown.",
-            ("HVB402",),
+            (UNEXPECTED_SHUTDOWN.id,),
         )
     saved = state_then in (VMState.RUNNING, VMState.PAUSED)
     comes_back = VMState.SAVED if saved else state_then

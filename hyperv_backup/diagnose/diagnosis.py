@@ -290,7 +290,7 @@ class _Causes:
 def _first(profile: Profile | None, matches: Callable[[Signature], bool]) -> Signature | None:
     """Return the first signature of ``profile`` (any, for ``None``) that ``matches``."""
     return next(
-        (s for s in SIGNATURES if (profile is None or profile in s.profiles) and matches(s)),
+        (s for s in SIGNATURES if (profile is None or profile in s.rule.profiles) and matches(s)),
         None,
     )
 

@@ -22,6 +22,7 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render.safe import escape_html
 from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -165,7 +166,7 @@ def _html_findings(findings: Sequence[Finding]) -> str:
                 escape_html(f.subject),
                 escape_html(f.message),
                 escape_html(f.rule.remedy),
-                escape_html(f.rule.section),
+                escape_html(citation(f.rule.source)),
             ]
             for f in findings
         ),
@@ -185,7 +186,7 @@ def _html_rules(rules: Sequence[Rule]) -> str:
                 escape_html(rule.title),
                 escape_html(rule.description),
                 escape_html(rule.remedy),
-                escape_html(rule.section),
+                escape_html(citation(rule.source)),
             ]
             for rule in rules
         ),

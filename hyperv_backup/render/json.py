@@ -3,8 +3,8 @@
 The shapes are public and stable; ``docs/results.md`` describes them. Enums
 are written as their string values and rules by their ID.
 
->>> from hyperv_backup.rules import finding
->>> to_dict(finding("HVB105", "SQL01", "VM 'SQL01' has 1 VM snapshot(s).", vm="SQL01"))
+>>> from hyperv_backup.rules import RULES, finding
+>>> to_dict(finding(RULES["HVB105"], "SQL01", "VM 'SQL01' has 1 VM snapshot(s).", vm="SQL01"))
 {'rule': 'HVB105', 'severity': 'info', 'subject': 'SQL01', 'message': "VM 'SQL01' has 1 VM snapshot(s).", 'host': None, 'vm': 'SQL01'}
 """
 
@@ -18,7 +18,8 @@ from hyperv_backup.decide.checks import UncoveredStorage
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
 from hyperv_backup.decide.steps import Step
-from hyperv_backup.rules import Finding, Rule
+from hyperv_backup.rules import Finding, Rule, Source
+from hyperv_backup.rules.pages import citation
 
 # Writing findings (``check``) needs no plans, and the plan module takes the
 # whole decision layer: it is imported when a plan is first written.
@@ -41,12 +42,29 @@ Result: TypeAlias = (
 )
 
 
+def _source(source: Source) -> dict[str, Any]:
+    page = source.page
+    found: dict[str, Any] = {
+        "title": page.title,
+        "url": page.url,
+        "repository": page.repository,
+        "path": page.path,
+        "heading": source.heading,
+        "claim": source.claim.value,
+    }
+    if source.inference is not None:
+        found["inference"] = source.inference
+        found["anchor"] = source.anchor
+    return found
+
+
 def _rule(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "title": rule.title,
         "severity": rule.severity.value,
-        "section": rule.section,
+        "section": citation(rule.source),
+        "source": _source(rule.source),
         "description": rule.description,
         "remedy": rule.remedy,
     }

@@ -26,6 +26,7 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render.safe import escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -84,7 +85,7 @@ def _md_findings(findings: Sequence[Finding]) -> list[str]:
                 f"`{f.rule.id}` {escape_markdown(f.rule.title)}",
                 escape_markdown(f.message),
                 escape_markdown(f.rule.remedy),
-                escape_markdown(f.rule.section),
+                escape_markdown(citation(f.rule.source)),
             ]
             for f in findings
         ),
@@ -103,7 +104,7 @@ def _md_rules(rules: Sequence[Rule]) -> list[str]:
                 escape_markdown(rule.title),
                 escape_markdown(rule.description),
                 escape_markdown(rule.remedy),
-                escape_markdown(rule.section),
+                escape_markdown(citation(rule.source)),
             ]
             for rule in rules
         ),

@@ -36,6 +36,7 @@ from hyperv_backup.decide.outcome import Consistency, backup_outcome
 from hyperv_backup.model import Cluster, Host, hosts_of
 from hyperv_backup.render._formats import ReportFormat
 from hyperv_backup.rules import RULES, Finding, Profile, Rule, Severity, profile_for
+from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -331,8 +332,8 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.description},
         "help": {
-            "text": f"{rule.remedy}\nSource: {rule.section}",
-            "markdown": f"{rule.remedy}\n\nSource: {rule.section}",
+            "text": f"{rule.remedy}\nSource: {citation(rule.source)}",
+            "markdown": f"{rule.remedy}\n\nSource: {citation(rule.source)}",
         },
         "helpUri": f"{RULES_DOCUMENT}#{anchor}",
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},

@@ -27,6 +27,7 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render.safe import clean_text
 from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -156,7 +157,7 @@ def _text_findings(findings: Sequence[Finding], out: _Text) -> list[str]:
         for item in items:
             lines.extend(out.wrap(item.message, "  - ", "    "))
         lines.extend(out.wrap(f"Remedy: {rule.remedy}", "  ", "    "))
-        lines.extend(out.paint(x, "dim") for x in out.wrap(f"Source: {rule.section}", "  ", "    "))
+        lines.extend(out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", "  ", "    "))
         lines.append("")
     return lines[:-1]
 
@@ -250,7 +251,7 @@ def _text_rules(rules: Sequence[Rule], out: _Text) -> list[str]:
         lines.extend(out.wrap(rule.description, " " * 8, " " * 8))
         lines.extend(out.wrap(f"Remedy: {rule.remedy}", " " * 8, " " * 10))
         lines.extend(
-            out.paint(x, "dim") for x in out.wrap(f"Source: {rule.section}", " " * 8, " " * 10)
+            out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", " " * 8, " " * 10)
         )
         lines.append("")
     return lines[:-1] if lines else ["No rules."]
@@ -331,7 +332,7 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str], *, color: bool,
             lines.extend(out.wrap(f"Cause: {rule.description}", "  ", "    "))
             lines.extend(out.wrap(f"Remedy: {rule.remedy}", "  ", "    "))
             lines.extend(
-                out.paint(x, "dim") for x in out.wrap(f"Source: {rule.section}", "  ", "    ")
+                out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", "  ", "    ")
             )
         lines.append("")
     return "\n".join(lines[:-1] if lines[-1] == "" else lines) + "\n"

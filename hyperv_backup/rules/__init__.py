@@ -3,43 +3,67 @@
 IDs are public API and are never reused. HVB1xx are about the host and its
 backup application, HVB2xx about storage the host backup misses, HVB3xx about
 online and offline backups, HVB4xx about restores, HVB5xx about failover
-clusters and HVB6xx about Windows Server 2012 and later; each family is a
-module of this package. Each rule of HVB1xx-HVB5xx names the heading of the
-source guidance (Microsoft's Hyper-V "Planning for Backup") it comes from;
-each of HVB6xx the heading and the page of Microsoft's later documentation.
-Which rules answer for which release is in :mod:`hyperv_backup.rules.profiles`.
+clusters, HVB6xx about Windows Server 2012 and later and HVB7xx about the
+failures a host records; each family is a module of this package, holding
+its rules and the checks that decide when they fire. Each rule cites its
+:class:`Source`: the page, its heading, and whether the page states the rule
+or the project inferred it. Which rules answer for which release, and what
+each release does, is in :mod:`hyperv_backup.rules.profiles`.
 
 >>> RULES["HVB201"].severity
 <Severity.WARNING: 'warning'>
->>> RULES["HVB201"].section
+>>> RULES["HVB201"].source.heading
 'Storage considerations'
 """
 
 from __future__ import annotations
 
-from hyperv_backup.rules.catalogue import FAMILIES, RULES
-from hyperv_backup.rules.findings import finding
-from hyperv_backup.rules.profiles import PROFILE_RULES, Profile, as_profile, profile_for
-from hyperv_backup.rules.rule import Finding, Findings, Rule, Severity, sort_findings
+from hyperv_backup.rules.catalogue import CHECKS, FAMILIES, PROFILE_RULES, RULES, Family
+from hyperv_backup.rules.check import Check, Context, Effect, Phase, Scope
+from hyperv_backup.rules.profiles import (
+    ALL_PROFILES,
+    RELEASE_FACTS,
+    Profile,
+    ReleaseFacts,
+    as_profile,
+    profile_for,
+    release_facts,
+)
+from hyperv_backup.rules.rule import Finding, Findings, Rule, Severity, finding, sort_findings
 from hyperv_backup.rules.signature import EventMatch, Signature, WriterMatch
 from hyperv_backup.rules.signatures import NOT_RECOGNISED, SIGNATURES
+from hyperv_backup.rules.source import Claim, Page, Source
 
 __all__ = [
+    "ALL_PROFILES",
+    "CHECKS",
     "FAMILIES",
     "NOT_RECOGNISED",
     "PROFILE_RULES",
+    "RELEASE_FACTS",
     "RULES",
     "SIGNATURES",
+    "Check",
+    "Claim",
+    "Context",
+    "Effect",
     "EventMatch",
+    "Family",
     "Finding",
     "Findings",
+    "Page",
+    "Phase",
     "Profile",
+    "ReleaseFacts",
     "Rule",
+    "Scope",
     "Severity",
     "Signature",
+    "Source",
     "WriterMatch",
     "as_profile",
     "finding",
     "profile_for",
+    "release_facts",
     "sort_findings",
 ]

@@ -7,8 +7,19 @@ found for are not rules.
 
 from __future__ import annotations
 
-from hyperv_backup.rules.rule import Rule, Severity
-from hyperv_backup.rules.sources import (
+from typing import Any
+
+from hyperv_backup.model import (
+    VM,
+    Attachment,
+    CheckpointType,
+    Disk,
+    GuestOS,
+    HostStorage,
+    os_label,
+)
+from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Obstacle, Phase, Scope
+from hyperv_backup.rules.pages import (
     CHECKPOINTS,
     CSV_PAGE,
     DPM_HYPERV,
@@ -20,304 +31,877 @@ from hyperv_backup.rules.sources import (
     VIRTUAL_FIBRE_CHANNEL,
     VM_VERSION,
     WMI_BACKUP,
-    cite,
+)
+from hyperv_backup.rules.profiles import Profile, ReleaseFacts
+from hyperv_backup.rules.rule import Rule, Severity
+from hyperv_backup.rules.source import Source
+
+#: How messages name a guest family, a remote storage and a hidden disk.
+_FAMILY = {GuestOS.LINUX: "Linux", GuestOS.FREEBSD: "FreeBSD"}
+_REMOTE_TEXT = {
+    HostStorage.SMB: "an SMB share",
+    HostStorage.HOST_ISCSI: "iSCSI storage of the host",
+}
+_PASS_THROUGH, _GUEST_ISCSI = Attachment.PASS_THROUGH, Attachment.GUEST_ISCSI
+_HIDDEN_TEXT = {_PASS_THROUGH: "a pass-through disk", _GUEST_ISCSI: "guest iSCSI storage"}
+_SMB, _CSV = HostStorage.SMB, HostStorage.CLUSTER_SHARED_VOLUME
+#: Production checkpoints need this configuration version or later.
+_PRODUCTION_CHECKPOINTS = (6, 2)
+
+
+def _family(vm: VM) -> str:
+    return _FAMILY[vm.guest_os]  # type: ignore[index]  # asked of Linux and FreeBSD guests only
+
+
+def _then(ctx: Context) -> str:
+    """Say what happens to the copy of a VM whose guest does not take part."""
+    if ctx.running:
+        return "it keeps running and is copied crash-consistent"
+    return "once it runs, it would be copied crash-consistent"
+
+
+__all__ = [
+    "CSV_ANY_NODE",
+    "FIBRE_CHANNEL_STORAGE",
+    "FILE_SYSTEM_CONSISTENT",
+    "GUEST_NOT_QUIESCED",
+    "LINUX_SAVED",
+    "MODERN_CHECKS",
+    "MODERN_RULES",
+    "NO_FILE_SERVER_VSS_AGENT",
+    "NO_SCSI_CONTROLLER",
+    "NO_VISIBLE_DISK",
+    "PRODUCTION_ONLY_FAILS",
+    "REPLICA_CRASH_CONSISTENT",
+    "REPLICA_NOT_BACKED_UP",
+    "SHARED_VHDX",
+    "SPLIT_SMB_LOCAL",
+    "UNIX_HIDDEN_STORAGE",
+    "UNIX_REMOTE_STORAGE",
+    "UNSUPPORTED_VERSION",
+    "VERSION_BEFORE_PRODUCTION_CHECKPOINTS",
+    "VHD_SET_GUEST_CLUSTER",
+    "VSS_DAEMON_NOT_RUNNING",
+    "WSB_CSV_CRASH_CONSISTENT",
+]
+
+#: HVB601.
+LINUX_SAVED = Rule(
+    id="HVB601",
+    title="Linux guest is saved for the backup on Windows Server 2012",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012}),
+    source=Source(page=DPM_HYPERV, heading="Online and offline backup"),
+    description=(
+        "On a Windows Server 2012 host a Linux or FreeBSD guest cannot take part in an "
+        "online backup, so the running VM is saved while it is backed up (downtime)."
+    ),
+    remedy=(
+        "Plan the downtime, or move the VM to a Windows Server 2012 R2 or later host, "
+        "where Linux guests are backed up while they run."
+    ),
 )
 
-__all__ = ["MODERN_RULES"]
+
+def _linux_saved(vm: VM, ctx: Context) -> CheckResult:
+    if not ctx.unix or ctx.replica:
+        return None
+    return ctx.finding(
+        LINUX_SAVED,
+        vm.name,
+        f"VM {vm.name!r} runs a {_family(vm)} guest, which Windows Server 2012 cannot back up "
+        "online.",
+    )
+
+
+#: HVB602.
+GUEST_NOT_QUIESCED = Rule(
+    id="HVB602",
+    title="Guest cannot take part: crash-consistent backup",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Online and offline backup"),
+    description=(
+        "From Windows Server 2012 R2 on, a VM keeps running while it is backed up. When "
+        "its guest cannot take part (no integration services, the backup service "
+        "disabled, a dynamic disk, a volume that is neither NTFS nor ReFS, VSS off on a "
+        "volume, shadow copies kept on another volume, or guest facts not collected), "
+        "its applications are not quiesced and the copy is crash-consistent: restored, "
+        "it starts as after a power loss."
+    ),
+    remedy=(
+        "Remove the named obstacle (the same conditions the guest's Volume Shadow Copy "
+        "Service needs) to get an application-consistent backup."
+    ),
+)
+
+
+class _Fields(dict[str, object]):
+    """The fields of an obstacle's subject, read when its words name them."""
+
+    def __init__(self, obstacle: Obstacle) -> None:
+        super().__init__(subject=obstacle.finding.subject)
+        self.of = obstacle.subject
+
+    def __missing__(self, key: str) -> object:
+        value = getattr(self.of, key)
+        return getattr(value, "value", value)
+
+
+def _guest_not_quiesced(vm: VM, ctx: Context) -> CheckResult:
+    if not ctx.obstacles:
+        return None
+    then = _then(ctx)
+    return [
+        ctx.finding(
+            GUEST_NOT_QUIESCED,
+            obstacle.finding.subject,
+            f"VM {vm.name!r} cannot take part in its backup "
+            f"({obstacle.check.obstacle.format_map(_Fields(obstacle))}); {then}.",  # type: ignore[union-attr]
+        )
+        for obstacle in ctx.obstacles
+    ]
+
+
+#: HVB603.
+PRODUCTION_ONLY_FAILS = Rule(
+    id="HVB603",
+    title="Production-only checkpoints and a guest that cannot take part: backup fails",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2016}),
+    source=Source(
+        page=CHECKPOINTS, heading="Change checkpoints to production or standard checkpoints"
+    ),
+    description=(
+        "The VM is set to production checkpoints with no fallback to a standard "
+        "checkpoint, and its guest cannot be quiesced. Hyper-V then takes no checkpoint "
+        "at all, and a backup, which is taken through a checkpoint from Windows Server "
+        "2016 on, fails."
+    ),
+    remedy=(
+        "Fix what keeps the guest from taking part, or allow the fallback to a standard "
+        "checkpoint (Set-VM -CheckpointType Production) and accept a crash-consistent "
+        "backup."
+    ),
+)
+
+
+def _production_only(vm: VM, ctx: Context) -> CheckResult:
+    if (
+        not ctx.running
+        or ctx.quiesced
+        or ctx.replica
+        or vm.checkpoint_type is not CheckpointType.PRODUCTION_ONLY
+    ):
+        return None
+    return ctx.finding(
+        PRODUCTION_ONLY_FAILS,
+        vm.name,
+        f"VM {vm.name!r} allows production checkpoints only and its guest cannot "
+        "take part, so no checkpoint is taken and its backup fails.",
+    )
+
+
+#: HVB604.
+FILE_SYSTEM_CONSISTENT = Rule(
+    id="HVB604",
+    title="Linux guest: file-system-consistent backup",
+    severity=Severity.INFO,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    description=(
+        "A Linux or FreeBSD guest takes part in a backup by freezing its file systems "
+        "through its VSS daemon. The copy is consistent at file-system level; there are "
+        "no application writers to quiesce the applications inside."
+    ),
+    remedy=(
+        "For application-consistent copies of a Linux workload, add a backup inside the "
+        "guest that the application supports."
+    ),
+)
+
+
+def _file_system_consistent(vm: VM, ctx: Context) -> CheckResult:
+    if not (ctx.running and ctx.quiesced and ctx.unix) or ctx.replica:
+        return None
+    return ctx.finding(
+        FILE_SYSTEM_CONSISTENT,
+        vm.name,
+        f"VM {vm.name!r} freezes its {_family(vm)} file systems for the backup: "
+        "the copy is file-system-consistent, with no downtime.",
+    )
+
+
+#: HVB605.
+VSS_DAEMON_NOT_RUNNING = Rule(
+    id="HVB605",
+    title="Linux VSS daemon not running: crash-consistent backup",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=INTEGRATION_SERVICES, heading="Hyper-V Volume Shadow Copy Requestor"),
+    description=(
+        "The VSS daemon of a Linux or FreeBSD guest (hv_vss_daemon, packaged as "
+        "hypervvssd) is not running, or was not seen running. Without it the guest "
+        "cannot freeze its file systems for the backup, and Hyper-V falls back to a "
+        "checkpoint the guest takes no part in: the copy is crash-consistent."
+    ),
+    remedy=(
+        "Install the Hyper-V daemons package of the distribution and enable the VSS "
+        "daemon (for example systemctl enable --now hypervvssd)."
+    ),
+)
+
+
+def _vss_daemon_not_running(vm: VM, ctx: Context) -> CheckResult:
+    if not ctx.unix or ctx.obstacles or vm.vss_daemon is True or ctx.replica:
+        return None
+    seen = "is not running" if vm.vss_daemon is False else "was not seen running"
+    return ctx.finding(
+        VSS_DAEMON_NOT_RUNNING,
+        vm.name,
+        f"The VSS daemon of {_family(vm)} VM {vm.name!r} {seen}; {_then(ctx)}.",
+    )
+
+
+#: HVB606.
+UNIX_REMOTE_STORAGE = Rule(
+    id="HVB606",
+    title="Linux guest with disks on remote storage: live backup fails",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=LINUX_FEATURES, heading="Storage"),
+    description=(
+        "A Linux or FreeBSD guest has virtual hard disks on remote storage (an SMB share "
+        "or an iSCSI volume of the host). A live backup of such a VM does not succeed."
+    ),
+    remedy=(
+        "Move the VM's virtual hard disks to local, SAN or Cluster Shared Volume "
+        "storage, or back it up from inside the guest."
+    ),
+)
+
+
+def _unix_remote_storage(disk: Disk, ctx: Context) -> CheckResult:
+    storage = disk.host_storage
+    if not ctx.unix or storage not in _REMOTE_TEXT:
+        return None
+    return ctx.finding(
+        UNIX_REMOTE_STORAGE,
+        disk.name,
+        f"Disk {disk.name!r} of {_family(ctx.vm)} VM {ctx.name!r} is on "
+        f"{_REMOTE_TEXT[storage]}; its live backup does not succeed.",
+    )
+
+
+#: HVB607.
+UNIX_HIDDEN_STORAGE = Rule(
+    id="HVB607",
+    title="Linux guest with pass-through or iSCSI storage: backup can fail silently",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=LINUX_UBUNTU, heading="Notes"),
+    description=(
+        "A Linux or FreeBSD guest has a pass-through disk or storage of its own iSCSI "
+        "initiator attached. Microsoft notes that a live backup of such a VM can fail "
+        "without saying so."
+    ),
+    remedy=(
+        "Check each backup of this VM by restoring it, or back the VM up from inside the guest."
+    ),
+)
+
+
+def _unix_hidden_storage(disk: Disk, ctx: Context) -> CheckResult:
+    if not ctx.unix or disk.attachment not in _HIDDEN_TEXT:
+        return None
+    return ctx.finding(
+        UNIX_HIDDEN_STORAGE,
+        disk.name,
+        f"Disk {disk.name!r} of {_family(ctx.vm)} VM {ctx.name!r} is "
+        f"{_HIDDEN_TEXT[disk.attachment]}; its backup can fail without saying so.",
+    )
+
+
+#: HVB608.
+NO_SCSI_CONTROLLER = Rule(
+    id="HVB608",
+    title="Generation 1 VM without a SCSI controller on Windows Server 2012 R2",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012}),
+    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    description=(
+        "On Windows Server 2012 R2 the host attaches a disk to the VM through a SCSI "
+        "controller during an online backup. A generation 1 VM without one cannot be "
+        "backed up online: the backup fails with event 10103."
+    ),
+    remedy="Add a SCSI controller to the VM; it need not have a disk attached.",
+)
+
+
+def _no_scsi_controller(vm: VM, ctx: Context) -> CheckResult:
+    if (
+        not (ctx.running and ctx.quiesced)
+        or ctx.replica
+        or vm.generation == 2
+        or vm.scsi_controller is not False
+    ):
+        return None
+    return ctx.finding(
+        NO_SCSI_CONTROLLER,
+        vm.name,
+        f"Generation 1 VM {vm.name!r} has no SCSI controller, which an online backup "
+        f"on Windows Server 2012 R2 host {ctx.at!r} needs; its backup fails.",
+    )
+
+
+#: HVB609.
+UNSUPPORTED_VERSION = Rule(
+    id="HVB609",
+    title="Configuration version not supported by the host",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(
+        page=VM_VERSION, heading="Supported VM configuration versions for long-term servicing hosts"
+    ),
+    description=(
+        "The VM's configuration version is not one the host's release supports, so the "
+        "VM cannot be started there; the host cannot back it up as a working VM."
+    ),
+    remedy=(
+        "Upgrade the configuration version (Update-VMVersion) on a host that supports "
+        "both versions, or recreate the VM from its virtual hard disks."
+    ),
+)
+
+
+def _supported(ctx: Context) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Return the configuration versions the node's own release runs, if the table lists it."""
+    return ctx.release.configuration_versions
+
+
+def _unsupported_version(vm: VM, ctx: Context) -> CheckResult:
+    version = vm.configuration_version_tuple
+    supported = _supported(ctx)
+    if version is None or supported is None or supported[0] <= version <= supported[1]:
+        return None
+    low, high = (f"{a}.{b}" for a, b in supported)
+    return ctx.finding(
+        UNSUPPORTED_VERSION,
+        vm.name,
+        f"VM {vm.name!r} has configuration version {vm.configuration_version}; "
+        f"{os_label(ctx.node.os)} runs {low} to {high}, so the VM cannot start there.",
+    )
+
+
+#: HVB610.
+VERSION_BEFORE_PRODUCTION_CHECKPOINTS = Rule(
+    id="HVB610",
+    title="Configuration version too old for production checkpoints",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2016}),
+    source=Source(
+        page=VM_VERSION,
+        heading="What happens if I don't upgrade the virtual machine configuration version?",
+    ),
+    description=(
+        "Production checkpoints need configuration version 6.2 or later; this VM's "
+        "version is older, so it cannot have the checkpoints a Windows Server 2016 or "
+        "later backup takes through the guest."
+    ),
+    remedy=(
+        "Upgrade the configuration version (Update-VMVersion) once the VM no longer "
+        "needs to move back to an older host."
+    ),
+)
+
+
+def _version_before_production_checkpoints(vm: VM, ctx: Context) -> CheckResult:
+    version = vm.configuration_version_tuple
+    if version is None or version >= _PRODUCTION_CHECKPOINTS:
+        return None
+    supported = _supported(ctx)
+    if supported is not None and not supported[0] <= version <= supported[1]:
+        return None  # HVB609 says more: the VM does not start at all
+    return ctx.finding(
+        VERSION_BEFORE_PRODUCTION_CHECKPOINTS,
+        vm.name,
+        f"VM {vm.name!r} has configuration version {vm.configuration_version}, older "
+        "than the 6.2 production checkpoints need.",
+    )
+
+
+#: HVB611.
+SHARED_VHDX = Rule(
+    id="HVB611",
+    title="Shared VHDX cannot be checkpointed: host backup fails",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=VHD_SET, heading="Create Hyper-V VHD Set files"),
+    description=(
+        "A disk is a shared VHDX (a .vhdx shared by a guest cluster). Only the VHD Set "
+        "format of Windows Server 2016 can be part of a checkpoint, so a host-level "
+        "backup of this VM cannot be taken."
+    ),
+    remedy=(
+        "Convert the shared disk to a VHD Set (.vhds) on Windows Server 2016 or later, or "
+        "back the guest cluster up from inside its guests."
+    ),
+)
+
+
+def _shared_vhdx(disk: Disk, ctx: Context) -> CheckResult:
+    if not disk.shared or disk.is_vhd_set:
+        return None
+    return ctx.finding(
+        SHARED_VHDX,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is a shared VHDX, which cannot be "
+        "part of a checkpoint; the host backup of the VM fails.",
+    )
+
+
+#: HVB612.
+VHD_SET_GUEST_CLUSTER = Rule(
+    id="HVB612",
+    title="VHD Set of a guest cluster: conditions for a host backup",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=GUEST_CLUSTER_KB, heading="Cause and resolution"),
+    description=(
+        "A disk is a VHD Set shared by a guest cluster. Its host backup works only when "
+        "the Cluster service runs in every guest, the shared disk is not a Cluster Shared "
+        "Volume inside the guest cluster, every shared disk is online in it, and the VM "
+        "worker processes may write the folder of the .vhds files. VHD Sets are not "
+        "supported as shared storage on Windows Server 2012 R2 and earlier."
+    ),
+    remedy=(
+        "Check the four conditions before the backup; on Windows Server 2012 R2 use a "
+        "guest-level backup."
+    ),
+    severity_note="error on Windows Server 2012 and 2012 R2",
+)
+
+
+def _vhd_set_unsupported(disk: Disk, ctx: Context) -> CheckResult:
+    if not (disk.shared and disk.is_vhd_set):
+        return None
+    return ctx.finding(
+        VHD_SET_GUEST_CLUSTER,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is a VHD Set, not supported as shared "
+        f"storage on {os_label(ctx.node.os)}; its host backup fails.",
+        Severity.ERROR,
+    )
+
+
+def _vhd_set_conditions(disk: Disk, ctx: Context) -> CheckResult:
+    if not (disk.shared and disk.is_vhd_set):
+        return None
+    return ctx.finding(
+        VHD_SET_GUEST_CLUSTER,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is a VHD Set of a guest cluster; its "
+        "host backup needs the guest cluster healthy (see the remedy).",
+    )
+
+
+#: HVB613.
+NO_FILE_SERVER_VSS_AGENT = Rule(
+    id="HVB613",
+    title="SMB file server without the File Server VSS Agent",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    description=(
+        "The VM's files are on an SMB 3 share, and the File Server VSS Agent Service does "
+        "not run on the file server (or that was not seen). Without it the share cannot "
+        "take part in the backup's shadow copy."
+    ),
+    remedy=(
+        "Install the File Server VSS Agent Service role service on every SMB file server "
+        "that holds VM files."
+    ),
+    severity_note="warning when the agent's presence was not collected",
+)
+
+
+def _first_on_smb(ctx: Context) -> Disk | None:
+    for disk in ctx.visible:
+        if disk.host_storage is _SMB:
+            return disk
+    return None
+
+
+def _no_file_server_vss_agent(vm: VM, ctx: Context) -> CheckResult:
+    disk = _first_on_smb(ctx)
+    if disk is None or ctx.node.file_server_vss_agent is not False:
+        return None
+    return ctx.finding(
+        NO_FILE_SERVER_VSS_AGENT,
+        disk.name,
+        f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share whose file "
+        "server does not run the File Server VSS Agent; the backup fails.",
+    )
+
+
+def _file_server_vss_agent_unknown(vm: VM, ctx: Context) -> CheckResult:
+    disk = _first_on_smb(ctx)
+    if disk is None or ctx.node.file_server_vss_agent is not None:
+        return None
+    return ctx.finding(
+        NO_FILE_SERVER_VSS_AGENT,
+        disk.name,
+        f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share; whether its "
+        "file server runs the File Server VSS Agent was not collected.",
+        Severity.WARNING,
+    )
+
+
+#: HVB614.
+SPLIT_SMB_LOCAL = Rule(
+    id="HVB614",
+    title="VM files split between local volumes and an SMB share",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    description=(
+        "Some of the VM's virtual hard disks are on the host's own volumes and some on an "
+        "SMB share. Backing up a VM split this way is not supported."
+    ),
+    remedy="Move all of the VM's files to the share, or all of them to local storage.",
+)
+
+
+def _split_smb_local(vm: VM, ctx: Context) -> CheckResult:
+    smb = sum(1 for d in ctx.visible if d.host_storage is _SMB)
+    if not smb or smb == len(ctx.visible):
+        return None
+    return ctx.finding(
+        SPLIT_SMB_LOCAL,
+        vm.name,
+        f"VM {vm.name!r} has {smb} of its {len(ctx.visible)} virtual hard disks on "
+        "an SMB share and the others on local volumes.",
+    )
+
+
+#: HVB615.
+WSB_CSV_CRASH_CONSISTENT = Rule(
+    id="HVB615",
+    title="Windows Server Backup on a Cluster Shared Volume: crash-consistent only",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=CSV_PAGE, heading="Back up CSV"),
+    description=(
+        "Windows Server Backup backs up a VM on a Cluster Shared Volume only as a "
+        "crash-consistent volume-level copy; the backup succeeds, and an error event says "
+        "that an application-consistent one is not supported."
+    ),
+    remedy=(
+        "Use a backup application that supports application-consistent backup of VMs "
+        "on Cluster Shared Volumes."
+    ),
+)
+
+
+def _virtual_disk_on_csv(ctx: Context) -> bool:
+    return any(d.host_storage is _CSV for d in ctx.visible)
+
+
+def _wsb_csv(vm: VM, ctx: Context) -> CheckResult:
+    if not (ctx.windows_server_backup and _virtual_disk_on_csv(ctx)):
+        return None
+    return ctx.finding(
+        WSB_CSV_CRASH_CONSISTENT,
+        vm.name,
+        f"VM {vm.name!r} is on a Cluster Shared Volume, which Windows Server Backup "
+        f"on {ctx.at!r} copies crash-consistent only.",
+    )
+
+
+#: HVB616.
+CSV_ANY_NODE = Rule(
+    id="HVB616",
+    title="VM on a Cluster Shared Volume: backed up from any node",
+    severity=Severity.INFO,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=CSV_PAGE, heading="Back up CSV"),
+    description=(
+        "Files of the VM live on a Cluster Shared Volume. From Windows Server 2012 on, a "
+        "volume-level backup of a CSV runs from any node that reaches it, and CSV needs "
+        "no backup steps beyond those of other cluster storage: no owner move is planned."
+    ),
+    remedy="Nothing to prepare; the backup application picks the node.",
+)
+
+
+def _csv_any_node(vm: VM, ctx: Context) -> CheckResult:
+    if not _virtual_disk_on_csv(ctx):
+        return None
+    return ctx.finding(
+        CSV_ANY_NODE,
+        vm.name,
+        f"VM {vm.name!r} has files on a Cluster Shared Volume: it is backed up from any "
+        "node, with no owner move.",
+    )
+
+
+#: HVB617.
+REPLICA_CRASH_CONSISTENT = Rule(
+    id="HVB617",
+    title="Replica VM: crash-consistent backup only",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Back up replica virtual machines"),
+    description=(
+        "The VM is a Hyper-V Replica copy. It is off until a failover, so its backup "
+        "cannot be application-consistent: it is crash-consistent."
+    ),
+    remedy=(
+        "Back up the primary VM for application-consistent copies; keep replica backups "
+        "for offloaded or long-term copies."
+    ),
+)
+
+
+def _replica_crash_consistent(vm: VM, ctx: Context) -> CheckResult:
+    if not (ctx.replica and ctx.facts.backs_up_replicas and vm.replication_ready):
+        return None
+    return ctx.finding(
+        REPLICA_CRASH_CONSISTENT,
+        vm.name,
+        f"VM {vm.name!r} is a Hyper-V Replica copy, off until a failover: its backup is "
+        "crash-consistent.",
+    )
+
+
+#: HVB618.
+REPLICA_NOT_BACKED_UP = Rule(
+    id="HVB618",
+    title="Replica VM cannot be backed up now",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Back up replica virtual machines"),
+    description=(
+        "The VM is a Hyper-V Replica copy that is not in a normal state (critical health, "
+        "initial replication or resynchronisation, log apply, failover or migration under "
+        "way), or the host runs Windows Server 2012, where replica VMs cannot be backed "
+        "up. The backup of this VM fails."
+    ),
+    remedy=(
+        "Back up the primary VM, or wait until replication is back to normal (on a "
+        "Windows Server 2012 R2 or later replica host)."
+    ),
+)
+
+
+def _replica_not_backed_up(vm: VM, ctx: Context) -> CheckResult:
+    if not ctx.replica:
+        return None
+    if not ctx.facts.backs_up_replicas:
+        why = f"Windows Server 2012 host {ctx.at!r} cannot back up a replica VM"
+    elif not vm.replication_ready:
+        why = "its replication is not in a normal state"
+    else:
+        return None
+    return ctx.finding(
+        REPLICA_NOT_BACKED_UP,
+        vm.name,
+        f"VM {vm.name!r} is a Hyper-V Replica copy and {why}; its backup fails.",
+    )
+
+
+#: HVB619.
+FIBRE_CHANNEL_STORAGE = Rule(
+    id="HVB619",
+    title="Virtual Fibre Channel storage is not in the host backup",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=VIRTUAL_FIBRE_CHANNEL, heading="How Virtual Fibre Channel works"),
+    description=(
+        "The VM has virtual Fibre Channel adapters: the guest reaches SAN LUNs directly. "
+        "Like pass-through and guest iSCSI disks, that storage is not visible to the "
+        "host, so the host backup leaves it out."
+    ),
+    remedy="Back up the data on those LUNs from inside the guest, or on the SAN.",
+)
+
+
+def _virtual_fibre_channel(vm: VM, ctx: Context) -> CheckResult:
+    return [
+        ctx.finding(
+            FIBRE_CHANNEL_STORAGE,
+            adapter,
+            f"Virtual Fibre Channel adapter {adapter!r} of VM {vm.name!r} reaches SAN "
+            "storage the host backup does not hold.",
+        )
+        for adapter in vm.fibre_channel_adapters
+    ] or None
+
+
+#: HVB620.
+NO_VISIBLE_DISK = Rule(
+    id="HVB620",
+    title="No disk the host backup can hold",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=WMI_BACKUP, heading="Backing up the virtual machines"),
+    description=(
+        "Every disk of the VM is a pass-through disk or guest iSCSI storage, which the "
+        "host cannot see; the host backup holds the VM's configuration but none of its "
+        "data."
+    ),
+    remedy="Back up the VM from inside the guest.",
+)
+
+
+def _no_visible_disk(vm: VM, ctx: Context) -> CheckResult:
+    if not vm.disks or ctx.visible:
+        return None
+    return ctx.finding(
+        NO_VISIBLE_DISK,
+        vm.name,
+        f"Every disk of VM {vm.name!r} is a pass-through or guest iSCSI disk; the host "
+        "backup holds its configuration only.",
+    )
+
 
 #: The rules of this family, in ID order.
 MODERN_RULES: tuple[Rule, ...] = (
-    Rule(
-        id="HVB601",
-        title="Linux guest is saved for the backup on Windows Server 2012",
-        severity=Severity.WARNING,
-        section=cite("Online and offline backup", DPM_HYPERV),
-        description=(
-            "On a Windows Server 2012 host a Linux or FreeBSD guest cannot take part in an "
-            "online backup, so the running VM is saved while it is backed up (downtime)."
-        ),
-        remedy=(
-            "Plan the downtime, or move the VM to a Windows Server 2012 R2 or later host, "
-            "where Linux guests are backed up while they run."
-        ),
-    ),
-    Rule(
-        id="HVB602",
-        title="Guest cannot take part: crash-consistent backup",
-        severity=Severity.WARNING,
-        section=cite("Online and offline backup", DPM_HYPERV),
-        description=(
-            "From Windows Server 2012 R2 on, a VM keeps running while it is backed up. When "
-            "its guest cannot take part (no integration services, the backup service "
-            "disabled, a dynamic disk, a volume that is neither NTFS nor ReFS, VSS off on a "
-            "volume, shadow copies kept on another volume, or guest facts not collected), "
-            "its applications are not quiesced and the copy is crash-consistent: restored, "
-            "it starts as after a power loss."
-        ),
-        remedy=(
-            "Remove the named obstacle (the same conditions the guest's Volume Shadow Copy "
-            "Service needs) to get an application-consistent backup."
-        ),
-    ),
-    Rule(
-        id="HVB603",
-        title="Production-only checkpoints and a guest that cannot take part: backup fails",
-        severity=Severity.ERROR,
-        section=cite("Change checkpoints to production or standard checkpoints", CHECKPOINTS),
-        description=(
-            "The VM is set to production checkpoints with no fallback to a standard "
-            "checkpoint, and its guest cannot be quiesced. Hyper-V then takes no checkpoint "
-            "at all, and a backup, which is taken through a checkpoint from Windows Server "
-            "2016 on, fails."
-        ),
-        remedy=(
-            "Fix what keeps the guest from taking part, or allow the fallback to a standard "
-            "checkpoint (Set-VM -CheckpointType Production) and accept a crash-consistent "
-            "backup."
-        ),
-    ),
-    Rule(
-        id="HVB604",
-        title="Linux guest: file-system-consistent backup",
-        severity=Severity.INFO,
-        section=cite("Backup prerequisites", DPM_HYPERV),
-        description=(
-            "A Linux or FreeBSD guest takes part in a backup by freezing its file systems "
-            "through its VSS daemon. The copy is consistent at file-system level; there are "
-            "no application writers to quiesce the applications inside."
-        ),
-        remedy=(
-            "For application-consistent copies of a Linux workload, add a backup inside the "
-            "guest that the application supports."
-        ),
-    ),
-    Rule(
-        id="HVB605",
-        title="Linux VSS daemon not running: crash-consistent backup",
-        severity=Severity.WARNING,
-        section=cite("Hyper-V Volume Shadow Copy Requestor", INTEGRATION_SERVICES),
-        description=(
-            "The VSS daemon of a Linux or FreeBSD guest (hv_vss_daemon, packaged as "
-            "hypervvssd) is not running, or was not seen running. Without it the guest "
-            "cannot freeze its file systems for the backup, and Hyper-V falls back to a "
-            "checkpoint the guest takes no part in: the copy is crash-consistent."
-        ),
-        remedy=(
-            "Install the Hyper-V daemons package of the distribution and enable the VSS "
-            "daemon (for example systemctl enable --now hypervvssd)."
-        ),
-    ),
-    Rule(
-        id="HVB606",
-        title="Linux guest with disks on remote storage: live backup fails",
-        severity=Severity.ERROR,
-        section=cite("Storage", LINUX_FEATURES),
-        description=(
-            "A Linux or FreeBSD guest has virtual hard disks on remote storage (an SMB share "
-            "or an iSCSI volume of the host). A live backup of such a VM does not succeed."
-        ),
-        remedy=(
-            "Move the VM's virtual hard disks to local, SAN or Cluster Shared Volume "
-            "storage, or back it up from inside the guest."
-        ),
-    ),
-    Rule(
-        id="HVB607",
-        title="Linux guest with pass-through or iSCSI storage: backup can fail silently",
-        severity=Severity.WARNING,
-        section=cite("Notes", LINUX_UBUNTU),
-        description=(
-            "A Linux or FreeBSD guest has a pass-through disk or storage of its own iSCSI "
-            "initiator attached. Microsoft notes that a live backup of such a VM can fail "
-            "without saying so."
-        ),
-        remedy=(
-            "Check each backup of this VM by restoring it, or back the VM up from inside the guest."
-        ),
-    ),
-    Rule(
-        id="HVB608",
-        title="Generation 1 VM without a SCSI controller on Windows Server 2012 R2",
-        severity=Severity.ERROR,
-        section=cite("Backup prerequisites", DPM_HYPERV),
-        description=(
-            "On Windows Server 2012 R2 the host attaches a disk to the VM through a SCSI "
-            "controller during an online backup. A generation 1 VM without one cannot be "
-            "backed up online: the backup fails with event 10103."
-        ),
-        remedy="Add a SCSI controller to the VM; it need not have a disk attached.",
-    ),
-    Rule(
-        id="HVB609",
-        title="Configuration version not supported by the host",
-        severity=Severity.ERROR,
-        section=cite(
-            "Supported VM configuration versions for long-term servicing hosts", VM_VERSION
-        ),
-        description=(
-            "The VM's configuration version is not one the host's release supports, so the "
-            "VM cannot be started there; the host cannot back it up as a working VM."
-        ),
-        remedy=(
-            "Upgrade the configuration version (Update-VMVersion) on a host that supports "
-            "both versions, or recreate the VM from its virtual hard disks."
-        ),
-    ),
-    Rule(
-        id="HVB610",
-        title="Configuration version too old for production checkpoints",
-        severity=Severity.WARNING,
-        section=cite(
-            "What happens if I don't upgrade the virtual machine configuration version?",
-            VM_VERSION,
-        ),
-        description=(
-            "Production checkpoints need configuration version 6.2 or later; this VM's "
-            "version is older, so it cannot have the checkpoints a Windows Server 2016 or "
-            "later backup takes through the guest."
-        ),
-        remedy=(
-            "Upgrade the configuration version (Update-VMVersion) once the VM no longer "
-            "needs to move back to an older host."
-        ),
-    ),
-    Rule(
-        id="HVB611",
-        title="Shared VHDX cannot be checkpointed: host backup fails",
-        severity=Severity.ERROR,
-        section=cite("Create Hyper-V VHD Set files", VHD_SET),
-        description=(
-            "A disk is a shared VHDX (a .vhdx shared by a guest cluster). Only the VHD Set "
-            "format of Windows Server 2016 can be part of a checkpoint, so a host-level "
-            "backup of this VM cannot be taken."
-        ),
-        remedy=(
-            "Convert the shared disk to a VHD Set (.vhds) on Windows Server 2016 or later, or "
-            "back the guest cluster up from inside its guests."
-        ),
-    ),
-    Rule(
-        id="HVB612",
-        title="VHD Set of a guest cluster: conditions for a host backup",
-        severity=Severity.WARNING,
-        section=cite("Cause and resolution", GUEST_CLUSTER_KB),
-        description=(
-            "A disk is a VHD Set shared by a guest cluster. Its host backup works only when "
-            "the Cluster service runs in every guest, the shared disk is not a Cluster Shared "
-            "Volume inside the guest cluster, every shared disk is online in it, and the VM "
-            "worker processes may write the folder of the .vhds files. VHD Sets are not "
-            "supported as shared storage on Windows Server 2012 R2 and earlier."
-        ),
-        remedy=(
-            "Check the four conditions before the backup; on Windows Server 2012 R2 use a "
-            "guest-level backup."
-        ),
-    ),
-    Rule(
-        id="HVB613",
-        title="SMB file server without the File Server VSS Agent",
-        severity=Severity.ERROR,
-        section=cite("Backup prerequisites", DPM_HYPERV),
-        description=(
-            "The VM's files are on an SMB 3 share, and the File Server VSS Agent Service does "
-            "not run on the file server (or that was not seen). Without it the share cannot "
-            "take part in the backup's shadow copy."
-        ),
-        remedy=(
-            "Install the File Server VSS Agent Service role service on every SMB file server "
-            "that holds VM files."
-        ),
-    ),
-    Rule(
-        id="HVB614",
-        title="VM files split between local volumes and an SMB share",
-        severity=Severity.WARNING,
-        section=cite("Backup prerequisites", DPM_HYPERV),
-        description=(
-            "Some of the VM's virtual hard disks are on the host's own volumes and some on an "
-            "SMB share. Backing up a VM split this way is not supported."
-        ),
-        remedy="Move all of the VM's files to the share, or all of them to local storage.",
-    ),
-    Rule(
-        id="HVB615",
-        title="Windows Server Backup on a Cluster Shared Volume: crash-consistent only",
-        severity=Severity.WARNING,
-        section=cite("Back up CSV", CSV_PAGE),
-        description=(
-            "Windows Server Backup backs up a VM on a Cluster Shared Volume only as a "
-            "crash-consistent volume-level copy; the backup succeeds, and an error event says "
-            "that an application-consistent one is not supported."
-        ),
-        remedy=(
-            "Use a backup application that supports application-consistent backup of VMs "
-            "on Cluster Shared Volumes."
-        ),
-    ),
-    Rule(
-        id="HVB616",
-        title="VM on a Cluster Shared Volume: backed up from any node",
-        severity=Severity.INFO,
-        section=cite("Back up CSV", CSV_PAGE),
-        description=(
-            "Files of the VM live on a Cluster Shared Volume. From Windows Server 2012 on, a "
-            "volume-level backup of a CSV runs from any node that reaches it, and CSV needs "
-            "no backup steps beyond those of other cluster storage: no owner move is planned."
-        ),
-        remedy="Nothing to prepare; the backup application picks the node.",
-    ),
-    Rule(
-        id="HVB617",
-        title="Replica VM: crash-consistent backup only",
-        severity=Severity.WARNING,
-        section=cite("Back up replica virtual machines", DPM_HYPERV),
-        description=(
-            "The VM is a Hyper-V Replica copy. It is off until a failover, so its backup "
-            "cannot be application-consistent: it is crash-consistent."
-        ),
-        remedy=(
-            "Back up the primary VM for application-consistent copies; keep replica backups "
-            "for offloaded or long-term copies."
-        ),
-    ),
-    Rule(
-        id="HVB618",
-        title="Replica VM cannot be backed up now",
-        severity=Severity.ERROR,
-        section=cite("Back up replica virtual machines", DPM_HYPERV),
-        description=(
-            "The VM is a Hyper-V Replica copy that is not in a normal state (critical health, "
-            "initial replication or resynchronisation, log apply, failover or migration under "
-            "way), or the host runs Windows Server 2012, where replica VMs cannot be backed "
-            "up. The backup of this VM fails."
-        ),
-        remedy=(
-            "Back up the primary VM, or wait until replication is back to normal (on a "
-            "Windows Server 2012 R2 or later replica host)."
-        ),
-    ),
-    Rule(
-        id="HVB619",
-        title="Virtual Fibre Channel storage is not in the host backup",
-        severity=Severity.WARNING,
-        section=cite("How Virtual Fibre Channel works", VIRTUAL_FIBRE_CHANNEL),
-        description=(
-            "The VM has virtual Fibre Channel adapters: the guest reaches SAN LUNs directly. "
-            "Like pass-through and guest iSCSI disks, that storage is not visible to the "
-            "host, so the host backup leaves it out."
-        ),
-        remedy="Back up the data on those LUNs from inside the guest, or on the SAN.",
-    ),
-    Rule(
-        id="HVB620",
-        title="No disk the host backup can hold",
-        severity=Severity.ERROR,
-        section=cite("Backing up the virtual machines", WMI_BACKUP),
-        description=(
-            "Every disk of the VM is a pass-through disk or guest iSCSI storage, which the "
-            "host cannot see; the host backup holds the VM's configuration but none of its "
-            "data."
-        ),
-        remedy="Back up the VM from inside the guest.",
-    ),
+    LINUX_SAVED,
+    GUEST_NOT_QUIESCED,
+    PRODUCTION_ONLY_FAILS,
+    FILE_SYSTEM_CONSISTENT,
+    VSS_DAEMON_NOT_RUNNING,
+    UNIX_REMOTE_STORAGE,
+    UNIX_HIDDEN_STORAGE,
+    NO_SCSI_CONTROLLER,
+    UNSUPPORTED_VERSION,
+    VERSION_BEFORE_PRODUCTION_CHECKPOINTS,
+    SHARED_VHDX,
+    VHD_SET_GUEST_CLUSTER,
+    NO_FILE_SERVER_VSS_AGENT,
+    SPLIT_SMB_LOCAL,
+    WSB_CSV_CRASH_CONSISTENT,
+    CSV_ANY_NODE,
+    REPLICA_CRASH_CONSISTENT,
+    REPLICA_NOT_BACKED_UP,
+    FIBRE_CHANNEL_STORAGE,
+    NO_VISIBLE_DISK,
 )
+
+
+def _saves(facts: ReleaseFacts) -> bool:
+    return facts.saves_vm_guest_cannot_quiesce
+
+
+def _keeps_running(facts: ReleaseFacts) -> bool:
+    return not facts.saves_vm_guest_cannot_quiesce
+
+
+def _saves_unix_guests(facts: ReleaseFacts) -> bool:
+    return facts.knows_unix_guests and not facts.backs_up_unix_guests_online
+
+
+def _unix_online(facts: ReleaseFacts) -> bool:
+    return facts.backs_up_unix_guests_online
+
+
+def _replicas(facts: ReleaseFacts) -> bool:
+    return facts.has_replica
+
+
+def _vhd_set_not_shared(facts: ReleaseFacts) -> bool:
+    return not facts.vhd_set_shared_storage
+
+
+def _vhd_set_shared(facts: ReleaseFacts) -> bool:
+    return facts.vhd_set_shared_storage
+
+
+def _production_checkpoints(facts: ReleaseFacts) -> bool:
+    return facts.production_checkpoints
+
+
+def _needs_scsi(facts: ReleaseFacts) -> bool:
+    return facts.online_backup_needs_scsi_controller
+
+
+def _check(rule: Rule, scope: Scope, phase: Phase, effect: Effect, **more: Any) -> Check:
+    return Check(rule=rule, scope=scope, phase=phase, effect=effect, **more)
+
+
+_VM, _VHD, _DISK = Scope.VM, Scope.VIRTUAL_HARD_DISK, Scope.DISK
+_GUEST, _STORAGE, _CONFIGURATION = Phase.GUEST, Phase.STORAGE, Phase.CONFIGURATION
+
+#: When the rules of this family fire, in the order their findings are listed.
+MODERN_CHECKS: tuple[Check, ...] = (
+    # The guest: a replica copy first, which answers alone; then the guests
+    # 2012 saves, and the copies of the guests later releases keep running.
+    _check(
+        REPLICA_NOT_BACKED_UP, _VM, _GUEST, Effect.FAILS,
+        findings=_replica_not_backed_up, applies=_replicas,
+    ),
+    _check(
+        REPLICA_CRASH_CONSISTENT, _VM, _GUEST, Effect.CRASH_CONSISTENT,
+        findings=_replica_crash_consistent, applies=_replicas,
+    ),
+    _check(
+        LINUX_SAVED, _VM, _GUEST, Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_linux_saved, applies=_saves_unix_guests,
+        obstacle="its guest cannot take part",
+    ),
+    _check(
+        GUEST_NOT_QUIESCED, _VM, _GUEST, Effect.NOT_QUIESCED,
+        findings=_guest_not_quiesced, applies=_keeps_running,
+    ),
+    _check(
+        VSS_DAEMON_NOT_RUNNING, _VM, _GUEST, Effect.NOT_QUIESCED,
+        findings=_vss_daemon_not_running, applies=_keeps_running,
+    ),
+    _check(
+        PRODUCTION_ONLY_FAILS, _VM, _GUEST, Effect.FAILS,
+        findings=_production_only, applies=_production_checkpoints,
+    ),
+    _check(
+        FILE_SYSTEM_CONSISTENT, _VM, _GUEST, Effect.FREEZES_FILE_SYSTEMS,
+        findings=_file_system_consistent, applies=_keeps_running,
+    ),
+    _check(
+        NO_SCSI_CONTROLLER, _VM, _GUEST, Effect.FAILS,
+        findings=_no_scsi_controller, applies=_needs_scsi,
+    ),
+    # Where the VM's files are.
+    _check(FIBRE_CHANNEL_STORAGE, _VM, _STORAGE, Effect.LEAVES_OUT, findings=_virtual_fibre_channel),
+    _check(NO_VISIBLE_DISK, _VM, _STORAGE, Effect.HOLDS_NO_DATA, findings=_no_visible_disk),
+    _check(SHARED_VHDX, _VHD, _STORAGE, Effect.FAILS, findings=_shared_vhdx),
+    _check(
+        VHD_SET_GUEST_CLUSTER, _VHD, _STORAGE, Effect.FAILS,
+        findings=_vhd_set_unsupported, applies=_vhd_set_not_shared,
+    ),
+    _check(
+        VHD_SET_GUEST_CLUSTER, _VHD, _STORAGE, Effect.NONE,
+        findings=_vhd_set_conditions, applies=_vhd_set_shared,
+    ),
+    _check(NO_FILE_SERVER_VSS_AGENT, _VM, _STORAGE, Effect.FAILS, findings=_no_file_server_vss_agent),
+    _check(
+        NO_FILE_SERVER_VSS_AGENT, _VM, _STORAGE, Effect.NONE,
+        findings=_file_server_vss_agent_unknown,
+    ),
+    _check(SPLIT_SMB_LOCAL, _VM, _STORAGE, Effect.NONE, findings=_split_smb_local),
+    _check(
+        UNIX_REMOTE_STORAGE, _VHD, _STORAGE, Effect.FAILS,
+        findings=_unix_remote_storage, applies=_unix_online,
+    ),
+    _check(
+        UNIX_HIDDEN_STORAGE, _DISK, _STORAGE, Effect.NONE,
+        findings=_unix_hidden_storage, applies=_unix_online,
+    ),
+    _check(WSB_CSV_CRASH_CONSISTENT, _VM, _STORAGE, Effect.NOT_QUIESCED, findings=_wsb_csv),
+    _check(CSV_ANY_NODE, _VM, _STORAGE, Effect.NONE, findings=_csv_any_node),
+    # Its configuration.
+    _check(UNSUPPORTED_VERSION, _VM, _CONFIGURATION, Effect.FAILS, findings=_unsupported_version),
+    _check(
+        VERSION_BEFORE_PRODUCTION_CHECKPOINTS, _VM, _CONFIGURATION, Effect.NONE,
+        findings=_version_before_production_checkpoints, applies=_production_checkpoints,
+    ),
+)  # fmt: skip

@@ -2,115 +2,453 @@
 
 from __future__ import annotations
 
-from hyperv_backup.rules import sources
+from hyperv_backup.model import (
+    VM,
+    Attachment,
+    Disk,
+    FileSystem,
+    GuestDiskType,
+    VMState,
+    Volume,
+    computer_key,
+)
+from hyperv_backup.rules import pages
+from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
+from hyperv_backup.rules.pages import GUIDANCE
+from hyperv_backup.rules.profiles import ALL_PROFILES, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Rule, Severity
+from hyperv_backup.rules.source import Source
 
-__all__ = ["ONLINE_RULES"]
+_RUNNING, _SAVED_FOR_BACKUP = VMState.RUNNING, frozenset({VMState.RUNNING, VMState.PAUSED})
+_NTFS, _REFS, _DYNAMIC = FileSystem.NTFS, FileSystem.REFS, GuestDiskType.DYNAMIC
+_GUEST_ISCSI = Attachment.GUEST_ISCSI
+
+# How the guidance's online conditions are read:
+#
+# * "All disks used by the virtual machine" are the disks of its configuration:
+#   virtual hard disks and pass-through disks. Storage the guest reaches through
+#   its own iSCSI initiator is outside the host backup; it blocks nothing here
+#   and is reported by HVB202. (The walk of volumes leaves those disks out.)
+# * A disk with no volume blocks nothing; a dynamically expanding virtual hard
+#   disk is never a reason, only the guest's dynamic disk is.
+# * HVB302 is about a service that is installed but disabled; when the
+#   integration services are not installed at all, HVB301 says so alone.
+# * When the guest was not inventoried, HVB303-HVB306 cannot be evaluated; the
+#   VM is planned offline with HVB309 instead of being assumed fine.
+# * Every blocking condition is reported, also for a VM that is off, so the
+#   reasons show what would block it once it runs.
+# * The conditions on the guest's Volume Shadow Copy Service (HVB303-HVB306,
+#   and HVB309, whose facts are those of a Windows guest) are not asked of a
+#   Linux or FreeBSD guest, which takes part through its VSS daemon; none is
+#   asked of a Hyper-V Replica copy, which its own rules answer for.
+
+
+def _guest_facts_known(ctx: Context) -> bool:
+    """Whether the conditions on the guest's own facts are asked of this VM."""
+    return ctx.vm.guest_inventoried and not ctx.unix and not ctx.replica
+
+
+__all__ = [
+    "BACKUP_SERVICE_DISABLED",
+    "DYNAMIC_GUEST_DISK",
+    "GUEST_NOT_INVENTORIED",
+    "NOT_NTFS",
+    "NOT_RUNNING",
+    "NO_INTEGRATION_SERVICES",
+    "ONLINE_CHECKS",
+    "ONLINE_CONDITIONS",
+    "ONLINE_RULES",
+    "SAVED_FOR_BACKUP",
+    "SHADOW_STORAGE_ELSEWHERE",
+    "VSS_DISABLED",
+]
+
+#: HVB301.
+NO_INTEGRATION_SERVICES = Rule(
+    id="HVB301",
+    title="Integration services not installed",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "Integration services are not installed in the guest, so it cannot take part in "
+        "an online backup."
+    ),
+    remedy="Install the integration services in the guest.",
+)
+
+
+def _no_integration_services(vm: VM, ctx: Context) -> CheckResult:
+    if vm.integration_services or ctx.replica:
+        return None
+    return ctx.finding(
+        NO_INTEGRATION_SERVICES,
+        vm.name,
+        f"VM {vm.name!r} has no integration services installed, so it cannot be backed up online.",
+    )
+
+
+#: HVB302.
+BACKUP_SERVICE_DISABLED = Rule(
+    id="HVB302",
+    title="Backup integration service disabled",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The backup integration service (the Hyper-V Volume Shadow Copy Requestor in the "
+        "guest) is disabled, so the VM cannot be backed up online."
+    ),
+    remedy="Enable the backup (volume shadow copy) integration service for the VM.",
+)
+
+
+def _backup_service_disabled(vm: VM, ctx: Context) -> CheckResult:
+    # Not installed at all is HVB301's case; this one is installed but disabled.
+    if not vm.integration_services or vm.backup_integration_service or ctx.replica:
+        return None
+    return ctx.finding(
+        BACKUP_SERVICE_DISABLED,
+        vm.name,
+        f"VM {vm.name!r} has its backup integration service disabled, so it cannot be "
+        "backed up online.",
+    )
+
+
+#: HVB303.
+DYNAMIC_GUEST_DISK = Rule(
+    id="HVB303",
+    title="Dynamic disk in the guest",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The guest has configured the disk as a dynamic disk, which prevents an online "
+        "backup. A dynamically expanding virtual hard disk is a different thing and is "
+        "not a problem."
+    ),
+    remedy="Convert the disk to a basic disk inside the guest.",
+)
+
+
+def _dynamic_guest_disk(disk: Disk, ctx: Context) -> CheckResult:
+    if (
+        disk.guest_disk_type is not _DYNAMIC
+        or disk.attachment is _GUEST_ISCSI
+        or not _guest_facts_known(ctx)
+    ):
+        return None
+    return ctx.finding(
+        DYNAMIC_GUEST_DISK,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is a dynamic disk inside the guest, which "
+        "blocks an online backup.",
+    )
+
+
+#: HVB304.
+NOT_NTFS = Rule(
+    id="HVB304",
+    title="Volume is not NTFS",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The volume is not formatted with NTFS (FAT32, for example), which prevents an "
+        "online backup."
+    ),
+    remedy="Move the data to an NTFS volume, or reformat the volume as NTFS.",
+)
+
+
+def _not_ntfs(volume: Volume, ctx: Context) -> CheckResult:
+    system = volume.file_system
+    if system is _NTFS or not _guest_facts_known(ctx):
+        return None
+    # From Windows Server 2012 on, ReFS volumes take part as NTFS ones do.
+    if system is _REFS and ctx.facts.refs_takes_part:
+        return None
+    return ctx.finding(
+        NOT_NTFS,
+        volume.name,
+        f"Volume {volume.name!r} of VM {ctx.name!r} is {system.value}, not NTFS, which blocks "
+        "an online backup.",
+    )
+
+
+#: HVB305.
+VSS_DISABLED = Rule(
+    id="HVB305",
+    title="VSS not enabled on a volume",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The Volume Shadow Copy Service is not enabled on the volume, which prevents an "
+        "online backup."
+    ),
+    remedy="Enable shadow copies on the volume inside the guest.",
+)
+
+
+def _vss_disabled(volume: Volume, ctx: Context) -> CheckResult:
+    if volume.vss_enabled or not _guest_facts_known(ctx):
+        return None
+    return ctx.finding(
+        VSS_DISABLED,
+        volume.name,
+        f"Volume {volume.name!r} of VM {ctx.name!r} does not have VSS enabled, which blocks "
+        "an online backup.",
+    )
+
+
+#: HVB306.
+SHADOW_STORAGE_ELSEWHERE = Rule(
+    id="HVB306",
+    title="Shadow copies stored on another volume",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The volume's shadow copies are stored on a different volume; for an online "
+        "backup each volume must hold its own shadow copies."
+    ),
+    remedy=(
+        "Make the volume its own shadow copy storage location (vssadmin resize "
+        "shadowstorage /for=X: /on=X:)."
+    ),
+)
+
+
+def _shadow_storage_elsewhere(volume: Volume, ctx: Context) -> CheckResult:
+    storage = volume.shadow_storage
+    if (
+        storage is None
+        or computer_key(storage) == computer_key(volume.name)
+        or not _guest_facts_known(ctx)
+    ):
+        return None
+    return ctx.finding(
+        SHADOW_STORAGE_ELSEWHERE,
+        volume.name,
+        f"Volume {volume.name!r} of VM {ctx.name!r} keeps its shadow copies on {storage!r}, "
+        "not on itself, which blocks an online backup.",
+    )
+
+
+#: HVB307.
+NOT_RUNNING = Rule(
+    id="HVB307",
+    title="VM is not running",
+    severity=Severity.INFO,
+    profiles=ALL_PROFILES,
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=("The VM is paused, saved or off; only a running VM can be backed up online."),
+    remedy="Nothing is required; start the VM before the backup if an online backup is wanted.",
+)
+
+
+def _not_running_offline(vm: VM, ctx: Context) -> CheckResult:
+    """HVB307 where the release saves a VM that cannot be backed up online."""
+    if ctx.running or ctx.replica:
+        return None
+    return ctx.finding(
+        NOT_RUNNING,
+        vm.name,
+        f"VM {vm.name!r} is {vm.state.value}; only a running VM can be backed up online.",
+    )
+
+
+def _not_running_as_is(vm: VM, ctx: Context) -> CheckResult:
+    """HVB307 where the release keeps a VM running for its backup: it is copied as it is."""
+    if ctx.running or ctx.replica:
+        return None
+    state = vm.state.value
+    return ctx.finding(
+        NOT_RUNNING,
+        vm.name,
+        f"VM {vm.name!r} is {state}; its files are copied as they are, and it stays {state}.",
+    )
+
+
+#: HVB308.
+SAVED_FOR_BACKUP = Rule(
+    id="HVB308",
+    title="Offline backup saves the running VM",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The VM is running or paused and will be backed up offline: it is saved while "
+        "the backup runs, which is downtime, and resumes its previous state afterwards."
+    ),
+    remedy=(
+        "Schedule the backup in a maintenance window, or remove the conditions that "
+        "block an online backup."
+    ),
+)
+
+
+def _saved_for_backup(vm: VM, ctx: Context) -> CheckResult:
+    if vm.state not in _SAVED_FOR_BACKUP or ctx.replica or (ctx.running and not ctx.obstacles):
+        return None
+    state = vm.state.value
+    return ctx.finding(
+        SAVED_FOR_BACKUP,
+        vm.name,
+        f"VM {vm.name!r} is {state} and will be backed up offline: it is saved while the "
+        f"backup runs (downtime), then set back to {state}.",
+    )
+
+
+#: HVB309.
+GUEST_NOT_INVENTORIED = Rule(
+    id="HVB309",
+    title="Guest not inventoried",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2008, Profile.WS2012}),
+    source=Source(page=GUIDANCE, heading=pages.ONLINE),
+    description=(
+        "The facts seen from inside the guest (disk types, volumes, file systems, VSS "
+        "settings, guest iSCSI) were not collected, so an online backup cannot be "
+        "confirmed; the VM is planned as offline."
+    ),
+    remedy="Collect the guest's disks and volumes and check again.",
+)
+
+
+def _guest_not_inventoried(vm: VM, ctx: Context) -> CheckResult:
+    if vm.guest_inventoried or ctx.unix or ctx.replica:
+        return None
+    return ctx.finding(
+        GUEST_NOT_INVENTORIED,
+        vm.name,
+        f"VM {vm.name!r} was not inventoried from inside the guest, so an online backup "
+        "cannot be confirmed; it is planned as offline.",
+    )
+
 
 #: The rules of this family, in ID order.
 ONLINE_RULES: tuple[Rule, ...] = (
-    Rule(
-        id="HVB301",
-        title="Integration services not installed",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "Integration services are not installed in the guest, so it cannot take part in "
-            "an online backup."
-        ),
-        remedy="Install the integration services in the guest.",
+    NO_INTEGRATION_SERVICES,
+    BACKUP_SERVICE_DISABLED,
+    DYNAMIC_GUEST_DISK,
+    NOT_NTFS,
+    VSS_DISABLED,
+    SHADOW_STORAGE_ELSEWHERE,
+    NOT_RUNNING,
+    SAVED_FOR_BACKUP,
+    GUEST_NOT_INVENTORIED,
+)
+
+
+def _saves(facts: ReleaseFacts) -> bool:
+    return facts.saves_vm_guest_cannot_quiesce
+
+
+def _keeps_running(facts: ReleaseFacts) -> bool:
+    return not facts.saves_vm_guest_cannot_quiesce
+
+
+#: When the rules of this family fire, in the order their findings are listed.
+#: The checks that keep the guest out are the online conditions of "Understanding
+#: online and offline backups": the VM's own, then each disk's and its volumes'.
+ONLINE_CHECKS: tuple[Check, ...] = (
+    Check(
+        rule=NO_INTEGRATION_SERVICES,
+        scope=Scope.VM,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_no_integration_services,
+        obstacle="no integration services are installed",
+        summary="integration services are installed",
     ),
-    Rule(
-        id="HVB302",
-        title="Backup integration service disabled",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The backup integration service (the Hyper-V Volume Shadow Copy Requestor in the "
-            "guest) is disabled, so the VM cannot be backed up online."
-        ),
-        remedy="Enable the backup (volume shadow copy) integration service for the VM.",
+    Check(
+        rule=BACKUP_SERVICE_DISABLED,
+        scope=Scope.VM,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_backup_service_disabled,
+        obstacle="its backup integration service is disabled",
+        summary="the backup integration service is enabled",
     ),
-    Rule(
-        id="HVB303",
-        title="Dynamic disk in the guest",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The guest has configured the disk as a dynamic disk, which prevents an online "
-            "backup. A dynamically expanding virtual hard disk is a different thing and is "
-            "not a problem."
-        ),
-        remedy="Convert the disk to a basic disk inside the guest.",
+    Check(
+        rule=NOT_RUNNING,
+        scope=Scope.VM,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_not_running_offline,
+        applies=_saves,
+        obstacle="it is not running",
+        summary="the VM is running",
     ),
-    Rule(
-        id="HVB304",
-        title="Volume is not NTFS",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The volume is not formatted with NTFS (FAT32, for example), which prevents an "
-            "online backup."
-        ),
-        remedy="Move the data to an NTFS volume, or reformat the volume as NTFS.",
+    Check(
+        rule=GUEST_NOT_INVENTORIED,
+        scope=Scope.VM,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_guest_not_inventoried,
+        obstacle="its guest was not inventoried, so it cannot be confirmed",
+        summary="the guest was inventoried",
     ),
-    Rule(
-        id="HVB305",
-        title="VSS not enabled on a volume",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The Volume Shadow Copy Service is not enabled on the volume, which prevents an "
-            "online backup."
-        ),
-        remedy="Enable shadow copies on the volume inside the guest.",
+    Check(
+        rule=DYNAMIC_GUEST_DISK,
+        scope=Scope.DISK,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_dynamic_guest_disk,
+        obstacle="disk {subject!r} is a dynamic disk in the guest",
+        summary="every disk is a basic disk inside the guest",
     ),
-    Rule(
-        id="HVB306",
-        title="Shadow copies stored on another volume",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The volume's shadow copies are stored on a different volume; for an online "
-            "backup each volume must hold its own shadow copies."
-        ),
-        remedy=(
-            "Make the volume its own shadow copy storage location (vssadmin resize "
-            "shadowstorage /for=X: /on=X:)."
-        ),
+    Check(
+        rule=NOT_NTFS,
+        scope=Scope.VOLUME,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_not_ntfs,
+        obstacle="volume {subject!r} is {file_system}, neither NTFS nor ReFS",
+        summary="every volume is NTFS",
     ),
-    Rule(
-        id="HVB307",
-        title="VM is not running",
-        severity=Severity.INFO,
-        section=sources.ONLINE,
-        description=("The VM is paused, saved or off; only a running VM can be backed up online."),
-        remedy="Nothing is required; start the VM before the backup if an online backup is wanted.",
+    Check(
+        rule=VSS_DISABLED,
+        scope=Scope.VOLUME,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_vss_disabled,
+        obstacle="volume {subject!r} does not have VSS enabled",
+        summary="VSS is enabled on every volume",
     ),
-    Rule(
-        id="HVB308",
-        title="Offline backup saves the running VM",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The VM is running or paused and will be backed up offline: it is saved while "
-            "the backup runs, which is downtime, and resumes its previous state afterwards."
-        ),
-        remedy=(
-            "Schedule the backup in a maintenance window, or remove the conditions that "
-            "block an online backup."
-        ),
+    Check(
+        rule=SHADOW_STORAGE_ELSEWHERE,
+        scope=Scope.VOLUME,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_shadow_storage_elsewhere,
+        obstacle="volume {subject!r} keeps its shadow copies on another volume",
+        summary="every volume stores its own shadow copies",
     ),
-    Rule(
-        id="HVB309",
-        title="Guest not inventoried",
-        severity=Severity.WARNING,
-        section=sources.ONLINE,
-        description=(
-            "The facts seen from inside the guest (disk types, volumes, file systems, VSS "
-            "settings, guest iSCSI) were not collected, so an online backup cannot be "
-            "confirmed; the VM is planned as offline."
-        ),
-        remedy="Collect the guest's disks and volumes and check again.",
+    Check(
+        rule=NOT_RUNNING,
+        scope=Scope.VM,
+        phase=Phase.STATE,
+        effect=Effect.NONE,
+        findings=_not_running_as_is,
+        applies=_keeps_running,
     ),
+    Check(
+        rule=SAVED_FOR_BACKUP,
+        scope=Scope.VM,
+        phase=Phase.STATE,
+        effect=Effect.SAVES,
+        findings=_saved_for_backup,
+        applies=_saves,
+    ),
+)
+
+#: The online conditions of "Understanding online and offline backups", in rule order.
+ONLINE_CONDITIONS: tuple[Check, ...] = tuple(
+    sorted(
+        (c for c in ONLINE_CHECKS if c.effect is Effect.GUEST_CANNOT_TAKE_PART),
+        key=lambda c: c.rule.id,
+    )
 )

@@ -1,16 +1,29 @@
-"""The profiles: one per generation of Windows Server, each the rules that can answer for it.
+"""The profiles, and the facts of each Windows Server release the rules ask.
 
 A host is answered by the profile of its release (:func:`profile_for`), unless
 the caller names one. The 2008 profile is the guidance of "Planning for
 Backup" as it stands; the 2012 and 2016 profiles follow Microsoft's later
 documentation, with the rules of HVB6xx beside those of the guidance that
-still hold there.
+still hold there. Which rules each profile can report is the ``profiles`` of
+each rule (:data:`~hyperv_backup.rules.PROFILE_RULES` gathers them).
 
->>> from hyperv_backup.model import HostOS
+What differs between releases is one table, :data:`RELEASE_FACTS`: whether a
+VM whose guest cannot take part is saved, whether backups go through
+checkpoints, which configuration versions run, and so on. The checks of the
+rules ask these facts, never which profile answers. A host is asked the facts
+of its own release when its profile answers for that release, and otherwise
+those of the profile's latest release (a Windows Server 2022 host answered by
+the 2012 profile is asked the facts of 2012 R2).
+
+>>> from hyperv_backup.model import Host, HostOS
 >>> profile_for(HostOS.WINDOWS_SERVER_2022)
 <Profile.WS2016: '2016'>
 >>> Profile.WS2016.label
 'Windows Server 2016 and later'
+>>> release_facts(Profile.WS2012, HostOS.WINDOWS_SERVER_2022).release
+<HostOS.WINDOWS_SERVER_2012_R2: 'windows_server_2012_r2'>
+>>> release_facts(Profile.WS2008, HostOS.WINDOWS_SERVER_2008).saves_vm_guest_cannot_quiesce
+True
 """
 
 from __future__ import annotations
@@ -19,10 +32,22 @@ import enum
 import types
 from collections.abc import Mapping
 
-from hyperv_backup._base import HypervBackupError
-from hyperv_backup.model import HostOS
+import attrs
 
-__all__ = ["PROFILE_RULES", "Profile", "as_profile", "profile_for"]
+from hyperv_backup._base import HypervBackupError
+from hyperv_backup.model import Host, HostOS
+
+__all__ = [
+    "ALL_PROFILES",
+    "PROFILE_FACTS",
+    "RELEASE_FACTS",
+    "Profile",
+    "ProfileFacts",
+    "ReleaseFacts",
+    "as_profile",
+    "profile_for",
+    "release_facts",
+]
 
 
 class Profile(enum.StrEnum):
@@ -38,30 +63,190 @@ class Profile(enum.StrEnum):
     @property
     def label(self) -> str:
         """The releases the profile answers for, in words."""
-        return _LABELS[self]
+        return PROFILE_FACTS[self].label
+
+    @property
+    def releases(self) -> tuple[HostOS, ...]:
+        """The releases the profile answers for, oldest first."""
+        return PROFILE_FACTS[self].releases
+
+    @property
+    def latest(self) -> HostOS:
+        """The release whose facts answer a host of another release, or a node known by name."""
+        return PROFILE_FACTS[self].releases[-1]
+
+    @property
+    def states_outcomes(self) -> bool:
+        """Whether the profile states what each VM's copy holds (see :class:`ProfileFacts`)."""
+        return PROFILE_FACTS[self].states_outcomes
 
 
-_LABELS = {
-    Profile.WS2008: "Windows Server 2008 and 2008 R2",
-    Profile.WS2012: "Windows Server 2012 and 2012 R2",
-    Profile.WS2016: "Windows Server 2016 and later",
+#: Every profile: the profiles of a rule that holds for every release.
+ALL_PROFILES: frozenset[Profile] = frozenset(Profile)
+
+
+@attrs.frozen(kw_only=True)
+class ProfileFacts:
+    """What a profile is: the releases it answers for and how it answers.
+
+    ``states_outcomes`` is false for the profile that answers as the guidance
+    of 2008 R2 does, by online and offline backups alone: its decisions give
+    the online conditions as their reasons, and its plans list no outcomes.
+    The later profiles state what each VM's copy will hold.
+    """
+
+    label: str
+    releases: tuple[HostOS, ...]
+    states_outcomes: bool
+
+
+#: Each profile's releases and how it answers.
+PROFILE_FACTS: Mapping[Profile, ProfileFacts] = types.MappingProxyType(
+    {
+        Profile.WS2008: ProfileFacts(
+            label="Windows Server 2008 and 2008 R2",
+            releases=(HostOS.WINDOWS_SERVER_2008, HostOS.WINDOWS_SERVER_2008_R2),
+            states_outcomes=False,
+        ),
+        Profile.WS2012: ProfileFacts(
+            label="Windows Server 2012 and 2012 R2",
+            releases=(HostOS.WINDOWS_SERVER_2012, HostOS.WINDOWS_SERVER_2012_R2),
+            states_outcomes=True,
+        ),
+        Profile.WS2016: ProfileFacts(
+            label="Windows Server 2016 and later",
+            releases=(
+                HostOS.WINDOWS_SERVER_2016,
+                HostOS.WINDOWS_SERVER_2019,
+                HostOS.WINDOWS_SERVER_2022,
+                HostOS.WINDOWS_SERVER_2025,
+            ),
+            states_outcomes=True,
+        ),
+    }
+)
+
+#: A configuration version, as (major, minor).
+Version = tuple[int, int]
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseFacts:
+    """What one Windows Server release does when it backs up a VM.
+
+    Each fact is named for what the rules ask; ``docs/interpretation.md``
+    gives the page each comes from.
+    """
+
+    release: HostOS
+    #: A running VM whose guest cannot take part in the backup is saved for it
+    #: (downtime). From 2012 R2 on the VM keeps running instead.
+    saves_vm_guest_cannot_quiesce: bool
+    #: Linux and FreeBSD guests are told apart from Windows ones: the guidance of
+    #: 2008 R2 knows Windows guests only.
+    knows_unix_guests: bool
+    #: A Linux or FreeBSD guest takes part in a backup while it runs (its VSS daemon).
+    backs_up_unix_guests_online: bool
+    #: ReFS volumes take part in the guest's shadow copy, as NTFS ones do.
+    refs_takes_part: bool
+    #: VMs may be Hyper-V Replica copies.
+    has_replica: bool
+    #: A Hyper-V Replica copy can be backed up.
+    backs_up_replicas: bool
+    #: A backup takes a checkpoint of the VM, and production checkpoints exist.
+    production_checkpoints: bool
+    #: An online backup attaches a disk to the VM through a SCSI controller.
+    online_backup_needs_scsi_controller: bool
+    #: A VHD Set can be shared by a guest cluster.
+    vhd_set_shared_storage: bool
+    #: Host-level backups go through the Hyper-V VSS writer only (no WMI backup API).
+    backs_up_through_vss_writer_only: bool
+    #: A VM on a Cluster Shared Volume is backed up from any node, with no owner move.
+    csv_backed_up_from_any_node: bool
+    #: The hotfixes the guidance names for this release.
+    guidance_hotfixes: frozenset[str] = frozenset()
+    #: The configuration versions the release runs, lowest and highest; ``None``
+    #: where the table of supported versions does not list the release.
+    configuration_versions: tuple[Version, Version] | None = None
+
+    def lacks(self, host: Host, hotfix: str) -> bool:
+        """Tell whether ``host``, of this release, lacks ``hotfix``, one the guidance names for it."""
+        return hotfix in self.guidance_hotfixes and hotfix not in host.installed_updates
+
+
+_W2008, _W2008R2 = HostOS.WINDOWS_SERVER_2008, HostOS.WINDOWS_SERVER_2008_R2
+_W2012, _W2012R2 = HostOS.WINDOWS_SERVER_2012, HostOS.WINDOWS_SERVER_2012_R2
+_W2016, _W2019 = HostOS.WINDOWS_SERVER_2016, HostOS.WINDOWS_SERVER_2019
+_W2022, _W2025 = HostOS.WINDOWS_SERVER_2022, HostOS.WINDOWS_SERVER_2025
+
+
+def _facts(release: HostOS) -> ReleaseFacts:
+    order = list(HostOS)
+
+    def since(first: HostOS) -> bool:
+        return order.index(release) >= order.index(first)
+
+    return ReleaseFacts(
+        release=release,
+        saves_vm_guest_cannot_quiesce=not since(_W2012R2),
+        knows_unix_guests=since(_W2012),
+        backs_up_unix_guests_online=since(_W2012R2),
+        refs_takes_part=since(_W2012),
+        has_replica=since(_W2012),
+        backs_up_replicas=since(_W2012R2),
+        production_checkpoints=since(_W2016),
+        online_backup_needs_scsi_controller=release is _W2012R2,
+        vhd_set_shared_storage=since(_W2016),
+        backs_up_through_vss_writer_only=not since(_W2016),
+        csv_backed_up_from_any_node=since(_W2012),
+        guidance_hotfixes=_HOTFIXES.get(release, frozenset()),
+        configuration_versions=_CONFIGURATION_VERSIONS.get(release),
+    )
+
+
+#: The hotfixes the guidance names, by the release they fix.
+_HOTFIXES = {_W2008R2: frozenset({"KB982210", "KB975354"})}
+
+#: The configuration versions each release runs, lowest and highest, from the
+#: table of long-term servicing hosts of "Upgrade virtual machine version".
+#: Windows Server 2012 is not in the table and is not checked.
+_CONFIGURATION_VERSIONS: dict[HostOS, tuple[Version, Version]] = {
+    _W2012R2: ((5, 0), (5, 0)),
+    _W2016: ((5, 0), (8, 0)),
+    _W2019: ((5, 0), (9, 0)),
+    _W2022: ((8, 0), (10, 0)),
+    _W2025: ((8, 0), (12, 0)),
 }
 
-_PROFILE_OF: Mapping[HostOS, Profile] = {
-    HostOS.WINDOWS_SERVER_2008: Profile.WS2008,
-    HostOS.WINDOWS_SERVER_2008_R2: Profile.WS2008,
-    HostOS.WINDOWS_SERVER_2012: Profile.WS2012,
-    HostOS.WINDOWS_SERVER_2012_R2: Profile.WS2012,
-    HostOS.WINDOWS_SERVER_2016: Profile.WS2016,
-    HostOS.WINDOWS_SERVER_2019: Profile.WS2016,
-    HostOS.WINDOWS_SERVER_2022: Profile.WS2016,
-    HostOS.WINDOWS_SERVER_2025: Profile.WS2016,
-}
+#: The facts of every release.
+RELEASE_FACTS: Mapping[HostOS, ReleaseFacts] = types.MappingProxyType(
+    {release: _facts(release) for release in HostOS}
+)
+
+_PROFILE_OF: Mapping[HostOS, Profile] = types.MappingProxyType(
+    {release: profile for profile in Profile for release in profile.releases}
+)
 
 
 def profile_for(os: HostOS) -> Profile:
-    """Return the profile that answers for a host running ``os``."""
-    return _PROFILE_OF[os]
+    """Return the profile that answers for a host running ``os``.
+
+    Raises :class:`TypeError` when ``os`` is not a :class:`~hyperv_backup.HostOS`.
+    """
+    try:
+        return _PROFILE_OF[os]
+    except (KeyError, TypeError):
+        msg = f"profile_for() takes a HostOS, got {type(os).__name__}"
+        raise TypeError(msg) from None
+
+
+def release_facts(profile: Profile, os: HostOS) -> ReleaseFacts:
+    """Return the facts ``profile`` asks of a host running ``os``.
+
+    Those of ``os`` itself when the profile answers for it, else those of the
+    profile's latest release.
+    """
+    return RELEASE_FACTS[os if os in PROFILE_FACTS[profile].releases else profile.latest]
 
 
 def as_profile(value: Profile | str | None) -> Profile | None:
@@ -82,37 +267,6 @@ def as_profile(value: Profile | str | None) -> Profile | None:
     try:
         return Profile(value)
     except ValueError:
-        msg = f"unknown profile {value!r}; expected '2008', '2012' or '2016'"
+        *others, last = (repr(p.value) for p in Profile)
+        msg = f"unknown profile {value!r}; expected {', '.join(others)} or {last}"
         raise HypervBackupError(msg) from None
-
-
-def _ids(*ranges: tuple[int, int]) -> frozenset[str]:
-    return frozenset(f"HVB{n}" for low, high in ranges for n in range(low, high + 1))
-
-
-#: The guidance's rules that still hold from Windows Server 2012 on: virtual
-#: networks, snapshots, storage the host cannot see, the restore rules and the
-#: cluster tables. Left out: HVB100 (the profile says which release answers),
-#: HVB102, HVB103, HVB106, HVB107, HVB203 and HVB501 (fixes and limits of 2008
-#: and 2008 R2), HVB505 (replaced by HVB616).
-_STILL_HOLD = _ids((104, 105), (201, 202), (401, 406), (502, 504)) | {"HVB307"}
-
-# The diagnosis of recorded failures (HVB700-HVB711) holds for every profile.
-_DIAGNOSIS = _ids((700, 711))
-
-#: The rule IDs each profile can report.
-PROFILE_RULES: Mapping[Profile, frozenset[str]] = types.MappingProxyType(
-    {
-        Profile.WS2008: _ids((100, 107), (201, 203), (301, 309), (401, 406), (501, 505))
-        | _DIAGNOSIS,
-        # 2012 still saves a VM that cannot be backed up online (HVB301-HVB309);
-        # 2012 R2 keeps it running (HVB602). Both use the Hyper-V VSS writer (HVB101).
-        Profile.WS2012: _STILL_HOLD
-        | _ids((301, 309), (601, 602), (604, 609), (611, 620))
-        | {"HVB101"}
-        | _DIAGNOSIS,
-        # From 2016 a backup may go through the WMI backup API instead of the VSS
-        # writer, so HVB101 no longer holds; production checkpoints add HVB603 and HVB610.
-        Profile.WS2016: _STILL_HOLD | _ids((602, 607), (609, 620)) | _DIAGNOSIS,
-    }
-)

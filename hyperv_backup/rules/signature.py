@@ -16,13 +16,9 @@ import re
 
 import attrs
 
-from hyperv_backup.rules.profiles import Profile
 from hyperv_backup.rules.rule import Rule
 
-__all__ = ["ALL_PROFILES", "EventMatch", "Signature", "WriterMatch"]
-
-#: The profiles a signature applies to when it names none.
-ALL_PROFILES: frozenset[Profile] = frozenset(Profile)
+__all__ = ["EventMatch", "Signature", "WriterMatch"]
 
 
 def _pattern(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -66,10 +62,12 @@ class WriterMatch:
 
 @attrs.frozen(kw_only=True)
 class Signature:
-    """One entry of the signature catalogue: a rule and what recognises it."""
+    """One entry of the signature catalogue: a rule and what recognises it.
+
+    The profiles it applies to are its rule's.
+    """
 
     rule: Rule
     events: tuple[EventMatch, ...] = ()
     writers: tuple[WriterMatch, ...] = ()
     explained_by: tuple[str, ...] = ()
-    profiles: frozenset[Profile] = ALL_PROFILES

@@ -9,15 +9,16 @@ never dropped. What each source says and how it is read is in
 
 from __future__ import annotations
 
-from hyperv_backup.rules.rule import Rule, Severity
-from hyperv_backup.rules.signature import EventMatch, Signature, WriterMatch
-from hyperv_backup.rules.sources import (
+from hyperv_backup.rules.pages import (
     ACCESS_DENIED_KB,
     BACKUP_TROUBLESHOOTING,
     DISK_SIGNATURE_KB,
     VSS_WRITER_STATE_PAGE,
-    cite,
 )
+from hyperv_backup.rules.profiles import ALL_PROFILES
+from hyperv_backup.rules.rule import Rule, Severity
+from hyperv_backup.rules.signature import EventMatch, Signature, WriterMatch
+from hyperv_backup.rules.source import Source
 
 __all__ = ["DIAGNOSIS_RULES", "HYPERV_WRITER", "NOT_RECOGNISED", "SIGNATURES"]
 
@@ -33,7 +34,8 @@ NOT_RECOGNISED = Rule(
     id="HVB700",
     title="Warning or error in a backup log not in the catalogue",
     severity=Severity.WARNING,
-    section=cite("Data collection", BACKUP_TROUBLESHOOTING),
+    profiles=ALL_PROFILES,
+    source=Source(page=BACKUP_TROUBLESHOOTING, heading="Data collection"),
     description=(
         "A Hyper-V log, or a VSS or backup event, recorded a warning, an error or a failed "
         "writer state that no signature of this catalogue recognises. It is listed so that "
@@ -52,7 +54,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB701",
             title="Hyper-V VSS writer failed with a non-retryable error",
             severity=Severity.ERROR,
-            section=cite("VSS_WRITER_STATE enumeration", VSS_WRITER_STATE_PAGE),
+            profiles=ALL_PROFILES,
+            source=Source(page=VSS_WRITER_STATE_PAGE, heading="VSS_WRITER_STATE enumeration"),
             description=(
                 "The Hyper-V VSS writer is in a failed state (6 to 15) with a non-retryable "
                 "last error (0x800423F4): the VMs it was backing up were not captured, and "
@@ -83,7 +86,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB702",
             title="Hyper-V VSS writer failed with a retryable error or timed out",
             severity=Severity.ERROR,
-            section=cite("Checkpoint and VSS-related issues", BACKUP_TROUBLESHOOTING),
+            profiles=ALL_PROFILES,
+            source=Source(page=BACKUP_TROUBLESHOOTING, heading="Checkpoint and VSS-related issues"),
             description=(
                 "The Hyper-V VSS writer is in a failed state with a retryable error "
                 "(0x800423F3) or a timeout (0x800423F2). Overlapping backup jobs or other VSS "
@@ -103,7 +107,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB703",
             title="Hyper-V VSS writer failed: inconsistent shadow copy",
             severity=Severity.ERROR,
-            section=cite("VSS_WRITER_STATE enumeration", VSS_WRITER_STATE_PAGE),
+            profiles=ALL_PROFILES,
+            source=Source(page=VSS_WRITER_STATE_PAGE, heading="VSS_WRITER_STATE enumeration"),
             description=(
                 "The Hyper-V VSS writer failed with the last error 'Inconsistent shadow copy' "
                 "(0x800423F0): the shadow copy set did not hold every volume the writer "
@@ -122,7 +127,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB704",
             title="Hyper-V VSS writer in a failed state",
             severity=Severity.ERROR,
-            section=cite("VSS_WRITER_STATE enumeration", VSS_WRITER_STATE_PAGE),
+            profiles=ALL_PROFILES,
+            source=Source(page=VSS_WRITER_STATE_PAGE, heading="VSS_WRITER_STATE enumeration"),
             description=(
                 "The Hyper-V VSS writer is in a failed state (6 to 15) with a last error not "
                 "named by HVB701 to HVB703: it vetoed the last shadow copy at the step the "
@@ -140,8 +146,10 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB705",
             title="Another VSS writer in a failed state",
             severity=Severity.WARNING,
-            section=cite(
-                "Resolution: Backup/restore and VSS writer troubleshooting", BACKUP_TROUBLESHOOTING
+            profiles=ALL_PROFILES,
+            source=Source(
+                page=BACKUP_TROUBLESHOOTING,
+                heading="Resolution: Backup/restore and VSS writer troubleshooting",
             ),
             description=(
                 "A VSS writer other than Hyper-V's is in a failed state. A host backup that "
@@ -159,7 +167,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB706",
             title="A VSS writer rejected an event on the host (VSS 8229)",
             severity=Severity.ERROR,
-            section=cite("Backup and restore failures", BACKUP_TROUBLESHOOTING),
+            profiles=ALL_PROFILES,
+            source=Source(page=BACKUP_TROUBLESHOOTING, heading="Backup and restore failures"),
             description=(
                 "VSS event 8229 on the host: a writer rejected a step of the shadow copy, so "
                 "the backup of what it writes for (for Hyper-V, the VMs) failed."
@@ -176,7 +185,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB707",
             title="VSS failed inside the guest (VSS 12293)",
             severity=Severity.ERROR,
-            section=cite("Backup and restore failures", BACKUP_TROUBLESHOOTING),
+            profiles=ALL_PROFILES,
+            source=Source(page=BACKUP_TROUBLESHOOTING, heading="Backup and restore failures"),
             description=(
                 "VSS event 12293 in a guest: the guest's shadow copy failed, so the VM could "
                 "not take part in the host's backup."
@@ -194,7 +204,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB708",
             title="Account of the VM has no access to a virtual hard disk (0x80070005)",
             severity=Severity.ERROR,
-            section=cite("Cause", ACCESS_DENIED_KB),
+            profiles=ALL_PROFILES,
+            source=Source(page=ACCESS_DENIED_KB, heading="Cause"),
             description=(
                 "Hyper-V was denied access (0x80070005) to a .vhd(x) or .avhd(x) file: the "
                 "file's permissions lack the VM's own account, NT VIRTUAL MACHINE\\<VM ID>, "
@@ -218,7 +229,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB709",
             title="File of the VM in use by another process (0x80070020)",
             severity=Severity.ERROR,
-            section=cite("Checkpoint and snapshot issues", BACKUP_TROUBLESHOOTING),
+            profiles=ALL_PROFILES,
+            source=Source(page=BACKUP_TROUBLESHOOTING, heading="Checkpoint and snapshot issues"),
             description=(
                 "A checkpoint, merge or restore failed because another process holds a file "
                 "of the VM (0x80070020): an overlapping backup job, or an antivirus scan of "
@@ -236,7 +248,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB710",
             title="Backup checkpoint of the VM could not be created",
             severity=Severity.ERROR,
-            section=cite("Backup and restore failures", BACKUP_TROUBLESHOOTING),
+            profiles=ALL_PROFILES,
+            source=Source(page=BACKUP_TROUBLESHOOTING, heading="Backup and restore failures"),
             description=(
                 "Hyper-V could not create the checkpoint a backup takes of the VM, so the VM "
                 "was not backed up. Shared VHDX, a production-only checkpoint of a guest that "
@@ -265,7 +278,8 @@ SIGNATURES: tuple[Signature, ...] = (
             id="HVB711",
             title="Virtual disk has the signature of a host disk (0x800423F4)",
             severity=Severity.ERROR,
-            section=cite("Symptoms", DISK_SIGNATURE_KB),
+            profiles=ALL_PROFILES,
+            source=Source(page=DISK_SIGNATURE_KB, heading="Symptoms"),
             description=(
                 "The backup failed because a virtual hard disk of the VM carries the same disk "
                 "signature as a physical disk of the host: the host logs that the number of "

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 import hyperv_backup as hb
@@ -40,19 +38,3 @@ def test_left_off_when_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-@pytest.mark.usefixtures("collector_on")
-def test_a_plan_pauses_the_collector_for_all_of_its_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hyperv_backup.decide.steps import numbered
-
-    seen: list[bool] = []
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return numbered(*args, **kwargs)
-
-    monkeypatch.setattr("hyperv_backup.decide.plan.numbered", watched)
-    hb.backup_plan(hb.load_example("cluster"))
-    assert seen == [False]
-    assert gc.isenabled()

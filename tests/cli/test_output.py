@@ -13,6 +13,7 @@ import pytest
 
 import hyperv_backup as hb
 from hyperv_backup import cli
+from hyperv_backup.rules.pages import citation
 from hyperv_backup.cli import main
 from tests.cli._shared_cli import (
     COMMANDS,
@@ -214,7 +215,7 @@ def test_html_report_of_the_example(run: Any) -> None:
         assert row[1] == finding.rule.id + finding.rule.title
         assert row[3] == finding.message
         assert row[4] == finding.rule.remedy
-        assert row[5] == finding.rule.section
+        assert row[5] == citation(finding.rule.source)
     summary = text[: text.index("Virtual machines")]
     assert "1online" in summary
     assert "8offline" in summary

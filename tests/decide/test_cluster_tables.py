@@ -26,7 +26,8 @@ from hyperv_backup import (
     cluster_backup_action,
     cluster_restore_action,
 )
-from hyperv_backup.decide.cluster import (
+from hyperv_backup.decide.cluster import backup_row
+from hyperv_backup.rules.cluster import (
     BackupRow,
     Owner,
     Provenance,
@@ -34,7 +35,6 @@ from hyperv_backup.decide.cluster import (
     RestoreRow,
     _backup_index,
     _restore_index,
-    backup_row,
     resources_taken_offline,
     restore_row,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 
 import hyperv_backup as hb
@@ -213,7 +214,9 @@ def test_a_forced_profile_limits_the_signatures() -> None:
 
     only_2016 = tuple(
         Signature(
-            rule=s.rule, events=s.events, writers=s.writers, profiles=frozenset({Profile.WS2016})
+            rule=attrs.evolve(s.rule, profiles=frozenset({Profile.WS2016})),
+            events=s.events,
+            writers=s.writers,
         )
         for s in SIGNATURES
     )

@@ -25,7 +25,8 @@ def test_rules_page_lists_every_rule_with_its_source_and_remedy() -> None:
     page = _docgen.rules_page()
     for rule in RULES.values():
         assert f"## {rule.id}\n" in page
-        assert f"- Source: *{rule.section}*" in page
+        source = rule.source
+        assert f"- Source: *{source.heading}*, [{source.page.title}]({source.page.url})" in page
         assert f"Remedy: {rule.remedy}" in page
     assert "warning where KB958184 is installed" in page
 

@@ -130,7 +130,8 @@ def test_catalogue_ids_and_severities() -> None:
         assert rule.id == rule_id
         assert rule.title
         assert rule.remedy
-        assert rule.section
+        assert rule.source.heading
+        assert rule.source.page.url.startswith("https://")
 
 
 def test_clean_inventory_has_no_findings() -> None:

@@ -1,0 +1,115 @@
+"""What the evaluation answers for one VM: how it is backed up, and what its copy holds.
+
+Two views of one answer. :class:`BackupModeDecision` says whether the VM is
+backed up online or offline, the guidance's own question; :class:`BackupOutcome`
+says what the copy will hold (application-consistent, crash-consistent, saved,
+failing, ...) under the profile of its host's release.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from hyperv_backup._base.display import NotebookDisplay
+from hyperv_backup.model import BackupMode, VMState
+from hyperv_backup.rules import Finding, Profile
+
+__all__ = ["BackupModeDecision", "BackupOutcome", "Consistency"]
+
+
+class Consistency(enum.StrEnum):
+    """What the host-level backup of a VM holds."""
+
+    #: The guest's applications were quiesced (VSS inside a Windows guest).
+    APPLICATION_CONSISTENT = "application_consistent"
+    #: A Linux or FreeBSD guest froze its file systems; no application writers.
+    FILE_SYSTEM_CONSISTENT = "file_system_consistent"
+    #: Copied while running with no help from the guest: as after a power loss.
+    CRASH_CONSISTENT = "crash_consistent"
+    #: The running VM is saved for the backup (downtime) and copied saved.
+    SAVED_STATE = "saved_state"
+    #: The VM is off or saved; its files are copied as they are, with no downtime.
+    NOT_RUNNING = "not_running"
+    #: The host backup holds none of the VM's data.
+    NOT_BACKED_UP = "not_backed_up"
+    #: The backup of this VM fails.
+    FAILS = "fails"
+
+    @property
+    def label(self) -> str:
+        """The consistency in words, as reports show it."""
+        return _LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Order from worst (0, fails) to best; ``not_running`` ranks last."""
+        return _RANK[self]
+
+
+_LABELS = {
+    Consistency.APPLICATION_CONSISTENT: "application-consistent",
+    Consistency.FILE_SYSTEM_CONSISTENT: "file-system-consistent",
+    Consistency.CRASH_CONSISTENT: "crash-consistent",
+    Consistency.SAVED_STATE: "saved",
+    Consistency.NOT_RUNNING: "not running",
+    Consistency.NOT_BACKED_UP: "not backed up",
+    Consistency.FAILS: "fails",
+}
+
+#: The consistencies from worst to best; an outcome is the worst that applies.
+#: NOT_RUNNING comes last: it is the answer when nothing else applies to a VM
+#: that is not running.
+_RANK = {
+    consistency: rank
+    for rank, consistency in enumerate(
+        (
+            Consistency.FAILS,
+            Consistency.NOT_BACKED_UP,
+            Consistency.SAVED_STATE,
+            Consistency.CRASH_CONSISTENT,
+            Consistency.FILE_SYSTEM_CONSISTENT,
+            Consistency.APPLICATION_CONSISTENT,
+            Consistency.NOT_RUNNING,
+        )
+    )
+}
+
+
+@attrs.frozen(kw_only=True)
+class BackupModeDecision(NotebookDisplay):
+    """How a VM will be backed up, and why.
+
+    ``reasons`` holds every condition that blocks an online backup, each
+    naming the disk or volume it is about (under the profiles of 2012 and
+    later, every reason of the outcome). ``state_during_backup`` is the state
+    the VM is in while it is backed up; ``state_after`` the state it is
+    returned to.
+    """
+
+    vm: str
+    mode: BackupMode
+    reasons: tuple[Finding, ...]
+    causes_downtime: bool
+    state_during_backup: VMState
+    state_after: VMState
+
+
+@attrs.frozen(kw_only=True)
+class BackupOutcome(NotebookDisplay):
+    """What the host-level backup of one VM will be, and why.
+
+    ``profile`` is the profile that answered. ``reasons`` holds every finding
+    that shapes the outcome, each naming its disk, volume or setting.
+    ``state_during_backup`` is the VM's state while it is backed up;
+    ``state_after`` the state it is left in.
+    """
+
+    vm: str
+    profile: Profile
+    consistency: Consistency
+    causes_downtime: bool
+    state_during_backup: VMState
+    state_after: VMState
+    reasons: tuple[Finding, ...]

@@ -1,0 +1,253 @@
+"""What makes a rule fire: a check, what it looks at, and what it does to the backup.
+
+Each rule family module holds its rules and, beside them, the functions that
+decide when they fire, ending in one ordered tuple of :class:`Check`. A check
+names
+
+* the **scope** it looks at: the host, the VM, each disk (or each virtual hard
+  disk), each volume, or the VM's cluster group;
+* the **phase** of a VM's backup it belongs to, which orders the findings of a
+  VM: the VM and its backup application, the disks the host backup holds,
+  the guest, the VM's state during the backup, where its files are, its
+  configuration, and the cluster;
+* its **effect** on the backup (:class:`Effect`): nothing, a disk left out,
+  a guest that cannot take part, downtime, a weaker copy, no data, or failure;
+* the release facts it applies under (``applies``), if not all.
+
+The evaluation (:mod:`hyperv_backup.decide`) walks every scope of an
+inventory and runs the checks of the profile that answers, phase by phase,
+and works the outcome of each VM out of the effects of its findings. A check
+function takes the subject of its scope and the :class:`Context` of the walk,
+and returns a finding, several, or ``None``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+from hyperv_backup.model import VM, Attachment, GuestOS, Host, ReplicationRole, VMState
+from hyperv_backup.rules.profiles import RELEASE_FACTS, Profile, ReleaseFacts
+from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
+
+if TYPE_CHECKING:
+    from hyperv_backup.model import Disk, Volume
+
+__all__ = [
+    "Check",
+    "CheckResult",
+    "Context",
+    "Effect",
+    "Phase",
+    "Scope",
+    "always",
+]
+
+
+class Scope(enum.StrEnum):
+    """What a check looks at."""
+
+    HOST = "host"
+    VM = "vm"
+    #: Each disk of the VM, in order.
+    DISK = "disk"
+    #: Each virtual hard disk of the VM (the disks the host backup holds).
+    VIRTUAL_HARD_DISK = "virtual_hard_disk"
+    #: Each volume of each disk of the VM's configuration, in order.
+    VOLUME = "volume"
+    #: The cluster group of a clustered VM.
+    CLUSTER_GROUP = "cluster_group"
+
+
+class Phase(enum.IntEnum):
+    """The parts of a backup, in the order a VM's findings are listed."""
+
+    #: The host and its backup application.
+    HOST = 0
+    #: The VM as its backup application sees it: snapshots, what the application supports.
+    VM = 1
+    #: Which disks the host backup holds.
+    DISKS = 2
+    #: Whether the guest takes part in the backup, and what its copy then holds.
+    GUEST = 3
+    #: The VM's state while it is backed up.
+    STATE = 4
+    #: Where the VM's files are.
+    STORAGE = 5
+    #: The VM's configuration version.
+    CONFIGURATION = 6
+    #: The cluster: what to do on a node before the backup.
+    CLUSTER = 7
+
+    @property
+    def shapes_outcome(self) -> bool:
+        """Whether the findings of this phase are reasons of the VM's backup outcome."""
+        return Phase.GUEST <= self <= Phase.CONFIGURATION
+
+
+class Effect(enum.StrEnum):
+    """What a finding does to the host-level backup of its VM."""
+
+    #: Worth knowing; the backup is the same.
+    NONE = "none"
+    #: A disk (or the storage of an adapter) is not in the host backup.
+    LEAVES_OUT = "leaves_out"
+    #: The guest cannot take part in the backup. A release that saves such a VM
+    #: (``saves_vm_guest_cannot_quiesce``) reports the finding and saves a
+    #: running VM for the backup; the others keep it running, and report the
+    #: finding through the rule that restates it (:attr:`Check.obstacle`).
+    GUEST_CANNOT_TAKE_PART = "guest_cannot_take_part"
+    #: The running or paused VM is saved for the backup: downtime.
+    SAVES = "saves"
+    #: A running VM is copied without its guest's help: crash-consistent.
+    NOT_QUIESCED = "not_quiesced"
+    #: A running VM's guest freezes its file systems: file-system-consistent.
+    FREEZES_FILE_SYSTEMS = "freezes_file_systems"
+    #: Whatever its state, the copy is crash-consistent.
+    CRASH_CONSISTENT = "crash_consistent"
+    #: The host backup holds none of the VM's data.
+    HOLDS_NO_DATA = "holds_no_data"
+    #: The backup of the VM fails.
+    FAILS = "fails"
+
+
+#: What a check function returns: one finding, several, or none.
+CheckResult: TypeAlias = Finding | Sequence[Finding] | None
+
+
+def always(_: ReleaseFacts) -> bool:
+    """Apply under every release."""
+    return True
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """When ``rule`` fires: ``findings`` asked of each subject of ``scope``.
+
+    ``applies`` says under which release facts the check runs at all (the
+    profile's own rules aside). A check with the effect
+    :attr:`Effect.GUEST_CANNOT_TAKE_PART` gives in ``obstacle`` what keeps
+    the guest from taking part, as words a restating rule can quote; it is
+    formatted with ``subject`` (the subject's name, quoted) and the fields of
+    the subject. ``summary`` says in a few words what a VM needs so that the
+    check does not fire, for the reference pages.
+    """
+
+    rule: Rule
+    scope: Scope
+    phase: Phase
+    effect: Effect
+    findings: Callable[[Any, Context], CheckResult] = attrs.field(eq=False)
+    applies: Callable[[ReleaseFacts], bool] = attrs.field(default=always, eq=False)
+    obstacle: str | None = None
+    summary: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.effect is Effect.GUEST_CANNOT_TAKE_PART and self.obstacle is None:
+            msg = f"a check of {self.rule.id} that keeps the guest out needs its obstacle"
+            raise ValueError(msg)
+        if (self.scope is Scope.HOST) is not (self.phase is Phase.HOST):
+            msg = f"a check of {self.rule.id}: host checks, and only they, are of the host phase"
+            raise ValueError(msg)
+
+
+#: The guest families that take part through a VSS daemon rather than VSS.
+_UNIX = frozenset({GuestOS.LINUX, GuestOS.FREEBSD})
+_RUNNING, _VHD = VMState.RUNNING, Attachment.VIRTUAL_HARD_DISK
+
+
+class Obstacle:
+    """A finding that keeps the guest from taking part, with the check and subject behind it."""
+
+    __slots__ = ("check", "finding", "subject")
+
+    def __init__(self, check: Check, subject: Host | VM | Disk | Volume, found: Finding) -> None:
+        self.check = check
+        self.subject = subject
+        self.finding = found
+
+
+class Context:
+    """What the checks of one host, or of one VM on the node that backs it up, are given.
+
+    ``host`` lists the VM (its owner node, for a clustered VM); ``node`` backs
+    it up and is the host the findings name. ``facts`` are the facts the
+    answering ``profile`` asks of the node's release; ``release`` the facts
+    of the node's own release (which hotfixes it needs, which configuration
+    versions it runs). For a VM: ``unix`` and ``replica`` say whether it is a
+    Linux or FreeBSD guest, or a Hyper-V Replica copy, as far as the release
+    knows such VMs; ``obstacles`` are what keeps its guest from taking part,
+    found so far; ``quiesced`` turns false once its copy is known not to be
+    quiesced. For the cluster phase, ``action`` is what the cluster backup
+    table asks on the node and ``moved`` whether the VM is moved to it first.
+    """
+
+    __slots__ = (
+        "action",
+        "at",
+        "csv",
+        "facts",
+        "host",
+        "moved",
+        "name",
+        "node",
+        "obstacles",
+        "profile",
+        "quiesced",
+        "release",
+        "replica",
+        "running",
+        "unix",
+        "visible",
+        "vm",
+        "windows_server_backup",
+    )
+
+    def __init__(self, host: Host, node: Host, profile: Profile, facts: ReleaseFacts) -> None:
+        self.host = host
+        self.node = node
+        self.at = node.name
+        self.profile = profile
+        self.facts = facts
+        self.release = RELEASE_FACTS[node.os]
+        app = node.backup_application
+        self.windows_server_backup = app is not None and app.is_windows_server_backup
+        self.vm: VM | None = None
+        self.name: str | None = None
+        self.running = False
+        self.unix = False
+        self.replica = False
+        self.csv = False
+        self.quiesced = True
+        self.visible: tuple[Disk, ...] = ()
+        self.obstacles: list[Obstacle] = []
+        self.action: object = None
+        self.moved = False
+
+    def on(self, vm: VM, *, csv: bool) -> Context:
+        """Return the context of ``vm`` on this context's node; ``csv``: it has files on a CSV."""
+        ctx = Context.__new__(Context)
+        ctx.host, ctx.node, ctx.at = self.host, self.node, self.at
+        ctx.profile, ctx.facts, ctx.release = self.profile, self.facts, self.release
+        ctx.windows_server_backup = self.windows_server_backup
+        ctx.vm, ctx.name = vm, vm.name
+        ctx.running = vm.state is _RUNNING
+        facts = self.facts
+        ctx.unix = facts.knows_unix_guests and vm.guest_os in _UNIX
+        ctx.replica = facts.has_replica and vm.replication_role is ReplicationRole.REPLICA
+        ctx.csv = csv
+        ctx.quiesced = True
+        ctx.visible = tuple(d for d in vm.disks if d.attachment is _VHD)
+        ctx.obstacles = []
+        ctx.action = None
+        ctx.moved = False
+        return ctx
+
+    def finding(
+        self, rule: Rule, subject: str, message: str, severity: Severity | None = None
+    ) -> Finding:
+        """Build a finding of ``rule`` about ``subject``, located at this node and VM."""
+        return finding(rule, subject, message, host=self.at, vm=self.name, severity=severity)
