@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         BackupMode,
         CheckpointType,
         Cluster,
+        ClusterAction,
         ClusterGroup,
         Disk,
         FileSystem,
@@ -77,7 +78,6 @@ if TYPE_CHECKING:
     )
     from hyperv_backup.render.json import to_dict
     from hyperv_backup.rules import RULES, Finding, Findings, Profile, Rule, Severity, profile_for
-    from hyperv_backup.rules.cluster import ClusterAction
     from hyperv_backup.rules.online import ONLINE_CONDITIONS
 
 __all__ = [
@@ -190,6 +190,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "BackupMode",
         "CheckpointType",
         "Cluster",
+        "ClusterAction",
         "ClusterGroup",
         "Disk",
         "FileSystem",
@@ -210,7 +211,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "render.json": ("to_dict",),
     "rules": ("RULES", "Finding", "Findings", "Profile", "Rule", "Severity", "profile_for"),
-    "rules.cluster": ("ClusterAction",),
     "rules.online": ("ONLINE_CONDITIONS",),
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from hyperv_backup.decide._evaluate import evaluate
+from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.model import Cluster, Host, hosts_of
 from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
 from hyperv_backup.rules.storage import missed_by_host_backup

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import attrs
 
-from hyperv_backup.decide._evaluate import evaluate_vm
+from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.results import BackupModeDecision
 from hyperv_backup.model import VM, Host, HostOS
 from hyperv_backup.rules import Profile

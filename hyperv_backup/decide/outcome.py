@@ -35,7 +35,7 @@ volume or setting it is about.
 
 from __future__ import annotations
 
-from hyperv_backup.decide._evaluate import evaluate_vm
+from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.results import BackupOutcome, Consistency
 from hyperv_backup.model import VM, Host
 from hyperv_backup.rules import Profile, as_profile

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from hyperv_backup._base.display import NotebookDisplay
-from hyperv_backup.decide._evaluate import VMView, evaluate
+from hyperv_backup.decide.evaluate import VMView, evaluate
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import resolve_node
@@ -251,9 +251,9 @@ _ONLINE, _HOST_BACKUP = BackupMode.ONLINE, StepKind.HOST_BACKUP
 _CHANGES_HOST_BACKUP = frozenset({WSB_ON_CSV, GUID_PATH_VOLUME})
 
 
-#: How a VM is backed up under the profiles of 2012 and later, the tail of its
+#: How a VM is backed up under a profile that states outcomes, the tail of its
 #: host backup step, by what the copy will be.
-_LATER_HOW = {
+_COPY_HOW = {
     Consistency.APPLICATION_CONSISTENT: "application-consistent",
     Consistency.FILE_SYSTEM_CONSISTENT: "file-system-consistent (its guest freezes its file "
     "systems)",
@@ -261,7 +261,7 @@ _LATER_HOW = {
 }
 
 
-def _later_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
+def _outcome_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
     vm, where = view.vm, view.node.name
     name = vm.name
     rules = tuple(dict.fromkeys(r.rule.id for r in outcome.reasons))
@@ -281,17 +281,17 @@ def _later_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
     elif consistency is Consistency.NOT_RUNNING:
         text = f"Back up VM {name!r} on {where!r} as it is; it stays {vm.state.value}."
     elif vm.state is VMState.RUNNING:
-        how = _LATER_HOW[consistency]
+        how = _COPY_HOW[consistency]
         text = f"Back up VM {name!r} on {where!r} while it runs: {how}, no downtime."
     else:
-        how = _LATER_HOW[consistency]
+        how = _COPY_HOW[consistency]
         text = f"Back up VM {name!r} on {where!r}: {how}; it stays {vm.state.value}."
     return (_HOST_BACKUP, name, where, text, rules)
 
 
 def _host_backup_draft(view: VMView) -> Draft:
     if view.outcome.profile.states_outcomes:
-        return _later_host_backup_draft(view, view.outcome)
+        return _outcome_host_backup_draft(view, view.outcome)
     vm, where, decision = view.vm, view.node.name, view.decision
     name = vm.name
     rules = [r.rule.id for r in decision.reasons]

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from hyperv_backup._base import HypervBackupError
-from hyperv_backup.decide._evaluate import evaluate_vm
 from hyperv_backup.decide.cluster import cluster_restore_action
+from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
 from hyperv_backup.decide.targets import node_name
 from hyperv_backup.model import (

@@ -9,6 +9,7 @@ __all__ = [
     "BackupLevel",
     "BackupMode",
     "CheckpointType",
+    "ClusterAction",
     "FileSystem",
     "GuestDiskType",
     "GuestOS",
@@ -156,6 +157,27 @@ class ReplicationRole(enum.StrEnum):
     NONE = "none"
     PRIMARY = "primary"
     REPLICA = "replica"
+
+
+class ClusterAction(enum.StrEnum):
+    """The preparation a clustered VM needs before a backup or a restore."""
+
+    #: The VM has no cluster group.
+    NOT_CLUSTERED = "not_clustered"
+    NONE = "none"
+    TAKE_CLUSTER_RESOURCE_OFFLINE = "take_cluster_resource_offline"
+    TAKE_CONFIGURATION_RESOURCE_OFFLINE = "take_configuration_resource_offline"
+    TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE = (
+        "take_cluster_and_configuration_resources_offline"
+    )
+    #: Another node owns the VM: it is not reported for backup on this node.
+    MOVE_TO_NODE = "move_to_node"
+    #: Another node owns the VM: take its resources offline there to avoid a conflict.
+    TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER = (
+        "take_cluster_and_configuration_resources_offline_on_owner"
+    )
+    #: The guidance does not cover this combination of resource states (HVB504).
+    NOT_COVERED = "not_covered"
 
 
 def os_label(os: HostOS) -> str:

@@ -35,9 +35,7 @@ def _source_lines(source: Source) -> list[str]:
     kept = f" (`{page.kept_at}`)" if page.repository is not None else ""
     claim = f"- Claim: {source.claim.value}"
     if source.claim is Claim.INFERRED:
-        claim += (
-            f": {source.inference} ([how it is read](interpretation.md#{source.anchor}))"
-        )
+        claim += f": {source.inference} ([how it is read](interpretation.md#{source.anchor}))"
     else:
         claim += " (the page says it)"
     return [f"- Source: *{source.heading}*, [{page.title}]({page.url}){kept}", claim]

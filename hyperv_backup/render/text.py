@@ -157,7 +157,9 @@ def _text_findings(findings: Sequence[Finding], out: _Text) -> list[str]:
         for item in items:
             lines.extend(out.wrap(item.message, "  - ", "    "))
         lines.extend(out.wrap(f"Remedy: {rule.remedy}", "  ", "    "))
-        lines.extend(out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", "  ", "    "))
+        lines.extend(
+            out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", "  ", "    ")
+        )
         lines.append("")
     return lines[:-1]
 
@@ -251,7 +253,8 @@ def _text_rules(rules: Sequence[Rule], out: _Text) -> list[str]:
         lines.extend(out.wrap(rule.description, " " * 8, " " * 8))
         lines.extend(out.wrap(f"Remedy: {rule.remedy}", " " * 8, " " * 10))
         lines.extend(
-            out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", " " * 8, " " * 10)
+            out.paint(x, "dim")
+            for x in out.wrap(f"Source: {citation(rule.source)}", " " * 8, " " * 10)
         )
         lines.append("")
     return lines[:-1] if lines else ["No rules."]
@@ -332,7 +335,8 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str], *, color: bool,
             lines.extend(out.wrap(f"Cause: {rule.description}", "  ", "    "))
             lines.extend(out.wrap(f"Remedy: {rule.remedy}", "  ", "    "))
             lines.extend(
-                out.paint(x, "dim") for x in out.wrap(f"Source: {citation(rule.source)}", "  ", "    ")
+                out.paint(x, "dim")
+                for x in out.wrap(f"Source: {citation(rule.source)}", "  ", "    ")
             )
         lines.append("")
     return "\n".join(lines[:-1] if lines[-1] == "" else lines) + "\n"

@@ -19,7 +19,7 @@ each release does, is in :mod:`hyperv_backup.rules.profiles`.
 from __future__ import annotations
 
 from hyperv_backup.rules.catalogue import CHECKS, FAMILIES, PROFILE_RULES, RULES, Family
-from hyperv_backup.rules.check import Check, Context, Effect, Phase, Scope
+from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
 from hyperv_backup.rules.profiles import (
     ALL_PROFILES,
     RELEASE_FACTS,
@@ -44,6 +44,7 @@ __all__ = [
     "RULES",
     "SIGNATURES",
     "Check",
+    "CheckResult",
     "Claim",
     "Context",
     "Effect",

@@ -29,12 +29,20 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from hyperv_backup.model import VM, Attachment, GuestOS, Host, ReplicationRole, VMState
+from hyperv_backup.model import (
+    VM,
+    Attachment,
+    ClusterAction,
+    GuestOS,
+    Host,
+    ReplicationRole,
+    VMState,
+)
 from hyperv_backup.rules.profiles import RELEASE_FACTS, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
 
 if TYPE_CHECKING:
-    from hyperv_backup.model import Disk, Volume
+    from hyperv_backup.model import ClusterGroup, Disk, Volume
 
 __all__ = [
     "Check",
@@ -43,6 +51,7 @@ __all__ = [
     "Effect",
     "Phase",
     "Scope",
+    "Subject",
     "always",
 ]
 
@@ -159,12 +168,16 @@ _UNIX = frozenset({GuestOS.LINUX, GuestOS.FREEBSD})
 _RUNNING, _VHD = VMState.RUNNING, Attachment.VIRTUAL_HARD_DISK
 
 
+#: What a check looks at.
+Subject: TypeAlias = "Host | VM | Disk | Volume | ClusterGroup"
+
+
 class Obstacle:
     """A finding that keeps the guest from taking part, with the check and subject behind it."""
 
     __slots__ = ("check", "finding", "subject")
 
-    def __init__(self, check: Check, subject: Host | VM | Disk | Volume, found: Finding) -> None:
+    def __init__(self, check: Check, subject: Subject, found: Finding) -> None:
         self.check = check
         self.subject = subject
         self.finding = found
@@ -184,6 +197,9 @@ class Context:
     quiesced. For the cluster phase, ``action`` is what the cluster backup
     table asks on the node and ``moved`` whether the VM is moved to it first.
     """
+
+    #: The VM of the context; unset in a host's context.
+    vm: VM
 
     __slots__ = (
         "action",
@@ -215,7 +231,6 @@ class Context:
         self.release = RELEASE_FACTS[node.os]
         app = node.backup_application
         self.windows_server_backup = app is not None and app.is_windows_server_backup
-        self.vm: VM | None = None
         self.name: str | None = None
         self.running = False
         self.unix = False
@@ -224,7 +239,7 @@ class Context:
         self.quiesced = True
         self.visible: tuple[Disk, ...] = ()
         self.obstacles: list[Obstacle] = []
-        self.action: object = None
+        self.action: ClusterAction | None = None
         self.moved = False
 
     def on(self, vm: VM, *, csv: bool) -> Context:

@@ -26,6 +26,7 @@ import attrs
 from hyperv_backup.model import (
     VM,
     BackupMode,
+    ClusterAction,
     ClusterGroup,
     Disk,
     Host,
@@ -65,27 +66,6 @@ __all__ = [
     "restore_row",
     "states_text",
 ]
-
-
-class ClusterAction(enum.StrEnum):
-    """The preparation a clustered VM needs before a backup or a restore."""
-
-    #: The VM has no cluster group.
-    NOT_CLUSTERED = "not_clustered"
-    NONE = "none"
-    TAKE_CLUSTER_RESOURCE_OFFLINE = "take_cluster_resource_offline"
-    TAKE_CONFIGURATION_RESOURCE_OFFLINE = "take_configuration_resource_offline"
-    TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE = (
-        "take_cluster_and_configuration_resources_offline"
-    )
-    #: Another node owns the VM: it is not reported for backup on this node.
-    MOVE_TO_NODE = "move_to_node"
-    #: Another node owns the VM: take its resources offline there to avoid a conflict.
-    TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER = (
-        "take_cluster_and_configuration_resources_offline_on_owner"
-    )
-    #: The guidance does not cover this combination of resource states (HVB504).
-    NOT_COVERED = "not_covered"
 
 
 #: What each cluster action asks, as the tail of a sentence about one VM.
@@ -420,26 +400,22 @@ def _on_guid_path(disk: Disk, ctx: Context) -> bool:
     )
 
 
-def _guid_path_unpatched(disk: Disk, ctx: Context) -> CheckResult:
-    if "KB958184" in ctx.node.installed_updates or not _on_guid_path(disk, ctx):
+def _guid_path(disk: Disk, ctx: Context) -> CheckResult:
+    if not _on_guid_path(disk, ctx):
         return None
+    if "KB958184" in ctx.node.installed_updates:
+        return ctx.finding(
+            GUID_PATH_VOLUME,
+            disk.name,
+            f"Disk {disk.name!r} of clustered VM {ctx.name!r} is on a volume mounted by GUID "
+            f"path; only this VM is left out of the backup on {ctx.at!r}.",
+            Severity.WARNING,
+        )
     return ctx.finding(
         GUID_PATH_VOLUME,
         disk.name,
         f"Disk {disk.name!r} of clustered VM {ctx.name!r} is on a volume mounted by GUID path; "
         f"the whole backup on {ctx.at!r} can fail (KB958184 is not installed).",
-    )
-
-
-def _guid_path_patched(disk: Disk, ctx: Context) -> CheckResult:
-    if "KB958184" not in ctx.node.installed_updates or not _on_guid_path(disk, ctx):
-        return None
-    return ctx.finding(
-        GUID_PATH_VOLUME,
-        disk.name,
-        f"Disk {disk.name!r} of clustered VM {ctx.name!r} is on a volume mounted by GUID path; "
-        f"only this VM is left out of the backup on {ctx.at!r}.",
-        Severity.WARNING,
     )
 
 
@@ -461,7 +437,7 @@ BACKUP_PREPARATION = Rule(
 def _preparation(ctx: Context, action: ClusterAction) -> CheckResult:
     return ctx.finding(
         BACKUP_PREPARATION,
-        ctx.name,  # type: ignore[arg-type]  # a VM's context
+        ctx.vm.name,
         f"Before clustered VM {ctx.name!r} is backed up on {ctx.at!r}, "
         f"{action_text(action, ctx.host.name, ctx.at)}.",
     )
@@ -568,14 +544,7 @@ CLUSTER_CHECKS: tuple[Check, ...] = (
         scope=Scope.DISK,
         phase=Phase.DISKS,
         effect=Effect.NONE,
-        findings=_guid_path_unpatched,
-    ),
-    Check(
-        rule=GUID_PATH_VOLUME,
-        scope=Scope.DISK,
-        phase=Phase.DISKS,
-        effect=Effect.NONE,
-        findings=_guid_path_patched,
+        findings=_guid_path,
     ),
     Check(
         rule=BACKUP_PREPARATION,

@@ -50,7 +50,7 @@ _PRODUCTION_CHECKPOINTS = (6, 2)
 
 
 def _family(vm: VM) -> str:
-    return _FAMILY[vm.guest_os]  # type: ignore[index]  # asked of Linux and FreeBSD guests only
+    return _FAMILY[vm.guest_os]  # asked of Linux and FreeBSD guests only
 
 
 def _then(ctx: Context) -> str:

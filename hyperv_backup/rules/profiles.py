@@ -228,16 +228,27 @@ _PROFILE_OF: Mapping[HostOS, Profile] = types.MappingProxyType(
 )
 
 
-def profile_for(os: HostOS) -> Profile:
-    """Return the profile that answers for a host running ``os``.
+def profile_for(os: HostOS | str) -> Profile:
+    """Return the profile that answers for a host running ``os`` (a release or its value).
 
-    Raises :class:`TypeError` when ``os`` is not a :class:`~hyperv_backup.HostOS`.
+    Raises :class:`TypeError` for anything but a :class:`~hyperv_backup.HostOS`
+    or a string, and :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``)
+    for a string that names no release.
+
+    >>> profile_for("windows_server_2012_r2")
+    <Profile.WS2012: '2012'>
     """
+    value: object = os  # callers without type checking may pass anything
+    if not isinstance(value, str):
+        msg = f"profile_for() takes a HostOS, got {type(value).__name__}"
+        raise TypeError(msg)
     try:
-        return _PROFILE_OF[os]
-    except (KeyError, TypeError):
-        msg = f"profile_for() takes a HostOS, got {type(os).__name__}"
-        raise TypeError(msg) from None
+        return _PROFILE_OF[HostOS(value)]
+    except ValueError:
+        msg = (
+            f"unknown release {value[:80]!r}; expected one of {', '.join(h.value for h in HostOS)}"
+        )
+        raise HypervBackupError(msg) from None
 
 
 def release_facts(profile: Profile, os: HostOS) -> ReleaseFacts:

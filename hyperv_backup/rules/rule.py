@@ -33,6 +33,10 @@ class Severity(enum.StrEnum):
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+def _profile_set(profiles: Iterable[Profile]) -> frozenset[Profile]:
+    return frozenset(profiles)
+
+
 def _profiles(_: object, attribute: attrs.Attribute[frozenset[Profile]], value: object) -> None:
     if not value:
         msg = "a rule is reported by at least one profile"
@@ -55,7 +59,7 @@ class Rule:
     id: str
     title: str
     severity: Severity
-    profiles: frozenset[Profile] = attrs.field(converter=frozenset, validator=_profiles)
+    profiles: frozenset[Profile] = attrs.field(converter=_profile_set, validator=_profiles)
     source: Source
     description: str
     remedy: str

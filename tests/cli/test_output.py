@@ -13,8 +13,8 @@ import pytest
 
 import hyperv_backup as hb
 from hyperv_backup import cli
-from hyperv_backup.rules.pages import citation
 from hyperv_backup.cli import main
+from hyperv_backup.rules.pages import citation
 from tests.cli._shared_cli import (
     COMMANDS,
     Page,

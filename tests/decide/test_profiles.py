@@ -38,7 +38,7 @@ from hyperv_backup import (
     restore_steps,
     to_dict,
 )
-from hyperv_backup.decide._evaluate import evaluate
+from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.rules import PROFILE_RULES
 from tests.golden_2008 import GOLDEN, outputs
 from tests.strategies import inventories
