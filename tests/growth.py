@@ -17,7 +17,15 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["GIVE_UP_SECONDS", "MAX_RATIO", "Series", "growth", "is_linear", "overall", "ratios_text"]
+__all__ = [
+    "GIVE_UP_SECONDS",
+    "MAX_RATIO",
+    "Series",
+    "growth",
+    "is_linear",
+    "overall",
+    "ratios_text",
+]
 
 #: The most the time may grow from the smallest to the largest of four doubling sizes.
 MAX_RATIO = 27.0
