@@ -8,12 +8,15 @@ than double the time.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 
 import pytest
 
 from hyperv_backup.diagnose import diagnosis
+from hyperv_backup.inventory import InventoryError
+from hyperv_backup.readers import event_xml
 from hyperv_backup.rules import SIGNATURES
 from tests.growth import growth, is_linear, ratios_text
 
@@ -83,4 +86,29 @@ def _search(pattern: str, unit: str) -> Callable[[int], Callable[[], object]]:
 def test_signature_patterns_search_in_linear_time(pattern: str, unit: str) -> None:
     """HVB708 and HVB710 once took 17 s on a 176 KB message, four times longer per doubling."""
     series = growth(_search(pattern, unit), 64 * 1024)
+    assert is_linear(series), ratios_text(series)
+
+
+_EVENT = (
+    '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
+    '<Provider Name="VSS"/><EventID>8229</EventID><Level>3</Level>'
+    '<TimeCreated SystemTime="2026-12-06T02:00:09.0000000Z"/><Computer>HV01</Computer>'
+    "</System></Event>"
+)
+
+
+@pytest.mark.parametrize("piece", ["<!--{}-->", '<Extra a="{}"/>'], ids=["comment", "attribute"])
+def test_long_xml_markup_costs_linear_time(piece: str) -> None:
+    """Expat 2.5 took 35 s on a 16 MB comment; the reader refuses it after one scan."""
+
+    def work(size: int) -> Callable[[], object]:
+        text = _EVENT + piece.format("x" * size)
+
+        def read() -> None:
+            with contextlib.suppress(InventoryError):
+                event_xml(text)
+
+        return read
+
+    series = growth(work, 2 * 1024 * 1024, runs=3)
     assert is_linear(series), ratios_text(series)

@@ -23,6 +23,7 @@ from hyperv_backup.examples import example_names, example_text
 from hyperv_backup.inventory import (
     DEFAULT_LIMITS,
     InventoryError,
+    InventoryLimits,
     load_document,
     parse_inventory,
     read_at_most,
@@ -152,9 +153,15 @@ def read_source(source: str, limit: int | None = None) -> bytes:
         raise usage_error(msg) from None
 
 
+#: What an input is parsed under before it is known to be an inventory or a collector
+#: document: the latter carries command output, up to what its readers take (10 MiB,
+#: ``readers.MAX_TEXT_LENGTH``); each string an inventory takes is held to its own limit.
+_DOCUMENT_LIMITS = InventoryLimits(max_string=10 * 1024 * 1024)
+
+
 def _inventory(data: bytes) -> Host | Cluster:
     """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
-    document = load_document(data)
+    document = load_document(data, limits=_DOCUMENT_LIMITS)
     if collector_kind(document) is not None:
         # Only a collector document needs the collect package, which takes a while to import.
         from hyperv_backup.collect import from_documents  # noqa: PLC0415

@@ -70,11 +70,15 @@ class InventoryLimits:
 
     ``max_bytes`` bounds the document (encoded bytes, or characters of text);
     ``max_string`` bounds every string value (Windows paths stop at 32,767
-    characters).
+    characters); ``max_items`` bounds every array: the VMs of a host, the
+    updates installed on it, any list of strings (a Hyper-V host runs at most
+    1,024 VMs and a cluster 8,000, so 100,000 leaves room for any fleet, and a
+    document of 25 million update names is refused instead of read).
     """
 
     max_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
     max_string: int = attrs.field(default=32_767, validator=_positive)
+    max_items: int = attrs.field(default=100_000, validator=_positive)
 
 
 #: The limits used when none are given.

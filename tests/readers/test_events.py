@@ -258,6 +258,61 @@ def test_json_that_is_not_an_event_is_an_error() -> None:
     assert single.value.path == "Id"
 
 
+def test_a_string_over_a_mebibyte_is_refused_in_every_form_of_event() -> None:
+    """JSON_LIMITS promised 1 MiB strings; a 5 MiB message passed and was echoed whole."""
+    long = "x" * (5 * 1024 * 1024)
+    document = json.dumps(
+        [{"Id": 1, "ProviderName": "VSS", "TimeCreated": "/Date(0)/", "Message": long}]
+    )
+    with pytest.raises(InventoryError) as caught:
+        winevent_json(document)
+    assert str(caught.value) == (
+        "[0].Message: a string of 5242880 characters is longer than the limit of 1048576"
+    )
+    xml = NIGHT.read_text().replace("The operation failed.", long, 1)
+    with pytest.raises(InventoryError) as caught:
+        event_xml(xml)
+    assert str(caught.value).startswith("<document>: refused: a piece of markup longer than")
+    just_over = NIGHT.read_text().replace("The operation failed.", "y" * (1024 * 1024), 1)
+    with pytest.raises(InventoryError) as caught:
+        event_xml(just_over)
+    assert "<Message> holds 1048" in str(caught.value)
+    assert "more than the limit of 1048576" in str(caught.value)
+
+
+@pytest.mark.parametrize("milliseconds", ["999999999999999", "-999999999999999"])
+def test_a_date_out_of_range_is_an_error_not_a_crash(milliseconds: str) -> None:
+    document = json.dumps(
+        {"Id": 1, "ProviderName": "VSS", "TimeCreated": f"/Date({milliseconds})/"}
+    )
+    with pytest.raises(InventoryError) as caught:
+        winevent_json(document)
+    assert caught.value.path == "TimeCreated"
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "<!--{}-->",
+        "<!--{}",
+        "<![CDATA[{}]]>",
+        '<Extra a="{}"/>',
+        "<?pi {}?>",
+    ],
+)
+def test_markup_too_long_for_the_parser_is_refused_before_it_sees_it(piece: str) -> None:
+    """Expat 2.5 scans a long token again on every read: a 16 MB comment took 35 s."""
+    # Comments, CDATA and processing instructions may hold "<"; attribute values may hold ">".
+    unit = "<>" if piece.startswith(("<!", "<?")) else ">"
+    filler = unit * (1200 * 1024 // len(unit))
+    text = NIGHT.read_text() + piece.format(filler)
+    with pytest.raises(InventoryError) as caught:
+        event_xml(text)
+    message = str(caught.value)
+    assert "a piece of markup longer than 1114112 characters" in message
+    assert f"(character offset {len(NIGHT.read_text())})" in message
+
+
 # --- .evtx ----------------------------------------------------------------------------
 
 
