@@ -26,6 +26,7 @@ from hyperv_backup.inventory import (
     InventoryLimits,
     load_document,
     parse_inventory,
+    problem_lines,
     read_at_most,
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
@@ -129,7 +130,7 @@ def load(options: Options) -> Host | Cluster:
         raise Exit(
             EXIT_INVALID,
             f"error: {label} is not a valid inventory:",
-            *(str(problem) for problem in exc.problems),
+            *problem_lines(exc),
         ) from None
 
 

@@ -21,7 +21,7 @@ from hyperv_backup.cli._options import (
     Options,
     usage_error,
 )
-from hyperv_backup.inventory import InventoryError, dump_inventory
+from hyperv_backup.inventory import InventoryError, dump_inventory, problem_lines
 from hyperv_backup.model import GuestOS, hosts_of
 from hyperv_backup.render import (
     Format,
@@ -40,7 +40,7 @@ def _read_files(paths: Sequence[str]) -> list[bytes]:
             raise Exit(
                 EXIT_INVALID,
                 f"error: {path} cannot be read:",
-                *(str(problem) for problem in exc.problems),
+                *problem_lines(exc),
             ) from None
     return documents
 
@@ -91,7 +91,7 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
             files.append(read_source(str(path), MAX_JSON_BYTES))
         except InventoryError as exc:
             raise Exit(
-                EXIT_INVALID, f"error: {path} cannot be read:", *map(str, exc.problems)
+                EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
             ) from None
         except Exit as exc:  # the file is missing or cannot be opened
             reason = exc.lines[-1].removeprefix("error: ")
@@ -103,7 +103,7 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
         text, counts = kept_events(files, names)
     except InventoryError as exc:
         raise Exit(
-            EXIT_INVALID, "error: the exported events cannot be read:", *map(str, exc.problems)
+            EXIT_INVALID, "error: the exported events cannot be read:", *problem_lines(exc)
         ) from None
     for (_, export), count in zip(found, counts, strict=True):
         if count != export.count:
@@ -133,7 +133,7 @@ def run(options: Options) -> int:
         raise Exit(
             EXIT_INVALID,
             f"error: the collector documents are not valid ({'; '.join(names)}):",
-            *(str(problem) for problem in exc.problems),
+            *problem_lines(exc),
         ) from None
     for note in writer_notes(hosts):
         _note(f"note: {note}")

@@ -22,7 +22,13 @@ from hyperv_backup.cli._options import (
     Exit,
     Options,
 )
-from hyperv_backup.inventory import InventoryError, Problem, decode_text, parse_inventory
+from hyperv_backup.inventory import (
+    InventoryError,
+    Problem,
+    decode_text,
+    parse_inventory,
+    problem_lines,
+)
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import clean_text, render_diagnosis
 
@@ -46,7 +52,7 @@ def _invalid(label: str, what: str, exc: InventoryError) -> Exit:
     return Exit(
         EXIT_INVALID,
         f"error: {label} is not a valid {what}:",
-        *(str(problem) for problem in exc.problems),
+        *problem_lines(exc),
     )
 
 

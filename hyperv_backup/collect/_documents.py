@@ -148,7 +148,8 @@ def parse_document(document: Document, path: str, limits: InventoryLimits) -> No
         value = load_document(document, limits=raw_limits(limits))
     except InventoryError as exc:
         raise InventoryError(
-            [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems]
+            [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems],
+            count=exc.count,
         ) from None
     return Node(value, path, limits)
 

@@ -27,13 +27,16 @@ from hyperv_backup.inventory._json import load_document, read_at_most
 from hyperv_backup.inventory._parse import dump_inventory, parse_inventory, read_inventory
 from hyperv_backup.inventory._problems import (
     DEFAULT_LIMITS,
+    MAX_PROBLEMS,
     InventoryError,
     InventoryLimits,
     Problem,
+    problem_lines,
 )
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_PROBLEMS",
     "InventoryError",
     "InventoryLimits",
     "Problem",
@@ -41,6 +44,7 @@ __all__ = [
     "dump_inventory",
     "load_document",
     "parse_inventory",
+    "problem_lines",
     "read_at_most",
     "read_inventory",
 ]
