@@ -280,9 +280,7 @@ def test_an_event_holding_half_a_surrogate_pair_is_kept_as_an_escape(
     assert json.loads(kept)[0]["Message"] == "bad \ud800 half"
 
 
-def test_an_events_file_that_links_out_of_the_folder_is_not_read(
-    run: Any, tmp_path: Path
-) -> None:
+def test_an_events_file_that_links_out_of_the_folder_is_not_read(run: Any, tmp_path: Path) -> None:
     """The collect command read x.events.json -> /etc/passwd; a link that stays in the folder is read."""
     folder = tmp_path / "docs"
     folder.mkdir()
