@@ -235,3 +235,29 @@ def test_a_fifo_read_by_the_library_is_still_read(tmp_path: Path) -> None:
     writer.start()
     assert hb.read_inventory(fifo).name
     writer.join()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("SQL\u200b01", "SQL\\u200b01"),
+        ("SQL\u200c01", "SQL\\u200c01"),
+        ("SQL\u200d01", "SQL\\u200d01"),
+        ("SQL\ufeff01", "SQL\\ufeff01"),
+        ("SQL\ufffe01", "SQL\\ufffe01"),
+        ("SQL\uffff01", "SQL\\uffff01"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_name_cannot_pass_for_another(
+    run: Any, tmp_path: Path, name: str, shown: str, fmt: str
+) -> None:
+    """Zero-width and non-characters passed into text and Markdown: SQL01 could be two VMs."""
+    document = json.loads(example_text("host"))
+    document["vms"][0]["name"] = name
+    path = tmp_path / "inventory.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run("plan", str(path), "--format", fmt)
+    assert result.code == 0
+    assert name not in result.out
+    assert shown in result.out.replace("\\\\", "\\")
