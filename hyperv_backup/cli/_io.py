@@ -28,6 +28,7 @@ from hyperv_backup.inventory import (
     DEFAULT_LIMITS,
     InventoryError,
     InventoryLimits,
+    check_limits,
     load_document,
     parse_inventory,
     problem_lines,
@@ -310,16 +311,19 @@ def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
         raise usage_error(msg) from None
 
 
-#: What an input is parsed under before it is known to be an inventory or a collector
-#: document: the latter carries command output, up to what its readers take (10 MiB,
-#: ``readers.MAX_TEXT_LENGTH``); each string an inventory takes is held to its own limit.
+#: The limits of a collector document read as an inventory: it carries command output,
+#: up to what its readers take (10 MiB, ``readers.MAX_TEXT_LENGTH``); each string that
+#: goes into the inventory is held to the inventory's own limit.
 _DOCUMENT_LIMITS = InventoryLimits(max_string=10 * 1024 * 1024)
 
 
 def _inventory(data: bytes) -> Host | Cluster:
     """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
-    document = load_document(data, limits=_DOCUMENT_LIMITS)
+    # Parsed once; the limits are checked once it is known which it is (an
+    # inventory's by parse_inventory, its strings as the model is built).
+    document = load_document(data, checked=False)
     if collector_kind(document) is not None:
+        check_limits(document, _DOCUMENT_LIMITS)
         # Only a collector document needs the collect package, which takes a while to import.
         from hyperv_backup.collect import from_documents  # noqa: PLC0415
 

@@ -263,13 +263,17 @@ def read_at_most(file: BinaryIO, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def load_document(data: str | bytes, *, limits: InventoryLimits = DEFAULT_LIMITS) -> Any:
+def load_document(
+    data: str | bytes, *, limits: InventoryLimits = DEFAULT_LIMITS, checked: bool = True
+) -> Any:
     r"""Return the parsed JSON of ``data``, read as strictly as an inventory is.
 
     Bytes may be UTF-8, or UTF-8 or UTF-16 with a byte-order mark. A duplicate
     key, ``NaN``, text that is not JSON, data over ``limits.max_bytes``, a
     string over ``limits.max_string`` characters or an array over
     ``limits.max_items`` items raises :class:`~hyperv_backup.inventory.InventoryError`.
+    With ``checked=False`` only ``max_bytes`` is checked: for a caller that
+    checks the rest itself once it knows what the document is (:func:`check_limits`).
 
     >>> load_document(b'\xff\xfe{\x00}\x00')
     {}
@@ -278,5 +282,6 @@ def load_document(data: str | bytes, *, limits: InventoryLimits = DEFAULT_LIMITS
         raise error("", f"the document is larger than the limit of {limits.max_bytes} bytes")
     text = data if isinstance(data, str) else decode(bytes(data))
     document = loads(text)
-    check_limits(document, limits)
+    if checked:
+        check_limits(document, limits)
     return document

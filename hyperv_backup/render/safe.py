@@ -52,9 +52,9 @@ def _is_control(char: str) -> bool:
 
 
 def strip_controls(value: str, *, keep_newlines: bool = False) -> str:
-    """Remove escape sequences and control characters; breaks become spaces (or stay).
+    r"""Remove escape sequences and control characters; breaks become spaces (or stay).
 
-    A character that shows as nothing becomes its escape (``\\u200b``).
+    A character that shows as nothing becomes its escape (``\u200b``).
     """
     value = _ESCAPE_SEQUENCE.sub("", value)
     out: list[str] = []

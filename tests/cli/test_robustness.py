@@ -261,3 +261,17 @@ def test_a_name_cannot_pass_for_another(
     assert result.code == 0
     assert name not in result.out
     assert shown in result.out.replace("\\\\", "\\")
+
+
+def test_a_collector_document_read_as_an_inventory_is_held_to_the_string_limit(
+    run: Any, tmp_path: Path
+) -> None:
+    from tests.collect._shared_collect import STANDALONE
+
+    document = json.loads(STANDALONE.read_text(encoding="utf-8-sig"))
+    document["Padding"] = "x" * (10 * 1024 * 1024 + 1)
+    path = tmp_path / "host.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.code == cli.EXIT_INVALID
+    assert "Padding: a string of 10485761 characters is longer than the limit" in result.err
