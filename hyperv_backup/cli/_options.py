@@ -134,9 +134,7 @@ def is_fleet(options: Options) -> bool:
     if options.example is not None:
         return False
     operands = options.operands
-    return len(operands) > 1 or any(
-        o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands
-    )
+    return len(operands) > 1 or any(o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands)
 
 
 def usage_error(message: str) -> Exit:

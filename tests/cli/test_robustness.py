@@ -275,3 +275,19 @@ def test_a_collector_document_read_as_an_inventory_is_held_to_the_string_limit(
     result = run("check", str(path))
     assert result.code == cli.EXIT_INVALID
     assert "Padding: a string of 10485761 characters is longer than the limit" in result.err
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "prometheus", "text"])
+def test_a_lone_surrogate_in_a_collector_document_is_refused_in_every_format(
+    run: Any, tmp_path: Path, fmt: str
+) -> None:
+    """A lone surrogate in a collector document crashed --format sarif (exit 4)."""
+    from tests.collect._shared_collect import STANDALONE
+
+    document = json.loads(STANDALONE.read_text(encoding="utf-8-sig"))
+    document["VMs"][0]["Name"] = "VM\ud800"
+    path = tmp_path / "host.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run("check", str(path), "--format", fmt)
+    assert result.code == cli.EXIT_INVALID
+    assert "internal error" not in result.err
