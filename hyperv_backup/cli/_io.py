@@ -183,9 +183,9 @@ def _deep_glob(pattern: str) -> Iterator[str]:
 
     The part before the first ``**`` names the folders to walk (itself a
     pattern, matched with :mod:`glob`); the rest is matched against each
-    file's path below them, ``**`` standing for any number of folders. As with
-    :mod:`glob`, names that begin with a dot are matched only by a pattern
-    that begins with a dot.
+    file's path below them, ``**`` standing for any number of folders. As
+    :mod:`glob` does for ``**``, files and folders whose names begin with a
+    dot are left out.
     """
     import glob  # noqa: PLC0415
 
