@@ -28,11 +28,11 @@ standard error. Exit codes are a contract:
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import assert_never
 
+from hyperv_backup.cli._io import silence_stdout
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -49,6 +49,9 @@ from hyperv_backup.cli._options import (
     parser,
 )
 from hyperv_backup.render import clean_text
+
+#: The exit status of a run interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -116,9 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
 
     Never raises for bad input: usage errors return 2 and an invalid
-    inventory 3, with the reason on standard error.
+    inventory 3, with the reason on standard error. Ctrl-C, at any moment,
+    returns 130 with one line.
     """
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(args: list[str]) -> int:
     try:
         options = parse(parser(), args)
     except SystemExit as exc:  # argparse: --help, --version and its own usage errors
@@ -130,25 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(options.command.value, exc.lines)
         return exc.code
     except BrokenPipeError:
-        # The reader went away (``| head``): stop quietly, and keep Python from
-        # complaining again when it flushes standard output at exit.
-        _silence_stdout()
+        # The reader went away (``| head``) outside the writes that handle it:
+        # stop quietly, and keep Python from complaining again when it flushes
+        # standard output at exit.
+        silence_stdout()
         return EXIT_OK
-    except KeyboardInterrupt:
-        return 130
     except Exception as exc:  # a bug: one line, not a traceback, and its own status
         _print_error(
             options.command.value,
             [f"internal error: {type(exc).__name__}: {exc} (please report this)"],
         )
         return EXIT_INTERNAL
-
-
-def _silence_stdout() -> None:
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)

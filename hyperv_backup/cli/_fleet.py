@@ -37,7 +37,7 @@ from hyperv_backup.cli._options import (
     Exit,
     Options,
 )
-from hyperv_backup.inventory import InventoryError, parse_inventory
+from hyperv_backup.inventory import InventoryError, parse_inventory, problem_lines
 from hyperv_backup.render import Format, ReportFormat, html_page, render_fleet
 from hyperv_backup.render.reports import (
     InventoryReport,
@@ -85,14 +85,14 @@ def evaluate(job: _Job) -> InventoryReport:
             try:
                 target = _inventory(data)
             except InventoryError as exc:
-                problems = ("not a valid inventory:", *(str(p) for p in exc.problems))
+                problems = ("not a valid inventory:", *problem_lines(exc))
                 return failed_report(job.source, command, EXIT_INVALID, problems)
         evaluated = check if options.command is Command.CHECK else plan
         findings, status, detail = evaluated.evaluate(
             options, target, job.fmt, color=job.color, width=job.width
         )
     except InventoryError as exc:  # over the size limit
-        problems = tuple(str(p) for p in exc.problems)
+        problems = tuple(problem_lines(exc))
         return failed_report(job.source, command, EXIT_INVALID, problems)
     except Exit as exc:
         return failed_report(job.source, command, exc.code, _problems(exc))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
+from hyperv_backup._base.files import write_atomically
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
     EXIT_INVALID,
@@ -23,8 +27,11 @@ from hyperv_backup.examples import example_names, example_text
 from hyperv_backup.inventory import (
     DEFAULT_LIMITS,
     InventoryError,
+    InventoryLimits,
+    check_limits,
     load_document,
     parse_inventory,
+    problem_lines,
     read_at_most,
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
@@ -43,14 +50,17 @@ __all__ = [
     "expand",
     "find_vm",
     "load",
+    "open_regular",
     "output",
     "policy_meta",
     "policy_notes",
     "read_source",
     "report_one",
     "resolve_host",
+    "silence_stdout",
     "target_meta",
     "write",
+    "write_files",
     "write_utf8",
 ]
 
@@ -80,31 +90,40 @@ def expand(
 
     A directory gives its files (in every folder below it) whose names end in
     one of ``suffixes`` but in none of ``skipped``, sorted; a glob (``*``, ``?``, ``[...]``, ``**`` for
-    any depth) its matching files, sorted. Anything else is an input as given
-    (``-`` is standard input), read or refused on its own later. A directory
-    or glob that names no file is a usage error.
+    any depth) its matching files, sorted. Links to folders are not followed
+    below a directory or by ``**`` (so a loop of links cannot make the walk
+    endless), and a folder below that cannot be read is an input of its own,
+    which is then reported as unreadable rather than passed over. Anything
+    else is an input as given (``-`` is standard input), read or refused on
+    its own later, also a path that cannot be looked at. A directory or glob
+    that names no file is a usage error.
     """
     import glob  # noqa: PLC0415 - only globs need it
 
     inputs: list[str] = []
     for operand in operands:
-        path = Path(operand)
-        if operand != "-" and path.is_dir():
+        if operand != "-" and _is_dir(operand):
             found = sorted(
-                str(p)
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.casefold() in suffixes
-                and not p.name.casefold().endswith(tuple(skipped))
+                path
+                for path in _walk(operand)
+                if path.endswith(_UNREADABLE)
+                or (
+                    Path(path).suffix.casefold() in suffixes
+                    and not Path(path).name.casefold().endswith(tuple(skipped))
+                )
             )
+            found = [p.removesuffix(_UNREADABLE) for p in found]
             kinds = " or ".join(
                 [", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1 else suffixes
             )
             what = f"no {kinds} file in the directory {operand!r}"
         elif is_pattern(operand):
-            # glob.glob takes any pattern, absolute ones too; Path.glob only relative ones.
-            matches = glob.glob(operand, recursive=True)  # noqa: PTH207
-            found = sorted(p for p in matches if Path(p).is_file())
+            if "**" in operand:
+                found = sorted(_deep_glob(operand))
+            else:
+                # glob.glob takes any pattern, absolute ones too; Path.glob only relative ones.
+                matches = glob.glob(operand)  # noqa: PTH207
+                found = sorted(p for p in matches if _is_file(p))
             what = f"no file matches {operand!r}"
         else:
             inputs.append(operand)
@@ -113,6 +132,104 @@ def expand(
             raise usage_error(what)
         inputs.extend(found)
     return list(dict.fromkeys(inputs))
+
+
+#: Marks, during a walk, a folder that could not be read (a name cannot end with a NUL).
+_UNREADABLE = "\0"
+
+
+def _is_dir(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(Path(path).stat().st_mode)
+    except (OSError, ValueError):  # not there, not searchable, a NUL in the name
+        return False
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(Path(path).stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _walk(top: str, *, hidden: bool = True) -> Iterator[str]:
+    """Yield the regular files below ``top``, without following links to folders.
+
+    A folder that cannot be read is yielded with :data:`_UNREADABLE` after its name.
+    """
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            yield folder + _UNREADABLE
+            continue
+        for entry in listed:
+            if not hidden and entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    yield entry.path
+            except OSError:
+                yield entry.path
+
+
+def _deep_glob(pattern: str) -> Iterator[str]:
+    """Yield the regular files a pattern with ``**`` matches, walking without following links.
+
+    The part before the first ``**`` names the folders to walk (itself a
+    pattern, matched with :mod:`glob`); the rest is matched against each
+    file's path below them, ``**`` standing for any number of folders. As
+    :mod:`glob` does for ``**``, files and folders whose names begin with a
+    dot are left out.
+    """
+    import glob  # noqa: PLC0415
+
+    parts = pattern.split("/")
+    deep = next(i for i, part in enumerate(parts) if "**" in part)
+    head = "/".join(parts[:deep]) or ("/" if pattern.startswith("/") else ".")
+    rest = re.compile(_translate(parts[deep:]), re.DOTALL)
+    roots = glob.glob(head) if is_pattern(head) else [head]  # noqa: PTH207
+    for root in roots:
+        if not _is_dir(root):
+            continue
+        for path in _walk(root, hidden=False):
+            if path.endswith(_UNREADABLE):
+                yield path.removesuffix(_UNREADABLE)
+                continue
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if rest.fullmatch(relative):
+                yield path if head != "." or pattern.startswith("./") else relative
+
+
+def _translate(parts: Sequence[str]) -> str:
+    """Translate the folders-and-name parts of a glob into a regular expression."""
+    pieces = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if part == "**":
+            pieces.append(".*" if last else "(?:[^/]*/)*")
+            continue
+        text = "".join(_translate_char(char) for char in re.findall(r"\[[^\]]*\]|.", part))
+        pieces.append(text if last else text + "/")
+    return "".join(pieces)
+
+
+def _translate_char(token: str) -> str:
+    if token == "*":
+        return "[^/]*"
+    if token == "?":
+        return "[^/]"
+    if len(token) > 2 and token.startswith("["):
+        inner = token[1:-1]
+        negated = inner.startswith("!")
+        inner = inner[1:] if negated else inner
+        return f"[{'^' if negated else ''}{inner.replace(chr(92), chr(92) * 2)}]"
+    return re.escape(token)
 
 
 def load(options: Options) -> Host | Cluster:
@@ -128,7 +245,7 @@ def load(options: Options) -> Host | Cluster:
         raise Exit(
             EXIT_INVALID,
             f"error: {label} is not a valid inventory:",
-            *(str(problem) for problem in exc.problems),
+            *problem_lines(exc),
         ) from None
 
 
@@ -142,7 +259,7 @@ def read_source(source: str, limit: int | None = None) -> bytes:
     try:
         if source == "-":
             return read_at_most(sys.stdin.buffer, limit)
-        with Path(source).open("rb") as file:
+        with open_regular(source) as file:
             return read_at_most(file, limit)
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
         if isinstance(exc, InventoryError):
@@ -152,10 +269,61 @@ def read_source(source: str, limit: int | None = None) -> bytes:
         raise usage_error(msg) from None
 
 
+#: What each kind of file that is not a regular one is called in a message.
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a pipe (FIFO); give '-' to read standard input"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def open_regular(source: str) -> BinaryIO:
+    """Open a regular file for reading, or raise :class:`OSError` saying what it is instead.
+
+    Opened without waiting (``O_NONBLOCK``), so that a pipe with no writer is
+    refused at once rather than waited on for ever; nothing that is not a
+    regular file is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(source, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            raise OSError(errno.EINVAL, f"not a regular file: {kind}")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write each file whole or not at all, together (see :mod:`hyperv_backup._base.files`)."""
+    try:
+        write_atomically(files)
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        reason = getattr(exc, "strerror", None) or str(exc)
+        where = getattr(exc, "filename", None) or files[0][0]
+        msg = f"cannot write {str(where)!r}: {reason}; no file was changed"
+        raise usage_error(msg) from None
+
+
+#: The limits of a collector document read as an inventory: it carries command output,
+#: up to what its readers take (10 MiB, ``readers.MAX_TEXT_LENGTH``); each string that
+#: goes into the inventory is held to the inventory's own limit.
+_DOCUMENT_LIMITS = InventoryLimits(max_string=10 * 1024 * 1024)
+
+
 def _inventory(data: bytes) -> Host | Cluster:
     """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
-    document = load_document(data)
+    # Parsed once; the limits are checked once it is known which it is (an
+    # inventory's by parse_inventory, its strings as the model is built).
+    document = load_document(data, checked=False)
     if collector_kind(document) is not None:
+        check_limits(document, _DOCUMENT_LIMITS)
         # Only a collector document needs the collect package, which takes a while to import.
         from hyperv_backup.collect import from_documents  # noqa: PLC0415
 
@@ -230,21 +398,40 @@ def write(text: str, fmt: Format) -> None:
             text = text.encode(encoding, "backslashreplace").decode(encoding)
         except LookupError:  # pragma: no cover - a stream naming an unknown codec
             pass
-    stream.write(text)
-    stream.flush()
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head -1``): what it did not read is no
+        # failure, and the command still exits with the status its findings call for.
+        silence_stdout()
 
 
 def write_utf8(text: str) -> None:
     """Write ``text`` to standard output as UTF-8, whatever its encoding: for formats that require it."""
     stream = sys.stdout
-    stream.flush()
-    binary = getattr(stream, "buffer", None)
-    if binary is None:  # a text stream with no bytes beneath (io.StringIO)
-        stream.write(text)
-    else:
-        binary.write(text.encode("utf-8", "backslashreplace"))
-        binary.flush()
-    stream.flush()
+    try:
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text stream with no bytes beneath (io.StringIO)
+            stream.write(text)
+        else:
+            binary.write(text.encode("utf-8", "backslashreplace"))
+            binary.flush()
+        stream.flush()
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 class _Graded(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import enum
 import re
+import stat
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,7 +99,27 @@ _GLOB = frozenset("*?[")
 
 def is_pattern(operand: str) -> bool:
     """Whether an operand is a glob: it has ``*``, ``?`` or ``[`` and names no file as it is."""
-    return not _GLOB.isdisjoint(operand) and not Path(operand).exists()
+    return not _GLOB.isdisjoint(operand) and not _exists(operand)
+
+
+def _exists(path: str) -> bool:
+    """Whether ``path`` names something; a path that cannot be looked at names nothing here.
+
+    ``Path.exists`` and ``Path.is_dir`` raise on a folder that cannot be
+    searched: the input is then read, and refused, on its own.
+    """
+    try:
+        Path(path).stat()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _is_dir(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(Path(path).stat().st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def is_fleet(options: Options) -> bool:
@@ -113,9 +134,7 @@ def is_fleet(options: Options) -> bool:
     if options.example is not None:
         return False
     operands = options.operands
-    return len(operands) > 1 or any(
-        o != "-" and (Path(o).is_dir() or is_pattern(o)) for o in operands
-    )
+    return len(operands) > 1 or any(o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands)
 
 
 def usage_error(message: str) -> Exit:

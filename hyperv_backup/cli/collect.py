@@ -10,6 +10,7 @@ from pathlib import Path
 from hyperv_backup.cli._io import (
     read_source,
     write,
+    write_files,
 )
 from hyperv_backup.cli._options import (
     EXIT_INVALID,
@@ -19,9 +20,8 @@ from hyperv_backup.cli._options import (
     Command,
     Exit,
     Options,
-    usage_error,
 )
-from hyperv_backup.inventory import InventoryError, dump_inventory
+from hyperv_backup.inventory import InventoryError, dump_inventory, problem_lines
 from hyperv_backup.model import GuestOS, hosts_of
 from hyperv_backup.render import (
     Format,
@@ -40,7 +40,7 @@ def _read_files(paths: Sequence[str]) -> list[bytes]:
             raise Exit(
                 EXIT_INVALID,
                 f"error: {path} cannot be read:",
-                *(str(problem) for problem in exc.problems),
+                *problem_lines(exc),
             ) from None
     return documents
 
@@ -85,13 +85,15 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
         return None
     files, names = [], []
     for source, export in found:
-        path = (Path.cwd() if source == "-" else Path(source).parent) / export.file
+        folder = Path.cwd() if source == "-" else Path(source).parent
+        path = folder / export.file
         names.append(str(path))
+        _inside(path, folder, export.host)
         try:
             files.append(read_source(str(path), MAX_JSON_BYTES))
         except InventoryError as exc:
             raise Exit(
-                EXIT_INVALID, f"error: {path} cannot be read:", *map(str, exc.problems)
+                EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
             ) from None
         except Exit as exc:  # the file is missing or cannot be opened
             reason = exc.lines[-1].removeprefix("error: ")
@@ -103,7 +105,7 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
         text, counts = kept_events(files, names)
     except InventoryError as exc:
         raise Exit(
-            EXIT_INVALID, "error: the exported events cannot be read:", *map(str, exc.problems)
+            EXIT_INVALID, "error: the exported events cannot be read:", *problem_lines(exc)
         ) from None
     for (_, export), count in zip(found, counts, strict=True):
         if count != export.count:
@@ -112,6 +114,22 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
                 f"its file {export.file} holds {count}"
             )
     return events_path(options.output), text
+
+
+def _inside(path: Path, folder: Path, host: str) -> None:
+    """Refuse an events file that is a link to somewhere outside the document's folder."""
+    try:
+        resolved, within = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python 3.11)
+        raise Exit(
+            EXIT_INVALID, f"error: the document of {host} names its exported events, but {exc}"
+        ) from None
+    if path.is_symlink() and not resolved.is_relative_to(within):
+        raise Exit(
+            EXIT_INVALID,
+            f"error: the document of {host} names its exported events {str(path)!r}, "
+            f"a link to {str(resolved)!r} outside the document's folder: not read",
+        )
 
 
 def run(options: Options) -> int:
@@ -133,7 +151,7 @@ def run(options: Options) -> int:
         raise Exit(
             EXIT_INVALID,
             f"error: the collector documents are not valid ({'; '.join(names)}):",
-            *(str(problem) for problem in exc.problems),
+            *problem_lines(exc),
         ) from None
     for note in writer_notes(hosts):
         _note(f"note: {note}")
@@ -164,21 +182,16 @@ def run(options: Options) -> int:
         # ASCII with \u escapes: valid JSON whatever the terminal's encoding.
         write(json.dumps(dump_inventory(target), indent=2) + "\n", Format.JSON)
         return EXIT_OK
-    _write(Path(options.output), encoded)
+    files: list[tuple[Path, bytes]] = [(Path(options.output), encoded)]
     if events is not None:
-        where, kept = events
-        _write(where, kept.encode("utf-8"))
+        files.append((events[0], events[1].encode("utf-8")))
+    # The inventory and its events are written together, or neither: a failure
+    # (a full disk) leaves the files of the last run as they were.
+    write_files(files)
+    if events is not None:
+        where = events[0]
         _note(
             f"kept the exported events with the inventory, in {where}; read them with: "
             f"{PROG} diagnose {where} --inventory {options.output}"
         )
     return EXIT_OK
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
-        reason = getattr(exc, "strerror", None) or str(exc)
-        msg = f"cannot write {str(path)!r}: {reason}"
-        raise usage_error(msg) from None

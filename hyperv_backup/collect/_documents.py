@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import attrs
+
 from hyperv_backup.collect._tables import Code
 from hyperv_backup.inventory import (
     DEFAULT_LIMITS,
@@ -49,7 +51,7 @@ from hyperv_backup.inventory import (
     load_document,
 )
 from hyperv_backup.model import ModelError, safe_repr
-from hyperv_backup.readers import normal_guid
+from hyperv_backup.readers import MAX_TEXT_LENGTH, normal_guid
 
 __all__ = [
     "Document",
@@ -59,6 +61,7 @@ __all__ = [
     "build_model",
     "document_list",
     "parse_document",
+    "raw_limits",
     "shown",
 ]
 
@@ -142,12 +145,24 @@ def parse_document(document: Document, path: str, limits: InventoryLimits) -> No
     if not isinstance(document, str | bytes | bytearray):
         return Node(document, path, limits)
     try:
-        value = load_document(document, limits=limits)
+        value = load_document(document, limits=raw_limits(limits))
     except InventoryError as exc:
         raise InventoryError(
-            [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems]
+            [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems],
+            count=exc.count,
         ) from None
     return Node(value, path, limits)
+
+
+def raw_limits(limits: InventoryLimits) -> InventoryLimits:
+    """Return the limits a whole collector document is parsed under.
+
+    A document carries command output (``vssadmin list writers``), which may be
+    longer than the strings an inventory takes: its strings are held to what
+    the readers of that output accept (:data:`~hyperv_backup.readers.MAX_TEXT_LENGTH`),
+    and each string that goes into the inventory to ``limits.max_string``.
+    """
+    return attrs.evolve(limits, max_string=max(limits.max_string, MAX_TEXT_LENGTH))
 
 
 def document_list(documents: object, label: str, limits: InventoryLimits) -> list[Node]:
@@ -309,6 +324,15 @@ class Node:
                 self.path,
                 f"a string of {len(value)} characters is longer than the limit of {limit}",
             )
+        if not value.isascii():
+            # JSON may escape half of a surrogate pair ("\ud800"): refused, as an
+            # inventory refuses it, so that what collect writes reads back.
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise bad(
+                    self.path, f"not valid Unicode: a lone surrogate at character {exc.start}"
+                ) from None
         return value
 
     def opt_text(self) -> str | None:

@@ -126,7 +126,8 @@ def kept_events(
             document = load_document(data, limits=JSON_LIMITS)
         except InventoryError as exc:
             raise InventoryError(
-                [Problem(f"{label}{_joined(p.path)}", p.message) for p in exc.problems]
+                [Problem(f"{label}{_joined(p.path)}", p.message) for p in exc.problems],
+                count=exc.count,
             ) from None
         events = document if isinstance(document, list) else [document]
         merged.extend(events)

@@ -22,25 +22,30 @@ hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one
 
 from __future__ import annotations
 
+from hyperv_backup.inventory._json import check_limits, load_document, read_at_most
 from hyperv_backup.inventory._json import decode as decode_text
-from hyperv_backup.inventory._json import load_document, read_at_most
 from hyperv_backup.inventory._parse import dump_inventory, parse_inventory, read_inventory
 from hyperv_backup.inventory._problems import (
     DEFAULT_LIMITS,
+    MAX_PROBLEMS,
     InventoryError,
     InventoryLimits,
     Problem,
+    problem_lines,
 )
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_PROBLEMS",
     "InventoryError",
     "InventoryLimits",
     "Problem",
+    "check_limits",
     "decode_text",
     "dump_inventory",
     "load_document",
     "parse_inventory",
+    "problem_lines",
     "read_at_most",
     "read_inventory",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.inventory import _quick
-from hyperv_backup.inventory._json import decode, loads, read_at_most
+from hyperv_backup.inventory._json import check_limits, decode, loads, read_at_most
 from hyperv_backup.inventory._problems import (
     CURRENT_LIMITS,
     DEFAULT_LIMITS,
@@ -49,6 +49,8 @@ def _parse(data: str | bytes | Mapping[str, Any], limits: InventoryLimits) -> Ho
     if isinstance(data, bytes | bytearray):
         data = decode(bytes(data))
     document = loads(data) if isinstance(data, str) else data
+    # Strings are held to their limit as the model is built, each problem with the others.
+    check_limits(document, limits, strings=False)
     if not isinstance(document, Mapping):
         raise error("", f"expected a JSON object, got {describe(document)}")
     if "kind" not in document:

@@ -12,12 +12,14 @@ from hyperv_backup.model import safe_repr
 __all__ = [
     "CURRENT_LIMITS",
     "DEFAULT_LIMITS",
+    "MAX_PROBLEMS",
     "InventoryError",
     "InventoryLimits",
     "Problem",
     "describe",
     "error",
     "join",
+    "problem_lines",
     "shorten",
 ]
 
@@ -37,20 +39,38 @@ class Problem:
         return f"{self.path or '<document>'}: {self.message}"
 
 
+#: The most problems an :class:`InventoryError` keeps, and a report lists.
+MAX_PROBLEMS = 200
+
+
 class InventoryError(HypervBackupError):
     """An inventory could not be read.
 
-    ``problems`` lists everything found wrong, object by object in document
-    order; ``path`` is the path of the first.
+    ``problems`` lists what was found wrong, object by object in document
+    order, up to the first :data:`MAX_PROBLEMS`; ``count`` says how many were
+    found in all (a document of a million bad VMs must not make a message of
+    a million lines); ``path`` is the path of the first.
     """
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+    def __init__(
+        self, problems: list[Problem] | tuple[Problem, ...], *, count: int | None = None
+    ) -> None:
         if not problems:
             msg = "an InventoryError needs at least one problem"
             raise ValueError(msg)
-        self.problems = tuple(problems)
+        self.problems = tuple(problems[:MAX_PROBLEMS])
+        self.count = max(len(problems), count or 0)
         self.path = self.problems[0].path
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(problem_lines(self)))
+
+
+def problem_lines(exc: InventoryError) -> list[str]:
+    """Return one line per problem kept, then how many more were found, if any."""
+    lines = [str(p) for p in exc.problems]
+    more = exc.count - len(exc.problems)
+    if more > 0:
+        lines.append(f"... and {more} more problem{'s' if more > 1 else ''}")
+    return lines
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -70,11 +90,15 @@ class InventoryLimits:
 
     ``max_bytes`` bounds the document (encoded bytes, or characters of text);
     ``max_string`` bounds every string value (Windows paths stop at 32,767
-    characters).
+    characters); ``max_items`` bounds every array: the VMs of a host, the
+    updates installed on it, any list of strings (a Hyper-V host runs at most
+    1,024 VMs and a cluster 8,000, so 100,000 leaves room for any fleet, and a
+    document of 25 million update names is refused instead of read).
     """
 
     max_bytes: int = attrs.field(default=256 * 1024 * 1024, validator=_positive)
     max_string: int = attrs.field(default=32_767, validator=_positive)
+    max_items: int = attrs.field(default=100_000, validator=_positive)
 
 
 #: The limits used when none are given.

@@ -23,6 +23,7 @@ from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.readers._scan import check, check_number, check_str
 
 __all__ = [
+    "MAX_EVENT_STRING",
     "Event",
     "EventLevel",
     "EventLog",
@@ -36,6 +37,11 @@ Progress = Callable[[int], None]
 
 #: How many records a reader reads between two calls of its ``progress`` callback.
 PROGRESS_EVERY = 1000
+
+#: The longest string an event may hold, in characters, in every form it is read from
+#: (1 MiB: a message, a value, a computer's name). Windows caps an event's values
+#: at 64 KiB in all.
+MAX_EVENT_STRING = 1024 * 1024
 
 
 class EventLevel(enum.IntEnum):
@@ -228,10 +234,22 @@ def _child(element: Element, name: str) -> Element | None:
     return next((child for child in element if _local(child.tag) == name), None)
 
 
-def _text(element: Element | None) -> str:
+def _text(element: Element | None, where: str = "") -> str:
     if element is None:
         return ""
-    return "".join(element.itertext()).strip()
+    text = "".join(element.itertext()).strip()
+    if len(text) > MAX_EVENT_STRING:
+        name = _local(element.tag)
+        raise InventoryError(
+            [
+                Problem(
+                    where,
+                    f"<{name}> holds {len(text)} characters, more than the limit of "
+                    f"{MAX_EVENT_STRING}",
+                )
+            ]
+        )
+    return text
 
 
 def _number(text: str, where: str, what: str) -> int:
@@ -242,7 +260,7 @@ def _number(text: str, where: str, what: str) -> int:
     return int(text)
 
 
-def _values(element: Element | None) -> tuple[tuple[str, str], ...]:
+def _values(element: Element | None, where: str) -> tuple[tuple[str, str], ...]:
     """Return the named values of ``<EventData>`` or ``<UserData>``, in order."""
     if element is None:
         return ()
@@ -252,11 +270,11 @@ def _values(element: Element | None) -> tuple[tuple[str, str], ...]:
         holder = next(iter(element), None)
         children = list(holder) if holder is not None else []
         for position, child in enumerate(children, 1):
-            values.append((_local(child.tag) or str(position), _text(child)))
+            values.append((_local(child.tag) or str(position), _text(child, where)))
         return tuple(values)
     for position, child in enumerate(element, 1):
         name = child.get("Name") or (_local(child.tag) if _local(child.tag) != "Data" else "")
-        values.append((name or str(position), _text(child)))
+        values.append((name or str(position), _text(child, where)))
     return tuple(values)
 
 
@@ -281,21 +299,25 @@ def event_from_element(element: Element, where: str) -> Event:
                 )
             ]
         )
-    level_text = _text(_child(system, "Level")) or "0"
-    record_text = _text(_child(system, "EventRecordID"))
+    level_text = _text(_child(system, "Level"), where) or "0"
+    record_text = _text(_child(system, "EventRecordID"), where)
     data = _child(element, "EventData")
     if data is None:
         data = _child(element, "UserData")
     rendering = _child(element, "RenderingInfo")
     message = _child(rendering, "Message") if rendering is not None else None
+    if len(name) > MAX_EVENT_STRING:
+        raise InventoryError(
+            [Problem(where, f"the provider's name is longer than {MAX_EVENT_STRING} characters")]
+        )
     return Event(
         provider=name,
-        event_id=_number(_text(_child(system, "EventID")), where, "<EventID>"),
+        event_id=_number(_text(_child(system, "EventID"), where), where, "<EventID>"),
         level=_number(level_text, where, "<Level>"),
         time_created=stamp,
-        computer=_text(_child(system, "Computer")),
-        channel=_text(_child(system, "Channel")),
+        computer=_text(_child(system, "Computer"), where),
+        channel=_text(_child(system, "Channel"), where),
         record_id=_number(record_text, where, "<EventRecordID>") if record_text else None,
-        data=_values(data),
-        message=_text(message) or None,
+        data=_values(data, where),
+        message=_text(message, where) or None,
     )

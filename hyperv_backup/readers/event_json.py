@@ -21,6 +21,7 @@ from typing import Any
 
 from hyperv_backup.inventory import InventoryError, InventoryLimits, Problem, load_document
 from hyperv_backup.readers._events import (
+    MAX_EVENT_STRING,
     PROGRESS_EVERY,
     Event,
     EventLog,
@@ -33,8 +34,12 @@ __all__ = ["JSON_LIMITS", "MAX_JSON_BYTES", "winevent_json"]
 #: The largest JSON export, in bytes or characters, that :func:`winevent_json` reads (1 GiB).
 MAX_JSON_BYTES = 1024 * 1024 * 1024
 
-#: How much a Get-WinEvent JSON file may hold: a gigabyte, strings of a mebibyte.
-JSON_LIMITS = InventoryLimits(max_bytes=MAX_JSON_BYTES, max_string=1024 * 1024)
+#: How much a Get-WinEvent JSON file may hold: a gigabyte, strings of a mebibyte (as
+#: every form of event, :data:`~hyperv_backup.readers._events.MAX_EVENT_STRING`), and
+#: arrays of up to 16 million items (the events themselves).
+JSON_LIMITS = InventoryLimits(
+    max_bytes=MAX_JSON_BYTES, max_string=MAX_EVENT_STRING, max_items=16 * 1024 * 1024
+)
 _MS_DATE = re.compile(r"/Date\((-?\d{1,15})([+-]\d{4})?\)/")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -49,7 +54,10 @@ def _time(value: object) -> datetime | None:
     if match is not None:
         # The offset after the milliseconds says which zone the time was shown
         # in; the milliseconds are UTC either way.
-        return _EPOCH + timedelta(milliseconds=int(match.group(1)))
+        try:
+            return _EPOCH + timedelta(milliseconds=int(match.group(1)))
+        except OverflowError:  # past the years 1 to 9999 a datetime holds
+            return None
     return parse_time(value)
 
 

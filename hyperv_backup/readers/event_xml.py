@@ -6,6 +6,12 @@ element around them (unless ``/e:`` names one); Event Viewer wraps them in
 same. The XML comes from elsewhere, so it is parsed with :mod:`defusedxml`: a
 document type declaration or an entity, which event exports never hold, is
 refused.
+
+A piece of markup longer than :data:`MAX_XML_TOKEN` characters (a tag, a
+comment, a CDATA section) is refused before the parser sees it. Expat before
+2.6, which Python may bundle, scans such a piece again each time more of the
+input arrives, in time growing with the square of its length: a 16 MB
+comment took 35 s. No event export holds one.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import defusedxml.ElementTree
 
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.readers._events import (
+    MAX_EVENT_STRING,
     PROGRESS_EVERY,
     Event,
     EventLog,
@@ -25,10 +32,23 @@ from hyperv_backup.readers._events import (
     event_from_element,
 )
 
-__all__ = ["MAX_XML_LENGTH", "event_xml"]
+__all__ = ["MAX_XML_LENGTH", "MAX_XML_TOKEN", "event_xml"]
 
 #: The longest XML text, in characters, that :func:`event_xml` accepts (1 GiB).
 MAX_XML_LENGTH = 1024 * 1024 * 1024
+
+#: The longest piece of markup :func:`event_xml` hands to the parser, in characters:
+#: the longest string an event holds, with room for the tags around it.
+MAX_XML_TOKEN = MAX_EVENT_STRING + 64 * 1024
+
+# From a "<", a run as long as a token may be without another "<": a tag (whose
+# attribute values cannot hold "<") and the text after it. A plain search, which
+# runs at the speed of a scan: each character is looked at once.
+_LONG_RUN = re.compile(f"<[^<]{{{MAX_XML_TOKEN}}}")
+# Comments, CDATA sections and processing instructions may hold "<": each is
+# measured from its opening to its close.
+_OPENING = re.compile(r"<(?:!--|!\[CDATA\[|\?)")
+_CLOSING = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
 
 _DECLARATION = re.compile(r"<\?xml[^>]*\?>", re.IGNORECASE)
 _DOCTYPE = re.compile(r"\s*<!DOCTYPE", re.IGNORECASE)
@@ -44,6 +64,41 @@ def _offset(text: str, line: int, column: int) -> int:
             break
         start = found + 1
     return start + column
+
+
+def _long_token(text: str) -> int | None:
+    """Return where a piece of markup longer than :data:`MAX_XML_TOKEN` begins, if one does."""
+    found = _LONG_RUN.search(text)
+    if found is not None:
+        return found.start()
+    position = 0
+    while (opening := _OPENING.search(text, position)) is not None:
+        start = opening.start()
+        end = text.find(_CLOSING[opening.group()], opening.end())
+        # One not closed runs to the end, and the parser would scan it to there.
+        end = len(text) if end < 0 else end
+        if end - start > MAX_XML_TOKEN:
+            return start
+        position = end
+    return None
+
+
+def _refuse_long_token(text: str) -> None:
+    start = _long_token(text)
+    if start is None:
+        return
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    raise InventoryError(
+        [
+            Problem(
+                "",
+                f"refused: a piece of markup longer than {MAX_XML_TOKEN} characters (a tag "
+                f"with its text, a comment or a CDATA section) begins at line {line}, column "
+                f"{column} (character offset {start}); no event export holds one",
+            )
+        ]
+    )
 
 
 def event_xml(
@@ -75,6 +130,7 @@ def event_xml(
             [Problem("", f"the XML is longer than {MAX_XML_LENGTH} characters, the most read")]
         )
     text = text.removeprefix("\ufeff")
+    _refuse_long_token(text)
     declaration = _DECLARATION.match(text)
     # Blanks in place of the declaration keep every line and offset as they are;
     # the wrapper gives wevtutil's root-less output a root, shifting line 1 only.

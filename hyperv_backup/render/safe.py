@@ -2,7 +2,9 @@
 
 Control characters (terminal escape sequences among them) are removed from
 text, Markdown metacharacters are escaped, HTML is escaped with
-:func:`html.escape`.
+:func:`html.escape`. Characters that show as nothing (zero-width spaces and
+joiners, the byte-order mark, non-characters) are shown as their escape,
+``\u200b``, so that one name cannot pass for another.
 """
 
 from __future__ import annotations
@@ -22,13 +24,38 @@ _BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+#: Characters that show as nothing, or not at all: zero-width space, joiners and
+#: non-joiner, word joiner, the byte-order mark (zero-width no-break space), the
+#: Mongolian vowel separator.
+_INVISIBLE = frozenset("\u180e\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _is_invisible(char: str) -> bool:
+    """Whether ``char`` shows as nothing: the characters above, and the non-characters."""
+    code = ord(char)
+    return (
+        char in _INVISIBLE
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE  # U+FFFE and U+FFFF of every plane
+        or 0xD800 <= code <= 0xDFFF  # half of a surrogate pair, alone
+    )
+
+
+def _shown(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def _is_control(char: str) -> bool:
     code = ord(char)
     return code < 0x20 or 0x7F <= code < 0xA0 or char in _BIDI
 
 
 def strip_controls(value: str, *, keep_newlines: bool = False) -> str:
-    """Remove escape sequences and control characters; breaks become spaces (or stay)."""
+    r"""Remove escape sequences and control characters; breaks become spaces (or stay).
+
+    A character that shows as nothing becomes its escape (``\u200b``).
+    """
     value = _ESCAPE_SEQUENCE.sub("", value)
     out: list[str] = []
     for char in value:
@@ -36,6 +63,8 @@ def strip_controls(value: str, *, keep_newlines: bool = False) -> str:
             out.append(char)
         elif char in _BREAKS:
             out.append(" ")
+        elif _is_invisible(char):
+            out.append(_shown(char))
         elif not _is_control(char):
             out.append(char)
     return "".join(out)
@@ -44,8 +73,12 @@ def strip_controls(value: str, *, keep_newlines: bool = False) -> str:
 def clean_text(value: str) -> str:
     r"""Return ``value`` fit for a terminal: no control characters or escape sequences.
 
+    Characters that show as nothing are shown as their escape.
+
     >>> clean_text("VM\x1b[2J01\tweb")
     'VM01 web'
+    >>> print(clean_text("SQL\u200b01"))
+    SQL\u200b01
     """
     return strip_controls(value)
 

@@ -220,7 +220,14 @@ SIGNATURES: tuple[Signature, ...] = (
             EventMatch(
                 providers=_HYPERV,
                 event_ids=(),
-                pattern=r"0x80070005[\s\S]*\.a?vhdx?|\.a?vhdx?[\s\S]*0x80070005",
+                # The code and a disk file's name, in either order. Each half commits to
+                # the first place its first part is found (an atomic group, anchored at
+                # the start), so a message that repeats one part is searched in linear
+                # time rather than once from every repeat.
+                pattern=(
+                    r"\A(?:(?>[\s\S]*?0x80070005)[\s\S]*?\.a?vhdx?"
+                    r"|(?>[\s\S]*?\.a?vhdx?)[\s\S]*?0x80070005)"
+                ),
             ),
         ),
     ),
@@ -264,8 +271,12 @@ SIGNATURES: tuple[Signature, ...] = (
             EventMatch(
                 providers=_HYPERV,
                 event_ids=(),
+                # "checkpoint operation for ... failed" within one line: tried from each
+                # line's start only, committing to the line's first "checkpoint
+                # operation for ", so that repeats of it cost linear time.
                 pattern=(
-                    r"could not create (the )?backup checkpoint|checkpoint operation for .* failed"
+                    r"could not create (the )?backup checkpoint"
+                    r"|(?<![^\n])(?>[^\n]*?checkpoint operation for )[^\n]*? failed"
                     r"|cannot create the storage required for the checkpoint"
                     r"|failed to create (the )?(VM )?(recovery|production) checkpoint"
                 ),

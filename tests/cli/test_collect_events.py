@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -277,3 +278,43 @@ def test_an_event_holding_half_a_surrogate_pair_is_kept_as_an_escape(
     kept = (tmp_path / "inv.events.json").read_bytes()
     assert kept.isascii()
     assert json.loads(kept)[0]["Message"] == "bad \ud800 half"
+
+
+def test_an_events_file_that_links_out_of_the_folder_is_not_read(run: Any, tmp_path: Path) -> None:
+    """The collect command read x.events.json -> /etc/passwd; a link that stays in the folder is read."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    documents = _collected(folder, _night())
+    kept = folder / "HV-NODE2.events.json"
+    outside = tmp_path / "outside.json"
+    kept.rename(outside)
+    kept.symlink_to(outside)
+    result = run("collect", *documents, "-o", str(tmp_path / "inv.json"))
+    assert result.code == 3
+    assert "a link to" in result.err
+    assert "outside the document's folder: not read" in result.err
+    assert not (tmp_path / "inv.json").exists()
+    inside = folder / "renamed.json"
+    outside.rename(inside)
+    kept.unlink()
+    kept.symlink_to(inside)
+    assert run("collect", *documents, "-o", str(tmp_path / "inv.json")).code == 0
+
+
+def test_an_events_file_that_is_a_fifo_is_refused_not_waited_on(run: Any, tmp_path: Path) -> None:
+    documents = _collected(tmp_path, _night())
+    (tmp_path / "HV-NODE2.events.json").unlink()
+    os.mkfifo(tmp_path / "HV-NODE2.events.json")
+    result = run("collect", *documents, "-o", str(tmp_path / "inv.json"))
+    assert result.code == 3
+    assert "not a regular file: a pipe (FIFO)" in result.err
+
+
+def test_an_event_time_out_of_range_is_an_error_not_a_crash(run: Any, tmp_path: Path) -> None:
+    night = _night()
+    night["HV-NODE2"][0]["TimeCreated"] = "/Date(999999999999999)/"
+    documents = _collected(tmp_path, night)
+    result = run("collect", *documents, "-o", str(tmp_path / "inv.json"))
+    assert result.code == 3
+    assert "TimeCreated" in result.err
+    assert "internal error" not in result.err

@@ -288,3 +288,22 @@ def test_invalid_inventory_exits_3(run: Any, tmp_path: Path, content: bytes, pat
         assert "bad.json" in lines[0]
         assert any(line.startswith(path) or path in line for line in lines[1:])
         assert all(": " in line for line in lines[1:])
+
+
+def test_an_invalid_inventory_reports_at_most_two_hundred_problems(
+    run: Any, tmp_path: Path
+) -> None:
+    """The report of an inventory with thousands of bad VMs stays a few hundred lines long."""
+    document = {
+        "kind": "host",
+        "name": "HV01",
+        "os": "windows_server_2008_r2",
+        "vms": [{"name": f"VM{n}", "state": "on"} for n in range(5000)],
+    }
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.code == cli.EXIT_INVALID
+    lines = result.err.splitlines()
+    assert len(lines) == 202
+    assert lines[-1] == "... and 4800 more problems"

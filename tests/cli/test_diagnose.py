@@ -162,3 +162,109 @@ def test_a_directory_and_a_glob_give_their_logs(run: Any, tmp_path: Path) -> Non
     result = run("diagnose", str(empty))
     assert result.code == 2
     assert "no .evtx, .xml or .json file in the directory" in result.err
+
+
+def _evtx_of(count: int) -> bytes:
+    stamp = datetime(2026, 12, 6, 2, tzinfo=UTC)
+    return write_evtx(
+        [
+            EvtxRecord(
+                n,
+                stamp + timedelta(seconds=n),
+                event_element(
+                    provider="VSS",
+                    event_id=8229,
+                    level=3,
+                    time_created=stamp + timedelta(seconds=n),
+                    record_id=n,
+                    channel="Application",
+                    computer="HV01",
+                    data=[(None, "0x800423f4")],
+                ),
+            )
+            for n in range(1, count + 1)
+        ],
+        per_chunk=50,
+    )
+
+
+def test_a_damaged_chunk_stops_the_run_or_is_skipped_and_fails_the_gate(
+    run: Any, tmp_path: Path
+) -> None:
+    """A zeroed chunk dropped 50 of 120 events with no note, skipped=0 and exit 0."""
+    data = bytearray(_evtx_of(120))
+    data[4096 + 65536 : 4096 + 2 * 65536] = bytes(65536)
+    log = tmp_path / "app.evtx"
+    log.write_bytes(bytes(data))
+    stopped = run("diagnose", str(log), "--fail-on", "never")
+    assert stopped.code == EXIT_INVALID
+    assert "chunk 1: the chunk is all zeros (at offset 69632)" in stopped.err
+    skipped = run("diagnose", str(log), "--skip-bad", "--fail-on", "info", "--format", "json")
+    assert skipped.code == EXIT_FINDINGS
+    document = json.loads(skipped.out)
+    assert document["read"]["skipped"] == 1
+    assert "1 unreadable record(s) or chunk(s) skipped (--skip-bad)" in skipped.err
+    assert "chunk 1: skipped: the chunk is all zeros (at offset 69632)" in skipped.err
+    assert run("diagnose", str(log), "--skip-bad", "--fail-on", "never").code == EXIT_OK
+
+
+def test_an_evtx_file_is_read_from_the_disk_a_chunk_at_a_time(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The diagnosis read a whole log (up to 4 GiB) before it looked at it."""
+    log = tmp_path / "app.evtx"
+    log.write_bytes(_evtx_of(120))
+    sizes: list[int] = []
+    from hyperv_backup.readers import evtx as reader
+
+    real = reader._chunk_events
+
+    def counted(header: bytes, chunk: bytes, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(len(chunk))
+        return real(header, chunk, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "_chunk_events", counted)
+    monkeypatch.setattr("hyperv_backup.cli._io.read_at_most", lambda *a: pytest.fail("read whole"))
+    result = run("diagnose", str(log), "--fail-on", "never", "--format", "json")
+    assert result.code == EXIT_OK
+    assert sizes == [65536, 65536, 65536]
+    assert json.loads(result.out)["read"]["events"] == 120
+
+
+def test_an_export_over_the_limit_of_its_form_is_refused_before_it_is_read(
+    run: Any, tmp_path: Path
+) -> None:
+    """A 1.2 GB XML file took 2.5 GB of memory before it was refused."""
+    log = tmp_path / "huge.xml"
+    with log.open("wb") as file:
+        file.write(b"<Events>")
+        file.truncate(1024 * 1024 * 1024 + 1)  # sparse: nothing is written, nothing is read
+    result = run("diagnose", str(log))
+    assert result.code == EXIT_INVALID
+    assert "the xml export is larger than the limit of 1073741824 bytes" in result.err
+
+
+def test_an_event_time_out_of_range_is_an_error_not_a_crash(run: Any, tmp_path: Path) -> None:
+    log = tmp_path / "events.json"
+    log.write_text(
+        '[{"Id": 1, "ProviderName": "VSS", "TimeCreated": "\\/Date(999999999999999)\\/"}]',
+        encoding="utf-8",
+    )
+    result = run("diagnose", str(log))
+    assert result.code == EXIT_INVALID
+    assert "[0].TimeCreated: expected a time" in result.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_a_lone_surrogate_in_an_event_is_shown_not_a_crash(
+    run: Any, tmp_path: Path, fmt: str
+) -> None:
+    log = tmp_path / "events.json"
+    log.write_text(
+        '[{"Id": 18012, "ProviderName": "Microsoft-Windows-Hyper-V-VMMS", "Level": 2,'
+        ' "TimeCreated": "2026-12-06T02:00:00Z", "MachineName": "HV\\ud800",'
+        ' "Message": "Could not create backup checkpoint for \'VM\\udfff\'"}]',
+        encoding="utf-8",
+    )
+    result = run("diagnose", str(log), "--format", fmt)
+    assert result.code == EXIT_FINDINGS

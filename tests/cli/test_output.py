@@ -304,7 +304,42 @@ def test_interrupt_exits_130(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("hyperv_backup.cli.check.check", interrupted)
     result = run("check", "--example")
     assert result.code == 130
-    assert result.err == ""
+    assert result.err == "hyperv-backup: interrupted\n"
+
+
+def test_interrupt_while_the_arguments_are_read_exits_130(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("hyperv_backup.cli.parse", interrupted)
+    result = run("check", "--example")
+    assert (result.code, result.err) == (130, "hyperv-backup: interrupted\n")
+
+
+def test_interrupt_while_the_command_line_is_imported_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in the first quarter second, while modules load, printed a traceback."""
+    import hyperv_backup.__main__ as entry
+
+    def interrupted(name: str) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "import_module", interrupted)
+    assert entry.run() == 130
+    assert capsys.readouterr().err == "hyperv-backup: interrupted\n"
+
+
+def test_the_command_runs_from_its_entry_point(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hyperv_backup.__main__ as entry
+
+    monkeypatch.setattr("sys.argv", ["hyperv-backup", "rules", "--format", "json"])
+    assert entry.run() == 0
+    assert '"HVB101"' in capsys.readouterr().out
 
 
 def test_broken_pipe_on_a_real_descriptor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -523,3 +523,23 @@ def test_scripts_avoid_localized_text_and_hidden_failures() -> None:
     for script in (host_script, guest_script):
         header = script.split("#>")[0]
         assert "PowerShell 7 untested" in header or "PowerShell 7" not in header
+
+
+def test_a_lone_surrogate_is_refused_as_an_inventory_refuses_it() -> None:
+    """What collect writes must read back: a lone surrogate went into the inventory unchecked."""
+    text = json.dumps(minimal_host(Name="VM\ud800"))
+    with pytest.raises(InventoryError) as info:
+        from_documents([text])
+    assert str(info.value) == (
+        "hosts[0].VMs[0].Name: not valid Unicode: a lone surrogate at character 2"
+    )
+
+
+def test_a_string_over_the_limit_of_command_output_is_refused_wherever_it_is() -> None:
+    """A document's strings the adapter never reads are bounded too (10 MiB, as command output)."""
+    document = {**minimal_host(), "Padding": "x" * (10 * 1024 * 1024 + 1)}
+    with pytest.raises(InventoryError) as info:
+        from_documents([json.dumps(document)])
+    assert str(info.value) == (
+        "hosts[0].Padding: a string of 10485761 characters is longer than the limit of 10485760"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import event, given
@@ -12,7 +13,15 @@ from hyperv_backup import InventoryError
 from hyperv_backup.readers import EventLog, read_events
 from tests.fuzz._shared_fuzz import FUZZ, _check_problems
 from tests.paths import FIXTURES
-from tests.readers.evtx_writer import EvtxRecord, event_element, write_evtx
+from tests.readers.evtx_writer import (
+    EVENT_NAME_AT,
+    TEMPLATE_AT,
+    EvtxRecord,
+    event_element,
+    rechecked,
+    record_offsets,
+    write_evtx,
+)
 
 T0 = datetime(2026, 12, 6, 2, tzinfo=UTC)
 
@@ -97,3 +106,46 @@ def test_arbitrary_bytes_give_records_or_an_inventory_error(data: bytes, skip_ba
 def test_arbitrary_xml_and_json_text_give_records_or_an_inventory_error(text: str) -> None:
     _check(("<" + text).encode(), skip_bad=False)
     _check(("[" + text).encode(), skip_bad=True)
+
+
+_EVTX = _evtx()
+_CHUNK_AT = 4096
+#: The offsets a chunk's reader follows: the tables of names and templates in its
+#: header, the next-entry offsets of the names and templates in its records, the
+#: records' sizes, and where the header puts the free space and the last record.
+_RECORDS = record_offsets(_EVTX)
+_OFFSET_FIELDS = [
+    *(128 + 4 * i for i in range(64)),
+    *(384 + 4 * i for i in range(32)),
+    *(r + EVENT_NAME_AT for r in _RECORDS),
+    *(r + TEMPLATE_AT for r in _RECORDS),
+    *(r + 4 for r in _RECORDS),
+    48,
+    44,
+]
+#: Values worth writing there: each other's places (loops of every length), the ends.
+_TARGETS = sorted(
+    {0, 1, 511, 512, 65535, 65536, 0xFFFFFFFF}
+    | {r + EVENT_NAME_AT for r in _RECORDS}
+    | {r + TEMPLATE_AT for r in _RECORDS}
+)
+
+
+@st.composite
+def _offsets_changed(draw: st.DrawFn) -> bytes:
+    """Return the .evtx seed with one to four of its offsets changed, and its checksums made right."""
+    data = bytearray(_EVTX)
+    for _ in range(draw(st.integers(1, 4))):
+        field = draw(st.sampled_from(_OFFSET_FIELDS))
+        value = draw(st.one_of(st.sampled_from(_TARGETS), st.integers(0, 0xFFFFFFFF)))
+        struct.pack_into("<I", data, _CHUNK_AT + field, value)
+    return rechecked(bytes(data))
+
+
+@FUZZ
+@given(data=_offsets_changed(), skip_bad=st.booleans())
+def test_evtx_offsets_that_lead_anywhere_give_records_or_an_inventory_error(
+    data: bytes, skip_bad: bool
+) -> None:
+    """Offsets the library follows, changed with valid checksums: never a loop, never a crash."""
+    _check(data, skip_bad=skip_bad)

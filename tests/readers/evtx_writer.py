@@ -222,3 +222,54 @@ def event_element(
         )
         children.append(Element("EventData", children=items))
     return Element("Event", (("xmlns", _EVENT_NS),), tuple(children))
+
+
+#: Where the name of a record's ``<Event>`` element begins, from the start of the record:
+#: the record header (24), the fragment header (4), the template instance (10), the
+#: template definition's header (24), its fragment header (4) and the element token (11).
+EVENT_NAME_AT = 24 + 4 + 10 + 24 + 4 + 11
+#: Where a record's template definition begins, from the start of the record.
+TEMPLATE_AT = 24 + 4 + 10
+
+
+def record_offsets(data: bytes, chunk: int = 0) -> list[int]:
+    """Return where each record of chunk ``chunk`` begins, from the start of the chunk."""
+    base = _FILE_HEADER + chunk * _CHUNK_SIZE
+    free = struct.unpack_from("<I", data, base + 48)[0]
+    offsets, position = [], _CHUNK_HEADER
+    while position < free:
+        offsets.append(position)
+        position += struct.unpack_from("<I", data, base + position + 4)[0]
+    return offsets
+
+
+def with_loop(data: bytes, table: str, steps: int = 2, chunk: int = 0) -> bytes:
+    """Return ``data`` with a chain of the chunk's names or templates that loops.
+
+    The first entry of the chunk header's table of names (``table="names"``)
+    or of templates points at the first record's entry, whose next-entry
+    offset points at the second record's, and so on for ``steps`` records;
+    the last points back at the first. Both checksums of the chunk are made
+    right again, so nothing but the loop is wrong.
+    """
+    out = bytearray(data)
+    base = _FILE_HEADER + chunk * _CHUNK_SIZE
+    at = EVENT_NAME_AT if table == "names" else TEMPLATE_AT
+    entries = [offset + at for offset in record_offsets(data, chunk)[:steps]]
+    for index, entry in enumerate(entries):
+        struct.pack_into("<I", out, base + entry, entries[(index + 1) % len(entries)])
+    struct.pack_into("<I", out, base + (128 if table == "names" else 384), entries[0])
+    return rechecked(bytes(out), chunk)
+
+
+def rechecked(data: bytes, chunk: int = 0) -> bytes:
+    """Return ``data`` with the checksums of chunk ``chunk`` made right for its bytes."""
+    out = bytearray(data)
+    base = _FILE_HEADER + chunk * _CHUNK_SIZE
+    free = struct.unpack_from("<I", out, base + 48)[0]
+    struct.pack_into(
+        "<I", out, base + 52, zlib.crc32(bytes(out[base + _CHUNK_HEADER : base + free]))
+    )
+    header = bytes(out[base : base + _CHUNK_HEADER])
+    struct.pack_into("<I", out, base + 124, zlib.crc32(header[:120] + header[128:]))
+    return bytes(out)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import codecs
 import json
+import struct
+import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +24,15 @@ from hyperv_backup.readers import (
     read_events,
     winevent_json,
 )
+from hyperv_backup.readers.evtx import iter_evtx
 from tests.paths import FIXTURES
-from tests.readers.evtx_writer import EvtxRecord, event_element, write_evtx
+from tests.readers.evtx_writer import (
+    EvtxRecord,
+    event_element,
+    rechecked,
+    with_loop,
+    write_evtx,
+)
 
 NIGHT = FIXTURES / "events" / "cluster-2022-night.xml"
 T0 = datetime(2026, 12, 6, 2, 0, 1, tzinfo=UTC)
@@ -247,6 +258,61 @@ def test_json_that_is_not_an_event_is_an_error() -> None:
     assert single.value.path == "Id"
 
 
+def test_a_string_over_a_mebibyte_is_refused_in_every_form_of_event() -> None:
+    """JSON_LIMITS promised 1 MiB strings; a 5 MiB message passed and was echoed whole."""
+    long = "x" * (5 * 1024 * 1024)
+    document = json.dumps(
+        [{"Id": 1, "ProviderName": "VSS", "TimeCreated": "/Date(0)/", "Message": long}]
+    )
+    with pytest.raises(InventoryError) as caught:
+        winevent_json(document)
+    assert str(caught.value) == (
+        "[0].Message: a string of 5242880 characters is longer than the limit of 1048576"
+    )
+    xml = NIGHT.read_text().replace("The operation failed.", long, 1)
+    with pytest.raises(InventoryError) as caught:
+        event_xml(xml)
+    assert str(caught.value).startswith("<document>: refused: a piece of markup longer than")
+    just_over = NIGHT.read_text().replace("The operation failed.", "y" * (1024 * 1024), 1)
+    with pytest.raises(InventoryError) as caught:
+        event_xml(just_over)
+    assert "<Message> holds 1048" in str(caught.value)
+    assert "more than the limit of 1048576" in str(caught.value)
+
+
+@pytest.mark.parametrize("milliseconds", ["999999999999999", "-999999999999999"])
+def test_a_date_out_of_range_is_an_error_not_a_crash(milliseconds: str) -> None:
+    document = json.dumps(
+        {"Id": 1, "ProviderName": "VSS", "TimeCreated": f"/Date({milliseconds})/"}
+    )
+    with pytest.raises(InventoryError) as caught:
+        winevent_json(document)
+    assert caught.value.path == "TimeCreated"
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "<!--{}-->",
+        "<!--{}",
+        "<![CDATA[{}]]>",
+        '<Extra a="{}"/>',
+        "<?pi {}?>",
+    ],
+)
+def test_markup_too_long_for_the_parser_is_refused_before_it_sees_it(piece: str) -> None:
+    """Expat 2.5 scans a long token again on every read: a 16 MB comment took 35 s."""
+    # Comments, CDATA and processing instructions may hold "<"; attribute values may hold ">".
+    unit = "<>" if piece.startswith(("<!", "<?")) else ">"
+    filler = unit * (1200 * 1024 // len(unit))
+    text = NIGHT.read_text() + piece.format(filler)
+    with pytest.raises(InventoryError) as caught:
+        event_xml(text)
+    message = str(caught.value)
+    assert "a piece of markup longer than 1114112 characters" in message
+    assert f"(character offset {len(NIGHT.read_text())})" in message
+
+
 # --- .evtx ----------------------------------------------------------------------------
 
 
@@ -308,6 +374,146 @@ def test_a_record_that_cannot_be_read_is_an_error_or_skipped_and_counted() -> No
     log = evtx_events(data, skip_bad=True)
     assert [e.record_id for e in log] == [1, 3]
     assert log.skipped == 1
+
+
+def _chunk(number: int) -> slice:
+    start = 4096 + number * 65536
+    return slice(start, start + 65536)
+
+
+@pytest.mark.parametrize(
+    ("table", "steps"), [("names", 1), ("names", 2), ("names", 3), ("templates", 2)]
+)
+def test_a_chunk_whose_names_or_templates_loop_is_refused_before_the_library_sees_it(
+    table: str, steps: int
+) -> None:
+    """A two-step loop of names made the library loop for ever, deaf to Ctrl-C (69 KB file)."""
+    data = with_loop(write_evtx(_records(3)), table, steps)
+    assert len(data) == 69_632
+    with pytest.raises(InventoryError) as caught:
+        evtx_events(data)
+    assert caught.value.path == "chunk 0"
+    assert f"the chain of {table} loops back to offset" in str(caught.value)
+    assert "(at offset 4096)" in str(caught.value)
+
+
+def test_a_looping_chunk_is_skipped_and_counted_with_skip_bad() -> None:
+    data = write_evtx(_records(6), per_chunk=3)
+    data = with_loop(data, "names", 2, chunk=1)
+    log = evtx_events(data, skip_bad=True)
+    assert [e.record_id for e in log] == [1, 2, 3]
+    assert log.skipped == 1
+    assert log.problems[0].path == "chunk 1"
+    assert "(at offset 69632)" in log.problems[0].message
+
+
+def test_a_zeroed_chunk_in_the_middle_is_an_error_not_a_silent_loss() -> None:
+    """120 events in three chunks, the second zeroed: 50 events were once dropped unseen."""
+    data = bytearray(write_evtx(_records(120), per_chunk=50))
+    data[_chunk(1)] = bytes(65536)
+    with pytest.raises(InventoryError) as caught:
+        evtx_events(bytes(data))
+    assert str(caught.value) == "chunk 1: the chunk is all zeros (at offset 69632)"
+    log = evtx_events(bytes(data), skip_bad=True)
+    assert len(log) == 70
+    assert log.skipped == 1
+
+
+def test_zeros_beyond_the_chunks_the_header_counts_are_unused_space() -> None:
+    data = write_evtx(_records(3)) + bytes(65536)
+    assert [e.record_id for e in evtx_events(data)] == [1, 2, 3]
+
+
+def test_a_file_with_no_chunk_that_can_be_read_is_no_empty_log() -> None:
+    """The evtx signature and zeros once read as a valid, empty log."""
+    with pytest.raises(InventoryError, match="the file header is damaged"):
+        evtx_events(b"ElfFile\x00" + bytes(4088 + 65536))
+    header = write_evtx([])
+    assert len(header) == 4096
+    with pytest.raises(InventoryError, match="holds no chunk that could be read"):
+        evtx_events(header)
+    with pytest.raises(InventoryError, match="holds no chunk that could be read"):
+        evtx_events(header + bytes(65536))
+
+
+def test_the_header_checksum_and_chunk_count_are_checked() -> None:
+    data = bytearray(write_evtx(_records(120), per_chunk=50))
+    data[50] ^= 1
+    with pytest.raises(InventoryError, match="the file header is damaged: its checksum is"):
+        evtx_events(bytes(data))
+    data = bytearray(write_evtx(_records(120), per_chunk=50))
+    struct.pack_into("<H", data, 42, 4)
+    struct.pack_into("<I", data, 124, zlib.crc32(bytes(data[:120])))
+    with pytest.raises(InventoryError, match="the header counts 4 chunks, the file holds 3"):
+        evtx_events(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda c: c.__setitem__(slice(0, 8), b"ElfChnX\x00"), "the chunk begins"),
+        (lambda c: c.__setitem__(40, c[40] ^ 1), "the chunk header is damaged"),
+    ],
+)
+def test_a_chunk_header_that_does_not_check_is_an_error(
+    damage: Callable[[bytearray], None], message: str
+) -> None:
+    data = bytearray(write_evtx(_records(3)))
+    chunk = bytearray(data[_chunk(0)])
+    damage(chunk)
+    data[_chunk(0)] = chunk
+    with pytest.raises(InventoryError, match=message):
+        evtx_events(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (48, 70000, "free space at offset 70000"),
+        (512 + 4, 5, "gives its size as 5"),
+        (512 + 8, 7, "is record 7, not 1"),
+        (32, 9, "its last record is 9"),
+    ],
+)
+def test_records_that_do_not_follow_one_another_are_an_error(
+    field: int, value: int, message: str
+) -> None:
+    data = bytearray(write_evtx(_records(3)))
+    struct.pack_into("<I", data, 4096 + field, value)
+    with pytest.raises(InventoryError, match=message):
+        evtx_events(rechecked(bytes(data)))
+
+
+def test_records_that_do_not_match_their_checksum_are_an_error_or_skipped() -> None:
+    """A value changed in place reads, but is not what Windows wrote: the chunk is named."""
+    data = bytearray(write_evtx(_records(6), per_chunk=3))
+    at = data.index("VM1".encode("utf-16-le"))
+    data[at : at + 6] = "VM9".encode("utf-16-le")
+    with pytest.raises(InventoryError) as caught:
+        evtx_events(bytes(data))
+    assert str(caught.value) == (
+        "chunk 0: its records do not match the chunk's checksum of them (at offset 4096)"
+    )
+    log = evtx_events(bytes(data), skip_bad=True)
+    assert [e.record_id for e in log] == [4, 5, 6]
+    assert log.skipped == 1
+
+
+def test_an_evtx_file_is_read_from_a_stream_one_chunk_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "big.evtx"
+    path.write_bytes(write_evtx(_records(120), per_chunk=50))
+    reads: list[int] = []
+    with path.open("rb") as file:
+        original = file.read
+
+        def read(size: int | None = -1) -> bytes:
+            reads.append(-1 if size is None else size)
+            return original(size)
+
+        file.read = read  # type: ignore[method-assign]
+        events = list(iter_evtx(file))
+    assert [e.record_id for e in events] == list(range(1, 121))
+    assert reads == [4096, 65536, 65536, 65536]
 
 
 # --- reading any form -----------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Every pattern and reader runs in time linear in its input (see ``tests/growth.py``).
+
+Each signature pattern is searched in text made of many repeats of a part of
+what it looks for, never completed: the input that makes a backtracking
+pattern try again from every repeat. Doubling the text must not much more
+than double the time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+
+import pytest
+
+from hyperv_backup.diagnose import diagnosis
+from hyperv_backup.inventory import InventoryError
+from hyperv_backup.readers import event_xml
+from hyperv_backup.rules import SIGNATURES
+from tests.growth import growth, is_linear, ratios_text
+
+#: For each patterned signature, the beginnings of what it looks for: repeated, never finished.
+ADVERSARIAL: dict[str, tuple[str, ...]] = {
+    "HVB701": ("non", "non-"),
+    "HVB702": ("timed ", "retry"),
+    "HVB703": ("inconsistent"[:-1],),
+    "HVB708": ("0x80070005 ", ".vhd ", ".avhdx ", "0x80070005.", ".vhd0x8007000"),
+    "HVB709": ("0x8007002 ",),
+    "HVB710": (
+        "checkpoint operation for ",
+        "checkpoint operation for x",
+        "could not create the ",
+        "failed to create the VM ",
+        "cannot create the storage required for the ",
+    ),
+    "HVB711": ("number of volumes reverted does not ",),
+}
+
+#: Characters every pattern meets: runs of them must not slow any pattern down either.
+_COMMON = ("a", " ", "\n", "'", "{", "0")
+
+
+def _patterns() -> list[tuple[str, str]]:
+    """Every (rule ID, pattern) of the catalogue: the events' and the writers' last errors."""
+    found = []
+    for signature in SIGNATURES:
+        for match in signature.events:
+            if match.pattern is not None:
+                found.append((signature.rule.id, match.pattern))
+        for writer in signature.writers:
+            if writer.last_error is not None:
+                found.append((signature.rule.id, writer.last_error))
+    return found
+
+
+def test_every_patterned_signature_has_adversarial_text() -> None:
+    """A new pattern must say what text would make it slow, or this suite would not try it."""
+    assert {rule for rule, _ in _patterns()} == set(ADVERSARIAL)
+
+
+_CASES = [
+    pytest.param(pattern, unit, id=f"{rule}-{unit!r}")
+    for rule, pattern in _patterns()
+    for unit in (*ADVERSARIAL[rule], *_COMMON)
+]
+# The patterns the diagnosis itself searches every message with.
+_CASES += [
+    pytest.param(compiled.pattern, unit, id=f"{name}-{unit!r}")
+    for name, compiled in (("VM_ID", diagnosis._VM_ID), ("QUOTED_VM", diagnosis._QUOTED_VM))
+    for unit in ("VM ID ", "virtual machine ID: {", "'", "' ", "VM ID : : ", *_COMMON)
+]
+
+
+def _search(pattern: str, unit: str) -> Callable[[int], Callable[[], object]]:
+    compiled = re.compile(pattern, re.IGNORECASE)
+
+    def work(size: int) -> Callable[[], object]:
+        text = unit * (size // len(unit))
+        return lambda: compiled.search(text)
+
+    return work
+
+
+@pytest.mark.parametrize(("pattern", "unit"), _CASES)
+def test_signature_patterns_search_in_linear_time(pattern: str, unit: str) -> None:
+    """HVB708 and HVB710 once took 17 s on a 176 KB message, four times longer per doubling."""
+    series = growth(_search(pattern, unit), 64 * 1024)
+    assert is_linear(series), ratios_text(series)
+
+
+_EVENT = (
+    '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
+    '<Provider Name="VSS"/><EventID>8229</EventID><Level>3</Level>'
+    '<TimeCreated SystemTime="2026-12-06T02:00:09.0000000Z"/><Computer>HV01</Computer>'
+    "</System></Event>"
+)
+
+
+@pytest.mark.parametrize("piece", ["<!--{}-->", '<Extra a="{}"/>'], ids=["comment", "attribute"])
+def test_long_xml_markup_costs_linear_time(piece: str) -> None:
+    """Expat 2.5 took 35 s on a 16 MB comment; the reader refuses it after one scan."""
+
+    def work(size: int) -> Callable[[], object]:
+        text = _EVENT + piece.format("x" * size)
+
+        def read() -> None:
+            with contextlib.suppress(InventoryError):
+                event_xml(text)
+
+        return read
+
+    series = growth(work, 2 * 1024 * 1024, runs=3)
+    assert is_linear(series), ratios_text(series)
