@@ -321,8 +321,7 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
         online_row = answer.online or not ctx.facts.saves_vm_guest_cannot_quiesce
         action = backup_action(group, owner_key, _ONLINE if online_row else _OFFLINE)
     ctx.action = action
-    if walk.cluster:
-        _run(walk.cluster, vm, answer)
+    _run(walk.cluster, vm, answer)
     return answer
 
 

@@ -19,7 +19,6 @@ from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.rules import Finding, Rule, Source
-from hyperv_backup.rules.pages import citation
 
 # Writing findings (``check``) needs no plans, and the plan module takes the
 # whole decision layer: it is imported when a plan is first written.
@@ -63,7 +62,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "id": rule.id,
         "title": rule.title,
         "severity": rule.severity.value,
-        "section": citation(rule.source),
+        "section": rule.section,
         "source": _source(rule.source),
         "description": rule.description,
         "remedy": rule.remedy,

@@ -790,10 +790,6 @@ MODERN_RULES: tuple[Rule, ...] = (
 )
 
 
-def _saves(facts: ReleaseFacts) -> bool:
-    return facts.saves_vm_guest_cannot_quiesce
-
-
 def _keeps_running(facts: ReleaseFacts) -> bool:
     return not facts.saves_vm_guest_cannot_quiesce
 

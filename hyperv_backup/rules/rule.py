@@ -66,6 +66,11 @@ class Rule:
     severity_note: str | None = None
     prerequisite: str | None = None
 
+    @property
+    def section(self) -> str:
+        """The heading of the source the rule comes from (``source.heading``)."""
+        return self.source.heading
+
 
 @attrs.frozen(kw_only=True)
 class Finding:

@@ -225,7 +225,8 @@ def test_a_profile_answers_another_release_with_its_latest_facts() -> None:
     assert own is RELEASE_FACTS[HostOS.WINDOWS_SERVER_2012]
 
 
-#: The facts of each release, as the table of docs/interpretation.md gives them:
+#: The facts of each release, as the table of docs/interpretation.md ("The facts of
+#: each release") gives them:
 #: saves, unix, unix online, refs, replica, backs up replicas, production
 #: checkpoints, SCSI controller needed, VHD Set shared, VSS writer only, CSV any node.
 _FACTS = {
