@@ -1,4 +1,4 @@
-"""Same input, same output, byte for byte, whatever the interpreter's hash seed (SPEC 1).
+"""Same input, same output, byte for byte, whatever the interpreter's hash seed .
 
 Python randomises the hashes of strings per process, and with them the
 iteration order of sets and of dictionaries built from sets. Output that

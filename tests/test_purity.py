@@ -1,4 +1,4 @@
-"""Every decision is a pure function of its input (SPEC 1: "no I/O inside the rules").
+"""Every decision is a pure function of its input (no I/O inside the rules).
 
 Two consequences are checked on generated inventories: no public function
 changes what it is given (the model is frozen, but a frozen object can still

@@ -1,7 +1,7 @@
 """The two cluster tables of "Considerations about clustered virtual machines".
 
 The expected action of every combination of owner, resource states and
-backup mode is computed here from SPEC section 5, written out below as plain
+backup mode is computed here from the guidance's two tables, written out below as plain
 data, and never from the package's own lookup.
 """
 
@@ -45,8 +45,8 @@ ON, OFF = ResourceState.ONLINE, ResourceState.OFFLINE
 ANY = None
 A = ClusterAction
 
-# SPEC 5, backup table: (owner is this node, cluster, configuration, storage, mode, action, from).
-SPEC_BACKUP: tuple[
+# The guidance's backup table: (owner is this node, cluster, configuration, storage, mode, action, from).
+GUIDANCE_BACKUP: tuple[
     tuple[
         bool,
         ResourceState | None,
@@ -65,8 +65,8 @@ SPEC_BACKUP: tuple[
     (False, ANY, ANY, ANY, ANY, A.MOVE_TO_NODE, "source"),
 )
 
-# SPEC 5, restore table: (owner is this node, cluster, configuration, storage, action, from).
-SPEC_RESTORE: tuple[
+# The guidance's restore table: (owner is this node, cluster, configuration, storage, action, from).
+GUIDANCE_RESTORE: tuple[
     tuple[
         bool, ResourceState | None, ResourceState | None, ResourceState | None, ClusterAction, str
     ],
@@ -91,33 +91,33 @@ def expected_backup(
     storage: ResourceState,
     mode: BackupMode,
 ) -> ClusterAction:
-    """Return the action SPEC 5 gives, or NOT_COVERED when no row matches."""
+    """Return the action the guidance's table gives, or NOT_COVERED when no row matches."""
     matches = [
         row[5]
-        for row in SPEC_BACKUP
+        for row in GUIDANCE_BACKUP
         if row[0] == here
         and all(
             fits(p, v)
             for p, v in zip(row[1:5], (cluster, configuration, storage, mode), strict=True)
         )
     ]
-    assert len(matches) <= 1, "SPEC rows overlap"
+    assert len(matches) <= 1, "the guidance's rows overlap"
     return matches[0] if matches else A.NOT_COVERED
 
 
 def expected_restore(
     here: bool, cluster: ResourceState, configuration: ResourceState, storage: ResourceState
 ) -> ClusterAction:
-    """Return the action SPEC 5 gives, or NOT_COVERED when no row matches."""
+    """Return the action the guidance's table gives, or NOT_COVERED when no row matches."""
     matches = [
         row[4]
-        for row in SPEC_RESTORE
+        for row in GUIDANCE_RESTORE
         if row[0] == here
         and all(
             fits(p, v) for p, v in zip(row[1:4], (cluster, configuration, storage), strict=True)
         )
     ]
-    assert len(matches) <= 1, "SPEC rows overlap"
+    assert len(matches) <= 1, "the guidance's rows overlap"
     return matches[0] if matches else A.NOT_COVERED
 
 
@@ -144,7 +144,7 @@ def clustered_vm(
 
 
 def test_backup_table_every_combination() -> None:
-    """SPEC 5: every owner x 5^3 states x mode gets the table's action, anything else NOT_COVERED."""
+    """every owner x 5^3 states x mode gets the table's action, anything else NOT_COVERED."""
     mismatches = []
     count = 0
     for owner, c, g, s, mode in itertools.product(
@@ -160,7 +160,7 @@ def test_backup_table_every_combination() -> None:
 
 
 def test_restore_table_every_combination() -> None:
-    """SPEC 5: every owner x 5^3 states gets the restore table's action, anything else NOT_COVERED."""
+    """every owner x 5^3 states gets the restore table's action, anything else NOT_COVERED."""
     mismatches = []
     count = 0
     for owner, c, g, s in itertools.product(
@@ -176,7 +176,7 @@ def test_restore_table_every_combination() -> None:
 
 
 def test_tables_cover_the_expected_number_of_combinations() -> None:
-    """SPEC 5: this node covers 2 + 2*2 backup and 4 restore situations; the other node all of them."""
+    """this node covers 2 + 2*2 backup and 4 restore situations; the other node all of them."""
     covered_backup = sum(
         expected_backup(True, c, g, s, m) is not A.NOT_COVERED
         for c, g, s, m in itertools.product(ResourceState, ResourceState, ResourceState, BackupMode)
@@ -190,7 +190,7 @@ def test_tables_cover_the_expected_number_of_combinations() -> None:
 
 
 def test_backup_mode_defaults_to_the_decided_mode() -> None:
-    """SPEC 5: without an explicit mode the backup table reads the mode backup_mode() decides."""
+    """without an explicit mode the backup table reads the mode backup_mode() decides."""
     online = clustered_vm(THIS_NODE, ON, ON, ON)
     offline = clustered_vm(THIS_NODE, ON, ON, ON, integration_services=False)
     assert cluster_backup_action(online, THIS_NODE) is A.NONE
@@ -224,14 +224,14 @@ def restore_row_tuple(row: RestoreRow) -> tuple[object, ...]:
 
 
 def test_backup_table_rows_and_provenance() -> None:
-    """SPEC 5: the backup table is data, five rows all taken from the source, in its order."""
-    assert [row_tuple(r) for r in BACKUP_TABLE] == [tuple(r) for r in SPEC_BACKUP]
+    """the backup table is data, five rows all taken from the source, in its order."""
+    assert [row_tuple(r) for r in BACKUP_TABLE] == [tuple(r) for r in GUIDANCE_BACKUP]
     assert {r.provenance for r in BACKUP_TABLE} == {Provenance.SOURCE}
 
 
 def test_restore_table_rows_and_provenance() -> None:
-    """SPEC 5: the restore table has four source rows and one derived row (off, off, online)."""
-    assert [restore_row_tuple(r) for r in RESTORE_TABLE] == [tuple(r) for r in SPEC_RESTORE]
+    """the restore table has four source rows and one derived row (off, off, online)."""
+    assert [restore_row_tuple(r) for r in RESTORE_TABLE] == [tuple(r) for r in GUIDANCE_RESTORE]
     [derived] = [r for r in RESTORE_TABLE if r.provenance is Provenance.DERIVED]
     assert (derived.cluster_resource, derived.configuration_resource, derived.storage_resource) == (
         OFF,
@@ -242,7 +242,7 @@ def test_restore_table_rows_and_provenance() -> None:
 
 
 def test_not_clustered() -> None:
-    """SPEC 5: a VM without a cluster group gets NOT_CLUSTERED from both tables."""
+    """a VM without a cluster group gets NOT_CLUSTERED from both tables."""
     vm = VM(name="VM1", state=VMState.RUNNING)
     for mode in (None, BackupMode.ONLINE, BackupMode.OFFLINE):
         assert cluster_backup_action(vm, THIS_NODE, mode) is A.NOT_CLUSTERED
@@ -251,14 +251,14 @@ def test_not_clustered() -> None:
 
 @pytest.mark.parametrize("node", ["hv-node1", "HV-NODE1", "Hv-Node1"])
 def test_node_names_compare_case_insensitively(node: str) -> None:
-    """SPEC 2: computer names compare case-insensitively; the owner is still "this node"."""
+    """computer names compare case-insensitively; the owner is still "this node"."""
     vm = clustered_vm("HV-node1", ON, ON, ON)
     assert cluster_backup_action(vm, node, BackupMode.OFFLINE) is A.TAKE_CLUSTER_RESOURCE_OFFLINE
     assert cluster_restore_action(vm, node) is A.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE
 
 
 def test_node_may_be_a_host() -> None:
-    """SPEC 5: the node can be given as a Host; its name decides who owns the group."""
+    """the node can be given as a Host; its name decides who owns the group."""
     vm = clustered_vm(THIS_NODE, ON, ON, ON)
     here = Host(name="hv-node1", os=HostOS.WINDOWS_SERVER_2008_R2)
     there = Host(name=OTHER_NODE, os=HostOS.WINDOWS_SERVER_2008_R2)
@@ -271,7 +271,7 @@ def test_node_may_be_a_host() -> None:
 
 
 def test_the_tables_build_without_overlap() -> None:
-    """SPEC 5: the shipped rows never describe one situation twice."""
+    """the shipped rows never describe one situation twice."""
     backup = _backup_index(BACKUP_TABLE)
     restore = _restore_index(RESTORE_TABLE)
     assert len(backup) == 6 + 5**3 * 2
@@ -279,7 +279,7 @@ def test_the_tables_build_without_overlap() -> None:
 
 
 def test_overlapping_backup_rows_are_refused() -> None:
-    """SPEC 5: two rows for one situation would make the answer depend on row order."""
+    """two rows for one situation would make the answer depend on row order."""
     wildcard = attrs.evolve(BACKUP_TABLE[2], mode=None, configuration_resource=None)
     with pytest.raises(ValueError, match="overlap"):
         _backup_index([BACKUP_TABLE[2], wildcard])
@@ -288,7 +288,7 @@ def test_overlapping_backup_rows_are_refused() -> None:
 
 
 def test_overlapping_restore_rows_are_refused() -> None:
-    """SPEC 5: a restore row that repeats a situation is refused, even with another action."""
+    """a restore row that repeats a situation is refused, even with another action."""
     clash = attrs.evolve(RESTORE_TABLE[3], action=A.TAKE_CONFIGURATION_RESOURCE_OFFLINE)
     with pytest.raises(ValueError, match="overlap"):
         _restore_index([*RESTORE_TABLE, clash])
@@ -300,7 +300,7 @@ def test_overlapping_restore_rows_are_refused() -> None:
 
 
 def test_resources_taken_offline() -> None:
-    """SPEC 5: each action takes offline exactly the resources its name says."""
+    """each action takes offline exactly the resources its name says."""
     assert resources_taken_offline(A.TAKE_CLUSTER_RESOURCE_OFFLINE) == (Resource.CLUSTER,)
     assert resources_taken_offline(A.TAKE_CONFIGURATION_RESOURCE_OFFLINE) == (
         Resource.CONFIGURATION,
@@ -325,7 +325,7 @@ def expand(pattern: ResourceState | None) -> tuple[ResourceState, ...]:
 
 
 def test_backup_rows_on_this_node_lead_to_none() -> None:
-    """SPEC 5: for every backup row where this node owns the group, doing its action leaves NONE."""
+    """for every backup row where this node owns the group, doing its action leaves NONE."""
     checked = 0
     for row in BACKUP_TABLE:
         if row.owner is not Owner.THIS_NODE:
@@ -348,7 +348,7 @@ def test_backup_rows_on_this_node_lead_to_none() -> None:
 
 
 def test_restore_rows_on_this_node_lead_to_none() -> None:
-    """SPEC 5: for every restore row where this node owns the group, doing its action leaves NONE."""
+    """for every restore row where this node owns the group, doing its action leaves NONE."""
     checked = 0
     for row in RESTORE_TABLE:
         if row.owner is not Owner.THIS_NODE:

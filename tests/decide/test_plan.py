@@ -1,4 +1,4 @@
-"""Backup plans (SPEC section 6), and the JSON form of steps and plans.
+"""Backup plans, and the JSON form of steps and plans.
 
 The order of the steps comes from the source guidance: guest-level backups
 before the host backup ("Storage considerations"), media first and guest
@@ -130,7 +130,7 @@ def is_move(step: Step) -> bool:
 
 @pytest.mark.parametrize("node", [None, "NODE1", "node2"])
 def test_plan_phases_in_order(node: str | None) -> None:
-    """SPEC 6: prerequisites, networks, guest backups, cluster preparation, host backup, returns."""
+    """prerequisites, networks, guest backups, cluster preparation, host backup, returns."""
     plan = backup_plan(plan_cluster(), node)
     phases = [phase(s) for s in plan.steps]
     assert phases == sorted(phases)
@@ -139,7 +139,7 @@ def test_plan_phases_in_order(node: str | None) -> None:
 
 
 def test_plan_without_node_backs_up_each_vm_on_its_owner() -> None:
-    """SPEC 6: with node=None every clustered VM is backed up where it is; nothing is moved."""
+    """with node=None every clustered VM is backed up where it is; nothing is moved."""
     plan = backup_plan(plan_cluster())
     assert [(s.action, s.target, s.rules) for s in plan.steps] == [
         (K.PREREQUISITE, "NODE1", ("HVB102",)),
@@ -166,7 +166,7 @@ def test_plan_without_node_backs_up_each_vm_on_its_owner() -> None:
 
 @pytest.mark.parametrize("node", ["NODE1", "node1", "Node1"])
 def test_plan_with_node_moves_vms_owned_elsewhere(node: str) -> None:
-    """SPEC 6: with a node every clustered VM is backed up there; VMs owned elsewhere move first."""
+    """with a node every clustered VM is backed up there; VMs owned elsewhere move first."""
     plan = backup_plan(plan_cluster(), node)
     cluster_steps = [
         (s.action, s.target, is_move(s))
@@ -197,7 +197,7 @@ def test_plan_with_node_moves_vms_owned_elsewhere(node: str) -> None:
 
 
 def test_plan_findings_name_each_moved_vm() -> None:
-    """SPEC 6: the plan's findings carry HVB502 for each VM moved to the backup node."""
+    """the plan's findings carry HVB502 for each VM moved to the backup node."""
     moved = backup_plan(plan_cluster(), "NODE1")
     on_node1 = {f.subject for f in moved.findings if f.rule.id == "HVB502" and f.host == "NODE1"}
     assert on_node1 == {"A", "B", "D"}  # A: take offline; B and D: moved here
@@ -209,13 +209,13 @@ def test_plan_findings_name_each_moved_vm() -> None:
 
 
 def test_plan_findings_match_check_without_moves() -> None:
-    """SPEC 6: without a node, the plan reports what check() reports."""
+    """without a node, the plan reports what check() reports."""
     cluster = plan_cluster()
     assert backup_plan(cluster).findings == check(cluster)
 
 
 def test_plan_host_backup_rules_are_the_reasons() -> None:
-    """SPEC 6: a HOST_BACKUP step carries the VM's reasons, and HVB308 when it causes downtime."""
+    """a HOST_BACKUP step carries the VM's reasons, and HVB308 when it causes downtime."""
     plan = backup_plan(plan_cluster(), "NODE2")
     steps = of_kind(plan.steps, K.HOST_BACKUP)
     assert [s.target for s in steps] == ["A", "C", "B", "D", "E"]
@@ -229,7 +229,7 @@ def test_plan_host_backup_rules_are_the_reasons() -> None:
 
 
 def test_plan_unknown_node_is_refused() -> None:
-    """SPEC 6: a node that is not part of the target is a ValueError (HypervBackupError)."""
+    """a node that is not part of the target is a ValueError (HypervBackupError)."""
     with pytest.raises(HypervBackupError, match="NODE9"):
         backup_plan(plan_cluster(), "NODE9")
     with pytest.raises(ValueError, match="NODE9"):
@@ -243,7 +243,7 @@ def small_host() -> Host:
 
 @pytest.mark.parametrize("node", [None, HOST, HOST.lower()])
 def test_plan_of_a_host_accepts_its_own_name(node: str | None) -> None:
-    """SPEC 6: for a Host target, node must be None or that host's name."""
+    """for a Host target, node must be None or that host's name."""
     plan = backup_plan(small_host(), node)
     [backup] = of_kind(plan.steps, K.HOST_BACKUP)
     assert backup.where.casefold() == HOST.casefold()
@@ -251,13 +251,13 @@ def test_plan_of_a_host_accepts_its_own_name(node: str | None) -> None:
 
 
 def test_plan_of_a_host_refuses_another_name() -> None:
-    """SPEC 6: for a Host target, any other node name raises ValueError."""
+    """for a Host target, any other node name raises ValueError."""
     with pytest.raises(ValueError, match="HV02"):
         backup_plan(small_host(), "HV02")
 
 
 def test_plan_decisions_cover_every_vm_and_are_read_only() -> None:
-    """SPEC 6: Plan.decisions is a read-only mapping of every VM name to its decision."""
+    """Plan.decisions is a read-only mapping of every VM name to its decision."""
     plan = backup_plan(plan_cluster())
     assert list(plan.decisions) == ["A", "C", "B", "D", "E"]  # inventory order
     cluster = plan_cluster()
@@ -275,7 +275,7 @@ def test_plan_decisions_cover_every_vm_and_are_read_only() -> None:
 
 
 def test_plan_is_deterministic() -> None:
-    """SPEC 1: same input, same output."""
+    """same input, same output."""
     assert backup_plan(plan_cluster(), "NODE1") == backup_plan(plan_cluster(), "NODE1")
     first = json.dumps(to_dict(backup_plan(plan_cluster(), "NODE1")))
     assert first == json.dumps(to_dict(backup_plan(plan_cluster(), "NODE1")))
@@ -303,7 +303,7 @@ def all_steps() -> list[Step]:
 
 
 def test_step_text_is_one_sentence() -> None:
-    """SPEC 6: a Step's text is one imperative sentence, ending with a full stop."""
+    """a Step's text is one imperative sentence, ending with a full stop."""
     steps = all_steps()
     assert set(StepKind) == {s.action for s in steps}
     several = [s.text for s in steps if len(SENTENCE_BREAK.split(s.text)) != 1]
@@ -314,7 +314,7 @@ def test_step_text_is_one_sentence() -> None:
 
 
 def test_finding_message_is_one_sentence_naming_its_subject() -> None:
-    """SPEC 3: a Finding's message is one sentence naming its subject."""
+    """a Finding's message is one sentence naming its subject."""
     cluster = plan_cluster()
     findings = [*check(cluster), *backup_plan(cluster, "NODE1").findings]
     for item in findings:
@@ -350,7 +350,7 @@ def assert_plain(value: object) -> None:
 
 
 def test_to_dict_of_a_plan() -> None:
-    """SPEC 7: a Plan serialises to JSON with its steps, findings and decisions."""
+    """a Plan serialises to JSON with its steps, findings and decisions."""
     plan = backup_plan(plan_cluster(), "NODE1")
     data = to_dict(plan)
     assert list(data) == ["steps", "findings", "decisions"]
@@ -366,7 +366,7 @@ def test_to_dict_of_a_plan() -> None:
 
 
 def test_to_dict_of_a_step() -> None:
-    """SPEC 6: a Step has order, action, target, where, text and rules; the action as its string."""
+    """a Step has order, action, target, where, text and rules; the action as its string."""
     step = restore_steps(VM(name="VM1", state=VMState.RUNNING), HOST)[-1]
     data = to_dict(step)
     assert list(data) == ["order", "action", "target", "where", "text", "rules"]
@@ -384,7 +384,7 @@ def test_to_dict_of_a_step() -> None:
 
 
 def test_to_dict_of_a_finding_and_a_rule() -> None:
-    """SPEC 3: a Finding names its rule by ID; a Rule carries id, title, severity, section, remedy."""
+    """a Finding names its rule by ID; a Rule carries id, title, severity, section, remedy."""
     vm = VM(
         name="VM1",
         state=VMState.RUNNING,
@@ -421,7 +421,7 @@ def test_to_dict_of_a_finding_and_a_rule() -> None:
 
 
 def test_to_dict_of_a_decision() -> None:
-    """SPEC 4: a BackupModeDecision serialises with its mode, downtime, states and reasons."""
+    """a BackupModeDecision serialises with its mode, downtime, states and reasons."""
     decision = backup_mode(VM(name="VM1", state=VMState.PAUSED, integration_services=False))
     data = to_dict(decision)
     keys = ["vm", "mode", "causes_downtime", "state_during_backup", "state_after", "reasons"]
@@ -437,7 +437,7 @@ def test_to_dict_of_a_decision() -> None:
 
 
 def test_to_dict_of_uncovered_storage() -> None:
-    """SPEC 6: an UncoveredStorage serialises as vm, disk and the rule's ID."""
+    """an UncoveredStorage serialises as vm, disk and the rule's ID."""
     vm = VM(
         name="VM1",
         state=VMState.RUNNING,
@@ -467,7 +467,7 @@ def test_to_dict_of_uncovered_storage() -> None:
     ],
 )
 def test_to_dict_refuses_other_objects(value: object) -> None:
-    """SPEC 7: only result objects serialise; anything else is a TypeError."""
+    """only result objects serialise; anything else is a TypeError."""
     with pytest.raises(TypeError):
         to_dict(value)  # type: ignore[arg-type]
 

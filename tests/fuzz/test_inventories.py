@@ -1,7 +1,7 @@
 """Fuzzing the inventory reader: only Host, Cluster or InventoryError comes out.
 
-SPEC section 7: any bad input to :func:`parse_inventory` raises
-:class:`InventoryError` naming the place, "and never another exception type".
+Any bad input to :func:`parse_inventory` raises
+:class:`InventoryError` naming the place, and never another exception type.
 The readers of ``vssadmin`` and ``diskpart`` text promise the same. These
 tests feed them valid documents damaged in many ways, and arbitrary bytes and
 text, and check that each call either returns a result or raises

@@ -1,7 +1,7 @@
 """Fuzzing the readers of command output, and the cases fuzzing found.
 
-SPEC section 7: any bad input to :func:`parse_inventory` raises
-:class:`InventoryError` naming the place, "and never another exception type".
+Any bad input to :func:`parse_inventory` raises
+:class:`InventoryError` naming the place, and never another exception type.
 The readers of ``vssadmin`` and ``diskpart`` text promise the same. These
 tests feed them valid documents damaged in many ways, and arbitrary bytes and
 text, and check that each call either returns a result or raises
@@ -165,7 +165,7 @@ class _Unprintable(str):
 
 
 def test_a_mapping_whose_kind_cannot_be_printed_is_refused() -> None:
-    """SPEC 7: any bad input raises InventoryError, never another exception.
+    """any bad input raises InventoryError, never another exception.
 
     A parsed mapping may hold ``str`` subclasses whose ``repr`` fails; an unknown
     ``kind`` of that sort is still reported as a problem of ``kind``.

@@ -1,7 +1,7 @@
 """The JSON Schema of the inventory format, and the documents the package writes.
 
 The schema describes the shape of the document that :func:`parse_inventory`
-reads and :func:`dump_inventory` writes (SPEC section 7). Two directions are
+reads and :func:`dump_inventory` writes. Two directions are
 checked: every document the package writes is valid under the schema, and
 every document valid under the schema is read by the package, except where
 one field must agree with another, which a schema cannot say.
@@ -108,7 +108,7 @@ def _objects(node: object) -> Iterator[dict[str, Any]]:
 
 
 def test_every_object_forbids_unknown_keys() -> None:
-    """Unknown keys are errors (SPEC 7): every object says ``additionalProperties: false``."""
+    """Unknown keys are errors : every object says ``additionalProperties: false``."""
     found = list(_objects(SCHEMA))
     assert len(found) == len(OBJECTS) + 3  # the two documents and the top level
     top, *described = found
@@ -127,7 +127,7 @@ def test_object_definitions_have_the_model_fields(definition: str, cls: type) ->
 
 
 def test_kind_chooses_the_document_definition() -> None:
-    """``kind`` is ``host`` or ``cluster`` (SPEC 7), and picks the definition that applies."""
+    """``kind`` is ``host`` or ``cluster`` , and picks the definition that applies."""
     assert SCHEMA["required"] == ["kind"]
     assert SCHEMA["properties"]["kind"]["enum"] == ["host", "cluster"]
     assert DOCUMENT_KINDS == {"host": "host_document", "cluster": "cluster_document"}

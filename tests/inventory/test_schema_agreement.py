@@ -1,7 +1,7 @@
 """The schema and the reader agree: what one rejects, the other rejects.
 
 The schema describes the shape of the document that :func:`parse_inventory`
-reads and :func:`dump_inventory` writes (SPEC section 7). Two directions are
+reads and :func:`dump_inventory` writes. Two directions are
 checked: every document the package writes is valid under the schema, and
 every document valid under the schema is read by the package, except where
 one field must agree with another, which a schema cannot say.

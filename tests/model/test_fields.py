@@ -133,12 +133,12 @@ FIELDS = [
 
 @pytest.mark.parametrize(("cls", "names"), FIELDS, ids=[c.__name__ for c, _ in FIELDS])
 def test_field_names(cls: type, names: list[str]) -> None:
-    """Each class has exactly the fields of the SPEC table, in its order (they are the JSON keys)."""
+    """Each class has exactly the fields docs/inventory.md lists, in its order (they are the JSON keys)."""
     assert [f.name for f in attrs.fields(cls)] == names
 
 
 def test_defaults() -> None:
-    """Omitted fields take the defaults of the SPEC table."""
+    """Omitted fields take the defaults docs/inventory.md gives."""
     volume = _volume()
     assert (volume.vss_enabled, volume.shadow_storage) == (True, None)
     disk = _vhd()
@@ -219,7 +219,7 @@ ENUM_MEMBERS: list[tuple[type[enum.StrEnum], list[str]]] = [
     ("cls", "members"), ENUM_MEMBERS, ids=[c.__name__ for c, _ in ENUM_MEMBERS]
 )
 def test_enum_members(cls: type[enum.StrEnum], members: list[str]) -> None:
-    """Each enum is a StrEnum with the members SPEC lists, in that order."""
+    """Each enum is a StrEnum with the members docs/inventory.md lists, in that order."""
     assert issubclass(cls, enum.StrEnum)
     assert [m.name for m in cls] == members
 

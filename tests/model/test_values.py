@@ -252,7 +252,7 @@ def test_string_for_sequence_rejected(
 
 @pytest.mark.parametrize(("build", "field"), SEQUENCE_FIELDS)
 def test_string_for_sequence_error_names_field(build: Callable[[Any], Any], field: str) -> None:
-    """The error for a string given as a sequence names the field (SPEC: errors name the field)."""
+    """The error for a string given as a sequence names the field (errors name the field)."""
     with pytest.raises(ModelError) as info:
         build("C:")
     assert info.value.path == field

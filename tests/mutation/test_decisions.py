@@ -3,7 +3,7 @@
 Each test pins down a behaviour that a changed line of the rules, decisions or
 readers could break without any other test noticing: an edge of a reader's
 grammar, the exact error a record refuses a value with, a clause of a step
-text that SPEC section 6 asks for. They are grouped by module.
+text that the decisions promise. They are grouped by module.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from tests.mutation._shared_mutants import (
 
 
 def test_a_guest_iscsi_disk_does_not_hide_the_disks_after_it() -> None:
-    """Guest iSCSI storage is skipped (SPEC 4); the disks listed after it are still asked."""
+    """Guest iSCSI storage is skipped; the disks listed after it are still asked."""
     vm = VM(
         name="APP01",
         state=VMState.RUNNING,
@@ -98,7 +98,7 @@ def _messages(
 def test_hvb100_names_the_release_and_says_when_downtime_is_an_upper_bound(
     os: HostOS, message: str
 ) -> None:
-    """HVB100 (SPEC 3): from 2012 R2 on, a checkpoint replaces the saved state."""
+    """HVB100: from 2012 R2 on, a checkpoint replaces the saved state."""
     assert _messages(Host(name="HV01", os=os), profile="2008")["HVB100"] == [message]
 
 
@@ -161,7 +161,7 @@ def test_vm_and_disk_level_messages() -> None:
     ],
 )
 def test_hvb501_says_what_the_hotfix_changes(patched: bool, outcome: str) -> None:
-    """HVB501 (SPEC 3): with KB958184 only the VM is left out; without it the backup can fail."""
+    """HVB501: with KB958184 only the VM is left out; without it the backup can fail."""
     assert _messages(_clustered(patched=patched))["HVB501"] == [
         f"Disk 'Data' of clustered VM 'SQL01' is on a volume mounted by GUID path; {outcome}."
     ]

@@ -3,7 +3,7 @@
 Each test pins down a behaviour that a changed line of the rules, decisions or
 readers could break without any other test noticing: an edge of a reader's
 grammar, the exact error a record refuses a value with, a clause of a step
-text that SPEC section 6 asks for. They are grouped by module.
+text that the plan and restore steps promise. They are grouped by module.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _steps(plan_or_steps: object, kind: StepKind) -> list[tuple[str, str, str, t
 
 
 def test_prerequisite_steps_name_the_host() -> None:
-    """Each unmet prerequisite is one step naming the host (SPEC 6)."""
+    """Each unmet prerequisite is one step naming the host."""
     host = _host(
         backup_application=BackupApplication(
             name="WSB",
@@ -96,7 +96,7 @@ def test_network_records_list_exactly_the_details_known() -> None:
 
 
 def test_guest_iscsi_backup_step_carries_hvb203_without_kb975354() -> None:
-    """GUEST_BACKUP steps carry HVB202, plus HVB203 on 2008 R2 without KB975354 (SPEC 6)."""
+    """GUEST_BACKUP steps carry HVB202, plus HVB203 on 2008 R2 without KB975354."""
     vm = VM(
         name="APP01", state=VMState.OFF, disks=[Disk(name="LUN", attachment=Attachment.GUEST_ISCSI)]
     )
@@ -131,7 +131,7 @@ def test_guest_iscsi_backup_step_carries_hvb203_without_kb975354() -> None:
 def test_host_backup_step_says_how_and_with_what_downtime(
     state: VMState, integration: bool, text: str, rules: tuple[str, ...]
 ) -> None:
-    """The host backup step states each VM's mode and downtime (SPEC 6)."""
+    """The host backup step states each VM's mode and downtime."""
     vm = VM(name="VM1", state=state, integration_services=integration)
     assert _steps(
         backup_plan(_host(vms=[vm], installed_updates=["KB982210"])), StepKind.HOST_BACKUP
@@ -187,7 +187,7 @@ def test_cluster_preparation_texts() -> None:
 
 
 def test_restore_step_texts() -> None:
-    """The restore warns, restores the whole VM, then guest storage, then starts it (SPEC 6)."""
+    """The restore warns, restores the whole VM, then guest storage, then starts it."""
     vm = VM(
         name="APP01",
         state=VMState.RUNNING,
@@ -267,7 +267,7 @@ def test_restore_preparation_of_resource_states_not_covered() -> None:
 
 
 def test_the_latest_record_is_found_by_instant_whatever_the_time_zone() -> None:
-    """The latest host-level record is the latest in time (SPEC 6), across time zones.
+    """The latest host-level record is the latest in time, across time zones.
 
     10:00 at UTC+2 is 08:00 UTC, earlier than 09:00 UTC, though given last.
     """

@@ -3,7 +3,7 @@
 Each test pins down a behaviour that a changed line of the rules, decisions or
 readers could break without any other test noticing: an edge of a reader's
 grammar, the exact error a record refuses a value with, a clause of a step
-text that SPEC section 6 asks for. They are grouped by module.
+text that the readers promise. They are grouped by module.
 """
 
 from __future__ import annotations

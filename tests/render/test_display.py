@@ -89,7 +89,7 @@ def test_hostile_names_are_escaped() -> None:
 
 
 def test_results_stay_plain_tuples() -> None:
-    """Findings and steps are tuples, as the SPEC says; they only add display hooks."""
+    """Findings and steps are tuples, as docs/results.md says; they only add display hooks."""
     cluster = _cluster()
     findings = hb.check(cluster)
     steps = hb.restore_steps(cluster.nodes[0].vms[0], "HV-NODE1")

@@ -58,7 +58,7 @@ def test_every_signature_has_a_trigger_and_a_near_miss_case() -> None:
 
 
 def test_catalogue_ids_and_severities() -> None:
-    """SPEC 3: HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505; then HVB601-620."""
+    """HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505; then HVB601-620."""
     expected = {
         "HVB100": Severity.INFO,
         "HVB101": Severity.ERROR,
@@ -170,7 +170,7 @@ def noisy_host() -> Host:
 
 
 def test_check_sorted_by_severity_then_inventory_order() -> None:
-    """SPEC 6: check() sorts its findings by severity (error, warning, info), then inventory order."""
+    """check() sorts its findings by severity (error, warning, info), then inventory order."""
     findings = check(noisy_host())
     assert [(f.rule.id, f.subject) for f in findings] == [
         ("HVB102", HOST),
@@ -185,13 +185,13 @@ def test_check_sorted_by_severity_then_inventory_order() -> None:
 
 
 def test_check_is_deterministic() -> None:
-    """SPEC 1: same input, same output."""
+    """same input, same output."""
     assert check(noisy_host()) == check(noisy_host())
     assert repr(check(noisy_host())) == repr(check(noisy_host()))
 
 
 def test_check_orders_cluster_nodes_in_inventory_order() -> None:
-    """SPEC 6: within one severity, findings follow the order of the nodes and their VMs."""
+    """within one severity, findings follow the order of the nodes and their VMs."""
     first = VM(
         name="A", state=VMState.RUNNING, disks=[Disk(name="PA", attachment=Attachment.PASS_THROUGH)]
     )

@@ -143,20 +143,20 @@ def test_hvb105_near_miss() -> None:
 
 
 def test_hvb106_wsb_with_cluster_shared_volume() -> None:
-    """SPEC 3 (KB958662): Windows Server Backup does not support VMs on a Cluster Shared Volume."""
+    """KB958662: Windows Server Backup does not support VMs on a Cluster Shared Volume."""
     findings = check(make_host(csv_vm(), app=WSB))
     assert ids(findings) == ["HVB106", "HVB505"]
     assert_finding(only(findings, "HVB106"), "HVB106", Severity.ERROR, "VM1", host=HOST, vm="VM1")
 
 
 def test_hvb106_near_miss() -> None:
-    """SPEC 3: HVB106 needs Windows Server Backup; another or an unknown application gets HVB505 only."""
+    """HVB106 needs Windows Server Backup; another or an unknown application gets HVB505 only."""
     assert ids(check(make_host(csv_vm(), app=BackupApplication(name="Agent")))) == ["HVB505"]
     assert ids(check(make_host(csv_vm(), app=None))) == ["HVB505"]
 
 
 def test_hvb107_wsb_with_two_snapshots() -> None:
-    """SPEC 3 (KB958662): Windows Server Backup does not restore a VM with two or more snapshots."""
+    """KB958662: Windows Server Backup does not restore a VM with two or more snapshots."""
     vm = VM(name="VM1", state=VMState.RUNNING, snapshots=["One", "Two"])
     findings = check(make_host(vm, app=WSB))
     assert ids(findings) == ["HVB105", "HVB107"]
@@ -164,7 +164,7 @@ def test_hvb107_wsb_with_two_snapshots() -> None:
 
 
 def test_hvb107_near_miss() -> None:
-    """SPEC 3: one snapshot under Windows Server Backup, or two under another application, is no HVB107."""
+    """one snapshot under Windows Server Backup, or two under another application, is no HVB107."""
     one = VM(name="VM1", state=VMState.RUNNING, snapshots=["One"])
     two = VM(name="VM1", state=VMState.RUNNING, snapshots=["One", "Two"])
     assert ids(check(make_host(one, app=WSB))) == ["HVB105"]

@@ -48,7 +48,7 @@ def test_hvb401_restore_replaces_existing_vm(state: VMState) -> None:
 
 
 def test_hvb401_near_miss() -> None:
-    """SPEC 6: HVB401 fires only for a VM in a state other than off."""
+    """HVB401 fires only for a VM in a state other than off."""
     steps = restore_steps(VM(name="VM1", state=VMState.OFF), HOST)
     assert steps_with(steps, "HVB401") == []
     assert StepKind.WARN_VM_DELETED not in [s.action for s in steps]
@@ -109,7 +109,7 @@ def test_hvb404_whole_vm_only() -> None:
 
 
 def test_hvb404_near_miss() -> None:
-    """SPEC 6: restore-time rules (HVB401-406, HVB503) never come from check()."""
+    """restore-time rules (HVB401-406, HVB503) never come from check()."""
     vm = VM(
         name="VM1",
         state=VMState.RUNNING,
@@ -150,7 +150,7 @@ def archive_vm(name: str = "VM1") -> VM:
 
 
 def test_hvb406_no_guest_backup_of_uncovered_storage() -> None:
-    """SPEC 6: given a backup set, an uncovered disk no GUEST record of this VM covers gets HVB406."""
+    """given a backup set, an uncovered disk no GUEST record of this VM covers gets HVB406."""
     vm = archive_vm()
     other_vm = Backup(
         vm="VM2", node=HOST, level=BackupLevel.GUEST, mode=BackupMode.OFFLINE, covers=["Archive"]
@@ -169,7 +169,7 @@ def test_hvb406_no_guest_backup_of_uncovered_storage() -> None:
 
 
 def test_hvb406_near_miss() -> None:
-    """SPEC 6: no HVB406 without a backup set, or when a GUEST record of this VM covers the disk."""
+    """no HVB406 without a backup set, or when a GUEST record of this VM covers the disk."""
     vm = archive_vm()
     assert steps_with(restore_steps(vm, HOST), "HVB406") == []
     assert steps_with(restore_steps(vm, HOST, None), "HVB406") == []
