@@ -24,12 +24,6 @@ from hyperv_backup._version import __version__
 if TYPE_CHECKING:
     from hyperv_backup.decide.checks import UncoveredStorage, check, uncovered_storage
     from hyperv_backup.decide.cluster import (
-        BACKUP_TABLE,
-        RESTORE_TABLE,
-        BackupRow,
-        Owner,
-        Provenance,
-        RestoreRow,
         cluster_backup_action,
         cluster_restore_action,
     )
@@ -43,7 +37,6 @@ if TYPE_CHECKING:
     from hyperv_backup.inventory import (
         InventoryError,
         InventoryLimits,
-        Problem,
         dump_inventory,
         parse_inventory,
         read_inventory,
@@ -78,12 +71,8 @@ if TYPE_CHECKING:
     )
     from hyperv_backup.render.json import to_dict
     from hyperv_backup.rules import RULES, Finding, Findings, Profile, Rule, Severity, profile_for
-    from hyperv_backup.rules.online import ONLINE_CONDITIONS
 
 __all__ = [
-    "BACKUP_TABLE",
-    "ONLINE_CONDITIONS",
-    "RESTORE_TABLE",
     "RULES",
     "VM",
     "Attachment",
@@ -93,7 +82,6 @@ __all__ = [
     "BackupMode",
     "BackupModeDecision",
     "BackupOutcome",
-    "BackupRow",
     "CheckpointType",
     "Cluster",
     "ClusterAction",
@@ -114,14 +102,10 @@ __all__ = [
     "ModelError",
     "NetworkAdapter",
     "NetworkKind",
-    "Owner",
     "Plan",
-    "Problem",
     "Profile",
-    "Provenance",
     "ReplicationRole",
     "ResourceState",
-    "RestoreRow",
     "Rule",
     "Severity",
     "Step",
@@ -157,12 +141,6 @@ __all__ = [
 _HOMES: dict[str, tuple[str, ...]] = {
     "decide.checks": ("UncoveredStorage", "check", "uncovered_storage"),
     "decide.cluster": (
-        "BACKUP_TABLE",
-        "RESTORE_TABLE",
-        "BackupRow",
-        "Owner",
-        "Provenance",
-        "RestoreRow",
         "cluster_backup_action",
         "cluster_restore_action",
     ),
@@ -176,7 +154,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "inventory": (
         "InventoryError",
         "InventoryLimits",
-        "Problem",
         "dump_inventory",
         "parse_inventory",
         "read_inventory",
@@ -211,7 +188,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "render.json": ("to_dict",),
     "rules": ("RULES", "Finding", "Findings", "Profile", "Rule", "Severity", "profile_for"),
-    "rules.online": ("ONLINE_CONDITIONS",),
 }
 
 #: The public modules and packages, reachable as attributes too (``hyperv_backup.collect``).

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import hyperv_backup as hb
+from hyperv_backup.rules.online import ONLINE_CONDITIONS
 
 if TYPE_CHECKING:
     from pytest_benchmark.fixture import BenchmarkFixture
@@ -59,7 +60,7 @@ def test_the_generator_makes_every_blocking_condition() -> None:
         for vm in node.vms
         for reason in hb.backup_mode(vm, node).reasons
     }
-    assert fired == {condition.rule.id for condition in hb.ONLINE_CONDITIONS}
+    assert fired == {condition.rule.id for condition in ONLINE_CONDITIONS}
 
 
 def test_the_benchmark_script_runs() -> None:

@@ -18,10 +18,18 @@ of the package's errors. The other modules:
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["HypervBackupError", "LazyNames", "Renderers", "renderers", "use_renderers"]
+__all__ = [
+    "HypervBackupError",
+    "LazyNames",
+    "Renderers",
+    "public_dir",
+    "renderers",
+    "use_renderers",
+]
 
 
 class HypervBackupError(ValueError):
@@ -108,5 +116,26 @@ class LazyNames:
         return value
 
     def listing(self, public: Iterable[str]) -> list[str]:
-        """Return what ``dir()`` of the package shows: loaded or not yet, with ``public``."""
-        return sorted({*self._namespace, *public, *self.submodules})
+        """Return what ``dir()`` of the package shows: ``public`` and its public modules."""
+        return sorted({*public, *self.submodules})
+
+
+def public_dir(module: str, public: Iterable[str]) -> Callable[[], list[str]]:
+    """Return a ``__dir__`` for ``module`` that lists its public names only.
+
+    Those are ``public`` (the module's ``__all__``) and, for a package, its
+    public submodules imported so far, which are its attributes too. The names
+    a module imports for its own use, and its private ones, are left out.
+    """
+    names = frozenset(public)
+    prefix = f"{module}."
+
+    def public_names() -> list[str]:
+        submodules = {
+            name[len(prefix) :]
+            for name in list(sys.modules)
+            if name.startswith(prefix) and "." not in name[len(prefix) :]
+        }
+        return sorted(names | {m for m in submodules if not m.startswith("_")})
+
+    return public_names

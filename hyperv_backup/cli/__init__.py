@@ -32,6 +32,7 @@ import sys
 from collections.abc import Sequence
 from typing import assert_never
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import silence_stdout
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -64,6 +65,9 @@ __all__ = [
     "Options",
     "main",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def _run(options: Options) -> int:  # noqa: PLR0911 - one return per command

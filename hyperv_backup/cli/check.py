@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     describe,
     exit_status,
@@ -22,6 +23,9 @@ from hyperv_backup.render import Format, render_findings
 from hyperv_backup.rules import Finding
 
 __all__ = ["evaluate", "run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def evaluate(

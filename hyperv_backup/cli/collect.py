@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     read_source,
     write,
@@ -29,6 +30,9 @@ from hyperv_backup.render import (
 )
 
 __all__ = ["run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def _read_files(paths: Sequence[str]) -> list[bytes]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     example_text_or_exit,
     exit_status,
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
     from hyperv_backup.readers import Event, VssWriter
 
 __all__ = ["run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: Logs larger than this (bytes) show their progress on a terminal's standard error.
 PROGRESS_BYTES = 4 * 1024 * 1024

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     example_text_or_exit,
     write,
@@ -21,6 +22,9 @@ from hyperv_backup.render import (
 )
 
 __all__ = ["run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def run(options: Options) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     describe,
     exit_status,
@@ -23,6 +24,9 @@ from hyperv_backup.render import Format, render_plan
 from hyperv_backup.rules import Finding
 
 __all__ = ["evaluate", "run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def evaluate(

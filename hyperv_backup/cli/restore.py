@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     find_vm,
     load,
@@ -21,6 +22,9 @@ from hyperv_backup.render import (
 )
 
 __all__ = ["run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def run(options: Options) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     output,
 )
@@ -16,6 +17,9 @@ from hyperv_backup.render import (
 from hyperv_backup.rules import PROFILE_RULES, RULES
 
 __all__ = ["run"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def run(options: Options) -> int:

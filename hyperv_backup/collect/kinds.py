@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from hyperv_backup._base import public_dir
+
 __all__ = ["GUEST_COLLECTOR", "HOST_COLLECTOR", "LINUX_GUEST_COLLECTOR", "collector_kind"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The ``collector`` value of a document ``host.ps1`` prints.
 HOST_COLLECTOR = "hyperv_backup.host/1"

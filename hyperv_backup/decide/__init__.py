@@ -14,6 +14,13 @@
 Everything here is a pure function of the model and the rule catalogue, the
 layers below. The public names are those of the package root
 (``hyperv_backup.backup_plan``), imported from these modules on first use;
-this file imports nothing, so that a command that needs one decision does not
+this file imports none of them, so that a command that needs one decision does not
 load the others.
 """
+
+from hyperv_backup._base import public_dir
+
+__all__: list[str] = []
+
+#: ``dir()`` of the package lists its public modules only.
+__dir__ = public_dir(__name__, __all__)

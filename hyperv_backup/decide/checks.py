@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.model import Cluster, Host, hosts_of
 from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
 from hyperv_backup.rules.storage import missed_by_host_backup
 
 __all__ = ["UncoveredStorage", "check", "uncovered_storage"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 @attrs.frozen(kw_only=True)

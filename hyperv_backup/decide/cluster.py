@@ -19,6 +19,7 @@ caller gives none.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.mode import backup_mode
 from hyperv_backup.model import VM, BackupMode, Host
 from hyperv_backup.rules.cluster import (
@@ -52,6 +53,9 @@ __all__ = [
     "resources_taken_offline",
     "restore_row",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def backup_row(vm: VM, node: str | Host, mode: BackupMode | None = None) -> BackupRow | None:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.slots import slot_setters
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.model import (
@@ -56,6 +57,9 @@ from hyperv_backup.rules.check import Obstacle, Subject
 from hyperv_backup.rules.cluster import backup_action
 
 __all__ = ["Evaluation", "VMView", "evaluate", "evaluate_vm"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class VMView(NamedTuple):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.results import BackupModeDecision
 from hyperv_backup.model import VM, Host, HostOS
@@ -28,6 +29,9 @@ from hyperv_backup.rules import Profile
 from hyperv_backup.rules.online import ONLINE_CONDITIONS
 
 __all__ = ["ONLINE_CONDITIONS", "BackupModeDecision", "backup_mode"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The host a decision is asked on when the caller names none: the guidance's
 #: own release. The decision does not depend on the host.

@@ -35,12 +35,16 @@ volume or setting it is about.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.results import BackupOutcome, Consistency
 from hyperv_backup.model import VM, Host
 from hyperv_backup.rules import Profile, as_profile
 
 __all__ = ["BackupOutcome", "Consistency", "backup_outcome"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def backup_outcome(vm: VM, host: Host, *, profile: Profile | str | None = None) -> BackupOutcome:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.decide.evaluate import VMView, evaluate
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
@@ -34,6 +35,9 @@ from hyperv_backup.rules.online import SAVED_FOR_BACKUP
 from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354, missed_by_host_backup
 
 __all__ = ["Plan", "backup_plan"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 @attrs.frozen(kw_only=True)

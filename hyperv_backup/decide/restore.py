@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from hyperv_backup._base import HypervBackupError
+from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup.decide.cluster import cluster_restore_action
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
@@ -45,6 +45,9 @@ from hyperv_backup.rules.restore import (
 from hyperv_backup.rules.storage import missed_by_host_backup
 
 __all__ = ["latest_host_backup", "restore_steps"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def _records(backup: Backup | Sequence[Backup] | None, vm: VM) -> list[Backup] | None:

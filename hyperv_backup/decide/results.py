@@ -12,11 +12,15 @@ import enum
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.model import BackupMode, VMState
 from hyperv_backup.rules import Finding, Profile
 
 __all__ = ["BackupModeDecision", "BackupOutcome", "Consistency"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class Consistency(enum.StrEnum):

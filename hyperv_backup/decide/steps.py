@@ -12,10 +12,14 @@ from collections.abc import Iterable
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup._base.slots import slot_setters
 
 __all__ = ["Draft", "Step", "StepKind", "Steps", "numbered"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class StepKind(enum.StrEnum):

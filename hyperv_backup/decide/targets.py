@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from hyperv_backup._base import HypervBackupError
+from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup.model import Cluster, Host, computer_key, hosts_of
 
 __all__ = ["node_name", "resolve_node"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def node_name(node: str | Host) -> str:

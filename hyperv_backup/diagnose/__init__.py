@@ -7,6 +7,10 @@ matches them against the signature catalogue of the HVB7xx rules.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.diagnose.diagnosis import Diagnosis, LogFinding, diagnose, is_backup_log
 
 __all__ = ["Diagnosis", "LogFinding", "diagnose", "is_backup_log"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)

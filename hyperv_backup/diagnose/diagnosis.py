@@ -22,6 +22,7 @@ from datetime import datetime
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.decide.checks import check
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
@@ -39,6 +40,9 @@ from hyperv_backup.rules import (
 )
 
 __all__ = ["Diagnosis", "LogFinding", "diagnose", "is_backup_log"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The logs whose unrecognised warnings and errors are reported (compared ignoring case).
 BACKUP_CHANNELS = frozenset(

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from hyperv_backup.model import Cluster, Host
 
+from hyperv_backup._base import public_dir
+
 __all__ = ["example_names", "example_text", "load_example"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: Example name -> file in this package.
 _FILES = {

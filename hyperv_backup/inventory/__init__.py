@@ -22,6 +22,7 @@ hyperv_backup.inventory.InventoryError: vms[0].disks[0].attachment: expected one
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.inventory._json import check_limits, load_document, read_at_most
 from hyperv_backup.inventory._json import decode as decode_text
 from hyperv_backup.inventory._parse import dump_inventory, parse_inventory, read_inventory
@@ -49,3 +50,6 @@ __all__ = [
     "read_at_most",
     "read_inventory",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)

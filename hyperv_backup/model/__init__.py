@@ -18,6 +18,7 @@ writes it. This is the lowest layer: it imports nothing above it.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model._checks import ModelError, computer_key, safe_repr
 from hyperv_backup.model.backup import Backup
 from hyperv_backup.model.enums import (
@@ -73,3 +74,6 @@ __all__ = [
     "os_label",
     "safe_repr",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model._checks import (
     ModelError,
     check_collection,
@@ -17,6 +18,9 @@ from hyperv_backup.model._checks import (
 from hyperv_backup.model.enums import BackupLevel, BackupMode, VMState
 
 __all__ = ["Backup"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 @attrs.frozen(kw_only=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from hyperv_backup._base import public_dir
+
 __all__ = [
     "Attachment",
     "BackupLevel",
@@ -22,6 +24,9 @@ __all__ = [
     "VhdType",
     "os_label",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class VMState(enum.StrEnum):

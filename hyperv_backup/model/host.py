@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.model._checks import (
     ModelError,
@@ -22,6 +23,9 @@ from hyperv_backup.model.enums import HostOS, NetworkKind
 from hyperv_backup.model.vm import VM
 
 __all__ = ["BackupApplication", "Cluster", "Host", "VirtualNetwork", "hosts_of"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 @attrs.frozen(kw_only=True)

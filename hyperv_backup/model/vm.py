@@ -6,6 +6,7 @@ import re
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.model._checks import (
     ModelError,
@@ -32,6 +33,9 @@ from hyperv_backup.model.enums import (
 )
 
 __all__ = ["VM", "ClusterGroup", "Disk", "NetworkAdapter", "Volume"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: A configuration version as ``Get-VM`` shows it: major and minor numbers.
 _VERSION = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}")

@@ -47,6 +47,7 @@ longer than :data:`MAX_TEXT_LENGTH` characters.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.readers._scan import MAX_TEXT_LENGTH, normal_guid
 from hyperv_backup.readers.diskpart import (
     DiskpartDisk,
@@ -96,3 +97,6 @@ __all__ = [
     "vssadmin_writers",
     "winevent_json",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.readers._scan import (
     PROMPT,
     check,
@@ -22,6 +23,9 @@ from hyperv_backup.readers._scan import (
 )
 
 __all__ = ["DiskpartDisk", "DiskpartVolume", "diskpart_disks", "diskpart_volumes"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 @attrs.frozen(kw_only=True)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.inventory import InventoryError, InventoryLimits, Problem, load_document
 from hyperv_backup.readers._events import (
     MAX_EVENT_STRING,
@@ -30,6 +31,9 @@ from hyperv_backup.readers._events import (
 )
 
 __all__ = ["JSON_LIMITS", "MAX_JSON_BYTES", "winevent_json"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The largest JSON export, in bytes or characters, that :func:`winevent_json` reads (1 GiB).
 MAX_JSON_BYTES = 1024 * 1024 * 1024

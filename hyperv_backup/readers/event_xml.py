@@ -22,6 +22,7 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.readers._events import (
     MAX_EVENT_STRING,
@@ -33,6 +34,9 @@ from hyperv_backup.readers._events import (
 )
 
 __all__ = ["MAX_XML_LENGTH", "MAX_XML_TOKEN", "event_xml"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The longest XML text, in characters, that :func:`event_xml` accepts (1 GiB).
 MAX_XML_LENGTH = 1024 * 1024 * 1024

@@ -8,6 +8,7 @@ its reader (:func:`~hyperv_backup.readers.evtx.evtx_events`,
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.inventory import InventoryError, Problem, decode_text
 from hyperv_backup.readers._events import (
     Event,
@@ -29,6 +30,9 @@ __all__ = [
     "parse_time",
     "read_events",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def event_form(data: bytes) -> str:

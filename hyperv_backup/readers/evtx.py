@@ -48,6 +48,7 @@ from xml.etree.ElementTree import ParseError
 import defusedxml
 import defusedxml.ElementTree
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.readers._events import (
     PROGRESS_EVERY,
@@ -58,6 +59,9 @@ from hyperv_backup.readers._events import (
 )
 
 __all__ = ["EVTX_SIGNATURE", "MAX_EVTX_BYTES", "evtx_events", "iter_evtx"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The first eight bytes of every ``.evtx`` file.
 EVTX_SIGNATURE = b"ElfFile\x00"

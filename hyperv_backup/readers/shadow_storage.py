@@ -6,6 +6,7 @@ import re
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.readers._scan import (
     GUID,
     check,
@@ -19,6 +20,9 @@ from hyperv_backup.readers._scan import (
 from hyperv_backup.readers._vssadmin import nothing_listed
 
 __all__ = ["ShadowStorage", "vssadmin_shadow_storage"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 _VOLUME_PATH = re.compile(rf"\\\\\?\\Volume\{{{GUID}\}}\\", re.IGNORECASE)
 _PATH_PREFIX = "\\\\?\\"

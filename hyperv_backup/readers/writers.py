@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.readers._scan import (
     check_guid,
     check_number,
@@ -21,6 +22,9 @@ from hyperv_backup.readers._scan import (
 from hyperv_backup.readers._vssadmin import nothing_listed
 
 __all__ = ["HYPERV_WRITER_ID", "VssWriter", "hyperv_writer", "vssadmin_writers"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The writer id of the Hyper-V VSS writer, the same on every host and language.
 HYPERV_WRITER_ID = "66841cd4-6ded-4f4b-8f17-fd23f8ddc3de"

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
-from hyperv_backup._base import LazyNames
+from hyperv_backup._base import LazyNames, public_dir
 from hyperv_backup.render._formats import Format, ReportFormat
 from hyperv_backup.render.safe import clean_text, escape_html, escape_markdown
 from hyperv_backup.rules import Finding, Rule, sort_findings
@@ -93,6 +93,11 @@ if not TYPE_CHECKING:  # pragma: no branch
     def __getattr__(name: str) -> object:
         """Import a re-exported name the first time it is asked for."""
         return _NAMES.load(name)
+
+
+def __dir__() -> list[str]:
+    """List the public names and the format modules, imported or not yet."""
+    return sorted({*_NAMES.listing(__all__), *public_dir(__name__, ())()})
 
 
 def render_findings(

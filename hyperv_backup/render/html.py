@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
     backed_up_as,
@@ -38,6 +39,9 @@ __all__ = [
     "rules",
     "steps",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 #: The style of the fragments, every rule scoped to ``.hvb`` so that a notebook

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.checks import UncoveredStorage
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from hyperv_backup.readers import Event, VssWriter
 
 __all__ = ["SCHEMA_VERSION", "document", "to_dict"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The version of every JSON document written here; bumped on an incompatible change.
 SCHEMA_VERSION = 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render._common import (
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from hyperv_backup.diagnose.diagnosis import Diagnosis
 
 __all__ = ["diagnosis", "findings", "markdown_table", "plan", "rules", "steps"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def markdown_table(items: object, columns: Sequence[str] | None = None) -> str:

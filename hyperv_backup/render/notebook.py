@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
 from hyperv_backup.decide.plan import Plan
@@ -43,6 +44,9 @@ from hyperv_backup.render import (
 from hyperv_backup.rules import Finding, Findings
 
 __all__ = ["to_html", "to_markdown"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 Displayable = (
     Host

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._version import __version__
 from hyperv_backup.decide.outcome import Consistency, backup_outcome
 from hyperv_backup.model import Cluster, Host, hosts_of
@@ -58,6 +59,9 @@ __all__ = [
     "report_part",
     "sarif_part",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The program's name, as the reports give it.
 TOOL = "hyperv-backup"

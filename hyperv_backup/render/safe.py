@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 
+from hyperv_backup._base import public_dir
+
 __all__ = ["clean_text", "escape_html", "escape_markdown", "strip_controls"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: Terminal escape sequences: CSI (``ESC [ ... letter``), OSC (``ESC ] ... BEL``) and
 #: the two-character forms. Removed whole, so no stray ``[2J`` is left behind.

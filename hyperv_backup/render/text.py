@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from hyperv_backup.diagnose.diagnosis import Diagnosis
 
 __all__ = ["diagnosis", "findings", "plan", "rules", "steps"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 _RESET = "\x1b[0m"
 #: ANSI SGR codes of the styles used in text output.

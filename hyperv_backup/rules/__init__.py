@@ -18,6 +18,7 @@ each release does, is in :mod:`hyperv_backup.rules.profiles`.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.rules.catalogue import CHECKS, FAMILIES, PROFILE_RULES, RULES, Family
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
 from hyperv_backup.rules.profiles import (
@@ -68,3 +69,6 @@ __all__ = [
     "release_facts",
     "sort_findings",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.rules.check import Check
 from hyperv_backup.rules.cluster import CLUSTER_CHECKS, CLUSTER_RULES
 from hyperv_backup.rules.host import HOST_CHECKS, HOST_RULES
@@ -26,6 +27,9 @@ from hyperv_backup.rules.signatures import DIAGNOSIS_RULES
 from hyperv_backup.rules.storage import STORAGE_CHECKS, STORAGE_RULES
 
 __all__ = ["CHECKS", "FAMILIES", "PROFILE_RULES", "RULES", "Family"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 @attrs.frozen(kw_only=True)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -54,6 +55,9 @@ __all__ = [
     "Subject",
     "always",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class Scope(enum.StrEnum):

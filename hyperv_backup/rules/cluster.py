@@ -23,6 +23,7 @@ from typing import TypeVar
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model import (
     VM,
     BackupMode,
@@ -66,6 +67,9 @@ __all__ = [
     "restore_row",
     "states_text",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 #: What each cluster action asks, as the tail of a sentence about one VM.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model import VM, Host, os_label
 from hyperv_backup.rules import pages
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
@@ -22,6 +23,9 @@ __all__ = [
     "WSB_ON_CSV",
     "WSB_SEVERAL_SNAPSHOTS",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: HVB100.
 HOST_NEWER_THAN_GUIDANCE = Rule(

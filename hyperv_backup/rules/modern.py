@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -84,6 +85,9 @@ __all__ = [
     "VSS_DAEMON_NOT_RUNNING",
     "WSB_CSV_CRASH_CONSISTENT",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: HVB601.
 LINUX_SAVED = Rule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -62,6 +63,9 @@ __all__ = [
     "SHADOW_STORAGE_ELSEWHERE",
     "VSS_DISABLED",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: HVB301.
 NO_INTEGRATION_SERVICES = Rule(

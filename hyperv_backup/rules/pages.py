@@ -12,6 +12,7 @@ says how each address was confirmed.
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.rules.source import Page, Source
 
 __all__ = [
@@ -40,6 +41,9 @@ __all__ = [
     "WMI_BACKUP",
     "citation",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 _LEARN = "https://learn.microsoft.com/en-us/"
 

@@ -34,7 +34,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from hyperv_backup._base import HypervBackupError
+from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup.model import Host, HostOS
 
 __all__ = [
@@ -48,6 +48,9 @@ __all__ = [
     "profile_for",
     "release_facts",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class Profile(enum.StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.rules import pages
 from hyperv_backup.rules.pages import GUIDANCE
 from hyperv_backup.rules.profiles import ALL_PROFILES
@@ -9,6 +10,9 @@ from hyperv_backup.rules.rule import Rule, Severity
 from hyperv_backup.rules.source import Source
 
 __all__ = ["RESTORE_RULES"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: HVB401.
 RESTORE_REPLACES_VM = Rule(

@@ -7,12 +7,16 @@ from collections.abc import Iterable
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup._base.slots import slot_setters
 from hyperv_backup.rules.profiles import Profile
 from hyperv_backup.rules.source import Source
 
 __all__ = ["Finding", "Findings", "Rule", "Severity", "finding", "sort_findings"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class Severity(enum.StrEnum):

@@ -16,9 +16,13 @@ import re
 
 import attrs
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.rules.rule import Rule
 
 __all__ = ["EventMatch", "Signature", "WriterMatch"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 def _pattern(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:

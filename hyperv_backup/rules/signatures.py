@@ -9,6 +9,7 @@ never dropped. What each source says and how it is read is in
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.rules.pages import (
     ACCESS_DENIED_KB,
     BACKUP_TROUBLESHOOTING,
@@ -21,6 +22,9 @@ from hyperv_backup.rules.signature import EventMatch, Signature, WriterMatch
 from hyperv_backup.rules.source import Source
 
 __all__ = ["DIAGNOSIS_RULES", "HYPERV_WRITER", "NOT_RECOGNISED", "SIGNATURES"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 #: The writer id of the Hyper-V VSS writer.
 HYPERV_WRITER = "66841cd4-6ded-4f4b-8f17-fd23f8ddc3de"

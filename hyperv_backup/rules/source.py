@@ -28,7 +28,12 @@ import enum
 
 import attrs
 
+from hyperv_backup._base import public_dir
+
 __all__ = ["Claim", "Page", "Source"]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 
 class Claim(enum.StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hyperv_backup._base import public_dir
 from hyperv_backup.model import Attachment, Disk
 from hyperv_backup.rules import pages
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
@@ -18,6 +19,9 @@ __all__ = [
     "STORAGE_RULES",
     "missed_by_host_backup",
 ]
+
+#: ``dir()`` of the module lists its public names only.
+__dir__ = public_dir(__name__, __all__)
 
 _PASS_THROUGH, _GUEST_ISCSI = Attachment.PASS_THROUGH, Attachment.GUEST_ISCSI
 

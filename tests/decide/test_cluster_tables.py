@@ -13,8 +13,6 @@ import attrs
 import pytest
 
 from hyperv_backup import (
-    BACKUP_TABLE,
-    RESTORE_TABLE,
     VM,
     BackupMode,
     ClusterAction,
@@ -28,6 +26,8 @@ from hyperv_backup import (
 )
 from hyperv_backup.decide.cluster import backup_row
 from hyperv_backup.rules.cluster import (
+    BACKUP_TABLE,
+    RESTORE_TABLE,
     BackupRow,
     Owner,
     Provenance,
@@ -144,7 +144,7 @@ def clustered_vm(
 
 
 def test_backup_table_every_combination() -> None:
-    """every owner x 5^3 states x mode gets the table's action, anything else NOT_COVERED."""
+    """Every owner x 5^3 states x mode gets the table's action, anything else NOT_COVERED."""
     mismatches = []
     count = 0
     for owner, c, g, s, mode in itertools.product(
@@ -160,7 +160,7 @@ def test_backup_table_every_combination() -> None:
 
 
 def test_restore_table_every_combination() -> None:
-    """every owner x 5^3 states gets the restore table's action, anything else NOT_COVERED."""
+    """Every owner x 5^3 states gets the restore table's action, anything else NOT_COVERED."""
     mismatches = []
     count = 0
     for owner, c, g, s in itertools.product(
@@ -176,7 +176,7 @@ def test_restore_table_every_combination() -> None:
 
 
 def test_tables_cover_the_expected_number_of_combinations() -> None:
-    """this node covers 2 + 2*2 backup and 4 restore situations; the other node all of them."""
+    """The node the work runs on covers 2 + 2*2 backup and 4 restore situations; another, all."""
     covered_backup = sum(
         expected_backup(True, c, g, s, m) is not A.NOT_COVERED
         for c, g, s, m in itertools.product(ResourceState, ResourceState, ResourceState, BackupMode)
@@ -190,7 +190,7 @@ def test_tables_cover_the_expected_number_of_combinations() -> None:
 
 
 def test_backup_mode_defaults_to_the_decided_mode() -> None:
-    """without an explicit mode the backup table reads the mode backup_mode() decides."""
+    """Without an explicit mode the backup table reads the mode backup_mode() decides."""
     online = clustered_vm(THIS_NODE, ON, ON, ON)
     offline = clustered_vm(THIS_NODE, ON, ON, ON, integration_services=False)
     assert cluster_backup_action(online, THIS_NODE) is A.NONE
@@ -224,13 +224,13 @@ def restore_row_tuple(row: RestoreRow) -> tuple[object, ...]:
 
 
 def test_backup_table_rows_and_provenance() -> None:
-    """the backup table is data, five rows all taken from the source, in its order."""
+    """The backup table is data, five rows all taken from the source, in its order."""
     assert [row_tuple(r) for r in BACKUP_TABLE] == [tuple(r) for r in GUIDANCE_BACKUP]
     assert {r.provenance for r in BACKUP_TABLE} == {Provenance.SOURCE}
 
 
 def test_restore_table_rows_and_provenance() -> None:
-    """the restore table has four source rows and one derived row (off, off, online)."""
+    """The restore table has four source rows and one derived row (off, off, online)."""
     assert [restore_row_tuple(r) for r in RESTORE_TABLE] == [tuple(r) for r in GUIDANCE_RESTORE]
     [derived] = [r for r in RESTORE_TABLE if r.provenance is Provenance.DERIVED]
     assert (derived.cluster_resource, derived.configuration_resource, derived.storage_resource) == (
@@ -242,7 +242,7 @@ def test_restore_table_rows_and_provenance() -> None:
 
 
 def test_not_clustered() -> None:
-    """a VM without a cluster group gets NOT_CLUSTERED from both tables."""
+    """A VM without a cluster group gets NOT_CLUSTERED from both tables."""
     vm = VM(name="VM1", state=VMState.RUNNING)
     for mode in (None, BackupMode.ONLINE, BackupMode.OFFLINE):
         assert cluster_backup_action(vm, THIS_NODE, mode) is A.NOT_CLUSTERED
@@ -251,14 +251,14 @@ def test_not_clustered() -> None:
 
 @pytest.mark.parametrize("node", ["hv-node1", "HV-NODE1", "Hv-Node1"])
 def test_node_names_compare_case_insensitively(node: str) -> None:
-    """computer names compare case-insensitively; the owner is still "this node"."""
+    """Computer names compare case-insensitively; the owner is still "this node"."""
     vm = clustered_vm("HV-node1", ON, ON, ON)
     assert cluster_backup_action(vm, node, BackupMode.OFFLINE) is A.TAKE_CLUSTER_RESOURCE_OFFLINE
     assert cluster_restore_action(vm, node) is A.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE
 
 
 def test_node_may_be_a_host() -> None:
-    """the node can be given as a Host; its name decides who owns the group."""
+    """The node can be given as a Host; its name decides who owns the group."""
     vm = clustered_vm(THIS_NODE, ON, ON, ON)
     here = Host(name="hv-node1", os=HostOS.WINDOWS_SERVER_2008_R2)
     there = Host(name=OTHER_NODE, os=HostOS.WINDOWS_SERVER_2008_R2)
@@ -271,7 +271,7 @@ def test_node_may_be_a_host() -> None:
 
 
 def test_the_tables_build_without_overlap() -> None:
-    """the shipped rows never describe one situation twice."""
+    """The shipped rows never describe one situation twice."""
     backup = _backup_index(BACKUP_TABLE)
     restore = _restore_index(RESTORE_TABLE)
     assert len(backup) == 6 + 5**3 * 2
@@ -279,7 +279,7 @@ def test_the_tables_build_without_overlap() -> None:
 
 
 def test_overlapping_backup_rows_are_refused() -> None:
-    """two rows for one situation would make the answer depend on row order."""
+    """Two rows for one situation would make the answer depend on row order."""
     wildcard = attrs.evolve(BACKUP_TABLE[2], mode=None, configuration_resource=None)
     with pytest.raises(ValueError, match="overlap"):
         _backup_index([BACKUP_TABLE[2], wildcard])
@@ -288,7 +288,7 @@ def test_overlapping_backup_rows_are_refused() -> None:
 
 
 def test_overlapping_restore_rows_are_refused() -> None:
-    """a restore row that repeats a situation is refused, even with another action."""
+    """A restore row that repeats a situation is refused, even with another action."""
     clash = attrs.evolve(RESTORE_TABLE[3], action=A.TAKE_CONFIGURATION_RESOURCE_OFFLINE)
     with pytest.raises(ValueError, match="overlap"):
         _restore_index([*RESTORE_TABLE, clash])
@@ -300,7 +300,7 @@ def test_overlapping_restore_rows_are_refused() -> None:
 
 
 def test_resources_taken_offline() -> None:
-    """each action takes offline exactly the resources its name says."""
+    """Each action takes offline exactly the resources its name says."""
     assert resources_taken_offline(A.TAKE_CLUSTER_RESOURCE_OFFLINE) == (Resource.CLUSTER,)
     assert resources_taken_offline(A.TAKE_CONFIGURATION_RESOURCE_OFFLINE) == (
         Resource.CONFIGURATION,
@@ -325,7 +325,7 @@ def expand(pattern: ResourceState | None) -> tuple[ResourceState, ...]:
 
 
 def test_backup_rows_on_this_node_lead_to_none() -> None:
-    """for every backup row where this node owns the group, doing its action leaves NONE."""
+    """For every backup row where this node owns the group, doing its action leaves NONE."""
     checked = 0
     for row in BACKUP_TABLE:
         if row.owner is not Owner.THIS_NODE:
@@ -348,7 +348,7 @@ def test_backup_rows_on_this_node_lead_to_none() -> None:
 
 
 def test_restore_rows_on_this_node_lead_to_none() -> None:
-    """for every restore row where this node owns the group, doing its action leaves NONE."""
+    """For every restore row where this node owns the group, doing its action leaves NONE."""
     checked = 0
     for row in RESTORE_TABLE:
         if row.owner is not Owner.THIS_NODE:

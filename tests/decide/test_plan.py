@@ -139,7 +139,7 @@ def test_plan_phases_in_order(node: str | None) -> None:
 
 
 def test_plan_without_node_backs_up_each_vm_on_its_owner() -> None:
-    """with node=None every clustered VM is backed up where it is; nothing is moved."""
+    """With node=None every clustered VM is backed up where it is; nothing is moved."""
     plan = backup_plan(plan_cluster())
     assert [(s.action, s.target, s.rules) for s in plan.steps] == [
         (K.PREREQUISITE, "NODE1", ("HVB102",)),
@@ -166,7 +166,7 @@ def test_plan_without_node_backs_up_each_vm_on_its_owner() -> None:
 
 @pytest.mark.parametrize("node", ["NODE1", "node1", "Node1"])
 def test_plan_with_node_moves_vms_owned_elsewhere(node: str) -> None:
-    """with a node every clustered VM is backed up there; VMs owned elsewhere move first."""
+    """With a node every clustered VM is backed up there; VMs owned elsewhere move first."""
     plan = backup_plan(plan_cluster(), node)
     cluster_steps = [
         (s.action, s.target, is_move(s))
@@ -197,7 +197,7 @@ def test_plan_with_node_moves_vms_owned_elsewhere(node: str) -> None:
 
 
 def test_plan_findings_name_each_moved_vm() -> None:
-    """the plan's findings carry HVB502 for each VM moved to the backup node."""
+    """The plan's findings carry HVB502 for each VM moved to the backup node."""
     moved = backup_plan(plan_cluster(), "NODE1")
     on_node1 = {f.subject for f in moved.findings if f.rule.id == "HVB502" and f.host == "NODE1"}
     assert on_node1 == {"A", "B", "D"}  # A: take offline; B and D: moved here
@@ -209,13 +209,13 @@ def test_plan_findings_name_each_moved_vm() -> None:
 
 
 def test_plan_findings_match_check_without_moves() -> None:
-    """without a node, the plan reports what check() reports."""
+    """Without a node, the plan reports what check() reports."""
     cluster = plan_cluster()
     assert backup_plan(cluster).findings == check(cluster)
 
 
 def test_plan_host_backup_rules_are_the_reasons() -> None:
-    """a HOST_BACKUP step carries the VM's reasons, and HVB308 when it causes downtime."""
+    """A HOST_BACKUP step carries the VM's reasons, and HVB308 when it causes downtime."""
     plan = backup_plan(plan_cluster(), "NODE2")
     steps = of_kind(plan.steps, K.HOST_BACKUP)
     assert [s.target for s in steps] == ["A", "C", "B", "D", "E"]
@@ -229,7 +229,7 @@ def test_plan_host_backup_rules_are_the_reasons() -> None:
 
 
 def test_plan_unknown_node_is_refused() -> None:
-    """a node that is not part of the target is a ValueError (HypervBackupError)."""
+    """A node that is not part of the target is a ValueError (HypervBackupError)."""
     with pytest.raises(HypervBackupError, match="NODE9"):
         backup_plan(plan_cluster(), "NODE9")
     with pytest.raises(ValueError, match="NODE9"):
@@ -243,7 +243,7 @@ def small_host() -> Host:
 
 @pytest.mark.parametrize("node", [None, HOST, HOST.lower()])
 def test_plan_of_a_host_accepts_its_own_name(node: str | None) -> None:
-    """for a Host target, node must be None or that host's name."""
+    """For a Host target, node must be None or that host's name."""
     plan = backup_plan(small_host(), node)
     [backup] = of_kind(plan.steps, K.HOST_BACKUP)
     assert backup.where.casefold() == HOST.casefold()
@@ -251,7 +251,7 @@ def test_plan_of_a_host_accepts_its_own_name(node: str | None) -> None:
 
 
 def test_plan_of_a_host_refuses_another_name() -> None:
-    """for a Host target, any other node name raises ValueError."""
+    """For a Host target, any other node name raises ValueError."""
     with pytest.raises(ValueError, match="HV02"):
         backup_plan(small_host(), "HV02")
 
@@ -275,7 +275,7 @@ def test_plan_decisions_cover_every_vm_and_are_read_only() -> None:
 
 
 def test_plan_is_deterministic() -> None:
-    """same input, same output."""
+    """Same input, same output."""
     assert backup_plan(plan_cluster(), "NODE1") == backup_plan(plan_cluster(), "NODE1")
     first = json.dumps(to_dict(backup_plan(plan_cluster(), "NODE1")))
     assert first == json.dumps(to_dict(backup_plan(plan_cluster(), "NODE1")))
@@ -303,7 +303,7 @@ def all_steps() -> list[Step]:
 
 
 def test_step_text_is_one_sentence() -> None:
-    """a Step's text is one imperative sentence, ending with a full stop."""
+    """A Step's text is one imperative sentence, ending with a full stop."""
     steps = all_steps()
     assert set(StepKind) == {s.action for s in steps}
     several = [s.text for s in steps if len(SENTENCE_BREAK.split(s.text)) != 1]
@@ -314,7 +314,7 @@ def test_step_text_is_one_sentence() -> None:
 
 
 def test_finding_message_is_one_sentence_naming_its_subject() -> None:
-    """a Finding's message is one sentence naming its subject."""
+    """A Finding's message is one sentence naming its subject."""
     cluster = plan_cluster()
     findings = [*check(cluster), *backup_plan(cluster, "NODE1").findings]
     for item in findings:
@@ -350,7 +350,7 @@ def assert_plain(value: object) -> None:
 
 
 def test_to_dict_of_a_plan() -> None:
-    """a Plan serialises to JSON with its steps, findings and decisions."""
+    """A Plan serialises to JSON with its steps, findings and decisions."""
     plan = backup_plan(plan_cluster(), "NODE1")
     data = to_dict(plan)
     assert list(data) == ["steps", "findings", "decisions"]
@@ -366,7 +366,7 @@ def test_to_dict_of_a_plan() -> None:
 
 
 def test_to_dict_of_a_step() -> None:
-    """a Step has order, action, target, where, text and rules; the action as its string."""
+    """A Step has order, action, target, where, text and rules; the action as its string."""
     step = restore_steps(VM(name="VM1", state=VMState.RUNNING), HOST)[-1]
     data = to_dict(step)
     assert list(data) == ["order", "action", "target", "where", "text", "rules"]
@@ -384,7 +384,7 @@ def test_to_dict_of_a_step() -> None:
 
 
 def test_to_dict_of_a_finding_and_a_rule() -> None:
-    """a Finding names its rule by ID; a Rule carries id, title, severity, section, remedy."""
+    """A Finding names its rule by ID; a Rule carries id, title, severity, section, remedy."""
     vm = VM(
         name="VM1",
         state=VMState.RUNNING,
@@ -421,7 +421,7 @@ def test_to_dict_of_a_finding_and_a_rule() -> None:
 
 
 def test_to_dict_of_a_decision() -> None:
-    """a BackupModeDecision serialises with its mode, downtime, states and reasons."""
+    """A BackupModeDecision serialises with its mode, downtime, states and reasons."""
     decision = backup_mode(VM(name="VM1", state=VMState.PAUSED, integration_services=False))
     data = to_dict(decision)
     keys = ["vm", "mode", "causes_downtime", "state_during_backup", "state_after", "reasons"]
@@ -437,7 +437,7 @@ def test_to_dict_of_a_decision() -> None:
 
 
 def test_to_dict_of_uncovered_storage() -> None:
-    """an UncoveredStorage serialises as vm, disk and the rule's ID."""
+    """An UncoveredStorage serialises as vm, disk and the rule's ID."""
     vm = VM(
         name="VM1",
         state=VMState.RUNNING,
@@ -467,7 +467,7 @@ def test_to_dict_of_uncovered_storage() -> None:
     ],
 )
 def test_to_dict_refuses_other_objects(value: object) -> None:
-    """only result objects serialise; anything else is a TypeError."""
+    """Only result objects serialise; anything else is a TypeError."""
     with pytest.raises(TypeError):
         to_dict(value)  # type: ignore[arg-type]
 

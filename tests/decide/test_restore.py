@@ -72,7 +72,7 @@ def test_restore_step_order() -> None:
 
 
 def test_restore_minimal_vm() -> None:
-    """an off, unclustered VM with nothing uncovered needs media, the restore and a start."""
+    """An off, unclustered VM with nothing uncovered needs media, the restore and a start."""
     steps = restore_steps(VM(name="VM1", state=VMState.OFF), HOST)
     assert actions(steps) == [K.GATHER_MEDIA, K.RESTORE_VM, K.FIRST_START]
     assert_numbered(steps)
@@ -105,7 +105,7 @@ def test_restore_preparation_takes_configuration_resource_offline() -> None:
 
 
 def test_reconnect_with_a_host_names_missing_networks() -> None:
-    """given a Host, an adapter whose network it lacks is told to recreate that network."""
+    """Given a Host, an adapter whose network it lacks is told to recreate that network."""
     node = Host(
         name=HOST,
         os=HostOS.WINDOWS_SERVER_2008_R2,
@@ -179,7 +179,7 @@ def words(text: str) -> set[str]:
 def test_first_start_states_how_the_vm_comes_back(
     record: Backup | None, now: VMState, comes_back: VMState, hvb402: bool
 ) -> None:
-    """off after an online backup, saved after an offline one of a running VM, else as it was."""
+    """Off after an online backup, saved after an offline one of a running VM, else as it was."""
     steps = restore_steps(VM(name="VM1", state=now), HOST, record)
     last = steps[-1]
     assert last.action is K.FIRST_START
@@ -205,7 +205,7 @@ BLOCKED_VM = VM(name="VM1", state=VMState.RUNNING, disks=[fat32_disk()])
 
 
 def test_latest_host_record_by_time_not_position() -> None:
-    """the host-level record used is the latest by taken_at."""
+    """The host-level record used is the latest by taken_at."""
     older = host_record(BackupMode.ONLINE, T0)
     newer = host_record(BackupMode.OFFLINE, T0 + timedelta(days=1))
     assert not uses_online(restore_steps(ONLINE_VM, HOST, [newer, older]))
@@ -218,7 +218,7 @@ def test_latest_host_record_by_time_not_position() -> None:
 
 
 def test_records_without_time_are_oldest() -> None:
-    """a record without a time counts as older than any timed record."""
+    """A record without a time counts as older than any timed record."""
     untimed = host_record(BackupMode.ONLINE)
     timed = host_record(BackupMode.OFFLINE, T0)
     assert not uses_online(restore_steps(ONLINE_VM, HOST, [timed, untimed]))
@@ -227,7 +227,7 @@ def test_records_without_time_are_oldest() -> None:
 
 @pytest.mark.parametrize("when", [None, T0, T0.replace(tzinfo=UTC)])
 def test_equal_times_last_given_wins(when: datetime | None) -> None:
-    """among records with equal times (or none), the last given is used."""
+    """Among records with equal times (or none), the last given is used."""
     online = host_record(BackupMode.ONLINE, when)
     offline = host_record(BackupMode.OFFLINE, when)
     assert uses_online(restore_steps(BLOCKED_VM, HOST, [offline, online]))
@@ -235,7 +235,7 @@ def test_equal_times_last_given_wins(when: datetime | None) -> None:
 
 
 def test_naive_and_aware_times_mix() -> None:
-    """naive and aware times in one set are compared, not refused."""
+    """Naive and aware times in one set are compared, not refused."""
     naive_old = host_record(BackupMode.ONLINE, T0)
     aware_new = host_record(
         BackupMode.OFFLINE, datetime(2024, 3, 5, tzinfo=timezone(timedelta(hours=2)))
@@ -247,7 +247,7 @@ def test_naive_and_aware_times_mix() -> None:
 
 
 def test_untimed_records_are_older_than_the_earliest_time() -> None:
-    """records without a time count as oldest, older even than the earliest possible time."""
+    """Records without a time count as oldest, older even than the earliest possible time."""
     earliest = host_record(BackupMode.OFFLINE, datetime.min)
     untimed = host_record(BackupMode.ONLINE)
     assert not uses_online(restore_steps(ONLINE_VM, HOST, [earliest, untimed]))
@@ -258,7 +258,7 @@ def test_untimed_records_are_older_than_the_earliest_time() -> None:
 
 
 def test_guest_records_are_not_host_records() -> None:
-    """only HOST records decide the backup used; a later GUEST record does not."""
+    """Only HOST records decide the backup used; a later GUEST record does not."""
     host_level = host_record(BackupMode.OFFLINE, T0)
     guest_level = Backup(
         vm="VM1",
@@ -275,7 +275,7 @@ def test_guest_records_are_not_host_records() -> None:
 
 
 def test_records_of_other_vms_are_ignored() -> None:
-    """records for other VMs are ignored, however recent."""
+    """Records for other VMs are ignored, however recent."""
     mine = host_record(BackupMode.OFFLINE, T0)
     theirs = host_record(BackupMode.ONLINE, T0 + timedelta(days=1), vm="VM2")
     assert not uses_online(restore_steps(ONLINE_VM, HOST, [mine, theirs]))
@@ -287,7 +287,7 @@ def test_records_of_other_vms_are_ignored() -> None:
 
 
 def test_no_host_record_uses_todays_mode() -> None:
-    """with no host-level record, the backup has the mode backup_mode(vm) gives today."""
+    """With no host-level record, the backup has the mode backup_mode(vm) gives today."""
     assert backup_mode(ONLINE_VM).mode is BackupMode.ONLINE
     assert backup_mode(BLOCKED_VM).mode is BackupMode.OFFLINE
     assert uses_online(restore_steps(ONLINE_VM, HOST))
@@ -304,14 +304,14 @@ def test_a_single_record_is_accepted() -> None:
 
 @pytest.mark.parametrize("state", [VMState.OFF, VMState.SAVED, VMState.PAUSED])
 def test_online_record_of_a_vm_not_running_is_refused(state: VMState) -> None:
-    """a Backup with mode ONLINE and a vm_state other than RUNNING is rejected."""
+    """A Backup with mode ONLINE and a vm_state other than RUNNING is rejected."""
     with pytest.raises(ModelError, match="vm_state"):
         host_record(BackupMode.ONLINE, vm_state=state)
     assert host_record(BackupMode.OFFLINE, vm_state=state).vm_state is state
 
 
 def test_restore_node_may_be_a_host() -> None:
-    """the node is a name or a Host; without missing networks both give the same steps."""
+    """The node is a name or a Host; without missing networks both give the same steps."""
     vm = VM(name="VM1", state=VMState.OFF, cluster_group=group(HOST))
     node = Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008_R2)
     assert restore_steps(vm, node) == restore_steps(vm, HOST)

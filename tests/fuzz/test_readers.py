@@ -165,7 +165,7 @@ class _Unprintable(str):
 
 
 def test_a_mapping_whose_kind_cannot_be_printed_is_refused() -> None:
-    """any bad input raises InventoryError, never another exception.
+    """Any bad input raises InventoryError, never another exception.
 
     A parsed mapping may hold ``str`` subclasses whose ``repr`` fails; an unknown
     ``kind`` of that sort is still reported as a problem of ``kind``.

@@ -185,13 +185,13 @@ def test_check_sorted_by_severity_then_inventory_order() -> None:
 
 
 def test_check_is_deterministic() -> None:
-    """same input, same output."""
+    """Same input, same output."""
     assert check(noisy_host()) == check(noisy_host())
     assert repr(check(noisy_host())) == repr(check(noisy_host()))
 
 
 def test_check_orders_cluster_nodes_in_inventory_order() -> None:
-    """within one severity, findings follow the order of the nodes and their VMs."""
+    """Within one severity, findings follow the order of the nodes and their VMs."""
     first = VM(
         name="A", state=VMState.RUNNING, disks=[Disk(name="PA", attachment=Attachment.PASS_THROUGH)]
     )

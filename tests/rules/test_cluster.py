@@ -157,14 +157,14 @@ def failed_vm() -> VM:
 
 
 def test_hvb504_uncovered_states_via_check() -> None:
-    """resource states outside the backup table are NOT_COVERED and reported as HVB504."""
+    """Resource states outside the backup table are NOT_COVERED and reported as HVB504."""
     findings = check(make_host(failed_vm()))
     assert ids(findings) == ["HVB504"]
     assert_finding(findings[0], "HVB504", Severity.ERROR, "VM1", host=HOST, vm="VM1")
 
 
 def test_hvb504_uncovered_states_via_plan() -> None:
-    """the plan's cluster preparation carries HVB504 when the table does not cover the states."""
+    """The plan's cluster preparation carries HVB504 when the table does not cover the states."""
     plan = backup_plan(make_host(failed_vm()))
     [prepare] = [s for s in plan.steps if "HVB504" in s.rules]
     assert prepare.action is StepKind.PREPARE_CLUSTER
@@ -173,14 +173,14 @@ def test_hvb504_uncovered_states_via_plan() -> None:
 
 
 def test_hvb504_uncovered_states_via_restore() -> None:
-    """the restore's cluster preparation carries HVB504 when the restore table does not cover it."""
+    """The restore's cluster preparation carries HVB504 when the restore table does not cover it."""
     [prepare] = steps_with(restore_steps(failed_vm(), HOST), "HVB504")
     assert prepare.action is StepKind.PREPARE_CLUSTER
     assert prepare.rules == ("HVB504",)
 
 
 def test_hvb504_near_miss() -> None:
-    """cluster and configuration offline with storage online is covered by both tables."""
+    """Cluster and configuration offline with storage online is covered by both tables."""
     vm = VM(name="VM1", state=VMState.OFF, cluster_group=group(cluster=OFF, configuration=OFF))
     assert "HVB504" not in ids(check(make_host(vm)))
     assert steps_with(restore_steps(vm, HOST), "HVB504") == []

@@ -164,7 +164,7 @@ def test_hvb107_wsb_with_two_snapshots() -> None:
 
 
 def test_hvb107_near_miss() -> None:
-    """one snapshot under Windows Server Backup, or two under another application, is no HVB107."""
+    """One snapshot under Windows Server Backup, or two under another application, is no HVB107."""
     one = VM(name="VM1", state=VMState.RUNNING, snapshots=["One"])
     two = VM(name="VM1", state=VMState.RUNNING, snapshots=["One", "Two"])
     assert ids(check(make_host(one, app=WSB))) == ["HVB105"]

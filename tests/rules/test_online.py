@@ -206,7 +206,7 @@ def test_hvb308_near_miss(state: VMState, integration_services: bool) -> None:
 
 
 def test_hvb309_guest_not_inventoried() -> None:
-    """a VM whose guest was not inventoried is planned offline with HVB309."""
+    """A VM whose guest was not inventoried is planned offline with HVB309."""
     vm = VM(name="VM1", state=VMState.RUNNING, guest_inventoried=False)
     findings = check(make_host(vm))
     assert ids(findings) == ["HVB308", "HVB309"]
@@ -214,12 +214,12 @@ def test_hvb309_guest_not_inventoried() -> None:
 
 
 def test_hvb309_near_miss() -> None:
-    """an inventoried, running, unblocked VM is online and gets no HVB309."""
+    """An inventoried, running, unblocked VM is online and gets no HVB309."""
     assert check(make_host(VM(name="VM1", state=VMState.RUNNING, guest_inventoried=True))) == ()
 
 
 def test_hvb303_to_306_not_evaluated_without_guest_facts() -> None:
-    """without guest facts HVB303-306 are not evaluated; HVB301/302/307 and HVB202/203 still are."""
+    """Without guest facts HVB303-306 are not evaluated; HVB301/302/307 and HVB202/203 still are."""
     blocked_volumes = (
         Volume(name="C:", file_system=FileSystem.FAT32, vss_enabled=False, shadow_storage="D:"),
         ntfs("D:"),

@@ -150,7 +150,7 @@ def archive_vm(name: str = "VM1") -> VM:
 
 
 def test_hvb406_no_guest_backup_of_uncovered_storage() -> None:
-    """given a backup set, an uncovered disk no GUEST record of this VM covers gets HVB406."""
+    """Given a backup set, an uncovered disk no GUEST record of this VM covers gets HVB406."""
     vm = archive_vm()
     other_vm = Backup(
         vm="VM2", node=HOST, level=BackupLevel.GUEST, mode=BackupMode.OFFLINE, covers=["Archive"]
@@ -169,7 +169,7 @@ def test_hvb406_no_guest_backup_of_uncovered_storage() -> None:
 
 
 def test_hvb406_near_miss() -> None:
-    """no HVB406 without a backup set, or when a GUEST record of this VM covers the disk."""
+    """No HVB406 without a backup set, or when a GUEST record of this VM covers the disk."""
     vm = archive_vm()
     assert steps_with(restore_steps(vm, HOST), "HVB406") == []
     assert steps_with(restore_steps(vm, HOST, None), "HVB406") == []
