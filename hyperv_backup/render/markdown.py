@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+import attrs
 
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render._common import (
     backed_up_as,
+    cited_rules,
     counts_text,
     decision_rows,
     diagnosis_counts_text,
@@ -24,6 +28,7 @@ from hyperv_backup.render._common import (
     vm_summary_text,
     why_lines,
 )
+from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
 from hyperv_backup.render.safe import escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity
 from hyperv_backup.rules.pages import citation
@@ -31,8 +36,9 @@ from hyperv_backup.rules.pages import citation
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis
+    from hyperv_backup.render._formats import Frame
 
-__all__ = ["diagnosis", "findings", "markdown_table", "plan", "rules", "steps"]
+__all__ = ["RENDERER", "MarkdownRenderer", "markdown_table"]
 
 
 def markdown_table(items: object, columns: Sequence[str] | None = None) -> str:
@@ -148,34 +154,7 @@ def _plan_markdown(plan: Plan, title: str, notes: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def findings(
-    items: Sequence[Finding], counts: Mapping[str, int], title: str, notes: Sequence[str]
-) -> str:
-    """Render sorted findings as one table, with remedies and sources."""
-    lines = _md_header(title, [f"Findings: {counts_text(counts)}", *notes])
-    return "\n".join([*lines, *_md_findings(items)]) + "\n"
-
-
-def plan(item: Plan, title: str, notes: Sequence[str]) -> str:
-    """Render a plan: the summary, the per-VM table, the steps and the findings."""
-    return _plan_markdown(item, title, notes)
-
-
-def steps(items: Sequence[Step], cited: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
-    """Render numbered steps, then the rules they cite."""
-    lines = [*_md_header(title, notes), *_md_steps(items)]
-    if cited:
-        lines += ["", "## Rules cited", "", *_md_rules(cited)]
-    return "\n".join(lines) + "\n"
-
-
-def rules(items: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
-    """Render rules as one table."""
-    return "\n".join([*_md_header(title, notes), *_md_rules(items)]) + "\n"
-
-
-def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
-    """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+def _diagnosis_markdown(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     header = [f"Findings: {diagnosis_counts_text(item)}", diagnosis_read_note(item), *notes]
     lines = _md_header(title, header)
     groups = diagnosis_groups(item)
@@ -207,21 +186,57 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def fleet(
-    tables: tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str],
-    details: Sequence[tuple[str, str]],
-    title: str,
-    notes: Sequence[str],
-) -> str:
-    """Render a fleet: the summary tables, then each input's report one heading level down."""
-    rows, outcomes, heading = tables
-    lines = [*_md_header(title, notes), markdown_table(rows)]
-    if len(outcomes[0]) > 1:
-        lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
-    for source, detail in details:
-        lines += ["", f"## Input: {escape_markdown(source)}", ""]
-        lines += [
-            f"#{line}" if line.startswith("#") else line
-            for line in detail.rstrip("\n").splitlines()
-        ]
-    return "\n".join(lines) + "\n"
+@attrs.frozen
+class MarkdownRenderer:
+    """Markdown: every kind of result (``Part``: the Markdown under an input's heading)."""
+
+    def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
+        """Render sorted findings as one table, with remedies and sources."""
+        counts = severity_counts(findings)
+        lines = _md_header(frame.title, [f"Findings: {counts_text(counts)}", *frame.notes])
+        return "\n".join([*lines, *_md_findings(findings)]) + "\n"
+
+    def plan(self, plan: Plan, frame: Frame) -> str:
+        """Render a plan: the summary, the per-VM table, the steps and the findings."""
+        return _plan_markdown(plan, frame.title, frame.notes)
+
+    def steps(self, steps: Sequence[Step], frame: Frame) -> str:
+        """Render numbered steps, then the rules they cite."""
+        lines = [*_md_header(frame.title, frame.notes), *_md_steps(steps)]
+        cited = cited_rules(steps)
+        if cited:
+            lines += ["", "## Rules cited", "", *_md_rules(cited)]
+        return "\n".join(lines) + "\n"
+
+    def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
+        """Render rules as one table."""
+        return "\n".join([*_md_header(frame.title, frame.notes), *_md_rules(rules)]) + "\n"
+
+    def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
+        """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+        return _diagnosis_markdown(diagnosis, frame.title, frame.notes)
+
+    def part(self, report: InventoryReport, index: int, frame: Frame) -> str:
+        """Return the Markdown under an input's heading: its own report, or why it could not be read."""
+        if report.read:
+            return report.detail
+        return "\n".join(f"- {escape_markdown(p)}" for p in report.problems)
+
+    def fleet(self, reports: Sequence[InventoryReport | Share[str]], frame: Frame) -> str:
+        """Render a fleet: the summary tables, then each input's report one heading level down."""
+        shares = shared(reports, functools.partial(self.part, frame=frame), str, "Markdown")
+        rows, outcomes, heading = fleet_tables([s.report for s in shares])
+        lines = [*_md_header(frame.title, frame.notes), markdown_table(rows)]
+        if len(outcomes[0]) > 1:
+            lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
+        for share in shares:
+            lines += ["", f"## Input: {escape_markdown(share.report.source)}", ""]
+            lines += [
+                f"#{line}" if line.startswith("#") else line
+                for line in share.part.rstrip("\n").splitlines()
+            ]
+        return "\n".join(lines) + "\n"
+
+
+#: The Markdown renderer.
+RENDERER = MarkdownRenderer()

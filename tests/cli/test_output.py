@@ -147,10 +147,10 @@ def test_internal_error_is_one_line(
 ) -> None:
     """A bug is reported on one line with its own status, never as a traceback."""
 
-    def broken(target: object, **options: object) -> tuple[hb.Finding, ...]:
+    def broken(target: object, **options: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("hyperv_backup.cli.check.check", broken)
+    monkeypatch.setattr("hyperv_backup.cli.check.evaluate_target", broken)
     result = run("check", "--example")
     assert result.code == cli.EXIT_INTERNAL
     assert result.err.strip() == (
@@ -298,10 +298,10 @@ def test_invalid_inventory_messages_are_stripped(run: Any, tmp_path: Path) -> No
 def test_interrupt_exits_130(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C ends the command with the shell's status for SIGINT, without a traceback."""
 
-    def interrupted(target: object, **options: object) -> tuple[hb.Finding, ...]:
+    def interrupted(target: object, **options: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("hyperv_backup.cli.check.check", interrupted)
+    monkeypatch.setattr("hyperv_backup.cli.check.evaluate_target", interrupted)
     result = run("check", "--example")
     assert result.code == 130
     assert result.err == ""

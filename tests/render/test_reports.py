@@ -16,15 +16,10 @@ from junitparser import Error, Failure, JUnitXml
 from prometheus_client.parser import text_string_to_metric_families
 
 import hyperv_backup as hb
-from hyperv_backup.render.reports import (
-    InventoryReport,
-    failed_report,
-    finding_path,
-    inventory_report,
-    render_junit,
-    render_prometheus,
-    render_sarif,
-)
+from hyperv_backup.decide._evaluate import evaluate
+from hyperv_backup.render import ReportFormat, render_fleet
+from hyperv_backup.render.reports import InventoryReport, failed_report, inventory_report
+from hyperv_backup.render.sarif import finding_path
 from hyperv_backup.rules import RULES, Severity
 from tests.paths import FIXTURES
 
@@ -43,11 +38,54 @@ def _report(name: str, source: str | None = None) -> InventoryReport:
     return inventory_report(source or f"{name}.json", "check", target, hb.check(target), status=1)
 
 
+def render_sarif(reports: list[InventoryReport]) -> str:
+    return render_fleet(reports, ReportFormat.SARIF)
+
+
+def render_junit(
+    reports: list[InventoryReport], threshold: Severity | None, *, title: str = "hyperv-backup"
+) -> str:
+    return render_fleet(reports, ReportFormat.JUNIT, title=title, fails_at=threshold)
+
+
+def render_prometheus(reports: list[InventoryReport]) -> str:
+    return render_fleet(reports, ReportFormat.PROMETHEUS)
+
+
 def _fleet() -> list[InventoryReport]:
     bad = failed_report(
         "bad.json", "check", 3, ("not a valid inventory:", "name: required field missing")
     )
     return [_report("cluster"), bad, _report("host"), _report("cluster-2022", "site b/c 2022.json")]
+
+
+# --- the reports -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["cluster", "host", "cluster-2022"])
+def test_a_report_takes_each_outcome_from_the_evaluation(name: str) -> None:
+    """The outcome of each VM is the one its evaluation gave, as backup_outcome gives it too."""
+    target = hb.load_example(name)
+    evaluation = evaluate(target)
+    report = inventory_report("a.json", "check", target, evaluation.findings, views=evaluation.vms)
+    assert report == inventory_report("a.json", "check", target, evaluation.findings)
+    for vm, view in zip(report.vms, evaluation.vms, strict=True):
+        outcome = hb.backup_outcome(view.vm, view.host)
+        assert (vm.name, vm.host) == (view.vm.name, view.host.name)
+        assert (vm.consistency, vm.causes_downtime) == (
+            outcome.consistency,
+            outcome.causes_downtime,
+        )
+
+
+def test_views_of_another_inventory_are_refused() -> None:
+    target = hb.load_example("cluster")
+    other = evaluate(hb.load_example("host")).vms
+    with pytest.raises(ValueError, match="do not list VM 'SQL01' of 'HV-NODE1' in its place"):
+        inventory_report("a.json", "check", target, views=other)
+    more = evaluate(target).vms
+    with pytest.raises(ValueError, match="list more VMs than 'HVCLUSTER01' has"):
+        inventory_report("a.json", "check", target, views=(*more, more[0]))
 
 
 # --- SARIF ----------------------------------------------------------------------------------

@@ -1,0 +1,223 @@
+r"""SARIF 2.1.0, for code-scanning dashboards: one run, one result per finding.
+
+The run's rules are the whole catalogue, each with its title, description,
+remedy and source, and a help URI to its entry in ``docs/rules.md``. A
+result's location is the input file (an artifact of the run) and, as a
+logical location, the place in the document it is about (``nodes[0].vms[2]``).
+An input that could not be read is an error notification of the invocation,
+which is then not successful.
+
+>>> import json
+>>> import hyperv_backup as hb
+>>> from hyperv_backup.render.reports import inventory_report
+>>> target = hb.load_example("host")
+>>> report = inventory_report("host.json", "check", target, hb.check(target), status=1)
+>>> run = json.loads(RENDERER.fleet([report], Frame(title="check")))["runs"][0]
+>>> run["results"][1]["ruleId"], run["results"][1]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+('HVB608', 'vms[2]')
+>>> run["tool"]["driver"]["rules"][0]["helpUri"]
+'docs/rules.md#hvb100'
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from hyperv_backup._version import __version__
+from hyperv_backup.render._formats import Frame, ReportFormat, unsupported
+from hyperv_backup.render.reports import InventoryReport, Share, shared
+from hyperv_backup.rules import RULES, Finding, Rule, Severity
+from hyperv_backup.rules.pages import citation
+
+if TYPE_CHECKING:
+    from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.decide.steps import Step
+    from hyperv_backup.diagnose.diagnosis import Diagnosis
+
+__all__ = ["RENDERER", "SARIF_SCHEMA", "SarifPart", "SarifRenderer", "finding_path"]
+
+#: The program's name, as the log gives it.
+TOOL = "hyperv-backup"
+#: Where the rules are described; each rule's help URI is this with its anchor.
+RULES_DOCUMENT = "docs/rules.md"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+@attrs.frozen
+class SarifPart:
+    """One input's share of the log: its results, as JSON text a line each, and its notifications."""
+
+    results: str
+    notifications: tuple[Mapping[str, Any], ...] = ()
+
+
+def _uri(source: str) -> str:
+    """Return an input's name as a URI reference: a relative path stays relative."""
+    from urllib.parse import quote  # noqa: PLC0415 - only SARIF needs it
+
+    if source.startswith("example:"):
+        return source
+    if source == "-":
+        return "stdin"
+    if source.startswith("/"):
+        return "file://" + quote(source)
+    if len(source) > 2 and source[1] == ":" and source[2] in "\\/":  # C:\...
+        return "file:///" + quote(source.replace("\\", "/"), safe="/:")
+    # A backslash separates folders on Windows only; elsewhere it is part of a name.
+    return quote(source.replace("\\", "/") if os.sep == "\\" else source)
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    source = rule.source
+    anchor = rule.id.lower()
+    return {
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {
+            "text": f"{rule.remedy}\nSource: {citation(source)}",
+            "markdown": f"{rule.remedy}\n\nSource: {citation(source)}",
+        },
+        "helpUri": f"{RULES_DOCUMENT}#{anchor}",
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+    }
+
+
+def _fingerprint(inventory: str, finding: Finding) -> str:
+    key = "\x1f".join(
+        (finding.rule.id, inventory, finding.host or "", finding.vm or "", finding.subject)
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def finding_path(report: InventoryReport, finding: Finding) -> str:
+    """Return where ``finding`` is in the inventory document: its VM, else its host, else the whole."""
+    for vm in report.vms:
+        if vm.host == finding.host and vm.name == finding.vm:
+            return vm.path
+    return next((path for name, path in report.hosts if name == finding.host), "")
+
+
+def _part(report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RULES) -> SarifPart:
+    """Return one input's share of the log; ``artifact`` is its place among the inputs."""
+    location = {
+        "physicalLocation": {"artifactLocation": {"uri": _uri(report.source), "index": artifact}}
+    }
+    if not report.read:
+        problems = " ".join(report.problems)
+        notice = {
+            "level": "error",
+            "message": {"text": f"{report.source} could not be read: {problems}"},
+            "locations": [location],
+        }
+        return SarifPart("", (notice,))
+    index = {rule_id: i for i, rule_id in enumerate(rules)}
+    inventory = report.name or ""
+    results = []
+    for finding in report.findings:
+        path = finding_path(report, finding)
+        rule_id = finding.rule.id
+        result = {
+            "ruleId": rule_id,
+            **({"ruleIndex": index[rule_id]} if rule_id in index else {}),
+            "level": _LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    **location,
+                    "logicalLocations": [{"fullyQualifiedName": path or "$", "kind": "object"}],
+                }
+            ],
+            "partialFingerprints": {"hypervBackupFinding/v1": _fingerprint(inventory, finding)},
+            "properties": {
+                "inventory": report.name,
+                "host": finding.host,
+                "vm": finding.vm,
+                "subject": finding.subject,
+                "jsonPath": path,
+            },
+        }
+        results.append(json.dumps(result, ensure_ascii=True, separators=(",", ":")))
+    return SarifPart(",\n".join(results))
+
+
+def _log(shares: Sequence[Share[SarifPart]], rules: Mapping[str, Rule]) -> str:
+    results = [s.part.results for s in shares if s.part.results]
+    notifications = [n for s in shares for n in s.part.notifications]
+    run = {
+        "tool": {
+            "driver": {
+                "name": TOOL,
+                "version": __version__,
+                "rules": [_rule(rule) for rule in rules.values()],
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": all(s.report.read for s in shares),
+                **({"toolExecutionNotifications": notifications} if notifications else {}),
+            }
+        ],
+        "artifacts": [{"location": {"uri": _uri(s.report.source)}} for s in shares],
+        "results": [],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    # The results, which are most of the log, go in a line each, as written.
+    head = json.dumps(log, indent=2, ensure_ascii=True)
+    marker = '"results": []'
+    at = head.rindex(marker)
+    body = ",\n".join(results)
+    filled = f'"results": [\n{body}\n      ]' if body else marker
+    return head[:at] + filled + head[at + len(marker) :] + "\n"
+
+
+@attrs.frozen
+class SarifRenderer:
+    """The reports of many inputs as one SARIF 2.1.0 log (``Part``: :class:`SarifPart`).
+
+    ``catalogue`` holds the run's rules: the whole catalogue unless given.
+    """
+
+    catalogue: Mapping[str, Rule] = attrs.field(default=RULES, hash=False)
+
+    def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
+        """Refuse: a SARIF result needs the inventory it is located in."""
+        raise unsupported(ReportFormat.SARIF, "findings alone")
+
+    def plan(self, plan: Plan, frame: Frame) -> str:
+        """Refuse: SARIF renders reports of inventories only."""
+        raise unsupported(ReportFormat.SARIF, "a plan")
+
+    def steps(self, steps: Sequence[Step], frame: Frame) -> str:
+        """Refuse: SARIF renders reports of inventories only."""
+        raise unsupported(ReportFormat.SARIF, "steps")
+
+    def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
+        """Refuse: the rules are in every log, as the tool's rules."""
+        raise unsupported(ReportFormat.SARIF, "rules")
+
+    def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
+        """Refuse: SARIF renders reports of inventories only."""
+        raise unsupported(ReportFormat.SARIF, "a diagnosis")
+
+    def part(self, report: InventoryReport, index: int, frame: Frame) -> SarifPart:
+        """Return one input's results, as JSON text a line each, and its notifications."""
+        return _part(report, index, self.catalogue)
+
+    def fleet(self, reports: Sequence[InventoryReport | Share[SarifPart]], frame: Frame) -> str:
+        """Render the reports as one log: one run, one result per finding."""
+        shares = shared(reports, functools.partial(self.part, frame=frame), SarifPart, "SARIF")
+        return _log(shares, self.catalogue)
+
+
+#: The SARIF renderer.
+RENDERER = SarifRenderer()
