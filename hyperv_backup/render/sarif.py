@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
 
-__all__ = ["RENDERER", "SARIF_SCHEMA", "SarifPart", "SarifRenderer", "finding_path"]
+__all__ = ["RENDERER", "SARIF_SCHEMA", "SarifPart", "SarifRenderer"]
 
 #: The program's name, as the log gives it.
 TOOL = "hyperv-backup"
@@ -99,12 +99,18 @@ def _fingerprint(inventory: str, finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def finding_path(report: InventoryReport, finding: Finding) -> str:
-    """Return where ``finding`` is in the inventory document: its VM, else its host, else the whole."""
+def _paths(report: InventoryReport) -> dict[tuple[str | None, str | None], str]:
+    """Map each (host, VM) of the report, and each (host, ``None``), to its place in the document.
+
+    Looked up once per finding, so the log takes time linear in the findings
+    and VMs. Of two alike names, the first is the one a finding is placed on.
+    """
+    paths: dict[tuple[str | None, str | None], str] = {}
     for vm in report.vms:
-        if vm.host == finding.host and vm.name == finding.vm:
-            return vm.path
-    return next((path for name, path in report.hosts if name == finding.host), "")
+        paths.setdefault((vm.host, vm.name), vm.path)
+    for name, path in report.hosts:
+        paths.setdefault((name, None), path)
+    return paths
 
 
 def _part(report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RULES) -> SarifPart:
@@ -121,10 +127,13 @@ def _part(report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RU
         }
         return SarifPart("", (notice,))
     index = {rule_id: i for i, rule_id in enumerate(rules)}
+    paths = _paths(report)
     inventory = report.name or ""
     results = []
     for finding in report.findings:
-        path = finding_path(report, finding)
+        # A finding about a VM is placed on it; one about a host, or about a VM
+        # the inventory does not list, on the host; any other on the whole.
+        path = paths.get((finding.host, finding.vm)) or paths.get((finding.host, None), "")
         rule_id = finding.rule.id
         result = {
             "ruleId": rule_id,
