@@ -5,6 +5,11 @@ Every metric is a gauge. Labels: ``inventory`` (the input as given),
 :class:`~hyperv_backup.Consistency` value). Every VM has a ``vm_outcome``
 sample per outcome, so a query can select one.
 
+A label value is UTF-8 text in which the format escapes a backslash, a double
+quote and a line break, and nothing else. Half of a surrogate pair has no
+UTF-8 form: it is written as its escape, its backslash escaped in turn, so
+that the value reads ``\ud800``.
+
 >>> import hyperv_backup as hb
 >>> from hyperv_backup.render.reports import inventory_report
 >>> report = inventory_report("host.json", "check", hb.load_example("host"))
@@ -15,6 +20,7 @@ hyperv_backup_inventory_read{inventory="host.json"} 1
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -44,8 +50,19 @@ METRICS = (
 )
 
 
+#: What a label value escapes: a backslash, a double quote, a line break; and
+#: half of a surrogate pair, which has no UTF-8 form.
+_ESCAPED = re.compile('[\\\\"\n\ud800-\udfff]')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n"}
+
+
+def _escape(char: str) -> str:
+    found = _ESCAPES.get(char)
+    return found if found is not None else f"\\\\u{ord(char):04x}"
+
+
 def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+    return _ESCAPED.sub(lambda m: _escape(m.group()), value)
 
 
 def _labels(**labels: str) -> str:

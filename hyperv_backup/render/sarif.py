@@ -7,6 +7,10 @@ logical location, the place in the document it is about (``nodes[0].vms[2]``).
 An input that could not be read is an error notification of the invocation,
 which is then not successful.
 
+Text the log carries from an inventory is valid Unicode: half of a surrogate
+pair, which a JSON document can escape but which stands for no character, is
+written as its escape, ``\ud800``.
+
 >>> import json
 >>> import hyperv_backup as hb
 >>> from hyperv_backup.render.reports import inventory_report
@@ -25,6 +29,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +56,18 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+#: Half of a surrogate pair, alone: it stands for no character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    r"""Return ``text`` with each lone surrogate written as its escape (``\ud800``)."""
+    # Most text is ASCII; only the rest is searched.
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 @attrs.frozen
 class SarifPart:
     """One input's share of the log: its results, as JSON text a line each, and its notifications."""
@@ -64,15 +81,24 @@ def _uri(source: str) -> str:
     from urllib.parse import quote  # noqa: PLC0415 - only SARIF needs it
 
     if source.startswith("example:"):
-        return source
+        return _shown(source)
     if source == "-":
         return "stdin"
+
+    def quoted(text: str, safe: str = "/") -> str:
+        # A name the file system gave as bytes that are not UTF-8 holds them as
+        # lone surrogates (PEP 383): the URI takes those bytes back.
+        try:
+            return quote(text, safe=safe, errors="surrogateescape")
+        except UnicodeEncodeError:
+            return quote(_shown(text), safe=safe)
+
     if source.startswith("/"):
-        return "file://" + quote(source)
+        return "file://" + quoted(source)
     if len(source) > 2 and source[1] == ":" and source[2] in "\\/":  # C:\...
-        return "file:///" + quote(source.replace("\\", "/"), safe="/:")
+        return "file:///" + quoted(source.replace("\\", "/"), safe="/:")
     # A backslash separates folders on Windows only; elsewhere it is part of a name.
-    return quote(source.replace("\\", "/") if os.sep == "\\" else source)
+    return quoted(source.replace("\\", "/") if os.sep == "\\" else source)
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -96,7 +122,8 @@ def _fingerprint(inventory: str, finding: Finding) -> str:
     key = "\x1f".join(
         (finding.rule.id, inventory, finding.host or "", finding.vm or "", finding.subject)
     )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # Hashed as the log shows the names: a lone surrogate has no UTF-8 form.
+    return hashlib.sha256(_shown(key).encode("utf-8")).hexdigest()[:32]
 
 
 def _paths(report: InventoryReport) -> dict[tuple[str | None, str | None], str]:
@@ -122,7 +149,7 @@ def _part(report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RU
         problems = " ".join(report.problems)
         notice = {
             "level": "error",
-            "message": {"text": f"{report.source} could not be read: {problems}"},
+            "message": {"text": _shown(f"{report.source} could not be read: {problems}")},
             "locations": [location],
         }
         return SarifPart("", (notice,))
@@ -139,7 +166,7 @@ def _part(report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RU
             "ruleId": rule_id,
             **({"ruleIndex": index[rule_id]} if rule_id in index else {}),
             "level": _LEVELS[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": _shown(finding.message)},
             "locations": [
                 {
                     **location,
@@ -148,10 +175,10 @@ def _part(report: InventoryReport, artifact: int, rules: Mapping[str, Rule] = RU
             ],
             "partialFingerprints": {"hypervBackupFinding/v1": _fingerprint(inventory, finding)},
             "properties": {
-                "inventory": report.name,
-                "host": finding.host,
-                "vm": finding.vm,
-                "subject": finding.subject,
+                "inventory": None if report.name is None else _shown(report.name),
+                "host": None if finding.host is None else _shown(finding.host),
+                "vm": None if finding.vm is None else _shown(finding.vm),
+                "subject": _shown(finding.subject),
                 "jsonPath": path,
             },
         }

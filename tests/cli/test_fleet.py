@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -338,3 +340,24 @@ def test_plan_on_a_node_counts_each_vm_by_its_own_host(run: Any, fleet: Path) ->
     }
     assert gauges == expected
     assert ("SQL01", "fails") not in gauges
+
+
+@pytest.mark.skipif(
+    sys.platform in {"darwin", "win32"},
+    reason="the file system takes names in UTF-16 or UTF-8 only",
+)
+@pytest.mark.parametrize("fmt", ["sarif", "prometheus"])
+def test_a_file_named_in_bytes_that_are_not_utf_8(run: Any, tmp_path: Path, fmt: str) -> None:
+    """Its name reaches the reports as lone surrogates (PEP 383): they are written, not a crash."""
+    name = os.fsencode(tmp_path) + b"/caf\xe9.json"
+    with open(name, "w", encoding="utf-8") as file:  # noqa: PTH123 - a name in bytes
+        file.write(example_text("host"))
+    result = run("check", str(tmp_path), "--format", fmt)
+    assert result.code == 1
+    result.out.encode("utf-8")  # no lone surrogate left
+    if fmt == "sarif":
+        (artifact,) = json.loads(result.out)["runs"][0]["artifacts"]
+        assert artifact["location"]["uri"].endswith("/caf%E9.json")
+    else:
+        assert 'inventory_read{inventory="' in result.out
+        assert "caf\\\\udce9.json" in result.out

@@ -6,6 +6,7 @@ import functools
 import itertools
 import json
 import os
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -280,6 +281,65 @@ def test_sarif_takes_time_linear_in_the_vms() -> None:
     assert times[-1] / times[0] <= 27, f"{shown}; each doubling: {ratios}"
 
 
+def _surrogate_names(vm: str = "WEB\ud80001") -> InventoryReport:
+    """Return the report of a host whose name and one VM's hold half of a surrogate pair, alone."""
+    target = hb.load_example("host")
+    assert isinstance(target, hb.Host)
+    odd = attrs.evolve(
+        target, name="HV\udc0001", vms=(attrs.evolve(target.vms[2], name=vm), *target.vms[:2])
+    )
+    return inventory_report("odd.json", "check", odd, hb.check(odd), status=1)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_sarif_writes_a_lone_surrogate_as_its_escape() -> None:
+    r"""Half of a surrogate pair is no character: the log shows it as ``\ud800``, and is valid Unicode."""
+    log = json.loads(render_sarif([_surrogate_names()]))
+    Draft7Validator(_sarif_schema()).validate(log)
+    for text in _strings(log):
+        text.encode("utf-8")  # no lone surrogate left
+    results = log["runs"][0]["results"]
+    assert {r["properties"]["vm"] for r in results} >= {"WEB\\ud80001"}
+    assert {r["properties"]["host"] for r in results} == {"HV\\udc0001"}
+    assert any("WEB\\ud80001" in r["message"]["text"] for r in results)
+
+
+def test_sarif_fingerprints_tell_lone_surrogates_apart() -> None:
+    def prints(vm: str) -> set[str]:
+        results = json.loads(render_sarif([_surrogate_names(vm)]))["runs"][0]["results"]
+        return {r["partialFingerprints"]["hypervBackupFinding/v1"] for r in results}
+
+    assert prints("WEB\ud80001") == prints("WEB\ud80001")
+    assert prints("WEB\ud80001") != prints("WEB\ud80101")
+
+
+@pytest.mark.parametrize(
+    ("source", "uri"),
+    [
+        # A file name in bytes that are not UTF-8 (PEP 383): the URI has the bytes back.
+        ("caf\udce9.json", "caf%E9.json"),
+        ("/srv/caf\udce9.json", "file:///srv/caf%E9.json"),
+        # Half of a surrogate pair that no byte gave: written as its escape.
+        ("\ud800.json", "%5Cud800.json"),
+        ("example:\ud800", "example:\\ud800"),
+    ],
+)
+def test_an_input_with_a_lone_surrogate_in_its_name_has_a_uri(source: str, uri: str) -> None:
+    log = json.loads(render_sarif([failed_report(source, "check", 2, ("gone \udce9",))]))
+    assert log["runs"][0]["artifacts"][0]["location"]["uri"] == uri
+    (notice,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notice["message"]["text"].endswith("could not be read: gone \\udce9")
+
+
 # --- JUnit --------------------------------------------------------------------------------
 
 
@@ -393,6 +453,21 @@ def test_prometheus_label_values_are_escaped() -> None:
     families = _samples(render_prometheus([report]))
     (sample,) = families["hyperv_backup_host_vms"]
     assert sample.labels == {"inventory": 'a "b"\\c.json', "host": 'H\\"1\n'}
+
+
+def test_prometheus_label_values_carry_no_lone_surrogate() -> None:
+    """The exposition is UTF-8 and escapes nothing but what the format defines."""
+    text = render_prometheus(
+        [_surrogate_names(), failed_report("caf\udce9.json", "check", 2, ("x",))]
+    )
+    text.encode("utf-8")  # no lone surrogate left
+    assert set(re.findall(r"\\(.)", text)) <= {"\\", '"', "n"}
+    families = _samples(text)
+    (host,) = families["hyperv_backup_host_vms"]
+    assert host.labels["host"] == "HV\\udc0001"
+    assert "WEB\\ud80001" in {s.labels["vm"] for s in families["hyperv_backup_vm_downtime"]}
+    read = {s.labels["inventory"] for s in families["hyperv_backup_inventory_read"]}
+    assert read == {"odd.json", "caf\\udce9.json"}
 
 
 def test_junit_writes_what_xml_cannot_hold_as_escapes() -> None:
