@@ -1,11 +1,12 @@
 r"""SARIF 2.1.0, for code-scanning dashboards: one run, one result per finding.
 
 The run's rules are the whole catalogue, each with its title, description,
-remedy and source, and a help URI to its entry in ``docs/rules.md``. A
-result's location is the input file (an artifact of the run) and, as a
-logical location, the place in the document it is about (``nodes[0].vms[2]``).
-An input that could not be read is an error notification of the invocation,
-which is then not successful.
+remedy and source: the page it cites is its help URI, and the page's title,
+address, heading and claim are in its properties. A result's location is the
+input file (an artifact of the run) and, as a logical location, the place in
+the document it is about (``nodes[0].vms[2]``). An input that could not be
+read is an error notification of the invocation, which is then not
+successful.
 
 Text the log carries from an inventory is valid Unicode: half of a surrogate
 pair, which a JSON document can escape but which stands for no character, is
@@ -20,7 +21,7 @@ written as its escape, ``\ud800``.
 >>> run["results"][1]["ruleId"], run["results"][1]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
 ('HVB608', 'vms[2]')
 >>> run["tool"]["driver"]["rules"][0]["helpUri"]
-'docs/rules.md#hvb100'
+'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/dd252619(v=ws.10)'
 """
 
 from __future__ import annotations
@@ -50,8 +51,6 @@ __all__ = ["RENDERER", "SARIF_SCHEMA", "SarifPart", "SarifRenderer"]
 
 #: The program's name, as the log gives it.
 TOOL = "hyperv-backup"
-#: Where the rules are described; each rule's help URI is this with its anchor.
-RULES_DOCUMENT = "docs/rules.md"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -103,7 +102,6 @@ def _uri(source: str) -> str:
 
 def _rule(rule: Rule) -> dict[str, Any]:
     source = rule.source
-    anchor = rule.id.lower()
     return {
         "id": rule.id,
         "name": rule.id,
@@ -113,8 +111,17 @@ def _rule(rule: Rule) -> dict[str, Any]:
             "text": f"{rule.remedy}\nSource: {citation(source)}",
             "markdown": f"{rule.remedy}\n\nSource: {citation(source)}",
         },
-        "helpUri": f"{RULES_DOCUMENT}#{anchor}",
+        # A dashboard shows this address as it is: it must be absolute.
+        "helpUri": source.page.url,
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {
+            "source": {
+                "title": source.page.title,
+                "url": source.page.url,
+                "heading": source.heading,
+                "claim": source.claim.value,
+            }
+        },
     }
 
 
