@@ -26,7 +26,7 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
 from hyperv_backup.render.safe import escape_html
-from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules import Finding, Rule, Severity, Source
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
@@ -151,6 +151,11 @@ def _html_steps(steps: Sequence[Step]) -> str:
     return f'<ol class="steps">\n{items}</ol>\n'
 
 
+def _html_source(source: Source) -> str:
+    """Return a rule's source as a link to its page, its text the one-line citation."""
+    return f'<a href="{escape_html(source.page.url)}">{escape_html(citation(source))}</a>'
+
+
 def _html_findings(findings: Sequence[Finding]) -> str:
     if not findings:
         return "<p>No findings.</p>\n"
@@ -163,7 +168,7 @@ def _html_findings(findings: Sequence[Finding]) -> str:
                 escape_html(f.subject),
                 escape_html(f.message),
                 escape_html(f.rule.remedy),
-                escape_html(citation(f.rule.source)),
+                _html_source(f.rule.source),
             ]
             for f in findings
         ),
@@ -183,7 +188,7 @@ def _html_rules(rules: Sequence[Rule]) -> str:
                 escape_html(rule.title),
                 escape_html(rule.description),
                 escape_html(rule.remedy),
-                escape_html(citation(rule.source)),
+                _html_source(rule.source),
             ]
             for rule in rules
         ),

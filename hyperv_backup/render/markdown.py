@@ -30,7 +30,7 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
 from hyperv_backup.render.safe import escape_markdown
-from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules import Finding, Rule, Severity, Source
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
@@ -55,6 +55,21 @@ def markdown_table(items: object, columns: Sequence[str] | None = None) -> str:
     ]
     lines.extend("| " + " | ".join(escape_markdown(c) for c in row) + " |" for row in rows)
     return "\n".join(lines)
+
+
+#: What stays as it is in a link's address: everything a URL may hold but the
+#: characters that would end a Markdown link or table cell (spaces, ``<``, ``>``,
+#: ``|``), which are percent-encoded. Parentheses stay: the pages' addresses
+#: hold them in pairs (``dd252619(v=ws.10)``), which CommonMark reads as part
+#: of the address.
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def _md_source(source: Source) -> str:
+    """Return a rule's source as a link to its page, its text the one-line citation."""
+    from urllib.parse import quote  # noqa: PLC0415 - only Markdown links need it
+
+    return f"[{escape_markdown(citation(source))}]({quote(source.page.url, safe=_URL_SAFE)})"
 
 
 def _md_header(title: str, notes: Sequence[str]) -> list[str]:
@@ -91,7 +106,7 @@ def _md_findings(findings: Sequence[Finding]) -> list[str]:
                 f"`{f.rule.id}` {escape_markdown(f.rule.title)}",
                 escape_markdown(f.message),
                 escape_markdown(f.rule.remedy),
-                escape_markdown(citation(f.rule.source)),
+                _md_source(f.rule.source),
             ]
             for f in findings
         ),
@@ -110,7 +125,7 @@ def _md_rules(rules: Sequence[Rule]) -> list[str]:
                 escape_markdown(rule.title),
                 escape_markdown(rule.description),
                 escape_markdown(rule.remedy),
-                escape_markdown(citation(rule.source)),
+                _md_source(rule.source),
             ]
             for rule in rules
         ),
