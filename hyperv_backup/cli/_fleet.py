@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import attrs
 
@@ -38,16 +39,8 @@ from hyperv_backup.cli._options import (
     Options,
 )
 from hyperv_backup.inventory import InventoryError, parse_inventory, problem_lines
-from hyperv_backup.render import Format, ReportFormat, html_page, render_fleet
-from hyperv_backup.render.reports import (
-    InventoryReport,
-    failed_report,
-    inventory_report,
-    render_junit,
-    render_prometheus,
-    render_sarif,
-    report_part,
-)
+from hyperv_backup.render import Format, Frame, ReportFormat, render_fleet, renderer
+from hyperv_backup.render.reports import InventoryReport, Share, failed_report
 
 __all__ = ["fleet_status", "run"]
 
@@ -71,8 +64,16 @@ def _problems(exc: Exit) -> tuple[str, ...]:
     return tuple(line.removeprefix("error: ") for line in exc.lines)
 
 
-def evaluate(job: _Job) -> InventoryReport:
-    """Read and evaluate one input; an input that cannot be read is a report saying why."""
+#: What a worker gives back: an input's share of the output, or the report of an
+#: input that could not be read (its share is made with the others').
+Evaluated = InventoryReport | Share[Any]
+
+
+def evaluate(job: _Job) -> Evaluated:
+    """Read and evaluate one input, and make its share of the output.
+
+    An input that cannot be read is a report saying why.
+    """
     from hyperv_backup.cli import check, plan  # noqa: PLC0415 - only evaluating needs them
 
     options = job.options
@@ -88,28 +89,19 @@ def evaluate(job: _Job) -> InventoryReport:
                 problems = ("not a valid inventory:", *problem_lines(exc))
                 return failed_report(job.source, command, EXIT_INVALID, problems)
         evaluated = check if options.command is Command.CHECK else plan
-        findings, status, detail = evaluated.evaluate(
-            options, target, job.fmt, color=job.color, width=job.width
+        report = evaluated.report(
+            job.source, options, target, job.fmt, color=job.color, width=job.width
         )
     except InventoryError as exc:  # over the size limit
         problems = tuple(problem_lines(exc))
         return failed_report(job.source, command, EXIT_INVALID, problems)
     except Exit as exc:
         return failed_report(job.source, command, exc.code, _problems(exc))
-    report = inventory_report(
-        job.source,
-        command,
-        target,
-        findings,
-        status=status,
-        profile=options.profile,
-        detail=detail,
-    )
-    # What is rendered here leaves only the counts of the findings to send:
-    # the parent is spared unpickling them.
-    if options.report is not None:
-        return report_part(report, options.report, job.index, options.fail_on.threshold)
-    return report.summary()
+    # What is made here leaves only the counts of the findings to send: the
+    # parent is spared unpickling them.
+    output = renderer(options.report or options.format)
+    frame = Frame(title=command, fails_at=options.fail_on.threshold)
+    return Share(report.summary(), output.part(report, job.index, frame))
 
 
 def _default_jobs() -> int:
@@ -130,11 +122,12 @@ def _warm(options: Options) -> None:
     from hyperv_backup.inventory import DEFAULT_LIMITS, _quick  # noqa: PLC0415
 
     _quick.builders(DEFAULT_LIMITS.max_string)
+    renderer(options.report or options.format)
     if options.command is Command.PLAN:
         from hyperv_backup.decide import plan as _plan  # noqa: F401, PLC0415
 
 
-def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[InventoryReport]:
+def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[Evaluated]:
     """Yield each job's report, in the order of the jobs."""
     if processes <= 1 or len(jobs) <= 1:
         yield from map(evaluate, jobs)
@@ -149,8 +142,8 @@ def _evaluated(jobs: Sequence[_Job], processes: int) -> Iterator[InventoryReport
         yield from pool.map(evaluate, jobs, chunksize=chunk)
 
 
-def _progress(reports: Iterator[InventoryReport], total: int) -> list[InventoryReport]:
-    """Collect the reports, counting them on standard error when it is a terminal."""
+def _progress(reports: Iterator[Evaluated], total: int) -> list[Evaluated]:
+    """Collect what the workers give, counting the inputs on standard error when it is a terminal."""
     shown = _is_terminal(sys.stderr) and total > 1
     done = []
     for report in reports:
@@ -167,8 +160,9 @@ def _progress(reports: Iterator[InventoryReport], total: int) -> list[InventoryR
     return done
 
 
-def fleet_status(reports: Sequence[InventoryReport]) -> int:
+def fleet_status(evaluated: Sequence[Evaluated]) -> int:
     """Return the exit status of many inputs: 3 when one was not read, else 1 on findings, else 0."""
+    reports = [r if isinstance(r, InventoryReport) else r.report for r in evaluated]
     if any(not r.read for r in reports):
         return EXIT_INVALID
     if any(r.status == EXIT_FINDINGS for r in reports):
@@ -202,32 +196,32 @@ def run(options: Options) -> int:
     reports = _progress(_evaluated(jobs, processes), len(jobs))
     status = fleet_status(reports)
     command = options.command.value
+    title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
+    if options.report is ReportFormat.JUNIT:
+        title = f"{PROG} {command}"
+    text = render_fleet(
+        reports,
+        options.report or options.format,
+        title=title,
+        notes=policy_notes(options),
+        meta={"command": command, **policy_meta(options, status)},
+        color=color,
+        width=width,
+        fails_at=options.fail_on.threshold,
+    )
     match options.report:
         case ReportFormat.SARIF:
-            write(render_sarif(reports), Format.JSON)
+            write(text, Format.JSON)
         case ReportFormat.JUNIT:
             # Character references keep the XML right whatever the encoding of the output.
-            write(
-                render_junit(reports, options.fail_on.threshold, title=f"{PROG} {command}"),
-                Format.HTML,
-            )
+            write(text, Format.HTML)
         case ReportFormat.PROMETHEUS:
             # The text format is UTF-8, whatever the terminal's encoding.
-            write_utf8(render_prometheus(reports))
+            write_utf8(text)
         case None:
-            fmt = options.format
-            title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
-            meta = {"command": command, **policy_meta(options, status)}
-            text = render_fleet(
-                reports,
-                fmt,
-                title=title,
-                notes=policy_notes(options),
-                meta=meta,
-                color=color,
-                width=width,
-            )
-            if fmt is Format.HTML:
+            if options.format is Format.HTML:
+                from hyperv_backup.render import html_page  # noqa: PLC0415 - only HTML needs it
+
                 text = html_page(title, text)
-            write(text, fmt)
+            write(text, options.format)
     return status

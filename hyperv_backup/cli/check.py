@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     describe,
@@ -17,35 +19,43 @@ from hyperv_backup.cli._options import (
     Command,
     Options,
 )
-from hyperv_backup.decide.checks import check
+from hyperv_backup.decide.evaluate import evaluate as evaluate_target
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import Format, render_findings
-from hyperv_backup.rules import Finding
+from hyperv_backup.render.reports import InventoryReport, inventory_report
+from hyperv_backup.rules import Finding, sort_findings
 
-__all__ = ["evaluate", "run"]
+if TYPE_CHECKING:
+    from hyperv_backup.decide.evaluate import Evaluation
+
+__all__ = ["evaluate", "report", "run"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
 
 
-def evaluate(
+def _checked(
+    options: Options, target: Host | Cluster, *, views: bool
+) -> tuple[tuple[Finding, ...], Evaluation]:
+    """Evaluate ``target`` once: its findings, most severe first, less ``--ignore``; and the evaluation."""
+    evaluation = evaluate_target(target, views=views, profile=options.profile)
+    findings = sort_findings(evaluation.findings)
+    return tuple(f for f in findings if f.rule.id not in options.ignore), evaluation
+
+
+def _rendered(
     options: Options,
     target: Host | Cluster,
+    findings: tuple[Finding, ...],
     fmt: Format | None,
     *,
-    color: bool = False,
-    width: int = 80,
-) -> tuple[tuple[Finding, ...], int, str]:
-    """Check one inventory: its findings (less ``--ignore``), its exit status, its report in ``fmt``.
-
-    With ``fmt=None`` nothing is rendered and the report is ``""``.
-    """
-    findings = tuple(
-        f for f in check(target, profile=options.profile) if f.rule.id not in options.ignore
-    )
+    color: bool,
+    width: int,
+) -> tuple[int, str]:
+    """Return the exit status of ``findings``, and their report in ``fmt`` (``""`` for ``None``)."""
     status = exit_status(findings, options.fail_on)
     if fmt is None:
-        return findings, status, ""
+        return status, ""
     title = f"Findings for {describe(target)}"
     meta = {
         "command": Command.CHECK.value,
@@ -62,7 +72,50 @@ def evaluate(
         color=color,
         width=width,
     )
+    return status, text
+
+
+def evaluate(
+    options: Options,
+    target: Host | Cluster,
+    fmt: Format | None,
+    *,
+    color: bool = False,
+    width: int = 80,
+) -> tuple[tuple[Finding, ...], int, str]:
+    """Check one inventory: its findings (less ``--ignore``), its exit status, its report in ``fmt``.
+
+    With ``fmt=None`` nothing is rendered and the report is ``""``.
+    """
+    findings, _ = _checked(options, target, views=False)
+    status, text = _rendered(options, target, findings, fmt, color=color, width=width)
     return findings, status, text
+
+
+def report(
+    source: str,
+    options: Options,
+    target: Host | Cluster,
+    fmt: Format | None,
+    *,
+    color: bool = False,
+    width: int = 80,
+) -> InventoryReport:
+    """Check one of many inputs: its report, with its own in ``fmt`` as the detail.
+
+    Each VM's outcome comes from the evaluation that gave the findings.
+    """
+    findings, evaluation = _checked(options, target, views=True)
+    status, text = _rendered(options, target, findings, fmt, color=color, width=width)
+    return inventory_report(
+        source,
+        Command.CHECK.value,
+        target,
+        findings,
+        status=status,
+        detail=text,
+        views=evaluation.vms,
+    )
 
 
 def run(options: Options) -> int:

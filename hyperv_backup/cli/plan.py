@@ -21,9 +21,10 @@ from hyperv_backup.cli._options import (
 )
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import Format, render_plan
+from hyperv_backup.render.reports import InventoryReport, inventory_report
 from hyperv_backup.rules import Finding
 
-__all__ = ["evaluate", "run"]
+__all__ = ["evaluate", "report", "run"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -67,6 +68,34 @@ def evaluate(
     }
     text = render_plan(plan, fmt, title=title, notes=notes, meta=meta, color=color, width=width)
     return plan.findings, status, text
+
+
+def report(
+    source: str,
+    options: Options,
+    target: Host | Cluster,
+    fmt: Format | None,
+    *,
+    color: bool = False,
+    width: int = 80,
+) -> InventoryReport:
+    """Plan one of many inputs: its report, with its own in ``fmt`` as the detail.
+
+    Each VM's outcome is the one it has on the host that lists it, under
+    ``--profile`` or its host's own profile, whatever ``--node`` says.
+    """
+    findings, status, text = evaluate(options, target, fmt, color=color, width=width)
+    # The plan keeps its evaluation to itself: the outcomes come from one more
+    # walk of the inventory, which evaluates every VM once.
+    return inventory_report(
+        source,
+        Command.PLAN.value,
+        target,
+        findings,
+        status=status,
+        profile=options.profile,
+        detail=text,
+    )
 
 
 def run(options: Options) -> int:

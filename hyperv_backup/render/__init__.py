@@ -1,11 +1,17 @@
-r"""Renderers: findings, plans, steps and rules as text, JSON, Markdown or HTML.
+r"""Renderers: findings, plans, steps, rules, diagnoses and the reports of many inputs.
 
-One module per format (:mod:`~hyperv_backup.render.text`,
-:mod:`~hyperv_backup.render.markdown`, :mod:`~hyperv_backup.render.html`,
-:mod:`~hyperv_backup.render.json`); :mod:`~hyperv_backup.render.notebook` gives
-models and results their notebook display. Every function here is pure: it takes result objects and returns a string (or
-plain rows), so the command line and notebook display hooks share one
-rendering. Inventory strings are made safe for each format on the way out:
+One module per format, each holding one renderer (:class:`Renderer`):
+:mod:`~hyperv_backup.render.text`, :mod:`~hyperv_backup.render.markdown`,
+:mod:`~hyperv_backup.render.html` and :mod:`~hyperv_backup.render.json` for
+every kind of result; :mod:`~hyperv_backup.render.sarif`,
+:mod:`~hyperv_backup.render.junit` and :mod:`~hyperv_backup.render.prometheus`
+for the reports of inventories (:mod:`~hyperv_backup.render.reports`) only.
+Each ``render_*`` function here looks the renderer of its format up
+(:func:`renderer`) and calls the method of its kind; a format is imported
+when it is first asked for. :mod:`~hyperv_backup.render.notebook` gives
+models and results their notebook display. Every function here is pure: it
+takes result objects and returns a string (or plain rows), so the command
+line and notebook display hooks share one rendering. Inventory strings are made safe for each format on the way out:
 control characters (terminal escape sequences among them) are removed from
 text, Markdown metacharacters are escaped, HTML is escaped with
 :func:`html.escape`.
@@ -28,15 +34,22 @@ HTML comes as a fragment (a ``<div class="hvb">``) that a notebook can show;
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from hyperv_backup._base import LazyNames, public_dir
-from hyperv_backup.render._formats import Format, ReportFormat
+from hyperv_backup.render._formats import (
+    Format,
+    Frame,
+    Renderer,
+    ReportFormat,
+    UnsupportedResultError,
+)
 from hyperv_backup.render.safe import clean_text, escape_html, escape_markdown
-from hyperv_backup.rules import Finding, Rule, sort_findings
+from hyperv_backup.rules import Finding, Rule, Severity, sort_findings
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -46,18 +59,17 @@ if TYPE_CHECKING:
     from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
     from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
     from hyperv_backup.render.markdown import markdown_table
-    from hyperv_backup.render.reports import InventoryReport
-
-# The format modules are imported by the functions that render in them: a
-# command writing JSON loads neither the text, Markdown nor HTML renderer.
-# ruff: noqa: PLC0415
+    from hyperv_backup.render.reports import InventoryReport, Share
 
 __all__ = [
     "SCHEMA_VERSION",
     "STYLE_SHEET",
     "Format",
+    "Frame",
+    "Renderer",
     "ReportFormat",
     "Row",
+    "UnsupportedResultError",
     "clean_text",
     "decision_rows",
     "escape_html",
@@ -71,6 +83,7 @@ __all__ = [
     "render_plan",
     "render_rules",
     "render_steps",
+    "renderer",
     "severity_counts",
     "to_dict",
 ]
@@ -95,6 +108,32 @@ if not TYPE_CHECKING:  # pragma: no branch
         return _NAMES.load(name)
 
 
+#: The module of each format, imported when the format is first asked for: a
+#: command writing JSON loads neither the text, Markdown nor HTML renderer.
+_MODULES: dict[Format | ReportFormat, str] = {
+    Format.TEXT: "text",
+    Format.JSON: "json",
+    Format.MARKDOWN: "markdown",
+    Format.HTML: "html",
+    ReportFormat.SARIF: "sarif",
+    ReportFormat.JUNIT: "junit",
+    ReportFormat.PROMETHEUS: "prometheus",
+}
+
+
+def renderer(fmt: Format | ReportFormat) -> Renderer[Any]:
+    r"""Return the renderer of ``fmt``, importing its module the first time.
+
+    >>> renderer(Format.JSON).rules([], Frame(title="Rules"))
+    '{\n  "schema_version": 1,\n  "rules": []\n}\n'
+
+    A value that is no format is a :class:`KeyError` naming it.
+    """
+    module: Any = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
+    found: Renderer[Any] = module.RENDERER
+    return found
+
+
 def __dir__() -> list[str]:
     """List the public names and the format modules, imported or not yet."""
     return sorted({*_NAMES.listing(__all__), *public_dir(__name__, ())()})
@@ -102,7 +141,7 @@ def __dir__() -> list[str]:
 
 def render_findings(
     findings: Sequence[Finding],
-    fmt: Format = Format.TEXT,
+    fmt: Format | ReportFormat = Format.TEXT,
     *,
     title: str = "Findings",
     notes: Sequence[str] = (),
@@ -114,38 +153,18 @@ def render_findings(
 
     ``title`` and ``notes`` (lines under it) head the text, Markdown and HTML
     forms; ``meta`` adds keys to the JSON document after ``schema_version``.
-    ``color`` adds ANSI colours to text; ``width`` is the text width.
+    ``color`` adds ANSI colours to text; ``width`` is the text width. The
+    formats for other tools render the reports of inventories only
+    (:func:`render_fleet`); asked for findings, they raise
+    :class:`UnsupportedResultError`.
     """
-    from hyperv_backup.render._common import severity_counts
-
-    findings = sort_findings(findings)
-    counts = severity_counts(findings)
-    match fmt:
-        case Format.TEXT:
-            from hyperv_backup.render import text
-
-            return text.findings(findings, counts, title, notes, color=color, width=width)
-        case Format.JSON:
-            from hyperv_backup.render import json
-            from hyperv_backup.render.json import to_dict
-
-            body = {"summary": counts, "findings": [to_dict(f) for f in findings]}
-            return json.document(meta, body)
-        case Format.MARKDOWN:
-            from hyperv_backup.render import markdown
-
-            return markdown.findings(findings, counts, title, notes)
-        case Format.HTML:
-            from hyperv_backup.render import html
-
-            return html.findings(findings, title, notes)
-        case _:
-            assert_never(fmt)
+    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    return renderer(fmt).findings(sort_findings(findings), frame)
 
 
 def render_diagnosis(
     diagnosis: Diagnosis,
-    fmt: Format = Format.TEXT,
+    fmt: Format | ReportFormat = Format.TEXT,
     *,
     title: str = "Diagnosis",
     notes: Sequence[str] = (),
@@ -162,124 +181,40 @@ def render_diagnosis(
     if ignore:
         kept = tuple(f for f in diagnosis.findings if f.rule.id not in ignore)
         diagnosis = attrs.evolve(diagnosis, findings=kept)
-    match fmt:
-        case Format.TEXT:
-            from hyperv_backup.render import text
-
-            return text.diagnosis(diagnosis, title, notes, color=color, width=width)
-        case Format.JSON:
-            from hyperv_backup.render import json
-            from hyperv_backup.render.json import to_dict
-
-            return json.document(meta, to_dict(diagnosis))
-        case Format.MARKDOWN:
-            from hyperv_backup.render import markdown
-
-            return markdown.diagnosis(diagnosis, title, notes)
-        case Format.HTML:
-            from hyperv_backup.render import html
-
-            return html.diagnosis(diagnosis, title, notes)
-        case _:
-            assert_never(fmt)
+    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    return renderer(fmt).diagnosis(diagnosis, frame)
 
 
 def render_fleet(
-    reports: Sequence[InventoryReport],
-    fmt: Format = Format.TEXT,
+    reports: Sequence[InventoryReport | Share[Any]],
+    fmt: Format | ReportFormat = Format.TEXT,
     *,
     title: str = "Fleet",
     notes: Sequence[str] = (),
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    fails_at: Severity | None = Severity.ERROR,
 ) -> str:
-    """Render many inputs: a summary of each (the last row the totals), then each one's report.
+    """Render many inputs, in input order.
 
-    ``reports`` come from :mod:`hyperv_backup.render.reports`, in input order;
-    each report's ``detail`` is its own report in ``fmt`` (JSON text for
-    JSON), and an input that could not be read shows its problems. Other
+    Text, JSON, Markdown and HTML give a summary of each input (the last row
+    the totals), then each one's report: its ``detail``, or the problems of
+    an input that could not be read. SARIF, JUnit and Prometheus give one
+    document for them all; a JUnit test case fails on a finding at
+    ``fails_at`` or more severe (``None``: none fails), and ``title`` names
+    the JUnit report. ``reports`` come from
+    :mod:`hyperv_backup.render.reports`; a :class:`~hyperv_backup.render.reports.Share`
+    made already by this format's renderer is taken as it is. Other
     parameters as for :func:`render_findings`.
     """
-    from hyperv_backup.render.reports import (
-        STATUS_WORDS,
-        fleet_rows,
-        fleet_totals,
-        outcome_rows,
-    )
-
-    if fmt is Format.JSON:
-        # Each input's document is set in as it was written, indented one level
-        # deeper, rather than parsed and written again: it is already JSON.
-        import re
-
-        from hyperv_backup.render import json
-
-        inputs = [
-            {
-                "input": r.source,
-                "status": STATUS_WORDS.get(r.status, str(r.status)),
-                "exit_status": r.status,
-                "problems": list(r.problems),
-                "result": f"\0hvb-result-{i}\0" if r.detail else None,
-            }
-            for i, r in enumerate(reports)
-        ]
-        document = json.document(meta, {"fleet": fleet_totals(reports), "inventories": inputs})
-        return re.sub(
-            r'"result": "\\u0000hvb-result-(\d+)\\u0000"',
-            lambda m: (
-                '"result": '
-                + reports[int(m.group(1))].detail.rstrip("\n").replace("\n", "\n      ")
-            ),
-            document,
-        )
-    outcomes, legend = outcome_rows(reports)
-    tables = (fleet_rows(reports), outcomes, f"VMs by backup outcome ({legend})")
-    match fmt:
-        case Format.TEXT:
-            from hyperv_backup.render import text
-
-            details = [
-                (r.source, r.detail if r.read else "\n".join(clean_text(p) for p in r.problems))
-                for r in reports
-            ]
-            return text.fleet(tables, details, title, notes, color=color, width=width)
-        case Format.MARKDOWN:
-            from hyperv_backup.render import markdown
-
-            md = [
-                (
-                    r.source,
-                    r.detail
-                    if r.read
-                    else "\n".join(f"- {escape_markdown(p)}" for p in r.problems),
-                )
-                for r in reports
-            ]
-            return markdown.fleet(tables, md, title, notes)
-        case Format.HTML:
-            from hyperv_backup.render import html
-
-            page = [
-                (
-                    r.source,
-                    r.detail
-                    if r.read
-                    else "<ul>"
-                    + "".join(f"<li>{escape_html(p)}</li>" for p in r.problems)
-                    + "</ul>\n",
-                )
-                for r in reports
-            ]
-            return html.fleet(tables, page, title, notes)
-        case _:
-            assert_never(fmt)
+    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width, fails_at=fails_at)
+    return renderer(fmt).fleet(reports, frame)
 
 
 def render_plan(
     plan: Plan,
-    fmt: Format = Format.TEXT,
+    fmt: Format | ReportFormat = Format.TEXT,
     *,
     title: str = "Backup plan",
     notes: Sequence[str] = (),
@@ -293,57 +228,16 @@ def render_plan(
     Windows Server 2012 or later says so under the title, and its JSON adds
     each VM's ``outcomes``.
     """
-    from hyperv_backup.render._common import (
-        consistency_counts,
-        consistency_note,
-        decision_rows,
-        mode_summary,
-        profile_note,
-        severity_counts,
-    )
+    from hyperv_backup.render._common import consistency_note, profile_note  # noqa: PLC0415
 
     later = [n for n in (consistency_note(plan), profile_note(plan)) if n is not None]
-    notes = (*notes, *later)
-    match fmt:
-        case Format.TEXT:
-            from hyperv_backup.render import text
-
-            return text.plan(plan, title, notes, color=color, width=width)
-        case Format.JSON:
-            from hyperv_backup.render import json
-            from hyperv_backup.render.json import to_dict
-
-            body = to_dict(plan)
-            return json.document(
-                meta,
-                {
-                    "summary": {
-                        **mode_summary(plan),
-                        **({"consistency": consistency_counts(plan)} if plan.outcomes else {}),
-                        "findings": severity_counts(plan.findings),
-                    },
-                    "vms": decision_rows(plan),
-                    "steps": body["steps"],
-                    "findings": body["findings"],
-                    "decisions": body["decisions"],
-                    **({"outcomes": body["outcomes"]} if "outcomes" in body else {}),
-                },
-            )
-        case Format.MARKDOWN:
-            from hyperv_backup.render import markdown
-
-            return markdown.plan(plan, title, notes)
-        case Format.HTML:
-            from hyperv_backup.render import html
-
-            return html.plan(plan, title, notes)
-        case _:
-            assert_never(fmt)
+    frame = Frame(title=title, notes=(*notes, *later), meta=meta, color=color, width=width)
+    return renderer(fmt).plan(plan, frame)
 
 
 def render_steps(
     steps: Sequence[Step],
-    fmt: Format = Format.TEXT,
+    fmt: Format | ReportFormat = Format.TEXT,
     *,
     title: str = "Steps",
     notes: Sequence[str] = (),
@@ -355,34 +249,13 @@ def render_steps(
 
     Parameters as for :func:`render_findings`.
     """
-    from hyperv_backup.render._common import cited_rules
-
-    cited = cited_rules(steps)
-    match fmt:
-        case Format.TEXT:
-            from hyperv_backup.render import text
-
-            return text.steps(steps, cited, title, notes, color=color, width=width)
-        case Format.JSON:
-            from hyperv_backup.render import json
-            from hyperv_backup.render.json import to_dict
-
-            return json.document(meta, {"steps": [to_dict(s) for s in steps]})
-        case Format.MARKDOWN:
-            from hyperv_backup.render import markdown
-
-            return markdown.steps(steps, cited, title, notes)
-        case Format.HTML:
-            from hyperv_backup.render import html
-
-            return html.steps(steps, cited, title, notes)
-        case _:
-            assert_never(fmt)
+    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    return renderer(fmt).steps(steps, frame)
 
 
 def render_rules(
     rules: Iterable[Rule],
-    fmt: Format = Format.TEXT,
+    fmt: Format | ReportFormat = Format.TEXT,
     *,
     title: str = "Rules",
     notes: Sequence[str] = (),
@@ -394,24 +267,5 @@ def render_rules(
 
     Parameters as for :func:`render_findings`.
     """
-    items = list(rules)
-    match fmt:
-        case Format.TEXT:
-            from hyperv_backup.render import text
-
-            return text.rules(items, title, notes, color=color, width=width)
-        case Format.JSON:
-            from hyperv_backup.render import json
-            from hyperv_backup.render.json import to_dict
-
-            return json.document(meta, {"rules": [to_dict(r) for r in items]})
-        case Format.MARKDOWN:
-            from hyperv_backup.render import markdown
-
-            return markdown.rules(items, title, notes)
-        case Format.HTML:
-            from hyperv_backup.render import html
-
-            return html.rules(items, title, notes)
-        case _:
-            assert_never(fmt)
+    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    return renderer(fmt).rules(list(rules), frame)

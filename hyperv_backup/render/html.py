@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
     backed_up_as,
+    cited_rules,
     decision_rows,
     diagnosis_groups,
     diagnosis_read_note,
@@ -21,24 +25,17 @@ from hyperv_backup.render._common import (
     time_text,
     why_lines,
 )
+from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
 from hyperv_backup.render.safe import escape_html
-from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules import Finding, Rule, Severity, Source
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis
+    from hyperv_backup.render._formats import Frame
 
-__all__ = [
-    "STYLE_SHEET",
-    "diagnosis",
-    "findings",
-    "html_page",
-    "html_table",
-    "plan",
-    "rules",
-    "steps",
-]
+__all__ = ["RENDERER", "STYLE_SHEET", "HtmlRenderer", "html_page", "html_table"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -158,6 +155,11 @@ def _html_steps(steps: Sequence[Step]) -> str:
     return f'<ol class="steps">\n{items}</ol>\n'
 
 
+def _html_source(source: Source) -> str:
+    """Return a rule's source as a link to its page, its text the one-line citation."""
+    return f'<a href="{escape_html(source.page.url)}">{escape_html(citation(source))}</a>'
+
+
 def _html_findings(findings: Sequence[Finding]) -> str:
     if not findings:
         return "<p>No findings.</p>\n"
@@ -170,7 +172,7 @@ def _html_findings(findings: Sequence[Finding]) -> str:
                 escape_html(f.subject),
                 escape_html(f.message),
                 escape_html(f.rule.remedy),
-                escape_html(citation(f.rule.source)),
+                _html_source(f.rule.source),
             ]
             for f in findings
         ),
@@ -190,7 +192,7 @@ def _html_rules(rules: Sequence[Rule]) -> str:
                 escape_html(rule.title),
                 escape_html(rule.description),
                 escape_html(rule.remedy),
-                escape_html(citation(rule.source)),
+                _html_source(rule.source),
             ]
             for rule in rules
         ),
@@ -252,37 +254,7 @@ def html_table(items: object, columns: Sequence[str] | None = None) -> str:
     return _cells_table(header, [[escape_html(c) for c in row] for row in rows])
 
 
-def findings(items: Sequence[Finding], title: str, notes: Sequence[str]) -> str:
-    """Render sorted findings: a summary by severity, then one table."""
-    return (
-        '<div class="hvb">\n'
-        + _html_header(title, notes)
-        + _html_summary(_findings_summary(items))
-        + _html_findings(items)
-        + "</div>\n"
-    )
-
-
-def plan(item: Plan, title: str, notes: Sequence[str]) -> str:
-    """Render a plan: summary tiles, the per-VM table, the steps and the findings."""
-    return _plan_html(item, title, notes)
-
-
-def steps(items: Sequence[Step], cited: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
-    """Render numbered steps, then the rules they cite."""
-    html = '<div class="hvb">\n' + _html_header(title, notes) + _html_steps(items)
-    if cited:
-        html += "<h2>Rules cited</h2>\n" + _html_rules(cited)
-    return html + "</div>\n"
-
-
-def rules(items: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
-    """Render rules as one table."""
-    return '<div class="hvb">\n' + _html_header(title, notes) + _html_rules(items) + "</div>\n"
-
-
-def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
-    """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+def _diagnosis_html(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     header = [diagnosis_read_note(item), *notes]
     summary = item.summary
     parts = [
@@ -328,18 +300,69 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     return '<div class="hvb">\n' + "".join(parts) + "</div>\n"
 
 
-def fleet(
-    tables: tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str],
-    details: Sequence[tuple[str, str]],
-    title: str,
-    notes: Sequence[str],
-) -> str:
-    """Render a fleet: the summary tables, then a section per input holding its report."""
-    rows, outcomes, heading = tables
-    parts = ['<div class="hvb">\n', _html_header(title, notes), html_table(rows), "\n"]
-    if len(outcomes[0]) > 1:
-        parts += [f"<p>{escape_html(heading)}</p>\n", html_table(outcomes), "\n"]
-    for source, detail in details:
-        parts.append(f"<section>\n<h2>Input: {escape_html(source)}</h2>\n{detail}</section>\n")
-    parts.append("</div>\n")
-    return "".join(parts)
+@attrs.frozen
+class HtmlRenderer:
+    """HTML fragments (a ``<div class="hvb">``) of every kind of result (``Part``: an input's section)."""
+
+    def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
+        """Render sorted findings: a summary by severity, then one table."""
+        return (
+            '<div class="hvb">\n'
+            + _html_header(frame.title, frame.notes)
+            + _html_summary(_findings_summary(findings))
+            + _html_findings(findings)
+            + "</div>\n"
+        )
+
+    def plan(self, plan: Plan, frame: Frame) -> str:
+        """Render a plan: summary tiles, the per-VM table, the steps and the findings."""
+        return _plan_html(plan, frame.title, frame.notes)
+
+    def steps(self, steps: Sequence[Step], frame: Frame) -> str:
+        """Render numbered steps, then the rules they cite."""
+        html = '<div class="hvb">\n' + _html_header(frame.title, frame.notes) + _html_steps(steps)
+        cited = cited_rules(steps)
+        if cited:
+            html += "<h2>Rules cited</h2>\n" + _html_rules(cited)
+        return html + "</div>\n"
+
+    def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
+        """Render rules as one table."""
+        return (
+            '<div class="hvb">\n'
+            + _html_header(frame.title, frame.notes)
+            + _html_rules(rules)
+            + "</div>\n"
+        )
+
+    def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
+        """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+        return _diagnosis_html(diagnosis, frame.title, frame.notes)
+
+    def part(self, report: InventoryReport, index: int, frame: Frame) -> str:
+        """Return the HTML of an input's section: its own report, or why it could not be read."""
+        if report.read:
+            return report.detail
+        return "<ul>" + "".join(f"<li>{escape_html(p)}</li>" for p in report.problems) + "</ul>\n"
+
+    def fleet(self, reports: Sequence[InventoryReport | Share[str]], frame: Frame) -> str:
+        """Render a fleet: the summary tables, then a section per input holding its report."""
+        shares = shared(reports, functools.partial(self.part, frame=frame), str, "HTML")
+        rows, outcomes, heading = fleet_tables([s.report for s in shares])
+        parts = [
+            '<div class="hvb">\n',
+            _html_header(frame.title, frame.notes),
+            html_table(rows),
+            "\n",
+        ]
+        if len(outcomes[0]) > 1:
+            parts += [f"<p>{escape_html(heading)}</p>\n", html_table(outcomes), "\n"]
+        for share in shares:
+            source = escape_html(share.report.source)
+            parts.append(f"<section>\n<h2>Input: {source}</h2>\n{share.part}</section>\n")
+        parts.append("</div>\n")
+        return "".join(parts)
+
+
+#: The HTML renderer.
+RENDERER = HtmlRenderer()

@@ -1,7 +1,9 @@
 """JSON: the dictionaries of results (findings, decisions, steps, plans) and the documents.
 
 The shapes are public and stable; ``docs/results.md`` describes them. Enums
-are written as their string values and rules by their ID.
+are written as their string values and rules by their ID. Each document is
+``schema_version``, then the keys of the frame's ``meta``, then the body of
+its kind of result, built here (:class:`JsonRenderer`).
 
 >>> from hyperv_backup.rules import RULES, finding
 >>> to_dict(finding(RULES["HVB105"], "SQL01", "VM 'SQL01' has 1 VM snapshot(s).", vm="SQL01"))
@@ -11,14 +13,29 @@ are written as their string values and rules by their ID.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.checks import UncoveredStorage
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
 from hyperv_backup.decide.steps import Step
+from hyperv_backup.render._common import (
+    consistency_counts,
+    decision_rows,
+    mode_summary,
+    severity_counts,
+)
+from hyperv_backup.render.reports import (
+    STATUS_WORDS,
+    InventoryReport,
+    Share,
+    fleet_totals,
+    shared,
+)
 from hyperv_backup.rules import Finding, Rule, Source
 
 # Writing findings (``check``) needs no plans, and the plan module takes the
@@ -29,8 +46,9 @@ if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis, LogFinding
     from hyperv_backup.readers import Event, VssWriter
+    from hyperv_backup.render._formats import Frame
 
-__all__ = ["SCHEMA_VERSION", "document", "to_dict"]
+__all__ = ["RENDERER", "SCHEMA_VERSION", "JsonRenderer", "document", "to_dict"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -240,3 +258,83 @@ def document(meta: Mapping[str, Any] | None, body: Mapping[str, Any]) -> str:
 
     content = {"schema_version": SCHEMA_VERSION, **(meta or {}), **body}
     return json.dumps(content, indent=2, ensure_ascii=True) + "\n"
+
+
+@attrs.frozen
+class JsonRenderer:
+    """JSON documents of every kind of result (``Part``: an input's own document, as JSON text)."""
+
+    def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
+        """Write findings, with their counts by severity."""
+        body = {"summary": severity_counts(findings), "findings": [_finding(f) for f in findings]}
+        return document(frame.meta, body)
+
+    def plan(self, plan: Plan, frame: Frame) -> str:
+        """Write a plan: its summary, a row per VM, then the plan itself."""
+        body = _plan(plan)
+        summary = {
+            **mode_summary(plan),
+            **({"consistency": consistency_counts(plan)} if plan.outcomes else {}),
+            "findings": severity_counts(plan.findings),
+        }
+        return document(
+            frame.meta,
+            {
+                "summary": summary,
+                "vms": decision_rows(plan),
+                "steps": body["steps"],
+                "findings": body["findings"],
+                "decisions": body["decisions"],
+                **({"outcomes": body["outcomes"]} if "outcomes" in body else {}),
+            },
+        )
+
+    def steps(self, steps: Sequence[Step], frame: Frame) -> str:
+        """Write ordered steps."""
+        return document(frame.meta, {"steps": [_step(s) for s in steps]})
+
+    def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
+        """Write rules, each with its source."""
+        return document(frame.meta, {"rules": [_rule(r) for r in rules]})
+
+    def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
+        """Write a diagnosis."""
+        return document(frame.meta, _diagnosis(diagnosis))
+
+    def part(self, report: InventoryReport, index: int, frame: Frame) -> str | None:
+        """Return an input's own document, as it was written; ``None`` when none was."""
+        return report.detail or None
+
+    def fleet(self, reports: Sequence[InventoryReport | Share[str | None]], frame: Frame) -> str:
+        """Write the totals of many inputs, then each one with its own document as ``result``."""
+        import re  # noqa: PLC0415 - only the document of many inputs needs it
+
+        shares = shared(
+            reports, functools.partial(self.part, frame=frame), (str, type(None)), "JSON"
+        )
+        summaries = [s.report for s in shares]
+        inputs = [
+            {
+                "input": r.source,
+                "status": STATUS_WORDS.get(r.status, str(r.status)),
+                "exit_status": r.status,
+                "problems": list(r.problems),
+                "result": f"\0hvb-result-{i}\0" if share.part else None,
+            }
+            for i, (r, share) in enumerate(zip(summaries, shares, strict=True))
+        ]
+        text = document(frame.meta, {"fleet": fleet_totals(summaries), "inventories": inputs})
+        # Each input's document is set in as it was written, indented one level
+        # deeper, rather than parsed and written again: it is already JSON.
+        return re.sub(
+            r'"result": "\\u0000hvb-result-(\d+)\\u0000"',
+            lambda m: (
+                '"result": '
+                + (shares[int(m.group(1))].part or "").rstrip("\n").replace("\n", "\n      ")
+            ),
+            text,
+        )
+
+
+#: The JSON renderer.
+RENDERER = JsonRenderer()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render._common import (
     backed_up_as,
+    cited_rules,
     counts_text,
     decision_rows,
     diagnosis_counts_text,
@@ -25,15 +29,17 @@ from hyperv_backup.render._common import (
     vm_summary_text,
     why_lines,
 )
+from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
 from hyperv_backup.render.safe import escape_markdown
-from hyperv_backup.rules import Finding, Rule, Severity
+from hyperv_backup.rules import Finding, Rule, Severity, Source
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis
+    from hyperv_backup.render._formats import Frame
 
-__all__ = ["diagnosis", "findings", "markdown_table", "plan", "rules", "steps"]
+__all__ = ["RENDERER", "MarkdownRenderer", "markdown_table"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -53,6 +59,21 @@ def markdown_table(items: object, columns: Sequence[str] | None = None) -> str:
     ]
     lines.extend("| " + " | ".join(escape_markdown(c) for c in row) + " |" for row in rows)
     return "\n".join(lines)
+
+
+#: What stays as it is in a link's address: everything a URL may hold but the
+#: characters that would end a Markdown link or table cell (spaces, ``<``, ``>``,
+#: ``|``), which are percent-encoded. Parentheses stay: the pages' addresses
+#: hold them in pairs (``dd252619(v=ws.10)``), which CommonMark reads as part
+#: of the address.
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def _md_source(source: Source) -> str:
+    """Return a rule's source as a link to its page, its text the one-line citation."""
+    from urllib.parse import quote  # noqa: PLC0415 - only Markdown links need it
+
+    return f"[{escape_markdown(citation(source))}]({quote(source.page.url, safe=_URL_SAFE)})"
 
 
 def _md_header(title: str, notes: Sequence[str]) -> list[str]:
@@ -89,7 +110,7 @@ def _md_findings(findings: Sequence[Finding]) -> list[str]:
                 f"`{f.rule.id}` {escape_markdown(f.rule.title)}",
                 escape_markdown(f.message),
                 escape_markdown(f.rule.remedy),
-                escape_markdown(citation(f.rule.source)),
+                _md_source(f.rule.source),
             ]
             for f in findings
         ),
@@ -108,7 +129,7 @@ def _md_rules(rules: Sequence[Rule]) -> list[str]:
                 escape_markdown(rule.title),
                 escape_markdown(rule.description),
                 escape_markdown(rule.remedy),
-                escape_markdown(citation(rule.source)),
+                _md_source(rule.source),
             ]
             for rule in rules
         ),
@@ -152,34 +173,7 @@ def _plan_markdown(plan: Plan, title: str, notes: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def findings(
-    items: Sequence[Finding], counts: Mapping[str, int], title: str, notes: Sequence[str]
-) -> str:
-    """Render sorted findings as one table, with remedies and sources."""
-    lines = _md_header(title, [f"Findings: {counts_text(counts)}", *notes])
-    return "\n".join([*lines, *_md_findings(items)]) + "\n"
-
-
-def plan(item: Plan, title: str, notes: Sequence[str]) -> str:
-    """Render a plan: the summary, the per-VM table, the steps and the findings."""
-    return _plan_markdown(item, title, notes)
-
-
-def steps(items: Sequence[Step], cited: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
-    """Render numbered steps, then the rules they cite."""
-    lines = [*_md_header(title, notes), *_md_steps(items)]
-    if cited:
-        lines += ["", "## Rules cited", "", *_md_rules(cited)]
-    return "\n".join(lines) + "\n"
-
-
-def rules(items: Sequence[Rule], title: str, notes: Sequence[str]) -> str:
-    """Render rules as one table."""
-    return "\n".join([*_md_header(title, notes), *_md_rules(items)]) + "\n"
-
-
-def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
-    """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+def _diagnosis_markdown(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     header = [f"Findings: {diagnosis_counts_text(item)}", diagnosis_read_note(item), *notes]
     lines = _md_header(title, header)
     groups = diagnosis_groups(item)
@@ -211,21 +205,57 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def fleet(
-    tables: tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str],
-    details: Sequence[tuple[str, str]],
-    title: str,
-    notes: Sequence[str],
-) -> str:
-    """Render a fleet: the summary tables, then each input's report one heading level down."""
-    rows, outcomes, heading = tables
-    lines = [*_md_header(title, notes), markdown_table(rows)]
-    if len(outcomes[0]) > 1:
-        lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
-    for source, detail in details:
-        lines += ["", f"## Input: {escape_markdown(source)}", ""]
-        lines += [
-            f"#{line}" if line.startswith("#") else line
-            for line in detail.rstrip("\n").splitlines()
-        ]
-    return "\n".join(lines) + "\n"
+@attrs.frozen
+class MarkdownRenderer:
+    """Markdown: every kind of result (``Part``: the Markdown under an input's heading)."""
+
+    def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
+        """Render sorted findings as one table, with remedies and sources."""
+        counts = severity_counts(findings)
+        lines = _md_header(frame.title, [f"Findings: {counts_text(counts)}", *frame.notes])
+        return "\n".join([*lines, *_md_findings(findings)]) + "\n"
+
+    def plan(self, plan: Plan, frame: Frame) -> str:
+        """Render a plan: the summary, the per-VM table, the steps and the findings."""
+        return _plan_markdown(plan, frame.title, frame.notes)
+
+    def steps(self, steps: Sequence[Step], frame: Frame) -> str:
+        """Render numbered steps, then the rules they cite."""
+        lines = [*_md_header(frame.title, frame.notes), *_md_steps(steps)]
+        cited = cited_rules(steps)
+        if cited:
+            lines += ["", "## Rules cited", "", *_md_rules(cited)]
+        return "\n".join(lines) + "\n"
+
+    def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
+        """Render rules as one table."""
+        return "\n".join([*_md_header(frame.title, frame.notes), *_md_rules(rules)]) + "\n"
+
+    def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
+        """Render a diagnosis: a table per VM in time order, then the rules it cites."""
+        return _diagnosis_markdown(diagnosis, frame.title, frame.notes)
+
+    def part(self, report: InventoryReport, index: int, frame: Frame) -> str:
+        """Return the Markdown under an input's heading: its own report, or why it could not be read."""
+        if report.read:
+            return report.detail
+        return "\n".join(f"- {escape_markdown(p)}" for p in report.problems)
+
+    def fleet(self, reports: Sequence[InventoryReport | Share[str]], frame: Frame) -> str:
+        """Render a fleet: the summary tables, then each input's report one heading level down."""
+        shares = shared(reports, functools.partial(self.part, frame=frame), str, "Markdown")
+        rows, outcomes, heading = fleet_tables([s.report for s in shares])
+        lines = [*_md_header(frame.title, frame.notes), markdown_table(rows)]
+        if len(outcomes[0]) > 1:
+            lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
+        for share in shares:
+            lines += ["", f"## Input: {escape_markdown(share.report.source)}", ""]
+            lines += [
+                f"#{line}" if line.startswith("#") else line
+                for line in share.part.rstrip("\n").splitlines()
+            ]
+        return "\n".join(lines) + "\n"
+
+
+#: The Markdown renderer.
+RENDERER = MarkdownRenderer()

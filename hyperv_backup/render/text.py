@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
     backed_up_as,
+    cited_rules,
     counts_text,
     diagnosis_counts_text,
     diagnosis_groups,
@@ -26,6 +28,7 @@ from hyperv_backup.render._common import (
     vm_summary_text,
     why_lines,
 )
+from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
 from hyperv_backup.render.safe import clean_text
 from hyperv_backup.rules import Finding, Rule, Severity
 from hyperv_backup.rules.pages import citation
@@ -33,8 +36,9 @@ from hyperv_backup.rules.pages import citation
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis
+    from hyperv_backup.render._formats import Frame
 
-__all__ = ["diagnosis", "findings", "plan", "rules", "steps"]
+__all__ = ["RENDERER", "TextRenderer"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -264,54 +268,7 @@ def _text_rules(rules: Sequence[Rule], out: _Text) -> list[str]:
     return lines[:-1] if lines else ["No rules."]
 
 
-def findings(
-    items: Sequence[Finding],
-    counts: Mapping[str, int],
-    title: str,
-    notes: Sequence[str],
-    *,
-    color: bool,
-    width: int,
-) -> str:
-    """Render sorted findings, grouped by rule, each group with its remedy and source."""
-    out = _Text(color, width)
-    lines = _text_header(title, [f"Findings: {counts_text(counts)}", *notes], out)
-    return "\n".join([*lines, *_text_findings(items, out)]) + "\n"
-
-
-def plan(item: Plan, title: str, notes: Sequence[str], *, color: bool, width: int) -> str:
-    """Render a plan: the summary, the per-VM table, the steps and the findings."""
-    return _plan_text(item, title, notes, _Text(color, width))
-
-
-def steps(
-    items: Sequence[Step],
-    cited: Sequence[Rule],
-    title: str,
-    notes: Sequence[str],
-    *,
-    color: bool,
-    width: int,
-) -> str:
-    """Render numbered steps, then the rules they cite."""
-    out = _Text(color, width)
-    lines = [*_text_header(title, notes, out), *_text_steps(items, out)]
-    if cited:
-        lines += _text_section("Rules cited", _text_rules_table(cited, out), out)
-    return "\n".join(lines) + "\n"
-
-
-def rules(
-    items: Sequence[Rule], title: str, notes: Sequence[str], *, color: bool, width: int
-) -> str:
-    """Render rules with their severity, title, description, remedy and source."""
-    out = _Text(color, width)
-    return "\n".join([*_text_header(title, notes, out), *_text_rules(items, out)]) + "\n"
-
-
-def diagnosis(item: Diagnosis, title: str, notes: Sequence[str], *, color: bool, width: int) -> str:
-    """Render a diagnosis: per VM, what happened in time order; then the rules with their remedies."""
-    out = _Text(color, width)
+def _diagnosis_text(item: Diagnosis, title: str, notes: Sequence[str], out: _Text) -> str:
     header = [f"Findings: {diagnosis_counts_text(item)}", diagnosis_read_note(item), *notes]
     lines = _text_header(title, header, out)
     groups = diagnosis_groups(item)
@@ -346,33 +303,77 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str], *, color: bool,
     return "\n".join(lines[:-1] if lines[-1] == "" else lines) + "\n"
 
 
-#: The fleet summary: its rows (totals last), the outcome rows, and the outcome table's heading.
-FleetTables = tuple[Sequence[Mapping[str, str]], Sequence[Mapping[str, str]], str]
+@attrs.frozen
+class TextRenderer:
+    """Plain text: every kind of result, for a terminal (``Part``: the text under an input's heading)."""
 
+    def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
+        """Render sorted findings, grouped by rule, each group with its remedy and source."""
+        out = _Text(frame.color, frame.width)
+        counts = severity_counts(findings)
+        lines = _text_header(frame.title, [f"Findings: {counts_text(counts)}", *frame.notes], out)
+        return "\n".join([*lines, *_text_findings(findings, out)]) + "\n"
 
-def fleet(
-    tables: FleetTables,
-    details: Sequence[tuple[str, str]],
-    title: str,
-    notes: Sequence[str],
-    *,
-    color: bool,
-    width: int,
-) -> str:
-    """Render a fleet: the summary of each input, its VMs by outcome, then each input's report."""
-    out = _Text(color, width)
-    rows, outcomes, heading = tables
-    styles = {"failed": "error", "invalid": "error", "unreadable": "error"}
+    def plan(self, plan: Plan, frame: Frame) -> str:
+        """Render a plan: the summary, the per-VM table, the steps and the findings."""
+        return _plan_text(plan, frame.title, frame.notes, _Text(frame.color, frame.width))
 
-    def cells(items: Sequence[Mapping[str, str]]) -> list[list[_Cell]]:
-        return [
-            [([clean_text(v)], styles.get(v) if k == "status" else None) for k, v in row.items()]
-            for row in items
+    def steps(self, steps: Sequence[Step], frame: Frame) -> str:
+        """Render numbered steps, then the rules they cite."""
+        out = _Text(frame.color, frame.width)
+        lines = [*_text_header(frame.title, frame.notes, out), *_text_steps(steps, out)]
+        cited = cited_rules(steps)
+        if cited:
+            lines += _text_section("Rules cited", _text_rules_table(cited, out), out)
+        return "\n".join(lines) + "\n"
+
+    def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
+        """Render rules with their severity, title, description, remedy and source."""
+        out = _Text(frame.color, frame.width)
+        lines = [*_text_header(frame.title, frame.notes, out), *_text_rules(rules, out)]
+        return "\n".join(lines) + "\n"
+
+    def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
+        """Render a diagnosis: per VM, what happened in time order; then the rules with their remedies."""
+        return _diagnosis_text(diagnosis, frame.title, frame.notes, _Text(frame.color, frame.width))
+
+    def part(self, report: InventoryReport, index: int, frame: Frame) -> str:
+        """Return the text under an input's heading: its own report, or why it could not be read."""
+        if report.read:
+            return report.detail
+        return "\n".join(clean_text(p) for p in report.problems)
+
+    def fleet(self, reports: Sequence[InventoryReport | Share[str]], frame: Frame) -> str:
+        """Render a fleet: the summary of each input, its VMs by outcome, then each input's report."""
+        shares = shared(reports, functools.partial(self.part, frame=frame), str, "text")
+        out = _Text(frame.color, frame.width)
+        rows, outcomes, heading = fleet_tables([s.report for s in shares])
+        styles = {"failed": "error", "invalid": "error", "unreadable": "error"}
+
+        def cells(items: Sequence[Mapping[str, str]]) -> list[list[_Cell]]:
+            return [
+                [
+                    ([clean_text(v)], styles.get(v) if k == "status" else None)
+                    for k, v in row.items()
+                ]
+                for row in items
+            ]
+
+        lines = [
+            *_text_header(frame.title, frame.notes, out),
+            *out.table(list(rows[0]), cells(rows)),
         ]
+        if len(outcomes[0]) > 1:
+            lines += ["", *out.wrap(heading), "", *out.table(list(outcomes[0]), cells(outcomes))]
+        for share in shares:
+            lines += [
+                "",
+                *out.heading(f"Input: {share.report.source}", "#"),
+                "",
+                share.part.rstrip("\n"),
+            ]
+        return "\n".join(lines) + "\n"
 
-    lines = [*_text_header(title, notes, out), *out.table(list(rows[0]), cells(rows))]
-    if len(outcomes[0]) > 1:
-        lines += ["", *out.wrap(heading), "", *out.table(list(outcomes[0]), cells(outcomes))]
-    for source, detail in details:
-        lines += ["", *out.heading(f"Input: {source}", "#"), "", detail.rstrip("\n")]
-    return "\n".join(lines) + "\n"
+
+#: The text renderer.
+RENDERER = TextRenderer()

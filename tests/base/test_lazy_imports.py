@@ -75,6 +75,30 @@ def test_check_on_an_example_leaves_the_heavy_modules_alone() -> None:
     assert not loaded & set(HEAVY)
 
 
+#: The module of each output format.
+FORMATS = {
+    "text": "hyperv_backup.render.text",
+    "json": "hyperv_backup.render.json",
+    "markdown": "hyperv_backup.render.markdown",
+    "html": "hyperv_backup.render.html",
+    "sarif": "hyperv_backup.render.sarif",
+    "junit": "hyperv_backup.render.junit",
+    "prometheus": "hyperv_backup.render.prometheus",
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_command_imports_the_renderer_of_its_format_alone(fmt: str) -> None:
+    code = (
+        "from hyperv_backup.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    status = main(['check', '--example', '--format', {fmt!r}])\n"
+        "assert status in (0, 1), status\n"
+    )
+    loaded = _loaded_after(code)
+    assert loaded & set(FORMATS.values()) == {FORMATS[fmt]}
+
+
 def test_check_on_an_inventory_file_does_not_import_collect(tmp_path: Path) -> None:
     """Telling an inventory from a collector document needs no collect package."""
     path = tmp_path / "inventory.json"

@@ -234,6 +234,10 @@ def test_ignored_rules_leave_the_output(run: Any) -> None:
         (["rules", "extra"], "unexpected argument: extra"),
         (["check", "--example", "--bogus"], "unrecognized arguments: --bogus"),
         (["check", "--example", "--format", "xml"], "invalid choice: 'xml'"),
+        # The formats for other tools render the reports of check and plan only.
+        (["rules", "--format", "sarif"], "invalid choice: 'sarif'"),
+        (["restore", "--example", "cluster", "SQL01", "--format", "junit"], "'junit'"),
+        (["example", "host", "--format", "prometheus"], "'prometheus'"),
         (["check", "--example", "--fail-on", "fatal"], "invalid choice: 'fatal'"),
         (["restore", "--example", "cluster", "SQL01", "--backup-mode", "live"], "'live'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
+import hyperv_backup as hb
 from hyperv_backup.cli import _fleet
+from hyperv_backup.cli._options import Command, Options
 from hyperv_backup.examples import example_text
-from hyperv_backup.render.reports import failed_report
+from hyperv_backup.model import hosts_of
+from hyperv_backup.render import Format, ReportFormat
+from hyperv_backup.render.reports import Share, failed_report
 from tests.cli._shared_cli import schema, validate
 
 EXAMPLES = ("cluster", "host", "cluster-2022")
@@ -269,3 +276,88 @@ def test_prometheus_is_written_as_utf_8_whatever_the_output_encoding(
     assert main(["check", str(path), "--format", "prometheus"]) == 1
     text = raw.getvalue().decode("utf-8")
     assert 'vm="café 漢"' in text
+
+
+def _job(command: Command, fmt: Format, report: ReportFormat | None = None) -> _fleet._Job:
+    options = Options(command=command, format=fmt, operands=(), example="cluster", report=report)
+    return _fleet._Job(
+        source="example:cluster", index=0, options=options, fmt=fmt, color=False, width=80
+    )
+
+
+@pytest.mark.parametrize("report", [None, ReportFormat.SARIF])
+def test_a_check_worker_evaluates_each_vm_once(
+    monkeypatch: pytest.MonkeyPatch, report: ReportFormat | None
+) -> None:
+    """The findings and each VM's outcome in the report come from one evaluation."""
+    from hyperv_backup.decide import evaluate as _evaluate
+
+    walked: list[str] = []
+    walk = _evaluate._vm
+
+    def counted(host: hb.Host, node: Any, vm: hb.VM, *args: Any, **kwargs: Any) -> Any:
+        walked.append(vm.name)
+        return walk(host, node, vm, *args, **kwargs)
+
+    monkeypatch.setattr(_evaluate, "_vm", counted)
+    share = _fleet.evaluate(_job(Command.CHECK, Format.JSON, report))
+    assert isinstance(share, Share)
+    target = hb.load_example("cluster")
+    names = [vm.name for host in hosts_of(target) for vm in host.vms]
+    assert walked == names
+    assert share.report.vm_count == len(names)
+
+
+def test_a_worker_sends_its_share_and_the_counts_only() -> None:
+    share = _fleet.evaluate(_job(Command.PLAN, Format.MARKDOWN))
+    assert isinstance(share, Share)
+    assert share.part.startswith("# Backup plan for cluster HVCLUSTER01\n")
+    assert (share.report.findings, share.report.vms, share.report.detail) == ((), (), "")
+    assert sum(share.report.severities.values()) > 0
+
+
+def test_plan_on_a_node_counts_each_vm_by_its_own_host(run: Any, fleet: Path) -> None:
+    """The reports' outcomes are those of each VM on the host that lists it, whatever --node.
+
+    On HV22-NODE3 most VMs of this cluster would fail; the plan says so, the
+    outcome gauges do not.
+    """
+    out = run(
+        "plan", str(fleet / "cluster-2022.json"), "--node", "HV22-NODE3", "--format", "prometheus"
+    ).out
+    gauges = {
+        (s.labels["vm"], s.labels["outcome"])
+        for family in text_string_to_metric_families(out)
+        if family.name == "hyperv_backup_vm_outcome"
+        for s in family.samples
+        if s.value == 1
+    }
+    target = hb.load_example("cluster-2022")
+    expected = {
+        (vm.name, hb.backup_outcome(vm, host).consistency.value)
+        for host in hosts_of(target)
+        for vm in host.vms
+    }
+    assert gauges == expected
+    assert ("SQL01", "fails") not in gauges
+
+
+@pytest.mark.skipif(
+    sys.platform in {"darwin", "win32"},
+    reason="the file system takes names in UTF-16 or UTF-8 only",
+)
+@pytest.mark.parametrize("fmt", ["sarif", "prometheus"])
+def test_a_file_named_in_bytes_that_are_not_utf_8(run: Any, tmp_path: Path, fmt: str) -> None:
+    """Its name reaches the reports as lone surrogates (PEP 383): they are written, not a crash."""
+    name = os.fsencode(tmp_path) + b"/caf\xe9.json"
+    with open(name, "w", encoding="utf-8") as file:  # noqa: PTH123 - a name in bytes
+        file.write(example_text("host"))
+    result = run("check", str(tmp_path), "--format", fmt)
+    assert result.code == 1
+    result.out.encode("utf-8")  # no lone surrogate left
+    if fmt == "sarif":
+        (artifact,) = json.loads(result.out)["runs"][0]["artifacts"]
+        assert artifact["location"]["uri"].endswith("/caf%E9.json")
+    else:
+        assert 'inventory_read{inventory="' in result.out
+        assert "caf\\\\udce9.json" in result.out

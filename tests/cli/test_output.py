@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import runpy
 import sys
 from pathlib import Path
@@ -147,10 +148,10 @@ def test_internal_error_is_one_line(
 ) -> None:
     """A bug is reported on one line with its own status, never as a traceback."""
 
-    def broken(target: object, **options: object) -> tuple[hb.Finding, ...]:
+    def broken(target: object, **options: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("hyperv_backup.cli.check.check", broken)
+    monkeypatch.setattr("hyperv_backup.cli.check.evaluate_target", broken)
     result = run("check", "--example")
     assert result.code == cli.EXIT_INTERNAL
     assert result.err.strip() == (
@@ -191,10 +192,15 @@ def test_html_report_of_the_example(run: Any) -> None:
     assert page.unbalanced == []
     assert page.stack == []
     assert {"html", "head", "body", "title", "style", "table", "ol"} <= page.tags
-    # Self-contained: no scripts, no external resources.
+    # Self-contained: no scripts, no external resources. The only addresses
+    # are links a reader may follow, to the pages the rules cite.
     assert {"script", "link", "img", "iframe"}.isdisjoint(page.tags)
-    assert all(name not in {"src", "href"} for name, _ in page.attributes)
-    assert "http" not in out.replace("https://no-color", "")
+    assert all(name != "src" for name, _ in page.attributes)
+    cited = {rule.source.page.url for rule in hb.RULES.values()}
+    links = [value for name, value in page.attributes if name == "href"]
+    assert links
+    assert set(links) <= cited
+    assert "http" not in re.sub(r'href="https://[^"]*"', "", out).replace("https://no-color", "")
 
     plan = hb.backup_plan(hb.load_example("cluster"))
     vm_rows = page.rows("vms")
@@ -298,10 +304,10 @@ def test_invalid_inventory_messages_are_stripped(run: Any, tmp_path: Path) -> No
 def test_interrupt_exits_130(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C ends the command with the shell's status for SIGINT, without a traceback."""
 
-    def interrupted(target: object, **options: object) -> tuple[hb.Finding, ...]:
+    def interrupted(target: object, **options: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("hyperv_backup.cli.check.check", interrupted)
+    monkeypatch.setattr("hyperv_backup.cli.check.evaluate_target", interrupted)
     result = run("check", "--example")
     assert result.code == 130
     assert result.err == "hyperv-backup: interrupted\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import attrs
@@ -296,13 +297,35 @@ def _golden() -> dict[str, Any]:
     return data
 
 
+#: A rule's source as a link to its page, in HTML and in Markdown (the address
+#: may hold parentheses in pairs): the links came after 0.2, their text is 0.2's.
+_LINKS = {
+    "html": re.compile(r'<a href="https://[^"]*">(.*?)</a>'),
+    "markdown": re.compile(r"\[((?:\\.|[^\]\\])*)\]\(https://[^\s()]*(?:\([^\s()]*\)[^\s()]*)*\)"),
+}
+
+
+def _unlinked(found: dict[str, str]) -> dict[str, str]:
+    """Return the outputs with each source link replaced by its text."""
+    unlinked = dict(found)
+    for key, text in found.items():
+        pattern = _LINKS.get(key.rsplit(".", 1)[-1])
+        if pattern is not None:
+            unlinked[key] = pattern.sub(r"\1", text)
+    return unlinked
+
+
 @pytest.mark.parametrize("name", sorted(_golden()))
 def test_2008_outputs_are_those_of_the_release_before_the_profiles(name: str) -> None:
-    """Every output of a 2008 / 2008 R2 inventory is byte for byte what 0.2 wrote."""
+    """Every output of a 2008 / 2008 R2 inventory is byte for byte what 0.2 wrote.
+
+    But for the links from each source to its page, which HTML and Markdown
+    gained later; the text they show is what 0.2 wrote.
+    """
     entry = _golden()[name]
     target = parse_inventory(entry["inventory"])
     assert hb.dump_inventory(target) == entry["inventory"]
-    assert outputs(target) == entry["outputs"]
+    assert _unlinked(outputs(target)) == entry["outputs"]
 
 
 _LATER_FACTS = st.fixed_dictionaries(

@@ -26,6 +26,7 @@ from hyperv_backup.render import (
     render_steps,
     severity_counts,
 )
+from hyperv_backup.rules.pages import citation
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -390,3 +391,62 @@ def test_render_findings_puts_the_most_severe_first() -> None:
     order = {"error": 0, "warning": 1, "info": 2}
     assert severities == sorted(severities, key=order.__getitem__)
     assert severities[0] == "error"
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+class Links(HTMLParser):
+    """Collects each link of a page: its address and its text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text)))
+            self._href = None
+
+
+def _sources(rules: list[hb.Rule]) -> list[tuple[str, str]]:
+    return [(r.source.page.url, citation(r.source)) for r in rules]
+
+
+def test_html_links_each_source_to_its_page() -> None:
+    """The source of each rule and finding links to the page it cites; its text is the citation."""
+    rules = list(hb.RULES.values())
+    assert Links(render_rules(rules, Format.HTML)).links == _sources(rules)
+    findings = hb.check(cluster())
+    shown = Links(render_findings(findings, Format.HTML)).links
+    assert shown == _sources([f.rule for f in findings])
+
+
+def test_markdown_links_each_source_to_its_page() -> None:
+    """Read by a CommonMark reader with tables, each source is a link to its page, text intact."""
+    markdown_it = pytest.importorskip("markdown_it")
+    reader = markdown_it.MarkdownIt("commonmark").enable("table")
+    rules = list(hb.RULES.values())
+    assert Links(reader.render(render_rules(rules, Format.MARKDOWN))).links == _sources(rules)
+    findings = hb.check(cluster())
+    page = reader.render(render_findings(findings, Format.MARKDOWN))
+    assert Links(page).links == _sources([f.rule for f in findings])
+
+
+def test_text_cites_sources_without_addresses() -> None:
+    out = render_rules([hb.RULES["HVB202"]])
+    assert f"Source: {citation(hb.RULES['HVB202'].source)}" in out
+    assert "https://" not in out
