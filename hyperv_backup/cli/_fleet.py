@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
+from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.cli._io import (
     _inventory,
     _is_terminal,
@@ -72,7 +73,16 @@ def _problems(exc: Exit) -> tuple[str, ...]:
 
 
 def evaluate(job: _Job) -> InventoryReport:
-    """Read and evaluate one input; an input that cannot be read is a report saying why."""
+    """Read and evaluate one input; an input that cannot be read is a report saying why.
+
+    The collector is paused as for the rest of the command: a worker forked
+    from it finds it paused already, one started afresh does not.
+    """
+    with paused_collector():
+        return _evaluate(job)
+
+
+def _evaluate(job: _Job) -> InventoryReport:
     from hyperv_backup.cli import check, plan  # noqa: PLC0415 - only evaluating needs them
 
     options = job.options
