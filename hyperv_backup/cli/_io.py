@@ -153,14 +153,23 @@ def read_source(source: str, limit: int | None = None) -> bytes:
 
 
 def _inventory(data: bytes) -> Host | Cluster:
-    """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
-    document = load_document(data)
-    if collector_kind(document) is not None:
-        # Only a collector document needs the collect package, which takes a while to import.
-        from hyperv_backup.collect import from_documents  # noqa: PLC0415
+    """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``).
 
-        return from_documents([document])
-    return parse_inventory(document)
+    An inventory is read straight from the bytes, as fast as the library reads
+    one. A ``collector`` key is no field of an inventory, so only a document
+    refused as one can be a collector's: it is parsed again to tell.
+    """
+    try:
+        return parse_inventory(data)
+    except InventoryError:
+        # A flaw of the JSON itself is raised here again, in the same words.
+        document = load_document(data)
+        if collector_kind(document) is None:
+            raise
+    # Only a collector document needs the collect package, which takes a while to import.
+    from hyperv_backup.collect import from_documents  # noqa: PLC0415
+
+    return from_documents([document])
 
 
 def describe(target: Host | Cluster) -> str:
