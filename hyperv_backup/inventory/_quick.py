@@ -15,8 +15,8 @@ tests check it on generated documents, valid and not. A mapping built in
 Python that holds what JSON cannot (a ``str`` subclass, a tuple) is read by
 the careful path. The quick path exists because the careful one spends much
 of its time on bookkeeping that only matters when something is wrong: on a
-valid 20,000-VM inventory it takes about twice as long, and setting it up
-slows every start of the command line.
+valid 20,000-VM inventory it takes nearly three times as long, and setting
+it up slows every start of the command line.
 
 Each model class has one builder, written out for its fields as attrs writes
 a class's ``__init__`` (:func:`builders`):
@@ -150,8 +150,8 @@ def _builder(cls: type, convert_for: Callable[[Any], Convert], max_string: int) 
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - source written above
     # As attrs does for the methods it writes: a traceback shows these lines.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    built: Convert = namespace["make"](**cells)
-    return built
+    builder: Convert = namespace["make"](**cells)
+    return builder
 
 
 #: The inline test that a value (``item``) is not of a scalar type.
