@@ -22,6 +22,7 @@ from hyperv_backup._base import HypervBackupError, LazyNames, use_renderers
 from hyperv_backup._version import __version__
 
 if TYPE_CHECKING:
+    from hyperv_backup._base.gc import paused_collector
     from hyperv_backup.decide.checks import UncoveredStorage, check, uncovered_storage
     from hyperv_backup.decide.cluster import (
         cluster_backup_action,
@@ -127,6 +128,7 @@ __all__ = [
     "example_names",
     "load_example",
     "parse_inventory",
+    "paused_collector",
     "profile_for",
     "read_inventory",
     "restore_steps",
@@ -139,6 +141,7 @@ __all__ = [
 #: would load every module (the model's attrs classes, the decision tables, the
 #: inventory reader) even for a command that needs none of them.
 _HOMES: dict[str, tuple[str, ...]] = {
+    "_base.gc": ("paused_collector",),
     "decide.checks": ("UncoveredStorage", "check", "uncovered_storage"),
     "decide.cluster": (
         "cluster_backup_action",

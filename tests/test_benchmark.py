@@ -1,4 +1,4 @@
-"""Smoke runs of the fleet benchmark: it still completes, at a size small enough for every run.
+"""Smoke runs of the benchmarks: they still complete, at a size small enough for every run.
 
 The figures come from ``benchmarks/run.py`` on a quiet machine
 (``docs/performance.md``); these tests time one small round and check only
@@ -75,6 +75,27 @@ def test_the_benchmark_script_runs() -> None:
     for stage in ("json.loads", "read_inventory", "check", "backup_plan", "read + plan", "peak"):
         assert stage in out, out
     assert "freeing read + plan" in out, out
+
+
+def test_the_read_benchmark_runs() -> None:
+    result = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(BENCHMARKS / "read.py"), "--vms", "160", "--runs", "1", "--collector"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    out: Any = result.stdout
+    for stage in (
+        "json.loads",
+        "read_inventory",
+        "parse_inventory",
+        "command line",
+        "collector on",
+    ):
+        assert stage in out, out
+    assert "read_inventory, x json.loads" in out, out
+    assert "command line, x read_inventory" in out, out
 
 
 def test_the_fleet_benchmark_runs() -> None:

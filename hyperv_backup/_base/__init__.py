@@ -9,8 +9,8 @@ of the package's errors. The other modules:
 
 * :mod:`~hyperv_backup._base.display`: the notebook display hooks the model and
   results inherit;
-* :mod:`~hyperv_backup._base.gc`: pausing the cyclic garbage collector while a
-  large model is built;
+* :mod:`~hyperv_backup._base.gc`: pausing the cyclic garbage collector around
+  large work, when the caller asks (``hyperv_backup.paused_collector``);
 * :mod:`~hyperv_backup._base.slots`: building frozen attrs objects by their slots,
   for the objects made by the ten thousand.
 """

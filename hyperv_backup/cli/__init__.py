@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import assert_never
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.cli._io import silence_stdout
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -140,7 +141,11 @@ def _main(args: list[str]) -> int:
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
     try:
-        return _run(options)
+        # A command reads and evaluates a whole inventory (or many) and exits:
+        # the collector would only walk those objects again and again, so it
+        # is paused for the whole run, and restored for a caller of main().
+        with paused_collector():
+            return _run(options)
     except Exit as exc:
         _print_error(options.command.value, exc.lines)
         return exc.code

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.cli._io import (
     _inventory,
     _is_terminal,
@@ -72,8 +73,15 @@ Evaluated = InventoryReport | Share[Any]
 def evaluate(job: _Job) -> Evaluated:
     """Read and evaluate one input, and make its share of the output.
 
-    An input that cannot be read is a report saying why.
+    An input that cannot be read is a report saying why. The collector is
+    paused as for the rest of the command: a worker forked from it finds it
+    paused already, one started afresh does not.
     """
+    with paused_collector():
+        return _evaluate(job)
+
+
+def _evaluate(job: _Job) -> Evaluated:
     from hyperv_backup.cli import check, plan  # noqa: PLC0415 - only evaluating needs them
 
     options = job.options

@@ -318,17 +318,25 @@ _DOCUMENT_LIMITS = InventoryLimits(max_string=10 * 1024 * 1024)
 
 
 def _inventory(data: bytes) -> Host | Cluster:
-    """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``)."""
-    # Parsed once; the limits are checked once it is known which it is (an
-    # inventory's by parse_inventory, its strings as the model is built).
-    document = load_document(data, checked=False)
-    if collector_kind(document) is not None:
-        check_limits(document, _DOCUMENT_LIMITS)
-        # Only a collector document needs the collect package, which takes a while to import.
-        from hyperv_backup.collect import from_documents  # noqa: PLC0415
+    """Read an inventory, or the document ``host.ps1`` printed (found by its ``collector``).
 
-        return from_documents([document])
-    return parse_inventory(document)
+    An inventory is read straight from the bytes, as fast as the library reads
+    one. A ``collector`` key is no field of an inventory, so only a document
+    refused as one can be a collector's: it is parsed again to tell, and then
+    held to the limits of collector documents.
+    """
+    try:
+        return parse_inventory(data)
+    except InventoryError:
+        # A flaw of the JSON itself is raised here again, in the same words.
+        document = load_document(data, checked=False)
+        if collector_kind(document) is None:
+            raise
+    check_limits(document, _DOCUMENT_LIMITS)
+    # Only a collector document needs the collect package, which takes a while to import.
+    from hyperv_backup.collect import from_documents  # noqa: PLC0415
+
+    return from_documents([document])
 
 
 def describe(target: Host | Cluster) -> str:

@@ -7,37 +7,40 @@ Reading an inventory has two paths, and they agree on every input:
   type, a name the model refuses) it gives up with :class:`GiveUp`, without
   saying what was wrong;
 * the careful path in :mod:`hyperv_backup.inventory` (a converter with
-  detailed validation) runs only then, and reports every problem with its
-  path.
+  detailed validation, which builds each object with its ``__init__``) runs
+  only then, and reports every problem with its path.
 
 On JSON documents both accept the same ones and build equal objects; the
 tests check it on generated documents, valid and not. A mapping built in
 Python that holds what JSON cannot (a ``str`` subclass, a tuple) is read by
-the careful path. The quick path exists because
-the careful one spends much of its time on bookkeeping that only matters when
-something is wrong: on a valid 20,000-VM inventory it takes about 1.4 times
-as long, and setting it up slows every start of the command line.
+the careful path. The quick path exists because the careful one spends much
+of its time on bookkeeping that only matters when something is wrong: on a
+valid 20,000-VM inventory it takes nearly three times as long, and setting
+it up slows every start of the command line.
 
-How it stays quick (each point saves work on every one of the ~10 objects a VM
-has):
+Each model class has one builder, written out for its fields as attrs writes
+a class's ``__init__`` (:func:`builders`):
 
-* the checks for each class are worked out once from the model's type hints
-  and kept as a table of small functions, one per field (:func:`builders`);
-* a document's keys are looked up in that table, so an unknown key costs
-  nothing extra to find;
+* one look-up in the JSON object per field, and the type check of its value
+  written inline: no call per value, no loop over a table of fields;
 * enum members are found with a dictionary lookup instead of calling the enum
   class, which the model then accepts as they are;
-* each object is made without its ``__init__``, its slots set one by one: the
-  converters have checked every type the ``__init__`` would, and the class's
-  own value checks (names, ranges, cross-field rules) run through the same
-  ``_check`` method its ``__init__`` runs. Nothing is skipped; the type
-  checks are done once, here, instead of twice.
+* the object is made without its ``__init__``, its slots set one by one
+  (through a stand-in class, :func:`_stand_in`): the builder has checked
+  every type the ``__init__`` would, and the class's own value checks (names,
+  ranges, cross-field rules) run through the same ``_check`` method its
+  ``__init__`` runs. Nothing is skipped; the type checks are done once, here,
+  instead of twice.
+
+The builders' source is registered with :mod:`linecache` under a name that
+says which class each builds, so a traceback through one shows its lines.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import linecache
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -47,7 +50,7 @@ import attrs
 
 from hyperv_backup.model import Cluster, Host, ModelError
 
-__all__ = ["GiveUp", "build", "builders"]
+__all__ = ["GiveUp", "build", "builders", "source_name"]
 
 #: Turns one JSON value into the value a model field takes, or raises GiveUp.
 Convert = Callable[[Any], Any]
@@ -57,71 +60,30 @@ class GiveUp(Exception):  # noqa: N818 - not an error: a signal to take the care
     """Something in the document needs the careful path, which will say what."""
 
 
-#: From this many VMs on, a document is built by builders written out for
-#: each class (:func:`_written_model`), whose setting up (a few milliseconds,
-#: once per process) a small document would not repay.
-WRITTEN_FROM_VMS = 1_000
-
-
 def build(
-    fields: Mapping[str, Any],
-    cls: type[Host] | type[Cluster],
-    max_string: int,
-    *,
-    written: bool | None = None,
+    fields: Mapping[str, Any], cls: type[Host] | type[Cluster], max_string: int
 ) -> Host | Cluster:
-    """Build ``cls`` from the fields of a JSON object, or raise :class:`GiveUp`.
-
-    ``written`` chooses the kind of builder; by default, the written-out ones
-    from :data:`WRITTEN_FROM_VMS` VMs on.
-    """
-    if written is None:
-        written = _vm_count(fields, cls) >= WRITTEN_FROM_VMS
-    built: Host | Cluster = builders(max_string, written=written)[cls](fields)
+    """Build ``cls`` from the fields of a JSON object, or raise :class:`GiveUp`."""
+    built: Host | Cluster = builders(max_string)[cls](fields)
     return built
 
 
-def _vm_count(fields: Mapping[str, Any], cls: type[Host] | type[Cluster]) -> int:
-    """Count the VMs a document lists, as far as it can be told without reading it."""
-    hosts = fields.get("nodes") if cls is Cluster else [fields]
-    if type(hosts) is not list:
-        return 0
-    return sum(
-        len(vms) for host in hosts if type(host) is dict and type(vms := host.get("vms")) is list
-    )
-
-
 @functools.lru_cache(maxsize=8)
-def builders(max_string: int, *, written: bool = False) -> dict[type, Convert]:
+def builders(max_string: int) -> dict[type, Convert]:
     """Return, per model class, the function that builds it from a JSON object.
 
-    Built once per string limit (in practice there is one): the limit is fixed
-    in the string check rather than looked up for every string. With
-    ``written``, each class's builder is written out for its fields; both
-    kinds build the same objects and give up on the same documents.
+    Built once per string limit (in practice there is one), for the classes
+    an inventory can hold.
     """
     table: dict[type, Convert] = {}
-    scalars: dict[Any, Convert] = {
-        str: _string_check(max_string),
-        bool: _boolean,
-        int: _integer,
-    }
+    string = _string_check(max_string)
 
     def convert_for(hint: Any) -> Convert:
-        origin = typing.get_origin(hint)
-        if origin is types.UnionType or origin is typing.Union:
-            (inner,) = (arg for arg in typing.get_args(hint) if arg is not type(None))
-            return _optional(convert_for(inner))
-        if origin is tuple or origin is frozenset:
-            # A JSON array; the model turns it into its tuple or frozenset, and
-            # checks the items' own rules with their indices.
-            return _array(convert_for(typing.get_args(hint)[0]))
-        if hint in scalars:
-            return scalars[hint]
-        if issubclass(hint, enum.StrEnum):
-            return _member(hint)
-        if hint not in table:  # a model class
-            table[hint] = (_written_model if written else _model)(hint, convert_for)
+        """Return the converter of an item of an array: a string, or an object of a model class."""
+        if hint is str:
+            return string
+        if hint not in table:
+            table[hint] = _builder(hint, convert_for, max_string)
         return table[hint]
 
     convert_for(Host)
@@ -129,115 +91,52 @@ def builders(max_string: int, *, written: bool = False) -> dict[type, Convert]:
     return table
 
 
-#: Stands for a field the JSON object leaves out.
-_MISSING = object()
+def source_name(cls: type) -> str:
+    """Return the name under which the source of ``cls``'s builder is kept in :mod:`linecache`."""
+    return f"<quick builder of {cls.__module__}.{cls.__qualname__}>"
 
 
-def _model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
-    """Return the builder of ``cls``: its slots set from the JSON object, then its value checks.
-
-    The object is made without its ``__init__``: each field's converter has
-    already given it the type the ``__init__`` would check (an enum member, a
-    tuple of built objects, a ``bool``), so only the class's own value checks
-    run, through the ``_check(typed=True)`` that its ``__init__`` runs too
-    (with ``typed=False``). A field left out takes its default; a required one
-    left out, or a key that is no field, gives up.
-    """
-    hints = typing.get_type_hints(cls)
-    fields = attrs.fields(cls)
-    entries = {f.name: (convert_for(hints[f.name]), vars(cls)[f.name].__set__) for f in fields}
-    lookup = entries.get
-    defaults = {
-        f.name: (_default(cls, f), entries[f.name][1])
-        for f in fields
-        if f.default is not attrs.NOTHING
-    }
-    required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
-    names = frozenset(entries)
-    count = len(names)
-    new = object.__new__
-    check = cls._check  # type: ignore[attr-defined]
-
-    def build(value: Any) -> Any:
-        # A JSON object is a dict; anything else (including other mappings
-        # passed from Python) is left to the careful path.
-        if type(value) is not dict:
-            raise GiveUp
-        built: Any = new(cls)
-        for key, item in value.items():
-            entry = lookup(key)
-            if entry is None:  # an unknown field
-                raise GiveUp
-            convert, store = entry
-            store(built, convert(item))
-        if len(value) != count:
-            missing = names - value.keys()
-            if not required.isdisjoint(missing):
-                raise GiveUp
-            for name in missing:
-                default, store = defaults[name]
-                store(built, default)
-        try:
-            check(built, typed=True)
-        except ModelError:
-            raise GiveUp from None
-        return built
-
-    return build
+#: What an array left out of a JSON object is read as. Never changed.
+_EMPTY: list[Any] = []
 
 
-def _default(cls: type, field: attrs.Attribute[Any]) -> Any:
-    """Return a field's default value; a factory default is refused (none is built per object)."""
-    if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-        msg = f"{cls.__name__}.{field.name} has a factory default; the quick path takes values"
-        raise TypeError(msg)
-    return field.default
+def _builder(cls: type, convert_for: Callable[[Any], Convert], max_string: int) -> Convert:
+    """Write out, compile and return the builder of ``cls``.
 
-
-def _written_model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
-    """Return the builder of ``cls`` that :func:`_model` returns, written out for its fields.
-
-    It is written out for the class's fields, one look-up each, as attrs
-    writes a class's ``__init__``: the loop of :func:`_model` over the object's
-    keys, with a table look-up for each, costs a third more on the ~10 objects
-    of every VM, but needs no code compiled first.
+    For each field, in order: its value is looked up (a field left out is read
+    as the JSON spelling of its default), its JSON type checked, and its slot
+    set on an object of the stand-in class. The object then becomes an
+    instance of ``cls``, and the class's own value checks run, through the
+    ``_check(typed=True)`` that its ``__init__`` runs too (with
+    ``typed=False``). A key that is no field, a required field left out, a
+    value of the wrong type or one the checks refuse gives up.
     """
     hints = typing.get_type_hints(cls)
     fields = attrs.fields(cls)
     cells: dict[str, Any] = {
         "_cls": cls,
+        "_StandIn": _stand_in(cls),
         "_new": object.__new__,
         "_names": frozenset(field.name for field in fields),
         "_check": cls._check,  # type: ignore[attr-defined]
         "_GiveUp": GiveUp,
         "_ModelError": ModelError,
-        "_M": _MISSING,
+        "_max": max_string,
+        "_encodes": _encodes,
+        "_EMPTY": _EMPTY,
     }
     lines = [
         "    def build(value):",
         "        if type(value) is not dict or not _names.issuperset(value):",
         "            raise _GiveUp",
-        "        built = _new(_cls)",
+        "        built = _new(_StandIn)",
     ]
     for n, field in enumerate(fields):
-        convert = convert_for(hints[field.name])
-        inner = getattr(convert, "inner", None)
-        cells[f"c{n}"] = convert if inner is None else inner
-        cells[f"s{n}"] = vars(cls)[field.name].__set__
-        value = f"c{n}(item)" if inner is None else f"None if item is None else c{n}(item)"
-        lines.append(f"        item = value.get({field.name!r}, _M)")
-        if field.default is attrs.NOTHING:
-            lines += ["        if item is _M:", "            raise _GiveUp"]
-            lines.append(f"        s{n}(built, {value})")
-        else:
-            cells[f"d{n}"] = _default(cls, field)
-            lines += [
-                "        if item is _M:",
-                f"            s{n}(built, d{n})",
-                "        else:",
-                f"            s{n}(built, {value})",
-            ]
+        lines += _field_lines(
+            cls, n, field, hints[field.name], cells=cells, convert_for=convert_for
+        )
     lines += [
+        "        built.__class__ = _cls",
         "        try:",
         "            _check(built, typed=True)",
         "        except _ModelError:",
@@ -246,67 +145,150 @@ def _written_model(cls: type, convert_for: Callable[[Any], Convert]) -> Convert:
         "    return build",
     ]
     source = f"def make({', '.join(cells)}):\n" + "\n".join(lines) + "\n"
+    filename = source_name(cls)
     namespace: dict[str, Any] = {}
-    exec(compile(source, f"<quick builder of {cls.__name__}>", "exec"), namespace)  # noqa: S102
-    build: Convert = namespace["make"](**cells)
-    return build
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - source written above
+    # As attrs does for the methods it writes: a traceback shows these lines.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    builder: Convert = namespace["make"](**cells)
+    return builder
+
+
+#: The inline test that a value (``item``) is not of a scalar type.
+_WRONG = {
+    str: "type(item) is not str or len(item) > _max or not (item.isascii() or _encodes(item))",
+    bool: "type(item) is not bool",
+    int: "type(item) is not int",
+}
+
+
+def _field_lines(
+    cls: type,
+    n: int,
+    field: attrs.Attribute[Any],
+    hint: Any,
+    *,
+    cells: dict[str, Any],
+    convert_for: Callable[[Any], Convert],
+) -> list[str]:
+    """Return the lines that read field number ``n`` of ``cls`` and set it on ``built``."""
+    optional = False
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        (hint,) = (arg for arg in typing.get_args(hint) if arg is not type(None))
+        optional = True
+    array = typing.get_origin(hint) in (tuple, frozenset)
+    if field.default is attrs.NOTHING and optional:
+        # null is allowed, but the key must be there.
+        cells["_MISSING"] = _MISSING
+        lines = [
+            f"        item = value.get({field.name!r}, _MISSING)",
+            "        if item is _MISSING:",
+            "            raise _GiveUp",
+        ]
+    else:
+        # A required field left out is read as null, which its check refuses.
+        lines = [f"        item = value.get({field.name!r}{_default(cls, field, array=array)})"]
+    # Each kind's check; with `optional`, null passes it.
+    guard = "item is not None and " if optional else ""
+    if array:
+        cells[f"_c{n}"] = convert_for(typing.get_args(hint)[0])
+        lines += [
+            f"        if {guard}type(item) is not list:",
+            "            raise _GiveUp",
+            f"        built.{field.name} = {'None if item is None else ' if optional else ''}"
+            f"tuple(map(_c{n}, item))",
+        ]
+    elif hint in _WRONG:
+        lines += [
+            f"        if {guard}({_WRONG[hint]}):",
+            "            raise _GiveUp",
+            f"        built.{field.name} = item",
+        ]
+    elif issubclass(hint, enum.StrEnum):
+        cells[f"_m{n}"] = {member.value: member for member in hint}.get
+        indent = "    " if optional else ""
+        if optional:
+            lines.append("        if item is not None:")
+        lines += [
+            # type() first: a list or an object cannot be looked up in a dict.
+            f"        {indent}item = _m{n}(item) if type(item) is str else None",
+            f"        {indent}if item is None:",
+            f"            {indent}raise _GiveUp",
+            f"        built.{field.name} = item",
+        ]
+    else:  # a model class
+        cells[f"_c{n}"] = convert_for(hint)
+        value = f"None if item is None else _c{n}(item)" if optional else f"_c{n}(item)"
+        lines.append(f"        built.{field.name} = {value}")
+    return lines
+
+
+#: Stands for a field the JSON object leaves out, where null is allowed but the field required.
+_MISSING = object()
+
+
+def _default(cls: type, field: attrs.Attribute[Any], *, array: bool) -> str:
+    """Return ``", "`` and the JSON spelling of a field's default, or nothing for a required field.
+
+    Only what JSON can spell is taken: a factory default, or a collection
+    that is not empty, is refused.
+    """
+    default = field.default
+    if default is attrs.NOTHING or default is None:
+        return ""
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        msg = f"{cls.__name__}.{field.name} has a factory default; the quick path takes values"
+        raise TypeError(msg)
+    if array and not default and isinstance(default, tuple | frozenset):
+        return ", _EMPTY"
+    if isinstance(default, enum.StrEnum):
+        return f", {default.value!r}"
+    if type(default) in (bool, int, str):
+        return f", {default!r}"
+    msg = f"{cls.__name__}.{field.name} has a default JSON cannot spell: {default!r}"
+    raise TypeError(msg)
+
+
+def _stand_in(cls: type) -> type:
+    """Return a subclass of ``cls`` whose objects' slots are set like those of any class.
+
+    A frozen class refuses ``obj.field = value``, so its slots can only be set
+    through their descriptors, one call each. The stand-in adds nothing to
+    ``cls`` but the ordinary way of setting attributes, which the interpreter
+    makes quick for slots; once every field is set, the object is made an
+    instance of ``cls`` itself (``__class__`` assignment, allowed as the two
+    classes lay their objects out alike) before its checks run. On the ~10
+    objects of every VM this halves the cost of setting their fields.
+    """
+    stand_in: type = type(
+        f"{cls.__name__}Builder",
+        (cls,),
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": __name__,
+        },
+    )
+    return stand_in
+
+
+def _encodes(text: str) -> bool:
+    """Tell whether ``text`` can be written as UTF-8 (it holds no half of a surrogate pair)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _string_check(max_string: int) -> Convert:
     def string(value: Any) -> str:
+        # ASCII, the common case, cannot hold half of a surrogate pair.
         if type(value) is not str or len(value) > max_string:
             raise GiveUp
-        # Half of a surrogate pair cannot be written out again; ASCII, the
-        # common case, cannot hold one, and is told apart without encoding.
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise GiveUp from None
+        if not (value.isascii() or _encodes(value)):
+            raise GiveUp
         return value
 
     return string
-
-
-def _boolean(value: Any) -> bool:
-    if type(value) is not bool:
-        raise GiveUp
-    return value
-
-
-def _integer(value: Any) -> int:
-    if type(value) is not int:  # a bool is not an integer here
-        raise GiveUp
-    return value
-
-
-def _member(cls: type[enum.StrEnum]) -> Convert:
-    members = {member.value: member for member in cls}.get
-
-    def member(value: Any) -> enum.StrEnum:
-        # type() first: a list or an object cannot be looked up in a dict.
-        found = members(value) if type(value) is str else None
-        if found is None:
-            raise GiveUp
-        return found
-
-    return member
-
-
-def _optional(convert: Convert) -> Convert:
-    def optional(value: Any) -> Any:
-        return None if value is None else convert(value)
-
-    # The written-out builders test for None themselves and call the converter inside.
-    optional.inner = convert  # type: ignore[attr-defined]
-    return optional
-
-
-def _array(convert: Convert) -> Convert:
-    def array(value: Any) -> tuple[Any, ...]:
-        if type(value) is not list:
-            raise GiveUp
-        # map() runs the conversions without a frame of its own for the loop.
-        return tuple(map(convert, value))
-
-    return array

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -81,38 +82,49 @@ class BackupApplication:
             check_bool(self, "hyperv_writer_registered")
 
 
-def _check_unique_vms(vms: Iterable[tuple[str, VM]]) -> None:
+def _check_unique_vms(vms: Sequence[VM], path: Callable[[int], str]) -> None:
+    """Refuse a VM name given twice; ``path`` names the VM at an index, for the message."""
+    # Counted first: the paths are written only when a name repeats.
+    if len({vm.name for vm in vms}) == len(vms):
+        return
     seen: set[str] = set()
-    for path, vm in vms:
+    for i, vm in enumerate(vms):  # pragma: no branch - a name repeats
         if vm.name in seen:
-            raise ModelError(f"{path}.name", vm.name, f"duplicate VM name {shown(vm.name)}")
+            raise ModelError(f"{path(i)}.name", vm.name, f"duplicate VM name {shown(vm.name)}")
         seen.add(vm.name)
 
 
-def _check_unique_groups(vms: Iterable[tuple[str, VM]]) -> None:
+def _check_unique_groups(vms: Sequence[VM], path: Callable[[int], str]) -> None:
+    """Refuse a cluster group name given twice (in any case); ``path`` as above."""
+    keys = [computer_key(vm.cluster_group.name) for vm in vms if vm.cluster_group is not None]
+    if len(set(keys)) == len(keys):
+        return
     seen: set[str] = set()
-    for path, vm in vms:
+    for i, vm in enumerate(vms):  # pragma: no branch - a name repeats
         if vm.cluster_group is None:
             continue
         key = computer_key(vm.cluster_group.name)
         if key in seen:
             raise ModelError(
-                f"{path}.cluster_group.name",
+                f"{path(i)}.cluster_group.name",
                 vm.cluster_group.name,
                 f"duplicate cluster group name {shown(vm.cluster_group.name)}",
             )
         seen.add(key)
 
 
-def _check_owner(host_name: str, path: str, vm: VM) -> None:
-    group = vm.cluster_group
-    if group is not None and computer_key(group.owner_node) != computer_key(host_name):
-        raise ModelError(
-            f"{path}.cluster_group.owner_node",
-            group.owner_node,
-            f"VM {shown(vm.name)} is listed under {shown(host_name)} but its group is owned by "
-            f"{shown(group.owner_node)}",
-        )
+def _check_owners(host_name: str, vms: Sequence[VM]) -> None:
+    """Refuse a clustered VM listed under a node that does not own its group."""
+    host_key = computer_key(host_name)
+    for i, vm in enumerate(vms):
+        group = vm.cluster_group
+        if group is not None and computer_key(group.owner_node) != host_key:
+            raise ModelError(
+                f"vms[{i}].cluster_group.owner_node",
+                group.owner_node,
+                f"VM {shown(vm.name)} is listed under {shown(host_name)} but its group is owned "
+                f"by {shown(group.owner_node)}",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -166,11 +178,10 @@ class Host(NotebookDisplay):
                 self.backup_application,
                 f"expected a BackupApplication, got {shown(self.backup_application)}",
             )
-        indexed = [(f"vms[{i}]", vm) for i, vm in enumerate(self.vms)]
-        _check_unique_vms(indexed)
-        _check_unique_groups(indexed)
-        for path, vm in indexed:
-            _check_owner(self.name, path, vm)
+        vms = self.vms
+        _check_unique_vms(vms, "vms[{}]".format)
+        _check_unique_groups(vms, "vms[{}]".format)
+        _check_owners(self.name, vms)
         seen: set[str] = set()
         for i, network in enumerate(self.virtual_networks):
             key = computer_key(network.name)
@@ -209,13 +220,16 @@ class Cluster(NotebookDisplay):
                     f"nodes[{i}].name", node.name, f"duplicate node name {shown(node.name)}"
                 )
             seen.add(key)
-        indexed = [
-            (f"nodes[{n}].vms[{v}]", vm)
-            for n, node in enumerate(self.nodes)
-            for v, vm in enumerate(node.vms)
-        ]
-        _check_unique_vms(indexed)
-        _check_unique_groups(indexed)
+        vms = [vm for node in self.nodes for vm in node.vms]
+        path = functools.partial(_vm_path, self.nodes)
+        _check_unique_vms(vms, path)
+        _check_unique_groups(vms, path)
+
+
+def _vm_path(nodes: Sequence[Host], index: int) -> str:
+    """Return the path of the VM at ``index`` among all the nodes' VMs, in order."""
+    paths = [f"nodes[{n}].vms[{v}]" for n, node in enumerate(nodes) for v in range(len(node.vms))]
+    return paths[index]
 
 
 def hosts_of(target: Host | Cluster) -> tuple[Host, ...]:

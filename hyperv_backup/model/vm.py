@@ -280,6 +280,29 @@ class VM(NotebookDisplay):
             check_bool(self, "replication_ready")
 
     def _check_disks_and_volumes(self) -> None:
+        # The common case in one pass: every name once, and no shadow storage
+        # elsewhere than on the VM's own volumes. Only otherwise is each name
+        # looked at again with its path, to say which is wrong.
+        disk_names: set[str] = set()
+        volume_keys: set[str] = set()
+        volumes = 0
+        targets: list[str] = []
+        for disk in self.disks:
+            disk_names.add(disk.name)
+            for volume in disk.volumes:
+                volume_keys.add(computer_key(volume.name))
+                volumes += 1
+                if volume.shadow_storage is not None:
+                    targets.append(computer_key(volume.shadow_storage))
+        if (
+            len(disk_names) != len(self.disks)
+            or len(volume_keys) != volumes
+            or not volume_keys.issuperset(targets)
+        ):
+            self._refuse_disks_and_volumes()
+
+    def _refuse_disks_and_volumes(self) -> None:
+        """Raise the error of the first wrong disk or volume name (there is one)."""
         disk_names: set[str] = set()
         volume_names: set[str] = set()
         # Shadow storage may name a volume listed later, so it is checked after
@@ -302,7 +325,7 @@ class VM(NotebookDisplay):
                 volume_names.add(key)
                 if volume.shadow_storage is not None:
                     shadowed.append((d, v, volume.shadow_storage))
-        for d, v, target in shadowed:
+        for d, v, target in shadowed:  # pragma: no branch - one of them is wrong
             if computer_key(target) not in volume_names:
                 raise ModelError(
                     f"disks[{d}].volumes[{v}].shadow_storage",

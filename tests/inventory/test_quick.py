@@ -11,9 +11,12 @@ from __future__ import annotations
 import copy
 import enum
 import json
-from collections.abc import Mapping
-from typing import Any
+import linecache
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -42,30 +45,25 @@ def paths_agree(document: Mapping[str, Any]) -> hb.Host | hb.Cluster | None:
     if cls is None:
         return None
     fields = {key: value for key, value in document.items() if key != "kind"}
-    # Both kinds of quick builder: the loop for small documents, the written-out
-    # one for large documents.
-    built: list[hb.Host | hb.Cluster | None] = []
-    for kind in (False, True):
-        try:
-            built.append(_quick.build(fields, cls, DEFAULT_LIMITS.max_string, written=kind))
-        except _quick.GiveUp:
-            built.append(None)
-    quick, written = built
+    try:
+        quick: hb.Host | hb.Cluster | None = _quick.build(fields, cls, DEFAULT_LIMITS.max_string)
+    except _quick.GiveUp:
+        quick = None
     try:
         careful: hb.Host | hb.Cluster | None = _careful.structure(fields, cls)
     except hb.InventoryError:
         careful = None
+    # Equal attrs objects are of the same class: no object is left as the
+    # builder's stand-in (see _quick._stand_in).
     assert quick == careful, (quick, careful)
-    assert written == careful, (written, careful)
     return quick
 
 
 def _give_up(document: Mapping[str, Any], limit: int = DEFAULT_LIMITS.max_string) -> None:
     cls = _KINDS[document["kind"]]
     fields = {key: value for key, value in document.items() if key != "kind"}
-    for written in (False, True):
-        with pytest.raises(_quick.GiveUp):
-            _quick.build(fields, cls, limit, written=written)
+    with pytest.raises(_quick.GiveUp):
+        _quick.build(fields, cls, limit)
 
 
 # --- valid documents: the quick path builds what the careful path builds --------------------
@@ -151,6 +149,8 @@ def test_every_bad_document_is_given_up(base: str, edits: list[tuple[str, object
         pytest.param("nodes[0].virtual_networks[0].vlan_id", 20.0, id="float-for-int"),
         pytest.param("nodes[0].vms[0].guest_inventoried", 1, id="int-for-bool"),
         pytest.param("nodes[0].vms[0].snapshots", ["ok", 3], id="number-in-string-array"),
+        pytest.param("nodes[0].vms[0].snapshots", ["ok", "\udc00"], id="surrogate-in-string-array"),
+        pytest.param("nodes[0].vms[0].snapshots", ["ok", "x" * 40_000], id="long-in-string-array"),
     ],
 )
 def test_unusual_values_are_given_up(path: str, value: object) -> None:
@@ -226,50 +226,139 @@ def test_running_out_of_memory_is_an_inventory_error(monkeypatch: pytest.MonkeyP
         hb.parse_inventory(_cluster_document())
 
 
-def test_a_large_document_is_read_by_the_written_builders(monkeypatch: pytest.MonkeyPatch) -> None:
-    """From a number of VMs on, the written-out builders read; both kinds build the same."""
-    expected = hb.load_example("cluster")
-    document = hb.dump_inventory(expected)
-    chosen: list[bool] = []
-    real = _quick.builders
+def test_every_object_read_is_of_its_own_class() -> None:
+    """The builders set slots through a stand-in class; what they return is the model's."""
+    cluster = _quick.build(
+        {key: value for key, value in _cluster_document().items() if key != "kind"},
+        hb.Cluster,
+        DEFAULT_LIMITS.max_string,
+    )
+    found: list[type] = []
+    stack: list[object] = [cluster]
+    while stack:
+        item = stack.pop()
+        found.append(type(item))
+        for name in attrs.fields_dict(cast("type[attrs.AttrsInstance]", type(item))):
+            value = getattr(item, name)
+            if isinstance(value, tuple):
+                stack.extend(v for v in value if attrs.has(type(v)))
+            elif attrs.has(type(value)):
+                stack.append(value)
+    assert set(found) == {
+        hb.Cluster,
+        hb.Host,
+        hb.VM,
+        hb.Disk,
+        hb.Volume,
+        hb.NetworkAdapter,
+        hb.ClusterGroup,
+        hb.VirtualNetwork,
+        hb.BackupApplication,
+    }
 
-    def watched(max_string: int, *, written: bool = False) -> dict[type, Any]:
-        chosen.append(written)
-        return real(max_string, written=written)
 
-    monkeypatch.setattr(_quick, "builders", watched)
-    small = hb.parse_inventory(document)
-    monkeypatch.setattr(_quick, "WRITTEN_FROM_VMS", 9)  # the example's VMs
-    large = hb.parse_inventory(json.dumps(document))
-    assert chosen == [False, True]
-    assert small == large == expected
+def test_a_traceback_through_a_builder_shows_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The builders' source is in linecache, under a name that says which class each builds."""
+
+    def broken(self: object, *, typed: bool) -> None:
+        raise RuntimeError("a check that fails unexpectedly")
+
+    _quick.builders.cache_clear()
+    monkeypatch.setattr(hb.Volume, "_check", broken)
+    try:
+        with pytest.raises(RuntimeError) as caught:
+            hb.parse_inventory(_cluster_document())
+    finally:
+        _quick.builders.cache_clear()
+    text = "".join(traceback.format_exception(caught.value))
+    assert f'File "{_quick.source_name(hb.Volume)}"' in text
+    assert "<quick builder of hyperv_backup.model.vm.Volume>" in text
+    # The line that failed, and those of the other builders it was called from.
+    assert "_check(built, typed=True)" in text
+    assert "built.volumes = tuple(map(" in text
+    lines = linecache.getlines(_quick.source_name(hb.Disk))
+    assert any("item = value.get('attachment')" in line for line in lines)
+
+
+class _Check:
+    """What the builders ask of a class besides its fields: a ``_check`` method."""
+
+    __slots__ = ()
+
+    def _check(self, *, typed: bool) -> None:
+        pass
+
+
+@attrs.frozen(kw_only=True)
+class _Inner(_Check):
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class _Every(_Check):
+    """One field of each kind the model does not use (yet)."""
+
+    label: str | None
+    count: int = 3
+    items: tuple[_Inner, ...] | None = None
+    inner: _Inner
+
+
+def _every_builder() -> Callable[[Any], Any]:
+    def convert_for(hint: Any) -> Callable[[Any], Any]:
+        assert hint is _Inner
+        return _quick._builder(_Inner, convert_for, 10)
+
+    return _quick._builder(_Every, convert_for, 10)
 
 
 @pytest.mark.parametrize(
-    ("fields", "cls", "count"),
+    ("fields", "expected"),
     [
-        ({"vms": [{}, {}]}, hb.Host, 2),
-        ({"vms": "x"}, hb.Host, 0),
-        ({"nodes": [{"vms": [{}]}, "x", {"vms": [{}, {}]}]}, hb.Cluster, 3),
-        ({"nodes": {"vms": []}}, hb.Cluster, 0),
+        pytest.param(
+            {"label": None, "inner": {"name": "a"}},
+            _Every(label=None, inner=_Inner(name="a")),
+            id="defaults",
+        ),
+        pytest.param(
+            {"label": "x", "count": 5, "items": [{"name": "b"}], "inner": {"name": "a"}},
+            _Every(label="x", count=5, items=(_Inner(name="b"),), inner=_Inner(name="a")),
+            id="every-field",
+        ),
+        pytest.param({"inner": {"name": "a"}}, None, id="required-null-left-out"),
+        pytest.param({"label": None}, None, id="required-object-left-out"),
+        pytest.param({"label": None, "inner": None}, None, id="required-object-null"),
+        pytest.param(
+            {"label": None, "inner": {"name": "a"}, "items": {}}, None, id="object-for-array"
+        ),
+        pytest.param({"label": 3, "inner": {"name": "a"}}, None, id="number-for-string"),
+        pytest.param(
+            {"label": None, "count": "3", "inner": {"name": "a"}}, None, id="string-for-int"
+        ),
+        pytest.param({"label": "x" * 11, "inner": {"name": "a"}}, None, id="over-the-limit"),
     ],
 )
-def test_the_vms_are_counted_without_reading_the_document(
-    fields: dict[str, Any], cls: type[hb.Host] | type[hb.Cluster], count: int
-) -> None:
-    assert _quick._vm_count(fields, cls) == count
+def test_every_kind_of_field_is_read(fields: dict[str, Any], expected: _Every | None) -> None:
+    build = _every_builder()
+    if expected is None:
+        with pytest.raises(_quick.GiveUp):
+            build(fields)
+    else:
+        assert build(fields) == expected
 
 
-def test_a_factory_default_is_refused_by_both_builders() -> None:
-    import attrs
-
+@pytest.mark.parametrize(
+    ("default", "message"),
+    [
+        pytest.param(attrs.Factory(list), "factory default", id="factory"),
+        pytest.param(("a",), "default JSON cannot spell", id="collection"),
+        pytest.param(1.5, "default JSON cannot spell", id="float"),
+    ],
+)
+def test_a_default_json_cannot_spell_is_refused(default: object, message: str) -> None:
     @attrs.frozen
-    class WithFactory:
-        items: list[str] = attrs.field(factory=list)
+    class WithDefault(_Check):
+        items: tuple[str, ...] = attrs.field(default=default)
 
-        def _check(self, *, typed: bool) -> None:
-            pass
-
-    for make in (_quick._model, _quick._written_model):
-        with pytest.raises(TypeError, match="factory default"):
-            make(WithFactory, lambda _: lambda value: value)
+    with pytest.raises(TypeError, match=message):
+        _quick._builder(WithDefault, lambda _: lambda value: value, 10)

@@ -94,6 +94,22 @@ def test_duplicate_cluster_group_on_host_rejected(second: str) -> None:
     )
 
 
+def test_duplicate_cluster_group_is_named_among_unclustered_vms() -> None:
+    """VMs without a cluster group are passed over, and still counted in the path."""
+    _model_error(
+        lambda: _host(
+            vms=[
+                _vm("MGMT01"),
+                _vm("SQL01", cluster_group=_group("SQL01 Resources")),
+                _vm("MGMT02"),
+                _vm("WEB01", cluster_group=_group("SQL01 Resources")),
+            ]
+        ),
+        "vms[3].cluster_group.name",
+        "SQL01 Resources",
+    )
+
+
 @pytest.mark.parametrize("second", ["Production", "PRODUCTION"])
 def test_duplicate_virtual_network_rejected(second: str) -> None:
     """Two virtual networks on a host cannot share a name (compared without case)."""
