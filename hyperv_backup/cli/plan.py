@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 
 from hyperv_backup._base import public_dir
@@ -24,6 +26,9 @@ from hyperv_backup.render import Format, render_plan
 from hyperv_backup.render.reports import InventoryReport, inventory_report
 from hyperv_backup.rules import Finding
 
+if TYPE_CHECKING:
+    from hyperv_backup.decide.evaluate import Evaluation
+
 __all__ = ["evaluate", "report", "run"]
 
 #: ``dir()`` of the module lists its public names only.
@@ -43,18 +48,38 @@ def evaluate(
     An unknown ``--node`` is a usage error. With ``fmt=None`` nothing is
     rendered and the report is ``""``.
     """
+    findings, status, text, _ = _planned(options, target, fmt, color=color, width=width)
+    return findings, status, text
+
+
+def _planned(
+    options: Options,
+    target: Host | Cluster,
+    fmt: Format | None,
+    *,
+    color: bool = False,
+    width: int = 80,
+) -> tuple[tuple[Finding, ...], int, str, Evaluation | None]:
+    """Like :func:`evaluate`, with the evaluation of each VM on its own host, when it is the plan's."""
     # Imported by the commands that use it: ``check`` has no need of plans or steps.
-    from hyperv_backup.decide.plan import backup_plan  # noqa: PLC0415
+    from hyperv_backup.decide.evaluate import evaluate as evaluate_target  # noqa: PLC0415
+    from hyperv_backup.decide.plan import backup_plan, plan_of  # noqa: PLC0415
 
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
-    plan = backup_plan(target, node, profile=options.profile)
+    evaluation = None
+    if node is None:
+        # Each VM on the host that lists it: the one walk gives the plan and the outcomes.
+        evaluation = evaluate_target(target, profile=options.profile)
+        plan = plan_of(target, evaluation)
+    else:
+        plan = backup_plan(target, node, profile=options.profile)
     plan = attrs.evolve(
         plan, findings=tuple(f for f in plan.findings if f.rule.id not in options.ignore)
     )
     status = exit_status(plan.findings, options.fail_on)
     if fmt is None:
-        return plan.findings, status, ""
+        return plan.findings, status, "", evaluation
     title = f"Backup plan for {describe(target)}"
     notes = policy_notes(options)
     if node is not None:
@@ -67,7 +92,7 @@ def evaluate(
         **policy_meta(options, status),
     }
     text = render_plan(plan, fmt, title=title, notes=notes, meta=meta, color=color, width=width)
-    return plan.findings, status, text
+    return plan.findings, status, text, evaluation
 
 
 def report(
@@ -84,9 +109,9 @@ def report(
     Each VM's outcome is the one it has on the host that lists it, under
     ``--profile`` or its host's own profile, whatever ``--node`` says.
     """
-    findings, status, text = evaluate(options, target, fmt, color=color, width=width)
-    # The plan keeps its evaluation to itself: the outcomes come from one more
-    # walk of the inventory, which evaluates every VM once.
+    findings, status, text, evaluation = _planned(options, target, fmt, color=color, width=width)
+    # A plan on a node moves clustered VMs there; the reports still give each
+    # VM's outcome on its own host, from one more walk of the inventory.
     return inventory_report(
         source,
         Command.PLAN.value,
@@ -95,6 +120,7 @@ def report(
         status=status,
         profile=options.profile,
         detail=text,
+        views=None if evaluation is None else evaluation.vms,
     )
 
 

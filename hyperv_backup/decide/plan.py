@@ -17,7 +17,7 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
-from hyperv_backup.decide.evaluate import VMView, evaluate
+from hyperv_backup.decide.evaluate import Evaluation, VMView, evaluate
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import resolve_node
@@ -34,7 +34,7 @@ from hyperv_backup.rules.host import VIRTUAL_NETWORKS, WSB_ON_CSV
 from hyperv_backup.rules.online import SAVED_FOR_BACKUP
 from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354, missed_by_host_backup
 
-__all__ = ["Plan", "backup_plan"]
+__all__ = ["Plan", "backup_plan", "plan_of"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -84,7 +84,16 @@ def backup_plan(
 
 
 def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
-    evaluation = evaluate(target, node, profile=profile)
+    return plan_of(target, evaluate(target, node, profile=profile))
+
+
+def plan_of(target: Host | Cluster, evaluation: Evaluation) -> Plan:
+    """Return the plan of ``target`` from its ``evaluation``, which must keep its VM views.
+
+    For a caller that needs the evaluation itself too (each VM's outcome, as
+    the reports of many inventories do): :func:`backup_plan` is this, with the
+    evaluation made for it.
+    """
     prerequisites = [
         (
             StepKind.PREREQUISITE,

@@ -285,11 +285,12 @@ def _job(command: Command, fmt: Format, report: ReportFormat | None = None) -> _
     )
 
 
+@pytest.mark.parametrize("command", [Command.CHECK, Command.PLAN])
 @pytest.mark.parametrize("report", [None, ReportFormat.SARIF])
-def test_a_check_worker_evaluates_each_vm_once(
-    monkeypatch: pytest.MonkeyPatch, report: ReportFormat | None
+def test_a_worker_evaluates_each_vm_once(
+    monkeypatch: pytest.MonkeyPatch, command: Command, report: ReportFormat | None
 ) -> None:
-    """The findings and each VM's outcome in the report come from one evaluation."""
+    """The findings, the plan and each VM's outcome in the report come from one evaluation."""
     from hyperv_backup.decide import evaluate as _evaluate
 
     walked: list[str] = []
@@ -300,7 +301,7 @@ def test_a_check_worker_evaluates_each_vm_once(
         return walk(host, node, vm, *args, **kwargs)
 
     monkeypatch.setattr(_evaluate, "_vm", counted)
-    share = _fleet.evaluate(_job(Command.CHECK, Format.JSON, report))
+    share = _fleet.evaluate(_job(command, Format.JSON, report))
     assert isinstance(share, Share)
     target = hb.load_example("cluster")
     names = [vm.name for host in hosts_of(target) for vm in host.vms]
