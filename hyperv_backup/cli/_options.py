@@ -164,6 +164,8 @@ class Options:
     inventory: str | None = None
     since: datetime | None = None
     skip_bad: bool = False
+    #: ``diagnose``: let an event no signature knows fail the run at its own level.
+    strict: bool = False
     #: A format for another tool (SARIF, JUnit, Prometheus); ``format`` is then unused.
     report: ReportFormat | None = None
     #: How many processes evaluate many inputs (``--jobs``); ``None``: one per CPU.
@@ -194,6 +196,7 @@ class Options:
             inventory=getattr(ns, "inventory", None),
             since=_since(getattr(ns, "since", None)),
             skip_bad=bool(getattr(ns, "skip_bad", False)),
+            strict=bool(getattr(ns, "strict", False)),
         )
 
 
@@ -439,7 +442,7 @@ def parser() -> argparse.ArgumentParser:
         Command.DIAGNOSE,
         "Explain failed or degraded backups from exported event logs and VSS writer states.",
         [output, policy, profiles],
-        "LOG [LOG ...] [--writers FILE] [--inventory INVENTORY | --example [NAME]] [--since SPAN]",
+        "[LOG ...] [--writers FILE] [--inventory INVENTORY | --example [NAME]] [--since SPAN]",
     )
     sub.add_argument(
         "operands",
@@ -474,7 +477,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--skip-bad",
         action="store_true",
-        help="skip records that cannot be read, and count them, instead of stopping",
+        help="skip records, and files of a directory, that cannot be read, and count them, "
+        "instead of stopping",
+    )
+    sub.add_argument(
+        "--strict",
+        action="store_true",
+        help="let an event no signature knows (HVB700) fail the run at its own level; without "
+        "it such an event makes the exit status no worse than a warning",
     )
     return parser
 
@@ -505,8 +515,8 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
             sub.error(f"expected at most one example name, got {len(options.operands)}")
         return options
     if options.command is Command.DIAGNOSE:
-        if not options.operands:
-            sub.error("missing LOG (an exported event log)")
+        if not options.operands and options.writers is None:
+            sub.error("missing LOG (an exported event log) or --writers FILE")
         if options.inventory is not None and options.example is not None:
             sub.error("give --inventory or --example, not both")
         return options

@@ -39,10 +39,12 @@ from hyperv_backup.inventory import (
 )
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import clean_text, render_diagnosis
+from hyperv_backup.rules import Severity
 
 # The readers and the diagnosis are loaded by this command only (``check`` and
 # ``plan`` do not need them); each function imports what it uses.
 if TYPE_CHECKING:
+    from hyperv_backup.diagnose import LogFinding
     from hyperv_backup.readers import Event, VssWriter
 
 __all__ = ["run"]
@@ -208,6 +210,19 @@ def _note_skipped(problems: Sequence[Problem]) -> None:
         print(f"... and {len(problems) - _SKIPPED_SHOWN} more", file=sys.stderr)
 
 
+def _graded(item: LogFinding, *, strict: bool) -> LogFinding:
+    """Return the finding as the exit status weighs it.
+
+    An event no signature knows keeps its own level in the report, but unless
+    ``--strict`` is given it weighs no more than a warning: like a linter's
+    unknown rule, it is a question for a person, and a night whose only
+    unexplained events are routine would otherwise fail every pipeline.
+    """
+    if strict or item.recognised or item.severity is not Severity.ERROR:
+        return item
+    return attrs.evolve(item, severity=Severity.WARNING)
+
+
 def run(options: Options) -> int:
     """Run ``diagnose``: print what the logs say; exit 1 when a finding is at or above ``--fail-on``."""
     from hyperv_backup.diagnose import diagnose  # noqa: PLC0415 - see above
@@ -218,21 +233,25 @@ def run(options: Options) -> int:
     result = diagnose(logs, writers, inventory, options.since, profile=options.profile)
     result = attrs.evolve(result, skipped=logs.skipped)
     findings = [f for f in result.findings if f.rule.id not in options.ignore]
-    status = exit_status(findings, options.fail_on)
+    status = exit_status([_graded(f, strict=options.strict) for f in findings], options.fail_on)
     if logs.skipped:
         _note_skipped(logs.problems)
         if options.fail_on.threshold is not None:
             # A log read in part is no clean answer: --skip-bad lets the run go on,
             # not pass.
             status = EXIT_FINDINGS
-    names = ", ".join(Path(name).name if name != "-" else "<stdin>" for name in options.operands)
+    inputs = [*options.operands, *([options.writers] if options.writers else [])]
+    names = ", ".join(Path(name).name if name != "-" else "<stdin>" for name in inputs)
     title = f"Diagnosis of {names}"
     notes = [*policy_notes(options)]
+    if not options.strict and any(not f.recognised for f in findings):
+        notes.append("Events not in the catalogue (HVB700) count as warnings for the exit status")
     meta = {
         "command": Command.DIAGNOSE.value,
         "logs": list(options.operands),
         **({"inventory": options.inventory or f"example:{options.example}"} if inventory else {}),
         **policy_meta(options, status),
+        "strict": options.strict,
     }
     output(
         options,

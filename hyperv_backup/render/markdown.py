@@ -17,6 +17,7 @@ from hyperv_backup.render._common import (
     diagnosis_rules,
     explained_text,
     mode_summary,
+    place_text,
     severity_counts,
     step_note,
     tabulate,
@@ -185,10 +186,11 @@ def diagnosis(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
         lines.extend([f"## {escape_markdown(heading)}", ""])
         lines.extend(
             _md_table(
-                ["Time", "Severity", "Rule", "What the log says", "Explained by"],
+                ["Time", "Where", "Severity", "Rule", "What the log says", "Explained by"],
                 (
                     [
                         time_text(entry.time),
+                        escape_markdown(place_text(entry)),
                         f"**{entry.severity.value}**"
                         if entry.severity is Severity.ERROR
                         else entry.severity.value,

@@ -268,3 +268,43 @@ def test_a_lone_surrogate_in_an_event_is_shown_not_a_crash(
     )
     result = run("diagnose", str(log), "--format", fmt)
     assert result.code == EXIT_FINDINGS
+
+
+_UNKNOWN_ERROR = (
+    '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
+    '<Provider Name="Microsoft-Windows-Hyper-V-VMMS"/><EventID>64001</EventID><Level>2</Level>'
+    '<TimeCreated SystemTime="2026-12-06T02:00:01.0000000Z"/>'
+    "<Channel>Microsoft-Windows-Hyper-V-VMMS-Admin</Channel><Computer>HV01</Computer>"
+    "</System></Event>"
+)
+
+
+def test_an_unknown_error_fails_the_run_only_with_strict(run: Any, tmp_path: Path) -> None:
+    """HVB700 keeps its level in the report; it weighs as a warning unless --strict."""
+    log = tmp_path / "unknown.xml"
+    log.write_text(_UNKNOWN_ERROR, encoding="utf-8")
+    lenient = run("diagnose", str(log), "--format", "json")
+    assert lenient.code == EXIT_OK
+    report = json.loads(lenient.out)
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["severity"], finding["place"]) == ("HVB700", "error", "host")
+    assert report["strict"] is False
+    assert run("diagnose", str(log), "--strict").code == EXIT_FINDINGS
+    assert run("diagnose", str(log), "--fail-on", "warning").code == EXIT_FINDINGS
+
+
+def test_a_writers_listing_is_diagnosed_without_a_log(run: Any) -> None:
+    result = run("diagnose", "--writers", WRITERS, "--format", "json")
+    assert result.code == EXIT_FINDINGS
+    report = json.loads(result.out)
+    assert report["read"]["events"] == 0
+    assert {f["rule"] for f in report["findings"]} >= {"HVB703"}
+    assert run("diagnose").code == EXIT_USAGE
+
+
+def test_the_place_of_a_finding_is_shown_in_every_format(run: Any) -> None:
+    markdown = run("diagnose", NIGHT, "--example", "cluster-2022", "--format", "markdown").out
+    assert "| Where |" in markdown
+    assert "host HV22-NODE1" in markdown
+    assert "Logged on: host" in run("diagnose", NIGHT).out
+    assert "<td>host HV22-NODE1" in run("diagnose", NIGHT, "--format", "html").out
