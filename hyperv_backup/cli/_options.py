@@ -164,6 +164,8 @@ class Options:
     inventory: str | None = None
     since: datetime | None = None
     skip_bad: bool = False
+    #: ``diagnose``: the encoding of the writers listing when it is not UTF-8 and has no mark.
+    encoding: str | None = None
     #: ``diagnose``: let an event no signature knows fail the run at its own level.
     strict: bool = False
     #: A format for another tool (SARIF, JUnit, Prometheus); ``format`` is then unused.
@@ -196,6 +198,7 @@ class Options:
             inventory=getattr(ns, "inventory", None),
             since=_since(getattr(ns, "since", None)),
             skip_bad=bool(getattr(ns, "skip_bad", False)),
+            encoding=getattr(ns, "encoding", None),
             strict=bool(getattr(ns, "strict", False)),
         )
 
@@ -236,6 +239,18 @@ def _jobs(value: str) -> int:
         msg = f"expected a number of processes from 1 to 1024, got {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return jobs
+
+
+def _encoding(value: str) -> str:
+    """Read ``--encoding``: a text encoding Python knows, by its Python name (``cp850``)."""
+    # The readers are loaded only when the option is given.
+    from hyperv_backup.readers.capture import text_encoding  # noqa: PLC0415
+
+    try:
+        return text_encoding(value)
+    except LookupError:
+        msg = f"not a text encoding: {value!r} (such as cp850, cp1252, cp932, utf-16)"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _rule_ids(values: Sequence[str]) -> frozenset[str]:
@@ -442,7 +457,8 @@ def parser() -> argparse.ArgumentParser:
         Command.DIAGNOSE,
         "Explain failed or degraded backups from exported event logs and VSS writer states.",
         [output, policy, profiles],
-        "[LOG ...] [--writers FILE] [--inventory INVENTORY | --example [NAME]] [--since SPAN]",
+        "[LOG ...] [--writers FILE [--encoding ENCODING]] [--inventory INVENTORY | --example [NAME]] "
+        "[--since SPAN]",
     )
     sub.add_argument(
         "operands",
@@ -454,6 +470,13 @@ def parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--writers", metavar="FILE", help="the output of 'vssadmin list writers' on the host"
+    )
+    sub.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="ENCODING",
+        help="the encoding of the --writers file (cp850, cp1252, ...) when it has no "
+        "byte-order mark and is not UTF-8 (default: told from the text, or asked for)",
     )
     sub.add_argument(
         "--inventory",

@@ -32,7 +32,6 @@ from hyperv_backup.cli._options import (
 from hyperv_backup.inventory import (
     InventoryError,
     Problem,
-    decode_text,
     parse_inventory,
     problem_lines,
     read_at_most,
@@ -45,7 +44,7 @@ from hyperv_backup.rules import Severity
 # ``plan`` do not need them); each function imports what it uses.
 if TYPE_CHECKING:
     from hyperv_backup.diagnose import LogFinding
-    from hyperv_backup.readers import Event, VssWriter
+    from hyperv_backup.readers import CapturedText, Event, VssWriter
 
 __all__ = ["run"]
 
@@ -171,16 +170,66 @@ class _Logs:
                     progress.done()
 
 
-def _writers(options: Options) -> tuple[VssWriter, ...] | None:
-    from hyperv_backup.readers import vssadmin_writers  # noqa: PLC0415 - see above
+class _Listing:
+    """A writers listing as it was read: its writers, and the encoding of its bytes."""
+
+    __slots__ = ("captured", "source", "writers")
+
+    def __init__(self, source: str, writers: tuple[VssWriter, ...], captured: CapturedText) -> None:
+        self.source = source
+        self.writers = writers
+        self.captured = captured
+
+    def note(self) -> str:
+        """Say which encoding the listing was read in, and why (every format shows it)."""
+        name = "<stdin>" if self.source == "-" else Path(self.source).name
+        captured = self.captured
+        return f"Writers listing {name}: read as {captured.encoding} ({captured.reason})"
+
+    def meta(self) -> dict[str, object]:
+        captured = self.captured
+        return {
+            "source": self.source,
+            "encoding": captured.encoding,
+            "basis": captured.basis.value,
+            "same": list(captured.same),
+        }
+
+
+def _listing(source: str, data: bytes, encoding: str | None) -> _Listing:
+    """Read a writers listing's bytes, or stop: 3 if it is no listing, 2 if its code page is not told."""
+    from hyperv_backup.readers import (  # noqa: PLC0415 - see above
+        AmbiguousEncodingError,
+        captured_text,
+        vssadmin_writers,
+    )
+
+    label = "<stdin>" if source == "-" else source
+    try:
+        captured = captured_text(data, encoding)
+        return _Listing(source, vssadmin_writers(captured.text), captured)
+    except AmbiguousEncodingError as exc:
+        # Not a bad file: an argument is missing, as for any usage error.
+        names = " and ".join(exc.candidates)
+        raise usage_error(
+            f"cannot tell the code page of {label}: {names} read it as different text; "
+            f"give it with --encoding (such as --encoding {exc.candidates[0]})"
+        ) from None
+    except InventoryError as exc:
+        raise _invalid(label, "'vssadmin list writers' listing", exc) from None
+
+
+def _writers(options: Options) -> _Listing | None:
+    from hyperv_backup.readers.capture import MAX_CAPTURE_BYTES  # noqa: PLC0415 - see above
 
     if options.writers is None:
         return None
-    data = read_source(options.writers)
+    label = "<stdin>" if options.writers == "-" else options.writers
     try:
-        return vssadmin_writers(decode_text(data))
+        data = read_source(options.writers, limit=MAX_CAPTURE_BYTES)
     except InventoryError as exc:
-        raise _invalid(options.writers, "'vssadmin list writers' listing", exc) from None
+        raise _invalid(label, "'vssadmin list writers' listing", exc) from None
+    return _listing(options.writers, data, options.encoding)
 
 
 def _inventory(options: Options) -> Host | Cluster | None:
@@ -228,7 +277,8 @@ def run(options: Options) -> int:
     from hyperv_backup.diagnose import diagnose  # noqa: PLC0415 - see above
 
     inventory = _inventory(options)
-    writers = _writers(options)
+    listing = _writers(options)
+    writers = None if listing is None else listing.writers
     logs = _Logs(options)
     result = diagnose(logs, writers, inventory, options.since, profile=options.profile)
     result = attrs.evolve(result, skipped=logs.skipped)
@@ -244,6 +294,8 @@ def run(options: Options) -> int:
     names = ", ".join(Path(name).name if name != "-" else "<stdin>" for name in inputs)
     title = f"Diagnosis of {names}"
     notes = [*policy_notes(options)]
+    if listing is not None:
+        notes.append(listing.note())
     if not options.strict and any(not f.recognised for f in findings):
         notes.append("Events not in the catalogue (HVB700) count as warnings for the exit status")
     meta = {
@@ -252,6 +304,7 @@ def run(options: Options) -> int:
         **({"inventory": options.inventory or f"example:{options.example}"} if inventory else {}),
         **policy_meta(options, status),
         "strict": options.strict,
+        "writers": None if listing is None else listing.meta(),
     }
     output(
         options,

@@ -66,6 +66,7 @@ __all__ = [
     "Basis",
     "CapturedText",
     "captured_text",
+    "text_encoding",
 ]
 
 #: The most bytes a capture may hold: the readers' text limit in UTF-32, its widest form.
@@ -216,8 +217,12 @@ def _decoded(data: bytes, codec: str, name: str) -> str:
         raise _error(f"not valid {name} text: {exc}") from None
 
 
-def _codec(encoding: str) -> str:
-    """Return the Python name of a text encoding, or raise :class:`LookupError`."""
+def text_encoding(encoding: str) -> str:
+    """Return the Python name of a text encoding, or raise :class:`LookupError`.
+
+    >>> text_encoding("CP850"), text_encoding("latin-1")
+    ('cp850', 'iso8859-1')
+    """
     info = codecs.lookup(encoding)
     # codecs.lookup also finds bytes-to-bytes and text-to-text transforms (hex,
     # rot13), which decoding refuses with LookupError (but not for empty bytes,
@@ -245,7 +250,7 @@ def captured_text(
         # A programming error, not bad input: the captures are read as bytes.
         raise TypeError(f"expected the capture's bytes, got {type(data).__name__}")
     data = bytes(data)
-    given = None if encoding is None else _codec(encoding)
+    given = None if encoding is None else text_encoding(encoding)
     if len(data) > MAX_CAPTURE_BYTES:
         raise _error(
             f"the capture is larger than the limit of {MAX_CAPTURE_BYTES} bytes; a real "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from hyperv_backup.cli import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from hyperv_backup.cli._options import _since
-from tests.cli._shared_cli import Page
+from tests.cli._shared_cli import Page, fake_stdin
 from tests.paths import FIXTURES
 from tests.readers.evtx_writer import EvtxRecord, event_element, write_evtx
 
@@ -308,3 +309,99 @@ def test_the_place_of_a_finding_is_shown_in_every_format(run: Any) -> None:
     assert "host HV22-NODE1" in markdown
     assert "Logged on: host" in run("diagnose", NIGHT).out
     assert "<td>host HV22-NODE1" in run("diagnose", NIGHT, "--format", "html").out
+
+
+# --- the encoding of a writers listing ------------------------------------------------
+
+LISTINGS = FIXTURES / "writers"
+CP850 = str(LISTINGS / "madeup-fr-cp850-hyperv-failed.txt")
+#: A listing whose one character outside ASCII cp850 reads as 'ï' and cp852 as 'ő'.
+_TIED = (
+    b"Writer name: 'N\x8b'\r\n   Writer Id: {66841cd4-6ded-4f4b-8f17-fd23f8ddc3de}\r\n"
+    b"   Writer Instance Id: {4a1c2f0e-93b7-4d5a-b8e6-2f0c7d91a356}\r\n"
+    b"   State: [1] Stable\r\n   Last error: No error\r\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_format_names_the_encoding_of_the_writers_listing(run: Any, fmt: str) -> None:
+    out = html.unescape(" ".join(run("diagnose", "--writers", CP850, "--format", fmt).out.split()))
+    assert "madeup-fr-cp850-hyperv-failed.txt: read as cp850 (the code page whose" in out
+    assert "rédacteur" not in out  # the labels are read, never shown
+    assert "Délai dépassé" in out  # the last error, decoded
+
+
+def test_json_names_the_encoding_of_the_writers_listing(run: Any) -> None:
+    report = json.loads(run("diagnose", "--writers", CP850, "--format", "json").out)
+    assert report["writers"] == {
+        "source": CP850,
+        "encoding": "cp850",
+        "basis": "labels",
+        "same": ["cp437"],
+    }
+    assert json.loads(run("diagnose", NIGHT, "--format", "json").out)["writers"] is None
+
+
+def test_a_listing_whose_code_page_is_not_told_asks_for_it_on_one_line(
+    run: Any, tmp_path: Path
+) -> None:
+    listing = tmp_path / "writers.txt"
+    listing.write_bytes(_TIED)
+    asked = run("diagnose", "--writers", str(listing))
+    assert asked.code == EXIT_USAGE
+    assert asked.err.count("\n") == 1
+    assert "cannot tell the code page of" in asked.err
+    assert "cp850 and cp852 read it as different text" in asked.err
+    assert "--encoding cp850" in asked.err
+    given = run("diagnose", "--writers", str(listing), "--encoding", "CP852", "--format", "json")
+    assert given.code == EXIT_OK
+    report = json.loads(given.out)
+    assert (report["writers"]["encoding"], report["writers"]["basis"]) == ("cp852", "given")
+    assert report["findings"] == []
+    assert (
+        "read as cp852 (as given)"
+        in run("diagnose", "--writers", str(listing), "--encoding", "cp852").out
+    )
+
+
+def test_an_encoding_is_given_only_where_the_listing_does_not_say_its_own(run: Any) -> None:
+    """UTF-16 with its mark is read as UTF-16 whatever --encoding says."""
+    utf16 = str(LISTINGS / "madeup-fr-utf16-hyperv-failed.txt")
+    result = run("diagnose", "--writers", utf16, "--encoding", "cp1252", "--format", "json")
+    assert json.loads(result.out)["writers"]["encoding"] == "utf-16-le"
+
+
+def test_bad_encodings_and_bytes_are_refused(run: Any, tmp_path: Path) -> None:
+    assert run("diagnose", "--writers", CP850, "--encoding", "no-such").code == EXIT_USAGE
+    assert run("diagnose", "--writers", CP850, "--encoding", "rot13").code == EXIT_USAGE
+    bad = tmp_path / "writers.txt"
+    bad.write_bytes(b"Writer name: '\x82 '")
+    refused = run("diagnose", "--writers", str(bad), "--encoding", "cp932")
+    assert refused.code == EXIT_INVALID
+    assert "not valid cp932 text at byte offset 14" in refused.err
+    unread = tmp_path / "signs.txt"
+    unread.write_bytes(b"\x80\xb0")
+    assert (
+        "no code page a localised vssadmin writes" in run("diagnose", "--writers", str(unread)).err
+    )
+
+
+def test_a_writers_listing_over_its_limit_is_refused_before_it_is_read(
+    run: Any, tmp_path: Path
+) -> None:
+    from hyperv_backup.readers.capture import MAX_CAPTURE_BYTES
+
+    huge = tmp_path / "writers.txt"
+    with huge.open("wb") as file:
+        file.truncate(MAX_CAPTURE_BYTES + 1)
+    result = run("diagnose", "--writers", str(huge))
+    assert result.code == EXIT_INVALID
+    assert f"larger than the limit of {MAX_CAPTURE_BYTES} bytes" in result.err
+
+
+def test_a_writers_listing_is_read_from_standard_input(
+    run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_stdin(monkeypatch, Path(CP850).read_bytes())
+    out = run("diagnose", "--writers", "-").out
+    assert "Writers listing <stdin>: read as cp850" in out
