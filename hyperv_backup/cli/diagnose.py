@@ -97,6 +97,14 @@ def _show_progress(size: int) -> bool:
     return size > PROGRESS_BYTES and hasattr(stream, "isatty") and stream.isatty()
 
 
+class _Unreadable(Exception):  # noqa: N818 - a signal within this module, not an error type
+    """A log file could not be opened or read; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class _Logs:
     """The events of every log the options name, read as the diagnosis asks for them.
 
@@ -104,23 +112,31 @@ class _Logs:
     of a diagnosis grows with its findings, not with the log. An XML or JSON
     export is read whole, but only once its size is known to be within the
     limit of its form (checked before it is read). ``skipped`` and
-    ``problems`` count what ``--skip-bad`` left out, once the events are read.
+    ``problems`` count the records ``--skip-bad`` left out, once the events
+    are read; ``skipped_files`` the files of a directory or glob it left out,
+    each with its path and why.
     """
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self.skipped = 0
         self.problems: list[Problem] = []
+        self.skipped_files: list[Problem] = []
 
     def __iter__(self) -> Iterator[Event]:
+        named = set(self.options.operands)
         for source in expand(self.options.operands, LOG_SUFFIXES, skipped=()):
-            yield from self._read(source)
+            # A file named on the command line is read or refused, as without
+            # --skip-bad: only the files a directory or glob gave may be passed over.
+            skips = self.options.skip_bad and source not in named
+            yield from self._read(source, skips=skips)
 
-    def _read(self, source: str) -> Iterator[Event]:
+    def _read(self, source: str, *, skips: bool) -> Iterator[Event]:
         from hyperv_backup.readers import read_events  # noqa: PLC0415 - see above
 
         label = "<stdin>" if source == "-" else source
         problems: list[Problem] = []
+        read = 0
         try:
             if source == "-":
                 log = read_events(
@@ -129,11 +145,26 @@ class _Logs:
                 problems.extend(log.problems)
                 yield from log
             else:
-                yield from self._file(source, label, problems)
+                for event in self._file(source, label, problems):
+                    read += 1
+                    yield event
         except InventoryError as exc:
-            raise _invalid(label, "event log", exc) from None
+            if not skips:
+                raise _invalid(label, "event log", exc) from None
+            first = exc.problems[0]
+            self._skip(source, str(first) if first.path else first.message, read)
+        except _Unreadable as exc:
+            if not skips:
+                raise usage_error(f"cannot read {source!r}: {exc.reason}") from None
+            self._skip(source, f"cannot be read: {exc.reason}", read)
         self.skipped += len(problems)
         self.problems.extend(problems)
+
+    def _skip(self, source: str, why: str, read: int) -> None:
+        # Only an .evtx file can fail after some of its events were read; they
+        # stay in the diagnosis, and the note says how many.
+        after = f" (after {read} events, which are kept)" if read else ""
+        self.skipped_files.append(Problem(source, f"skipped: {why}{after}"))
 
     def _file(self, source: str, label: str, problems: list[Problem]) -> Iterator[Event]:
         from hyperv_backup.readers import event_form, read_events  # noqa: PLC0415 - see above
@@ -142,12 +173,14 @@ class _Logs:
         try:
             file = open_regular(source)
         except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise usage_error(f"cannot read {source!r}: {reason}") from None
+            raise _Unreadable(getattr(exc, "strerror", None) or str(exc)) from None
         with file:
-            size = os.fstat(file.fileno()).st_size
-            form = event_form(file.read(256))
-            file.seek(0)
+            try:
+                size = os.fstat(file.fileno()).st_size
+                form = event_form(file.read(256))
+                file.seek(0)
+            except OSError as exc:
+                raise _Unreadable(exc.strerror or str(exc)) from None
             limit = _LIMITS[form]
             if size > limit:
                 raise InventoryError(
@@ -247,16 +280,27 @@ def _inventory(options: Options) -> Host | Cluster | None:
 _SKIPPED_SHOWN = 20
 
 
-def _note_skipped(problems: Sequence[Problem]) -> None:
+def _note_skipped(problems: Sequence[Problem], what: str) -> None:
     print(
-        f"{PROG} {Command.DIAGNOSE.value}: note: {len(problems)} unreadable record(s) or "
-        "chunk(s) skipped (--skip-bad):",
+        f"{PROG} {Command.DIAGNOSE.value}: note: {len(problems)} {what} skipped (--skip-bad):",
         file=sys.stderr,
     )
     for problem in problems[:_SKIPPED_SHOWN]:
         print(clean_text(str(problem)), file=sys.stderr)
     if len(problems) > _SKIPPED_SHOWN:
         print(f"... and {len(problems) - _SKIPPED_SHOWN} more", file=sys.stderr)
+
+
+#: How many skipped files the report's header names (the JSON lists every one).
+_FILES_NAMED = 5
+
+
+def _skipped_files_note(problems: Sequence[Problem]) -> str:
+    names = [Path(p.path).name for p in problems[:_FILES_NAMED]]
+    more = len(problems) - len(names)
+    listed = ", ".join(names) + (f" and {more} more" if more else "")
+    files = "1 file" if len(problems) == 1 else f"{len(problems)} files"
+    return f"{files} skipped as unreadable or not a valid log (--skip-bad): {listed}"
 
 
 def _graded(item: LogFinding, *, strict: bool) -> LogFinding:
@@ -285,17 +329,21 @@ def run(options: Options) -> int:
     findings = [f for f in result.findings if f.rule.id not in options.ignore]
     status = exit_status([_graded(f, strict=options.strict) for f in findings], options.fail_on)
     if logs.skipped:
-        _note_skipped(logs.problems)
-        if options.fail_on.threshold is not None:
-            # A log read in part is no clean answer: --skip-bad lets the run go on,
-            # not pass.
-            status = EXIT_FINDINGS
+        _note_skipped(logs.problems, "unreadable record(s) or chunk(s)")
+    if logs.skipped_files:
+        _note_skipped(logs.skipped_files, "unreadable or invalid file(s)")
+    if (logs.skipped or logs.skipped_files) and options.fail_on.threshold is not None:
+        # A log read in part, or logs left out, are no clean answer: --skip-bad
+        # lets the run go on, not pass.
+        status = EXIT_FINDINGS
     inputs = [*options.operands, *([options.writers] if options.writers else [])]
     names = ", ".join(Path(name).name if name != "-" else "<stdin>" for name in inputs)
     title = f"Diagnosis of {names}"
     notes = [*policy_notes(options)]
     if listing is not None:
         notes.append(listing.note())
+    if logs.skipped_files:
+        notes.append(_skipped_files_note(logs.skipped_files))
     if not options.strict and any(not f.recognised for f in findings):
         notes.append("Events not in the catalogue (HVB700) count as warnings for the exit status")
     meta = {
@@ -305,6 +353,7 @@ def run(options: Options) -> int:
         **policy_meta(options, status),
         "strict": options.strict,
         "writers": None if listing is None else listing.meta(),
+        "skipped_files": [{"path": p.path, "problem": p.message} for p in logs.skipped_files],
     }
     output(
         options,

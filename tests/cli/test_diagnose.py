@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -405,3 +406,119 @@ def test_a_writers_listing_is_read_from_standard_input(
     fake_stdin(monkeypatch, Path(CP850).read_bytes())
     out = run("diagnose", "--writers", "-").out
     assert "Writers listing <stdin>: read as cp850" in out
+
+
+# --- --skip-bad and the files of a directory ------------------------------------------
+
+
+def _folder(tmp_path: Path) -> Path:
+    """Make a folder of logs: the night, and a text that is no log in a folder below it."""
+    folder = tmp_path / "logs"
+    (folder / "node2").mkdir(parents=True)
+    (folder / "night.xml").write_bytes(Path(NIGHT).read_bytes())
+    (folder / "node2" / "notes.xml").write_text("written by hand, not by wevtutil", "utf-8")
+    return folder
+
+
+def test_a_bad_file_of_a_directory_stops_the_run_without_skip_bad(run: Any, tmp_path: Path) -> None:
+    result = run("diagnose", str(_folder(tmp_path)))
+    assert result.code == EXIT_INVALID
+    assert "notes.xml is not a valid event log" in result.err
+
+
+def test_skip_bad_skips_a_bad_file_of_a_directory_names_it_and_fails_the_gate(
+    run: Any, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path)
+    alone = json.loads(run("diagnose", NIGHT, "--format", "json", "--fail-on", "never").out)
+    result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
+    assert result.code == EXIT_OK
+    report = json.loads(result.out)
+    assert report["findings"] == alone["findings"]
+    (skipped,) = report["skipped_files"]
+    assert skipped["path"] == str(folder / "node2" / "notes.xml")
+    assert skipped["problem"].startswith("skipped: not an event log: expected an .evtx file")
+    assert "1 unreadable or invalid file(s) skipped (--skip-bad):" in result.err
+    assert f"{folder / 'node2' / 'notes.xml'}: skipped: not an event log" in result.err
+    # Without --fail-on never, a log left out is no clean answer, as a record is.
+    info = ",".join(f"HVB7{n:02}" for n in range(12))
+    gated = run("diagnose", str(folder), "--skip-bad", "--ignore", info, "--ignore", "HVB734")
+    assert gated.code == EXIT_FINDINGS
+    assert "1 file skipped as unreadable or not a valid log (--skip-bad): notes.xml" in gated.out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_every_format_names_the_skipped_files(run: Any, tmp_path: Path, fmt: str) -> None:
+    out = run("diagnose", str(_folder(tmp_path)), "--skip-bad", "--format", fmt).out
+    assert "1 file skipped as unreadable or not a valid log (--skip-bad): notes.xml" in out
+
+
+def test_a_file_named_on_the_command_line_is_never_skipped(run: Any, tmp_path: Path) -> None:
+    """--skip-bad passes over what a directory or glob gave, not what the user named."""
+    notes = _folder(tmp_path) / "node2" / "notes.xml"
+    assert run("diagnose", NIGHT, str(notes), "--skip-bad").code == EXIT_INVALID
+    globbed = run("diagnose", str(tmp_path / "**" / "*.xml"), "--skip-bad", "--fail-on", "never")
+    assert globbed.code == EXIT_OK
+    assert "notes.xml: skipped" in globbed.err
+
+
+def test_unreadable_files_and_folders_of_a_directory_are_skipped_and_named(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path)
+    (folder / "node2" / "notes.xml").unlink()
+    locked = folder / "node3"
+    locked.mkdir()
+    (locked / "vmms.xml").write_bytes(Path(NIGHT).read_bytes())
+    denied = folder / "node2" / "app.evtx"
+    denied.write_bytes(b"")
+    real_scandir, real_open = os.scandir, os.open
+
+    def scandir(path: Any) -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def open_(path: Any, flags: int, *args: Any) -> int:
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_)
+    stopped = run("diagnose", str(folder))
+    assert stopped.code == EXIT_USAGE
+    assert "Permission denied" in stopped.err
+    result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
+    assert result.code == EXIT_OK
+    problems = {item["path"]: item["problem"] for item in json.loads(result.out)["skipped_files"]}
+    assert problems == {
+        str(denied): "skipped: cannot be read: Permission denied",
+        str(locked): "skipped: cannot be read: not a regular file: a directory",
+    }
+
+
+def test_events_read_before_a_file_fails_are_kept_and_counted(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only an .evtx file can fail after some of its events: the note says how many."""
+    from hyperv_backup.readers import evtx as reader
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "app.evtx").write_bytes(_evtx_of(120))
+    real = reader._chunk_events
+
+    def failing(header: bytes, chunk: bytes, number: int, *args: Any, **kwargs: Any) -> Any:
+        if number == 1:
+            raise reader._bad(f"chunk {number}", "made to fail here")
+        return real(header, chunk, number, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "_chunk_events", failing)
+    result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
+    report = json.loads(result.out)
+    assert report["read"]["events"] == 50
+    (skipped,) = report["skipped_files"]
+    assert skipped["problem"] == (
+        "skipped: chunk 1: made to fail here (after 50 events, which are kept)"
+    )
