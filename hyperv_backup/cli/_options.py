@@ -13,13 +13,14 @@ from pathlib import Path
 import attrs
 
 from hyperv_backup._version import __version__
-from hyperv_backup.examples import example_names
+from hyperv_backup.examples import example_names, night_names
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render import Format, ReportFormat
 from hyperv_backup.rules import RULES, Profile, Severity, as_profile
 
 __all__ = [
     "DEFAULT_EXAMPLE",
+    "DEFAULT_NIGHT",
     "EXIT_FINDINGS",
     "EXIT_INTERNAL",
     "EXIT_INVALID",
@@ -54,6 +55,12 @@ EXIT_INTERNAL = 4
 
 #: The example ``--example`` uses when no name follows it.
 DEFAULT_EXAMPLE = "cluster"
+#: The example whose night ``diagnose --example`` shows when no name follows it
+#: and no log is given.
+DEFAULT_NIGHT = "cluster-2022"
+#: What ``diagnose --example`` holds when no name follows it, until the command
+#: line is read whole: the default depends on whether a log was given.
+_UNNAMED = ""
 
 #: ``collect`` says on standard error what it reads when there are more guest documents than this.
 PROGRESS_GUESTS = 3
@@ -487,9 +494,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--example",
         nargs="?",
-        const=DEFAULT_EXAMPLE,
+        const=_UNNAMED,
         metavar="NAME",
-        help="use a bundled example inventory as --inventory",
+        help=f"use a bundled example inventory as --inventory (default: {DEFAULT_EXAMPLE}); "
+        f"without LOG or --writers, diagnose the example's bundled night of logs "
+        f"({', '.join(night_names())}; default: {DEFAULT_NIGHT})",
     )
     sub.add_argument(
         "--since",
@@ -538,10 +547,19 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
             sub.error(f"expected at most one example name, got {len(options.operands)}")
         return options
     if options.command is Command.DIAGNOSE:
-        if not options.operands and options.writers is None:
-            sub.error("missing LOG (an exported event log) or --writers FILE")
+        night = not options.operands and options.writers is None
+        if options.example == _UNNAMED:
+            options = attrs.evolve(options, example=DEFAULT_NIGHT if night else DEFAULT_EXAMPLE)
         if options.inventory is not None and options.example is not None:
             sub.error("give --inventory or --example, not both")
+        if night and options.example is None:
+            sub.error("missing LOG (an exported event log), --writers FILE or --example")
+        if night and options.example not in night_names():
+            nights = ", ".join(night_names())
+            sub.error(
+                f"no bundled night of logs for the example {options.example!r} (nights: "
+                f"{nights}); give LOG or --writers FILE to use it as the inventory"
+            )
         return options
     if options.command is Command.COLLECT:
         if not options.operands:

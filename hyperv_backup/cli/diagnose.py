@@ -44,6 +44,7 @@ from hyperv_backup.rules import Severity
 # ``plan`` do not need them); each function imports what it uses.
 if TYPE_CHECKING:
     from hyperv_backup.diagnose import LogFinding
+    from hyperv_backup.examples import ExampleNight
     from hyperv_backup.readers import CapturedText, Event, VssWriter
 
 __all__ = ["run"]
@@ -117,13 +118,18 @@ class _Logs:
     each with its path and why.
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, night: ExampleNight | None = None) -> None:
         self.options = options
+        self.night = night
         self.skipped = 0
         self.problems: list[Problem] = []
         self.skipped_files: list[Problem] = []
 
     def __iter__(self) -> Iterator[Event]:
+        from hyperv_backup.readers import read_events  # noqa: PLC0415 - see above
+
+        if self.night is not None:
+            yield from read_events(self.night.log)
         named = set(self.options.operands)
         for source in expand(self.options.operands, LOG_SUFFIXES, skipped=()):
             # A file named on the command line is read or refused, as without
@@ -206,18 +212,20 @@ class _Logs:
 class _Listing:
     """A writers listing as it was read: its writers, and the encoding of its bytes."""
 
-    __slots__ = ("captured", "source", "writers")
+    __slots__ = ("captured", "name", "source", "writers")
 
-    def __init__(self, source: str, writers: tuple[VssWriter, ...], captured: CapturedText) -> None:
+    def __init__(
+        self, source: str, name: str, writers: tuple[VssWriter, ...], captured: CapturedText
+    ) -> None:
         self.source = source
+        self.name = name
         self.writers = writers
         self.captured = captured
 
     def note(self) -> str:
         """Say which encoding the listing was read in, and why (every format shows it)."""
-        name = "<stdin>" if self.source == "-" else Path(self.source).name
         captured = self.captured
-        return f"Writers listing {name}: read as {captured.encoding} ({captured.reason})"
+        return f"Writers listing {self.name}: read as {captured.encoding} ({captured.reason})"
 
     def meta(self) -> dict[str, object]:
         captured = self.captured
@@ -229,7 +237,7 @@ class _Listing:
         }
 
 
-def _listing(source: str, data: bytes, encoding: str | None) -> _Listing:
+def _listing(source: str, name: str, data: bytes, encoding: str | None) -> _Listing:
     """Read a writers listing's bytes, or stop: 3 if it is no listing, 2 if its code page is not told."""
     from hyperv_backup.readers import (  # noqa: PLC0415 - see above
         AmbiguousEncodingError,
@@ -240,7 +248,7 @@ def _listing(source: str, data: bytes, encoding: str | None) -> _Listing:
     label = "<stdin>" if source == "-" else source
     try:
         captured = captured_text(data, encoding)
-        return _Listing(source, vssadmin_writers(captured.text), captured)
+        return _Listing(source, name, vssadmin_writers(captured.text), captured)
     except AmbiguousEncodingError as exc:
         # Not a bad file: an argument is missing, as for any usage error.
         names = " and ".join(exc.candidates)
@@ -252,9 +260,12 @@ def _listing(source: str, data: bytes, encoding: str | None) -> _Listing:
         raise _invalid(label, "'vssadmin list writers' listing", exc) from None
 
 
-def _writers(options: Options) -> _Listing | None:
+def _writers(options: Options, night: ExampleNight | None) -> _Listing | None:
     from hyperv_backup.readers.capture import MAX_CAPTURE_BYTES  # noqa: PLC0415 - see above
 
+    if night is not None:
+        source = f"example:{options.example}"
+        return _listing(source, night.writers_name, night.writers, options.encoding)
     if options.writers is None:
         return None
     label = "<stdin>" if options.writers == "-" else options.writers
@@ -262,7 +273,21 @@ def _writers(options: Options) -> _Listing | None:
         data = read_source(options.writers, limit=MAX_CAPTURE_BYTES)
     except InventoryError as exc:
         raise _invalid(label, "'vssadmin list writers' listing", exc) from None
-    return _listing(options.writers, data, options.encoding)
+    name = "<stdin>" if options.writers == "-" else Path(options.writers).name
+    return _listing(options.writers, name, data, options.encoding)
+
+
+def _night(options: Options) -> ExampleNight | None:
+    """Return the example's night when ``--example`` stands for the logs too, or ``None``.
+
+    ``diagnose --example [NAME]`` without a log or writers listing shows the
+    example's bundled night (the command line has checked that it has one).
+    """
+    from hyperv_backup.examples import example_night  # noqa: PLC0415 - see above
+
+    if options.example is None or options.operands or options.writers is not None:
+        return None
+    return example_night(options.example)
 
 
 def _inventory(options: Options) -> Host | Cluster | None:
@@ -321,9 +346,10 @@ def run(options: Options) -> int:
     from hyperv_backup.diagnose import diagnose  # noqa: PLC0415 - see above
 
     inventory = _inventory(options)
-    listing = _writers(options)
+    night = _night(options)
+    listing = _writers(options, night)
     writers = None if listing is None else listing.writers
-    logs = _Logs(options)
+    logs = _Logs(options, night)
     result = diagnose(logs, writers, inventory, options.since, profile=options.profile)
     result = attrs.evolve(result, skipped=logs.skipped)
     findings = [f for f in result.findings if f.rule.id not in options.ignore]
@@ -340,6 +366,12 @@ def run(options: Options) -> int:
     names = ", ".join(Path(name).name if name != "-" else "<stdin>" for name in inputs)
     title = f"Diagnosis of {names}"
     notes = [*policy_notes(options)]
+    if night is not None:
+        title = f"Diagnosis of the example night of {options.example}"
+        notes.append(
+            f"An example: published events and a published writers listing, put into one "
+            f"night on the hosts and VMs of {options.example} (docs/diagnose.md)"
+        )
     if listing is not None:
         notes.append(listing.note())
     if logs.skipped_files:
@@ -348,7 +380,7 @@ def run(options: Options) -> int:
         notes.append("Events not in the catalogue (HVB700) count as warnings for the exit status")
     meta = {
         "command": Command.DIAGNOSE.value,
-        "logs": list(options.operands),
+        "logs": [f"example:{options.example}"] if night else list(options.operands),
         **({"inventory": options.inventory or f"example:{options.example}"} if inventory else {}),
         **policy_meta(options, status),
         "strict": options.strict,

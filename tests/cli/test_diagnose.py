@@ -522,3 +522,66 @@ def test_events_read_before_a_file_fails_are_kept_and_counted(
     assert skipped["problem"] == (
         "skipped: chunk 1: made to fail here (after 50 events, which are kept)"
     )
+
+
+# --- diagnose --example: the bundled night ---------------------------------------------
+
+
+def test_the_example_night_runs_without_a_windows_host(run: Any) -> None:
+    """Without a log, --example is the night of cluster-2022, with that example as the inventory."""
+    result = run("diagnose", "--example", "--format", "json")
+    assert result.code == EXIT_FINDINGS
+    assert result.err == ""
+    report = json.loads(result.out)
+    assert report["logs"] == ["example:cluster-2022"]
+    assert report["inventory"] == "example:cluster-2022"
+    assert report["writers"]["source"] == "example:cluster-2022"
+    assert report["read"] == {
+        "events": 6,
+        "considered": 6,
+        "skipped": 0,
+        "writers": 2,
+        "since": None,
+    }
+    rules = {f["rule"] for f in report["findings"]}
+    assert rules == {"HVB700", "HVB703", "HVB712", "HVB737", "HVB748", "HVB762", "HVB763"}
+    assert {f["place"] for f in report["findings"] if f["event"]} == {"host", "guest"}
+    named = run("diagnose", "--example", "cluster-2022", "--format", "json")
+    assert json.loads(named.out) == report
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_example_night_says_what_it_is(run: Any, fmt: str) -> None:
+    out = " ".join(run("diagnose", "--example", "--format", fmt).out.split())
+    assert "example night of cluster-2022" in out
+    assert "An example: published events and a published writers listing" in out
+    assert "read as ascii" in out
+
+
+def test_an_example_without_a_night_is_a_usage_error(run: Any) -> None:
+    result = run("diagnose", "--example", "host")
+    assert result.code == EXIT_USAGE
+    assert "no bundled night of logs for the example 'host' (nights: cluster-2022)" in result.err
+    assert run("diagnose", "--example", "--inventory", NIGHT).code == EXIT_USAGE
+
+
+def test_with_a_log_the_example_is_the_inventory_only(run: Any) -> None:
+    """Giving a log keeps --example what it was: the inventory, 'cluster' when unnamed."""
+    report = json.loads(run("diagnose", NIGHT, "--example", "--format", "json").out)
+    assert (report["logs"], report["inventory"], report["writers"]) == (
+        [NIGHT],
+        "example:cluster",
+        None,
+    )
+    writers = json.loads(
+        run("diagnose", "--writers", WRITERS, "--example", "cluster-2022", "--format", "json").out
+    )
+    assert (writers["logs"], writers["read"]["events"]) == ([], 0)
+
+
+def test_the_example_night_takes_the_other_options(run: Any) -> None:
+    later = json.loads(
+        run("diagnose", "--example", "--since", "2026-12-06T02:10:00Z", "--format", "json").out
+    )
+    assert later["read"]["considered"] == 4
+    assert run("diagnose", "--example", "--fail-on", "never").code == EXIT_OK
