@@ -6,6 +6,7 @@ import html
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,18 @@ import pytest
 
 from hyperv_backup.cli import EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from hyperv_backup.cli._options import _since
-from tests.cli._shared_cli import Page, fake_stdin
+from tests.cli._shared_cli import Page, fake_stdin, schema, validate
 from tests.paths import FIXTURES
 from tests.readers.evtx_writer import EvtxRecord, event_element, write_evtx
 
 NIGHT = str(FIXTURES / "events" / "cluster-2022-night.xml")
 WRITERS = str(FIXTURES / "samples" / "vssadmin-list-writers-hyperv-failed-blog-1.txt")
 SINCE = ["--since", "2026-12-05T00:00:00Z"]
+
+
+def _report(out: str) -> dict[str, Any]:
+    """Read a diagnosis's JSON, which must be valid against the published schema."""
+    return validate("diagnose", out)
 
 
 def test_the_night_of_the_example_fails_the_gate_and_names_the_causes(run: Any) -> None:
@@ -40,7 +46,7 @@ def test_fail_on_never_and_ignore_pass_the_gate(run: Any) -> None:
 
 def test_json_output_keeps_the_raw_event(run: Any) -> None:
     result = run("diagnose", NIGHT, "--format", "json", *SINCE)
-    document = json.loads(result.out)
+    document = _report(result.out)
     assert document["command"] == "diagnose"
     assert document["logs"] == [NIGHT]
     assert document["failed"] is True
@@ -82,10 +88,10 @@ def test_several_logs_in_every_form_are_read_together(run: Any, tmp_path: Path) 
         encoding="utf-16",
     )
     result = run("diagnose", str(evtx), str(ps), NIGHT, "--format", "json")
-    rules = [f["rule"] for f in json.loads(result.out)["findings"]]
+    rules = [f["rule"] for f in _report(result.out)["findings"]]
     assert "HVB706" in rules
     assert "HVB734" in rules  # VSS 12293 logged on the host
-    assert json.loads(result.out)["read"]["events"] == 9
+    assert _report(result.out)["read"]["events"] == 9
 
 
 def test_a_bad_log_is_invalid_and_named(run: Any, tmp_path: Path) -> None:
@@ -122,7 +128,7 @@ def test_an_inventory_file_is_read(run: Any, tmp_path: Path) -> None:
     inventory = tmp_path / "inventory.json"
     inventory.write_text(run("example", "cluster-2022").out)
     result = run("diagnose", NIGHT, "--inventory", str(inventory), "--format", "json")
-    assert json.loads(result.out)["inventory"] == str(inventory)
+    assert _report(result.out)["inventory"] == str(inventory)
 
 
 @pytest.mark.parametrize(
@@ -151,13 +157,11 @@ def test_a_directory_and_a_glob_give_their_logs(run: Any, tmp_path: Path) -> Non
     (tmp_path / "node1").mkdir()
     (tmp_path / "node1" / "vmms.xml").write_text(text, encoding="utf-8")
     (tmp_path / "readme.txt").write_text("not a log", encoding="utf-8")
-    alone = json.loads(run("diagnose", NIGHT, "--format", "json", "--fail-on", "never").out)
-    folder = json.loads(
-        run("diagnose", str(tmp_path), "--format", "json", "--fail-on", "never").out
-    )
+    alone = _report(run("diagnose", NIGHT, "--format", "json", "--fail-on", "never").out)
+    folder = _report(run("diagnose", str(tmp_path), "--format", "json", "--fail-on", "never").out)
     assert folder["findings"] == alone["findings"]
     pattern = str(tmp_path / "**" / "*.xml")
-    globbed = json.loads(run("diagnose", pattern, "--format", "json", "--fail-on", "never").out)
+    globbed = _report(run("diagnose", pattern, "--format", "json", "--fail-on", "never").out)
     assert globbed["findings"] == alone["findings"]
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -203,7 +207,7 @@ def test_a_damaged_chunk_stops_the_run_or_is_skipped_and_fails_the_gate(
     assert "chunk 1: the chunk is all zeros (at offset 69632)" in stopped.err
     skipped = run("diagnose", str(log), "--skip-bad", "--fail-on", "info", "--format", "json")
     assert skipped.code == EXIT_FINDINGS
-    document = json.loads(skipped.out)
+    document = _report(skipped.out)
     assert document["read"]["skipped"] == 1
     assert "1 unreadable record(s) or chunk(s) skipped (--skip-bad)" in skipped.err
     assert "chunk 1: skipped: the chunk is all zeros (at offset 69632)" in skipped.err
@@ -230,7 +234,7 @@ def test_an_evtx_file_is_read_from_the_disk_a_chunk_at_a_time(
     result = run("diagnose", str(log), "--fail-on", "never", "--format", "json")
     assert result.code == EXIT_OK
     assert sizes == [65536, 65536, 65536]
-    assert json.loads(result.out)["read"]["events"] == 120
+    assert _report(result.out)["read"]["events"] == 120
 
 
 def test_an_export_over_the_limit_of_its_form_is_refused_before_it_is_read(
@@ -287,7 +291,7 @@ def test_an_unknown_error_fails_the_run_only_with_strict(run: Any, tmp_path: Pat
     log.write_text(_UNKNOWN_ERROR, encoding="utf-8")
     lenient = run("diagnose", str(log), "--format", "json")
     assert lenient.code == EXIT_OK
-    report = json.loads(lenient.out)
+    report = _report(lenient.out)
     (finding,) = report["findings"]
     assert (finding["rule"], finding["severity"], finding["place"]) == ("HVB700", "error", "host")
     assert report["strict"] is False
@@ -298,7 +302,7 @@ def test_an_unknown_error_fails_the_run_only_with_strict(run: Any, tmp_path: Pat
 def test_a_writers_listing_is_diagnosed_without_a_log(run: Any) -> None:
     result = run("diagnose", "--writers", WRITERS, "--format", "json")
     assert result.code == EXIT_FINDINGS
-    report = json.loads(result.out)
+    report = _report(result.out)
     assert report["read"]["events"] == 0
     assert {f["rule"] for f in report["findings"]} >= {"HVB703"}
     assert run("diagnose").code == EXIT_USAGE
@@ -333,14 +337,14 @@ def test_every_format_names_the_encoding_of_the_writers_listing(run: Any, fmt: s
 
 
 def test_json_names_the_encoding_of_the_writers_listing(run: Any) -> None:
-    report = json.loads(run("diagnose", "--writers", CP850, "--format", "json").out)
+    report = _report(run("diagnose", "--writers", CP850, "--format", "json").out)
     assert report["writers"] == {
         "source": CP850,
         "encoding": "cp850",
         "basis": "labels",
         "same": ["cp437"],
     }
-    assert json.loads(run("diagnose", NIGHT, "--format", "json").out)["writers"] is None
+    assert _report(run("diagnose", NIGHT, "--format", "json").out)["writers"] is None
 
 
 def test_a_listing_whose_code_page_is_not_told_asks_for_it_on_one_line(
@@ -356,7 +360,7 @@ def test_a_listing_whose_code_page_is_not_told_asks_for_it_on_one_line(
     assert "--encoding cp850" in asked.err
     given = run("diagnose", "--writers", str(listing), "--encoding", "CP852", "--format", "json")
     assert given.code == EXIT_OK
-    report = json.loads(given.out)
+    report = _report(given.out)
     assert (report["writers"]["encoding"], report["writers"]["basis"]) == ("cp852", "given")
     assert report["findings"] == []
     assert (
@@ -369,7 +373,7 @@ def test_an_encoding_is_given_only_where_the_listing_does_not_say_its_own(run: A
     """UTF-16 with its mark is read as UTF-16 whatever --encoding says."""
     utf16 = str(LISTINGS / "madeup-fr-utf16-hyperv-failed.txt")
     result = run("diagnose", "--writers", utf16, "--encoding", "cp1252", "--format", "json")
-    assert json.loads(result.out)["writers"]["encoding"] == "utf-16-le"
+    assert _report(result.out)["writers"]["encoding"] == "utf-16-le"
 
 
 def test_bad_encodings_and_bytes_are_refused(run: Any, tmp_path: Path) -> None:
@@ -430,10 +434,10 @@ def test_skip_bad_skips_a_bad_file_of_a_directory_names_it_and_fails_the_gate(
     run: Any, tmp_path: Path
 ) -> None:
     folder = _folder(tmp_path)
-    alone = json.loads(run("diagnose", NIGHT, "--format", "json", "--fail-on", "never").out)
+    alone = _report(run("diagnose", NIGHT, "--format", "json", "--fail-on", "never").out)
     result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
     assert result.code == EXIT_OK
-    report = json.loads(result.out)
+    report = _report(result.out)
     assert report["findings"] == alone["findings"]
     (skipped,) = report["skipped_files"]
     assert skipped["path"] == str(folder / "node2" / "notes.xml")
@@ -491,7 +495,7 @@ def test_unreadable_files_and_folders_of_a_directory_are_skipped_and_named(
     assert "Permission denied" in stopped.err
     result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
     assert result.code == EXIT_OK
-    problems = {item["path"]: item["problem"] for item in json.loads(result.out)["skipped_files"]}
+    problems = {item["path"]: item["problem"] for item in _report(result.out)["skipped_files"]}
     assert problems == {
         str(denied): "skipped: cannot be read: Permission denied",
         str(locked): "skipped: cannot be read: not a regular file: a directory",
@@ -516,7 +520,7 @@ def test_events_read_before_a_file_fails_are_kept_and_counted(
 
     monkeypatch.setattr(reader, "_chunk_events", failing)
     result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
-    report = json.loads(result.out)
+    report = _report(result.out)
     assert report["read"]["events"] == 50
     (skipped,) = report["skipped_files"]
     assert skipped["problem"] == (
@@ -532,7 +536,7 @@ def test_the_example_night_runs_without_a_windows_host(run: Any) -> None:
     result = run("diagnose", "--example", "--format", "json")
     assert result.code == EXIT_FINDINGS
     assert result.err == ""
-    report = json.loads(result.out)
+    report = _report(result.out)
     assert report["logs"] == ["example:cluster-2022"]
     assert report["inventory"] == "example:cluster-2022"
     assert report["writers"]["source"] == "example:cluster-2022"
@@ -547,7 +551,7 @@ def test_the_example_night_runs_without_a_windows_host(run: Any) -> None:
     assert rules == {"HVB700", "HVB703", "HVB712", "HVB737", "HVB748", "HVB762", "HVB763"}
     assert {f["place"] for f in report["findings"] if f["event"]} == {"host", "guest"}
     named = run("diagnose", "--example", "cluster-2022", "--format", "json")
-    assert json.loads(named.out) == report
+    assert _report(named.out) == report
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
@@ -567,21 +571,52 @@ def test_an_example_without_a_night_is_a_usage_error(run: Any) -> None:
 
 def test_with_a_log_the_example_is_the_inventory_only(run: Any) -> None:
     """Giving a log keeps --example what it was: the inventory, 'cluster' when unnamed."""
-    report = json.loads(run("diagnose", NIGHT, "--example", "--format", "json").out)
+    report = _report(run("diagnose", NIGHT, "--example", "--format", "json").out)
     assert (report["logs"], report["inventory"], report["writers"]) == (
         [NIGHT],
         "example:cluster",
         None,
     )
-    writers = json.loads(
+    writers = _report(
         run("diagnose", "--writers", WRITERS, "--example", "cluster-2022", "--format", "json").out
     )
     assert (writers["logs"], writers["read"]["events"]) == ([], 0)
 
 
 def test_the_example_night_takes_the_other_options(run: Any) -> None:
-    later = json.loads(
+    later = _report(
         run("diagnose", "--example", "--since", "2026-12-06T02:10:00Z", "--format", "json").out
     )
     assert later["read"]["considered"] == 4
     assert run("diagnose", "--example", "--fail-on", "never").code == EXIT_OK
+
+
+# --- the published schema of the JSON ----------------------------------------------------
+
+
+def test_the_schema_names_every_member_of_the_enums_it_uses() -> None:
+    """So no valid output is ever refused, and no value the package cannot write is allowed."""
+    from hyperv_backup.cli import FailOn
+    from hyperv_backup.readers.capture import Basis
+    from hyperv_backup.rules import Place, Severity
+
+    published = resources.files("hyperv_backup.schemas").joinpath("cli-diagnose.json")
+    defs = json.loads(published.read_text(encoding="utf-8"))["$defs"]
+    assert defs["severity"]["enum"] == [s.value for s in Severity]
+    assert defs["log_finding"]["properties"]["place"]["enum"] == [p.value for p in Place]
+    assert defs["listing"]["properties"]["basis"]["enum"] == [b.value for b in Basis]
+    assert defs["policy"]["properties"]["fail_on"]["enum"] == [f.value for f in FailOn]
+
+
+def test_the_schema_refuses_what_the_command_never_writes(run: Any) -> None:
+    document = _report(run("diagnose", "--example", "--format", "json").out)
+    validator = schema("diagnose")
+    finding = document["findings"][0]
+    for broken in (
+        {**document, "extra": 1},
+        {**document, "writers": {**document["writers"], "basis": "guess"}},
+        {**document, "findings": [{**finding, "place": "cluster"}]},
+        {**document, "findings": [{**finding, "event": None, "writer": None}]},
+        {k: v for k, v in document.items() if k != "skipped_files"},
+    ):
+        assert not validator.is_valid(broken)
