@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -502,6 +503,71 @@ def test_unreadable_files_and_folders_of_a_directory_are_skipped_and_named(
     }
 
 
+def test_many_skipped_files_are_counted_and_the_first_named(run: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for n in range(22):
+        (folder / f"notes{n:02}.xml").write_text("not a log", "utf-8")
+    result = run("diagnose", str(folder), "--skip-bad")
+    assert result.code == EXIT_FINDINGS
+    assert "22 unreadable or invalid file(s) skipped (--skip-bad):" in result.err
+    assert result.err.rstrip().endswith("... and 2 more")
+    header = " ".join(result.out.split())
+    assert "22 files skipped as unreadable or not a valid log (--skip-bad): notes00.xml," in header
+    assert "notes04.xml and 17 more" in header
+    assert (
+        len(
+            _report(run("diagnose", str(folder), "--skip-bad", "--format", "json").out)[
+                "skipped_files"
+            ]
+        )
+        == 22
+    )
+
+
+def test_a_file_that_fails_to_be_read_is_skipped_as_unreadable(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error (a disk's, a network share's) after the file opened, not only at opening."""
+    folder = _folder(tmp_path)
+    (folder / "node2" / "notes.xml").unlink()
+    failing = folder / "node2" / "vmms.xml"
+    failing.write_bytes(Path(NIGHT).read_bytes())
+
+    from hyperv_backup.cli._io import open_regular as real
+
+    class Failing:
+        """A file that opens, and whose every read fails."""
+
+        def __init__(self, file: BinaryIO) -> None:
+            self.file = file
+
+        def __enter__(self) -> Failing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def fileno(self) -> int:
+            return self.file.fileno()
+
+        def read(self, size: int = -1, /) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+    def open_regular(source: str) -> Any:
+        opened = real(source)
+        return Failing(opened) if Path(source) == failing else opened
+
+    monkeypatch.setattr("hyperv_backup.cli.diagnose.open_regular", open_regular)
+    result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
+    (skipped,) = _report(result.out)["skipped_files"]
+    assert skipped == {
+        "path": str(failing),
+        "problem": "skipped: cannot be read: Input/output error",
+    }
+    assert run("diagnose", str(folder)).code == EXIT_USAGE
+
+
 def test_events_read_before_a_file_fails_are_kept_and_counted(
     run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -620,3 +686,13 @@ def test_the_schema_refuses_what_the_command_never_writes(run: Any) -> None:
         {k: v for k, v in document.items() if k != "skipped_files"},
     ):
         assert not validator.is_valid(broken)
+
+
+def test_a_log_is_read_from_standard_input(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_stdin(monkeypatch, Path(NIGHT).read_bytes())
+    report = _report(run("diagnose", "-", "--format", "json", "--fail-on", "never").out)
+    assert (report["logs"], report["read"]["events"]) == (["-"], 7)
+    fake_stdin(monkeypatch, b"not a log")
+    refused = run("diagnose", "-", "--skip-bad")
+    assert refused.code == EXIT_INVALID
+    assert "<stdin> is not a valid event log" in refused.err

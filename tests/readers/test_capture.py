@@ -108,8 +108,11 @@ def test_a_given_encoding_is_used_and_named_by_its_python_name() -> None:
 def test_a_given_encoding_that_cannot_decode_is_refused_not_replaced() -> None:
     with pytest.raises(InventoryError, match="not valid cp932 text at byte offset 3"):
         captured_text(b"abc\x82 ", encoding="cp932")
-    with pytest.raises(InventoryError, match="not valid idna text"):
+    with pytest.raises(InventoryError, match="not valid idna text at byte offset 0"):
         captured_text(b"\xff", encoding="idna")
+    # A codec that says no without a place: its own words are kept.
+    with pytest.raises(InventoryError, match=r"not valid undefined text: .*undefined encoding"):
+        captured_text(b"\xff", encoding="undefined")
 
 
 @pytest.mark.parametrize("encoding", ["no-such-encoding", "hex", "rot13"])
