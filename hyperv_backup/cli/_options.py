@@ -497,8 +497,8 @@ def parser() -> argparse.ArgumentParser:
         const=_UNNAMED,
         metavar="NAME",
         help=f"use a bundled example inventory as --inventory (default: {DEFAULT_EXAMPLE}); "
-        f"without LOG or --writers, diagnose the example's bundled night of logs "
-        f"({', '.join(night_names())}; default: {DEFAULT_NIGHT})",
+        f"without LOG or --writers, diagnose the night of logs bundled with the example "
+        f"({', '.join(night_names())}; the default then: {DEFAULT_NIGHT})",
     )
     sub.add_argument(
         "--since",
@@ -509,8 +509,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--skip-bad",
         action="store_true",
-        help="skip records, and files of a directory, that cannot be read, and count them, "
-        "instead of stopping",
+        help="skip records that cannot be read, and files of a directory or glob that cannot "
+        "be read or are no valid log; count and name them instead of stopping",
     )
     sub.add_argument(
         "--strict",
