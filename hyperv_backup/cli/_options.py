@@ -13,13 +13,14 @@ from pathlib import Path
 import attrs
 
 from hyperv_backup._version import __version__
-from hyperv_backup.examples import example_names
+from hyperv_backup.examples import example_names, night_names
 from hyperv_backup.model import BackupMode
 from hyperv_backup.render import Format, ReportFormat
 from hyperv_backup.rules import RULES, Profile, Severity, as_profile
 
 __all__ = [
     "DEFAULT_EXAMPLE",
+    "DEFAULT_NIGHT",
     "EXIT_FINDINGS",
     "EXIT_INTERNAL",
     "EXIT_INVALID",
@@ -54,6 +55,12 @@ EXIT_INTERNAL = 4
 
 #: The example ``--example`` uses when no name follows it.
 DEFAULT_EXAMPLE = "cluster"
+#: The example whose night ``diagnose --example`` shows when no name follows it
+#: and no log is given.
+DEFAULT_NIGHT = "cluster-2022"
+#: What ``diagnose --example`` holds when no name follows it, until the command
+#: line is read whole: the default depends on whether a log was given.
+_UNNAMED = ""
 
 #: ``collect`` says on standard error what it reads when there are more guest documents than this.
 PROGRESS_GUESTS = 3
@@ -164,6 +171,10 @@ class Options:
     inventory: str | None = None
     since: datetime | None = None
     skip_bad: bool = False
+    #: ``diagnose``: the encoding of the writers listing when it is not UTF-8 and has no mark.
+    encoding: str | None = None
+    #: ``diagnose``: let an event no signature knows fail the run at its own level.
+    strict: bool = False
     #: A format for another tool (SARIF, JUnit, Prometheus); ``format`` is then unused.
     report: ReportFormat | None = None
     #: How many processes evaluate many inputs (``--jobs``); ``None``: one per CPU.
@@ -194,6 +205,8 @@ class Options:
             inventory=getattr(ns, "inventory", None),
             since=_since(getattr(ns, "since", None)),
             skip_bad=bool(getattr(ns, "skip_bad", False)),
+            encoding=getattr(ns, "encoding", None),
+            strict=bool(getattr(ns, "strict", False)),
         )
 
 
@@ -233,6 +246,18 @@ def _jobs(value: str) -> int:
         msg = f"expected a number of processes from 1 to 1024, got {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return jobs
+
+
+def _encoding(value: str) -> str:
+    """Read ``--encoding``: a text encoding Python knows, by its Python name (``cp850``)."""
+    # The readers are loaded only when the option is given.
+    from hyperv_backup.readers.capture import text_encoding  # noqa: PLC0415
+
+    try:
+        return text_encoding(value)
+    except LookupError:
+        msg = f"not a text encoding: {value!r} (such as cp850, cp1252, cp932, utf-16)"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _rule_ids(values: Sequence[str]) -> frozenset[str]:
@@ -439,7 +464,8 @@ def parser() -> argparse.ArgumentParser:
         Command.DIAGNOSE,
         "Explain failed or degraded backups from exported event logs and VSS writer states.",
         [output, policy, profiles],
-        "LOG [LOG ...] [--writers FILE] [--inventory INVENTORY | --example [NAME]] [--since SPAN]",
+        "[LOG ...] [--writers FILE [--encoding ENCODING]] [--inventory INVENTORY | --example [NAME]] "
+        "[--since SPAN]",
     )
     sub.add_argument(
         "operands",
@@ -453,6 +479,13 @@ def parser() -> argparse.ArgumentParser:
         "--writers", metavar="FILE", help="the output of 'vssadmin list writers' on the host"
     )
     sub.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="ENCODING",
+        help="the encoding of the --writers file (cp850, cp1252, ...) when it has no "
+        "byte-order mark and is not UTF-8 (default: told from the text, or asked for)",
+    )
+    sub.add_argument(
         "--inventory",
         metavar="INVENTORY",
         help="the inventory of the hosts the logs are from: names VMs by id, and explains "
@@ -461,9 +494,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--example",
         nargs="?",
-        const=DEFAULT_EXAMPLE,
+        const=_UNNAMED,
         metavar="NAME",
-        help="use a bundled example inventory as --inventory",
+        help=f"use a bundled example inventory as --inventory (default: {DEFAULT_EXAMPLE}); "
+        f"without LOG or --writers, diagnose the night of logs bundled with the example "
+        f"({', '.join(night_names())}; the default then: {DEFAULT_NIGHT})",
     )
     sub.add_argument(
         "--since",
@@ -474,7 +509,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--skip-bad",
         action="store_true",
-        help="skip records that cannot be read, and count them, instead of stopping",
+        help="skip records that cannot be read, and files of a directory or glob that cannot "
+        "be read or are no valid log; count and name them instead of stopping",
+    )
+    sub.add_argument(
+        "--strict",
+        action="store_true",
+        help="let an event no signature knows (HVB700) fail the run at its own level; without "
+        "it such an event makes the exit status no worse than a warning",
     )
     return parser
 
@@ -505,10 +547,19 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
             sub.error(f"expected at most one example name, got {len(options.operands)}")
         return options
     if options.command is Command.DIAGNOSE:
-        if not options.operands:
-            sub.error("missing LOG (an exported event log)")
+        night = not options.operands and options.writers is None
+        if options.example == _UNNAMED:
+            options = attrs.evolve(options, example=DEFAULT_NIGHT if night else DEFAULT_EXAMPLE)
         if options.inventory is not None and options.example is not None:
             sub.error("give --inventory or --example, not both")
+        if night and options.example is None:
+            sub.error("missing LOG (an exported event log), --writers FILE or --example")
+        if night and options.example not in night_names():
+            nights = ", ".join(night_names())
+            sub.error(
+                f"no bundled night of logs for the example {options.example!r} (nights: "
+                f"{nights}); give LOG or --writers FILE to use it as the inventory"
+            )
         return options
     if options.command is Command.COLLECT:
         if not options.operands:

@@ -11,6 +11,12 @@ reported under HVB700 rather than dropped, and so is a failed writer state.
 Given the inventory, a finding whose signature has a known inventory cause
 names the inventory findings that hold for the same VM (``explained_by``),
 and the signatures are those of each host's profile.
+
+Each finding says where its event was logged (:class:`~hyperv_backup.rules.Place`):
+on a host of the inventory or inside one of its VMs, matched by the event's
+computer; else on the host when the event's log or provider is one only a
+Hyper-V host has; else not known. Some signatures hold in one place only (VSS
+12293 means one thing inside a guest and another on the host).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from hyperv_backup.rules import (
     NOT_RECOGNISED,
     SIGNATURES,
     Finding,
+    Place,
     Profile,
     Rule,
     Severity,
@@ -59,6 +66,8 @@ BACKUP_CHANNELS = frozenset(
 BACKUP_PROVIDERS = frozenset({"vss", "microsoft-windows-backup", "volsnap"})
 
 _HYPERV_PROVIDER = "microsoft-windows-hyper-v-"
+#: The short provider name of VMMS that older exports and many pages give.
+_HYPERV_SHORT = "hyper-v-"
 #: ``VSS_WRITER_STATE`` numbers of the failed states (FAILED_AT_IDENTIFY to FAILED_AT_BACKUPSHUTDOWN).
 FAILED_WRITER_STATES = range(6, 16)
 _GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -86,7 +95,8 @@ class LogFinding:
     event); ``time`` the event's time (``None`` for a writer's state); ``host``
     the computer that recorded it; ``vm`` the VM it names, if any. ``event`` or
     ``writer`` is what it was read from, kept as recorded. ``explained_by``
-    lists the inventory findings that are a known cause of it.
+    lists the inventory findings that are a known cause of it. ``place`` says
+    whether the event was logged on the host or inside a guest.
     """
 
     rule: Rule
@@ -95,6 +105,7 @@ class LogFinding:
     time: datetime | None = None
     host: str | None = None
     vm: str | None = None
+    place: Place = Place.UNKNOWN
     event: Event | None = None
     writer: VssWriter | None = None
     explained_by: tuple[Finding, ...] = ()
@@ -163,6 +174,7 @@ class _Fleet:
     hosts: Mapping[str, Host]
     vms: Mapping[str, tuple[Host, VM]]
     single: Host | None
+    guests: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, inventory: Host | Cluster | None) -> _Fleet:
@@ -177,13 +189,34 @@ class _Fleet:
                 vms.setdefault(vm.name.casefold(), (host, vm))
                 if vm.id:
                     vms.setdefault(vm.id.casefold(), (host, vm))
-        return cls(by_name, vms, hosts[0] if len(hosts) == 1 else None)
+        guests = frozenset(computer_key(vm.name) for host in hosts for vm in host.vms)
+        return cls(by_name, vms, hosts[0] if len(hosts) == 1 else None, guests)
 
     def host(self, computer: str | None) -> Host | None:
         if not computer:
             return self.single
         name = computer_key(computer)
         return self.hosts.get(name) or self.hosts.get(name.split(".", 1)[0]) or self.single
+
+
+def _hyperv_host_log(event: Event) -> bool:
+    """Whether only a Hyper-V host writes the event: a log or provider of Hyper-V, not of a guest."""
+    for name in (event.provider.casefold(), event.channel.casefold()):
+        if name.startswith((_HYPERV_PROVIDER, _HYPERV_SHORT)) and "guest" not in name:
+            return True
+    return False
+
+
+def _place(event: Event, fleet: _Fleet) -> Place:
+    """Say where the event was logged: by its computer in the inventory, else by its log."""
+    if event.computer:
+        name = computer_key(event.computer)
+        short = name.split(".", 1)[0]
+        if name in fleet.hosts or short in fleet.hosts:
+            return Place.HOST
+        if name in fleet.guests or short in fleet.guests:
+            return Place.GUEST
+    return Place.HOST if _hyperv_host_log(event) else Place.UNKNOWN
 
 
 def _event_vm(event: Event, fleet: _Fleet, texts: Sequence[str]) -> str | None:  # noqa: PLR0911 - one return per way of naming a VM
@@ -230,12 +263,14 @@ def _texts(event: Event) -> list[str]:
     return [event.message or "", *(value for _, value in event.data)]
 
 
-def _matches(signature: Signature, event: Event, texts: Sequence[str]) -> bool:
+def _matches(signature: Signature, event: Event, texts: Sequence[str], place: Place) -> bool:
     provider = event.provider.casefold()
     for match in signature.events:
         if match.event_ids and event.event_id not in match.event_ids:
             continue
         if match.providers and provider not in (name.casefold() for name in match.providers):
+            continue
+        if match.places and place not in match.places:
             continue
         if match.pattern is None:
             return True
@@ -324,7 +359,13 @@ class _Diagnoser:
         profile = self.profile_of(host)
         texts = _texts(event)
         vm = _event_vm(event, self.fleet, texts)
-        signature = _first(profile, lambda s: _matches(s, event, texts))
+        place = _place(event, self.fleet)
+        if place is Place.GUEST and vm is None:
+            # An event logged inside a guest is about that VM.
+            name = computer_key(event.computer)
+            known = self.fleet.vms.get(name) or self.fleet.vms.get(name.split(".", 1)[0])
+            vm = known[1].name if known else None
+        signature = _first(profile, lambda s: _matches(s, event, texts, place))
         where = f"{event.provider} event {event.event_id}"
         if signature is None:
             if not (is_backup_log(event) and event.is_warning_or_worse):
@@ -346,6 +387,7 @@ class _Diagnoser:
                 time=event.time_created,
                 host=event.computer or (host.name if host else None),
                 vm=vm,
+                place=place,
                 event=event,
                 explained_by=explained,
             )

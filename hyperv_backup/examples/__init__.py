@@ -1,22 +1,39 @@
-"""Example inventories shipped with the package.
+"""Example inventories shipped with the package, and a night of logs of one of them.
 
 >>> sorted(example_names())
 ['cluster', 'cluster-2022', 'host', 'host-2012']
 >>> load_example("host").name
 'HV-STANDALONE01'
+
+``cluster-2022`` also has a night: an exported event log and a ``vssadmin
+list writers`` listing, for ``diagnose --example`` (docs/diagnose.md says what
+they are made of).
+
+>>> night_names()
+('cluster-2022',)
+>>> night = example_night("cluster-2022")
+>>> night.log_name, night.writers_name
+('night-2022.xml', 'night-2022-writers.txt')
 """
 
 from __future__ import annotations
 
 import pkgutil
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from hyperv_backup.model import Cluster, Host
 
 from hyperv_backup._base import public_dir
 
-__all__ = ["example_names", "example_text", "load_example"]
+__all__ = [
+    "ExampleNight",
+    "example_names",
+    "example_night",
+    "example_text",
+    "load_example",
+    "night_names",
+]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -28,6 +45,19 @@ _FILES = {
     "cluster-2022": "cluster-2022.json",
     "host-2012": "standalone-2012.json",
 }
+
+
+#: Example name -> the files of its night: an exported event log and a writers listing.
+_NIGHTS = {"cluster-2022": ("night-2022.xml", "night-2022-writers.txt")}
+
+
+class ExampleNight(NamedTuple):
+    """A night of an example: its event log and its writers listing, as files hold them."""
+
+    log_name: str
+    log: bytes
+    writers_name: str
+    writers: bytes
 
 
 def example_names() -> tuple[str, ...]:
@@ -46,6 +76,11 @@ def example_text(name: str) -> str:
         known = ", ".join(repr(n) for n in _FILES)
         msg = f"no example named {name!r}; known: {known}"
         raise KeyError(msg) from None
+    # Line ends as a file opened as text reads them, whatever a checkout gave the file.
+    return _data(file).decode("utf-8").replace("\r\n", "\n")
+
+
+def _data(file: str) -> bytes:
     # pkgutil reads package data through the package's loader, as importlib.resources
     # does, but costs next to nothing to import; the command line reads an example
     # on every --example.
@@ -53,8 +88,26 @@ def example_text(name: str) -> str:
     if data is None:  # pragma: no cover - only a loader that cannot read files gives None
         msg = f"cannot read the example file {file!r} of {__name__}"
         raise FileNotFoundError(msg)
-    # Line ends as a file opened as text reads them, whatever a checkout gave the file.
-    return data.decode("utf-8").replace("\r\n", "\n")
+    return data
+
+
+def night_names() -> tuple[str, ...]:
+    """Return the names of the examples that have a night (:func:`example_night`)."""
+    return tuple(_NIGHTS)
+
+
+def example_night(name: str) -> ExampleNight:
+    """Return the night of the example ``name``: its log and writers listing, as bytes.
+
+    Raises :class:`KeyError` naming the examples that have one for any other name.
+    """
+    try:
+        log, writers = _NIGHTS[name]
+    except KeyError:
+        known = ", ".join(repr(n) for n in _NIGHTS)
+        msg = f"no night for the example {name!r}; examples with one: {known}"
+        raise KeyError(msg) from None
+    return ExampleNight(log, _data(log), writers, _data(writers))
 
 
 def load_example(name: str) -> Host | Cluster:

@@ -43,12 +43,22 @@ hyperv_backup.inventory.InventoryError: line 2: expected the writer id of writer
 
 Every reader runs in time linear in the length of the text and refuses text
 longer than :data:`MAX_TEXT_LENGTH` characters.
+
+The readers take text. A capture's bytes may be in any of the encodings a
+Windows console or editor writes, a code page among them; :func:`captured_text`
+decodes them and says which encoding it used and how it told
+(:mod:`~hyperv_backup.readers.capture`):
+
+>>> captured = captured_text("   Dernière erreur : Aucune erreur".encode("cp850"))
+>>> captured.encoding, captured.reason
+('cp850', 'the code page whose reading holds the most known label words; cp437 reads the same')
 """
 
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.readers._scan import MAX_TEXT_LENGTH, normal_guid
+from hyperv_backup.readers.capture import AmbiguousEncodingError, CapturedText, captured_text
 from hyperv_backup.readers.diskpart import (
     DiskpartDisk,
     DiskpartVolume,
@@ -77,6 +87,8 @@ from hyperv_backup.readers.writers import (
 __all__ = [
     "HYPERV_WRITER_ID",
     "MAX_TEXT_LENGTH",
+    "AmbiguousEncodingError",
+    "CapturedText",
     "DiskpartDisk",
     "DiskpartVolume",
     "Event",
@@ -84,6 +96,7 @@ __all__ = [
     "EventLog",
     "ShadowStorage",
     "VssWriter",
+    "captured_text",
     "diskpart_disks",
     "diskpart_volumes",
     "event_form",

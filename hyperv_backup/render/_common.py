@@ -319,3 +319,11 @@ def diagnosis_rules(diagnosis: Diagnosis) -> list[Rule]:
 def explained_text(item: LogFinding) -> list[str]:
     """Return the lines naming the inventory findings that explain a log finding."""
     return [f"Explained by {f.rule.id}: {f.message}" for f in item.explained_by]
+
+
+def place_text(item: LogFinding) -> str:
+    """Say where a finding's event was logged: ``host HV01``, ``guest``, ``not known``."""
+    where = {"host": "host", "guest": "guest", "unknown": "not known"}[item.place.value]
+    if item.host and item.place.value != "unknown":
+        return f"{where} {item.host}"
+    return where

@@ -19,6 +19,7 @@ from hyperv_backup.render._common import (
     diagnosis_rules,
     explained_text,
     mode_summary,
+    place_text,
     severity_counts,
     step_note,
     tabulate,
@@ -280,10 +281,11 @@ def _diagnosis_html(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
         parts.append(f"<h2>{escape_html(heading)}</h2>\n")
         parts.append(
             _cells_table(
-                ["Time", "Severity", "Rule", "What the log says", "Explained by"],
+                ["Time", "Where", "Severity", "Rule", "What the log says", "Explained by"],
                 (
                     [
                         escape_html(time_text(entry.time)),
+                        escape_html(place_text(entry)),
                         (entry.severity.value, f"sev-{entry.severity.value}"),
                         f"<code>{escape_html(entry.rule.id)}</code><br>{escape_html(entry.rule.title)}",
                         escape_html(entry.message),

@@ -202,6 +202,7 @@ def _log_finding(item: LogFinding) -> dict[str, Any]:
         "time": _time(item.time),
         "host": item.host,
         "vm": item.vm,
+        "place": item.place.value,
         "message": item.message,
         "explained_by": [_finding(f) for f in item.explained_by],
         "event": None if item.event is None else _event(item.event),

@@ -22,6 +22,7 @@ from hyperv_backup.render._common import (
     diagnosis_rules,
     explained_text,
     mode_summary,
+    place_text,
     severity_counts,
     step_note,
     tabulate,
@@ -183,10 +184,11 @@ def _diagnosis_markdown(item: Diagnosis, title: str, notes: Sequence[str]) -> st
         lines.extend([f"## {escape_markdown(heading)}", ""])
         lines.extend(
             _md_table(
-                ["Time", "Severity", "Rule", "What the log says", "Explained by"],
+                ["Time", "Where", "Severity", "Rule", "What the log says", "Explained by"],
                 (
                     [
                         time_text(entry.time),
+                        escape_markdown(place_text(entry)),
                         f"**{entry.severity.value}**"
                         if entry.severity is Severity.ERROR
                         else entry.severity.value,

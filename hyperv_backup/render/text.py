@@ -21,6 +21,7 @@ from hyperv_backup.render._common import (
     diagnosis_rules,
     explained_text,
     mode_summary,
+    place_text,
     plan_hosts,
     severity_counts,
     step_note,
@@ -285,6 +286,7 @@ def _diagnosis_text(item: Diagnosis, title: str, notes: Sequence[str], out: _Tex
             )
             lines.extend(head)
             lines.extend(out.wrap(clean_text(entry.message), "    ", "      "))
+            lines.extend(out.wrap(clean_text(f"Logged on: {place_text(entry)}"), "    ", "      "))
             for line in explained_text(entry):
                 lines.extend(out.wrap(clean_text(line), "    ", "      "))
         lines.append("")

@@ -31,7 +31,7 @@ from hyperv_backup.rules.profiles import (
     release_facts,
 )
 from hyperv_backup.rules.rule import Finding, Findings, Rule, Severity, finding, sort_findings
-from hyperv_backup.rules.signature import EventMatch, Signature, WriterMatch
+from hyperv_backup.rules.signature import EventMatch, Place, Signature, WriterMatch
 from hyperv_backup.rules.signatures import NOT_RECOGNISED, SIGNATURES
 from hyperv_backup.rules.source import Claim, Page, Source
 
@@ -55,6 +55,7 @@ __all__ = [
     "Findings",
     "Page",
     "Phase",
+    "Place",
     "Profile",
     "ReleaseFacts",
     "Rule",

@@ -12,6 +12,7 @@ The matching itself is in :mod:`hyperv_backup.diagnose`; here is only data.
 
 from __future__ import annotations
 
+import enum
 import re
 
 import attrs
@@ -19,7 +20,15 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.rules.rule import Rule
 
-__all__ = ["EventMatch", "Signature", "WriterMatch"]
+__all__ = ["EventMatch", "Place", "Signature", "WriterMatch"]
+
+
+class Place(enum.StrEnum):
+    """Where an event was logged: on the Hyper-V host, inside a guest, or not known."""
+
+    HOST = "host"
+    GUEST = "guest"
+    UNKNOWN = "unknown"
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -38,11 +47,15 @@ class EventMatch:
     (ignoring case) in the event's message or one of its values. Provider
     names compare without regard to case. No providers means any provider,
     and no event ids any id; a match that names no event id needs a pattern.
+    ``places``, when given, are where the event must have been logged for the
+    match to hold (the same event can mean another thing on the host and in a
+    guest); none means anywhere.
     """
 
     providers: tuple[str, ...]
     event_ids: tuple[int, ...]
     pattern: str | None = attrs.field(default=None, validator=_pattern)
+    places: tuple[Place, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if not self.event_ids and self.pattern is None:

@@ -21,6 +21,7 @@ COMMANDS: dict[str, list[str]] = {
     "restore": ["restore", "--example", "cluster", "APP01"],
     "rules": ["rules"],
     "example": ["example"],
+    "diagnose": ["diagnose", "--example"],
 }
 
 

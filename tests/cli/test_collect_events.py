@@ -115,7 +115,8 @@ def test_the_events_of_every_node_are_kept_beside_the_inventory(run: Any, tmp_pa
     # And diagnose reads them with the inventory.
     diagnosed = run("diagnose", str(kept), "--inventory", str(inventory), "--format", "json")
     report = json.loads(diagnosed.out)
-    assert sorted(f["rule"] for f in report["findings"]) == ["HVB706", "HVB706", "HVB707"]
+    # The VSS 12293 was logged on a node: the host's provider failure, not a guest's.
+    assert sorted(f["rule"] for f in report["findings"]) == ["HVB706", "HVB706", "HVB734"]
     assert diagnosed.code == 1
 
 

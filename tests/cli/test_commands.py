@@ -19,7 +19,7 @@ from tests.cli._shared_cli import (
 )
 
 #: Exit status of each command on the bundled cluster with the default policy.
-EXPECTED_STATUS = {"check": 1, "plan": 0, "restore": 0, "rules": 0, "example": 0}
+EXPECTED_STATUS = {"check": 1, "plan": 0, "restore": 0, "rules": 0, "example": 0, "diagnose": 1}
 
 
 # --- every command in every format ---------------------------------------------------

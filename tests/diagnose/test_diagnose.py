@@ -31,12 +31,13 @@ def _event(
     data: tuple[tuple[str, str], ...] = (),
     minutes: int = 0,
     channel: str = "",
+    computer: str = "HV01",
 ) -> Event:
     return Event(
         provider=provider,
         event_id=event_id,
         level=level,
-        computer="HV01",
+        computer=computer,
         time_created=T0 + timedelta(minutes=minutes),
         channel=channel,
         data=data,
@@ -60,7 +61,10 @@ CASES: dict[str, tuple[Event | VssWriter, Event | VssWriter]] = {
     "HVB704": (_writer(9, "Unexpected error"), _writer(2, "Unexpected error")),
     "HVB705": (_writer(9, "Timed out", OTHER), _writer(1, "No error", OTHER)),
     "HVB706": (_event("VSS", 8229, "rejected"), _event("VSS", 8228, "rejected")),
-    "HVB707": (_event("VSS", 12293, "guest"), _event("VSS", 12292, "guest", level=4)),
+    "HVB707": (
+        _event("VSS", 12293, "guest", computer="APP01"),
+        _event("VSS", 12293, "guest", computer="HV22-NODE1"),
+    ),
     "HVB708": (
         _event(VMMS, 1, "'A': no access to 'E:\\A.vhdx' (0x80070005)"),
         _event(VMMS, 1, "'A': no access to 'E:\\A.xml' (0x80070005)", level=4),
@@ -79,10 +83,51 @@ CASES: dict[str, tuple[Event | VssWriter, Event | VssWriter]] = {
 }
 
 
+#: Published messages whose event id was not published (the id here is made up: 0).
+_PUBLISHED_WITHOUT_ID = {
+    # KB3175561, as an archive copy of it quotes the message.
+    "HVB752": "VM01 could not initiate a checkpoint operation: The file exists. (0x80070050).",
+    # Azure Site Recovery's troubleshooting page, Hyper-V-VMMS Admin log.
+    "HVB753": "Hyper-V failed to generate VSS snapshot set for virtual machine: More data is "
+    "available. (0x800700EA).",
+    "HVB754": "Hyper-V Volume Shadow Copy Requestor failed to connect to virtual machine "
+    "<./VMname> because the version does not match the version expected by Hyper-V",
+}
+
+
+def _field_cases() -> dict[str, tuple[Event | VssWriter, Event | VssWriter]]:
+    """Return a published event for each signature grown from the corpus, and a near miss of it.
+
+    The near miss is the same event with another id and no message: what the
+    signature recognises is gone from it.
+    """
+    from tests.diagnose.corpus import EXPECTED, corpus_diagnosis
+
+    cases: dict[str, tuple[Event | VssWriter, Event | VssWriter]] = {}
+    for key, (rule_id, _) in sorted(EXPECTED.items()):
+        if rule_id is None or rule_id in cases or rule_id < "HVB712":
+            continue
+        event = corpus_diagnosis(key).findings[0].event
+        assert event is not None
+        cases[rule_id] = (event, attrs.evolve(event, event_id=64999, message=None, data=()))
+    for rule_id, message in _PUBLISHED_WITHOUT_ID.items():
+        hit = _event(VMMS, 0, message)
+        cases[rule_id] = (hit, _event(VMMS, 0, "The checkpoint operation completed."))
+    # A 12293 inside a guest is HVB707's.
+    cases["HVB734"] = (cases["HVB734"][0], CASES["HVB707"][0])
+    return cases
+
+
+CASES.update(_field_cases())
+
+#: The inventory the cases run with, whose VMs make an event's place a guest.
+_INVENTORY = hb.load_example("cluster-2022")
+
+
 def _run(record: Event | VssWriter) -> Diagnosis:
     if isinstance(record, VssWriter):
         return diagnose([], [record])
-    return diagnose([record])
+    return diagnose([record], inventory=_INVENTORY)
 
 
 def test_every_signature_has_a_case() -> None:

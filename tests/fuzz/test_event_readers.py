@@ -10,6 +10,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from hyperv_backup import InventoryError
+from hyperv_backup.examples import example_night
 from hyperv_backup.readers import EventLog, read_events
 from tests.fuzz._shared_fuzz import FUZZ, _check_problems
 from tests.paths import FIXTURES
@@ -60,7 +61,12 @@ _JSON = json.dumps(
         },
     ]
 ).encode()
-SEEDS = [_evtx(), (FIXTURES / "events" / "cluster-2022-night.xml").read_bytes(), _JSON]
+SEEDS = [
+    _evtx(),
+    (FIXTURES / "events" / "cluster-2022-night.xml").read_bytes(),
+    _JSON,
+    example_night("cluster-2022").log,
+]
 
 
 def _check(data: bytes, *, skip_bad: bool) -> None:
