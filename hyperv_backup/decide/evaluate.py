@@ -195,10 +195,14 @@ _CAPS: dict[Effect, tuple[Consistency, bool]] = {
     Effect.CRASH_CONSISTENT: (Consistency.CRASH_CONSISTENT, False),
     Effect.SAVES: (Consistency.SAVED_STATE, False),
     Effect.HOLDS_NO_DATA: (Consistency.NOT_BACKED_UP, False),
+    Effect.WITHOUT_HYPERV: (Consistency.NOT_APPLICATION_CONSISTENT, True),
     Effect.FAILS: (Consistency.FAILS, False),
 }
-#: The effects that keep a VM from being backed up online.
-_OFFLINE_EFFECTS = frozenset({Effect.SAVES, Effect.HOLDS_NO_DATA, Effect.FAILS})
+#: The effects that keep a VM from being backed up online. A copy taken
+#: without Hyper-V is not an online backup in the guidance's sense either.
+_OFFLINE_EFFECTS = frozenset(
+    {Effect.SAVES, Effect.HOLDS_NO_DATA, Effect.WITHOUT_HYPERV, Effect.FAILS}
+)
 _GUEST_OUT = Effect.GUEST_CANNOT_TAKE_PART
 
 
@@ -250,6 +254,8 @@ class _Answer:
         ctx = self.ctx
         if effect is Effect.NOT_QUIESCED:
             ctx.quiesced = False
+        elif effect is Effect.WITHOUT_HYPERV:
+            ctx.through_hyperv = False
         if effect is Effect.SAVES:
             self.downtime = True
         if effect in _OFFLINE_EFFECTS:
@@ -317,8 +323,11 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     else:
         ctx.moved = node.node is not host
         # A release that keeps the VM running never takes the offline rows of the
-        # table (saving through the Cluster service).
-        online_row = answer.online or not ctx.facts.saves_vm_guest_cannot_quiesce
+        # table (saving through the Cluster service), nor does a backup that does
+        # not go through Hyper-V, whose writer would be the one to save the VM.
+        online_row = (
+            answer.online or not ctx.facts.saves_vm_guest_cannot_quiesce or not ctx.through_hyperv
+        )
         action = backup_action(group, owner_key, _ONLINE if online_row else _OFFLINE)
     ctx.action = action
     _run(walk.cluster, vm, answer)
@@ -401,9 +410,10 @@ def evaluate(
     walks = _Walks(checks)
     findings: list[Finding] = []
     vms: list[VMView] = []
+    cluster = target if isinstance(target, Cluster) else None
     for host in hosts_of(target):
         answering = profile_for(host.os) if profile is None else profile
-        own = Context(host, host, answering, release_facts(answering, host.os))
+        own = Context(host, host, answering, release_facts(answering, host.os), cluster)
         walk = walks.of(answering, own.facts)
         for check in walk.host:
             result = check.findings(host, own)
@@ -414,7 +424,7 @@ def evaluate(
         chosen = own
         if backup_node is not None and backup_node is not host:
             facts = release_facts(answering, backup_node.os)
-            chosen = Context(host, backup_node, answering, facts)
+            chosen = Context(host, backup_node, answering, facts, cluster)
         owner_key = computer_key(host.name)
         for vm in host.vms:
             node = own if vm.cluster_group is None else chosen

@@ -228,16 +228,17 @@ def test_a_profile_answers_another_release_with_its_latest_facts() -> None:
 #: The facts of each release, as the table of docs/interpretation.md ("The facts of
 #: each release") gives them:
 #: saves, unix, unix online, refs, replica, backs up replicas, production
-#: checkpoints, SCSI controller needed, VHD Set shared, VSS writer only, CSV any node.
+#: checkpoints, SCSI controller needed, VHD Set shared, VSS writer only, CSV any node,
+#: the "Child VM Snapshot" conditions of the WMI page.
 _FACTS = {
-    HostOS.WINDOWS_SERVER_2008: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0),
-    HostOS.WINDOWS_SERVER_2008_R2: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0),
-    HostOS.WINDOWS_SERVER_2012: (1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1),
-    HostOS.WINDOWS_SERVER_2012_R2: (0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
-    HostOS.WINDOWS_SERVER_2016: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
-    HostOS.WINDOWS_SERVER_2019: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
-    HostOS.WINDOWS_SERVER_2022: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
-    HostOS.WINDOWS_SERVER_2025: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
+    HostOS.WINDOWS_SERVER_2008: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+    HostOS.WINDOWS_SERVER_2008_R2: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+    HostOS.WINDOWS_SERVER_2012: (1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+    HostOS.WINDOWS_SERVER_2012_R2: (0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1),
+    HostOS.WINDOWS_SERVER_2016: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
+    HostOS.WINDOWS_SERVER_2019: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
+    HostOS.WINDOWS_SERVER_2022: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
+    HostOS.WINDOWS_SERVER_2025: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
 }
 
 
@@ -256,6 +257,7 @@ def test_the_facts_of_each_release(release: HostOS) -> None:
         facts.vhd_set_shared_storage,
         facts.backs_up_through_vss_writer_only,
         facts.csv_backed_up_from_any_node,
+        facts.child_vm_snapshot_conditions,
     )
     assert got == tuple(bool(f) for f in _FACTS[release])
 
