@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._documents import PSValue, Problems, bad, shown
 from hyperv_backup.collect._events import EventExport, read_event_logs
 from hyperv_backup.collect._tables import (
     CLUSTER_GROUP_STATES,
@@ -203,7 +203,7 @@ class HostRecord:
     event_logs: EventExport | None = None
 
 
-def disk_id(node: Node) -> str | None:
+def disk_id(node: PSValue) -> str | None:
     """Return a disk's identity: an MBR signature (8 hex digits) or GPT disk GUID, or ``None``.
 
     The signature may be a number (``Win32_DiskDrive.Signature``) or hex text
@@ -230,7 +230,7 @@ def disk_id(node: Node) -> str | None:
     )
 
 
-def read_host(doc: Node, problems: Problems) -> HostRecord | None:
+def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
     """Read a host document; note its problems and return ``None`` when it has any."""
     before = len(problems.found)
     name = problems.attempt(lambda: doc.get("ComputerName").text())
@@ -263,7 +263,7 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
     )
 
 
-def _os(node: Node) -> HostOS:
+def _os(node: PSValue) -> HostOS:
     version_node = node.get("Version")
     version = version_node.text()
     product = node.opt("ProductType")
@@ -283,7 +283,7 @@ def _os(node: Node) -> HostOS:
     return found
 
 
-def _api(node: Node) -> str:
+def _api(node: PSValue) -> str:
     api = node.text()
     if api not in _VM_STATE_TABLES:
         known = ", ".join(repr(k) for k in _VM_STATE_TABLES)
@@ -291,7 +291,7 @@ def _api(node: Node) -> str:
     return api
 
 
-def _vm(node: Node, api: str) -> VmRecord:
+def _vm(node: PSValue, api: str) -> VmRecord:
     name = node.get("Name").text()
     vm_id = node.opt("Id").opt_text()
     key = node.opt("Id").opt_guid()
@@ -356,7 +356,7 @@ REPLICATION_MODES = {
 READY_REPLICATION_STATES = frozenset({"replicating", "syncedreplicationcomplete"})
 
 
-def _by_name(node: Node, table: Mapping[str, _E], what: str) -> _E | None:
+def _by_name(node: PSValue, table: Mapping[str, _E], what: str) -> _E | None:
     text = node.opt_text()
     if text is None:
         return None
@@ -367,7 +367,7 @@ def _by_name(node: Node, table: Mapping[str, _E], what: str) -> _E | None:
     return value
 
 
-def _later_facts(node: Node) -> LaterFacts:
+def _later_facts(node: PSValue) -> LaterFacts:
     """Read the optional facts of the later profiles; absent ones stay unknown."""
     role = _by_name(node.opt("ReplicationModeName"), REPLICATION_MODES, "replication mode")
     ready = True
@@ -393,8 +393,8 @@ def _later_facts(node: Node) -> LaterFacts:
     )
 
 
-def _backup_service(node: Node) -> bool:
-    found: list[Node] = []
+def _backup_service(node: PSValue) -> bool:
+    found: list[PSValue] = []
     wanted = normal_guid(VSS_INTEGRATION_SERVICE_ID)
     for item in node.items():
         service_id = item.get("Id").text()
@@ -413,7 +413,7 @@ def _backup_service(node: Node) -> bool:
     return found[0].get("Enabled").flag()
 
 
-def _drive(node: Node) -> Drive:
+def _drive(node: PSValue) -> Drive:
     controller = node.model_code("ControllerType", CONTROLLER_TYPES, "controller type")
     number = node.get("ControllerNumber").integer()
     location = node.get("ControllerLocation").integer()
@@ -465,7 +465,7 @@ def _drive(node: Node) -> Drive:
     )
 
 
-def _snapshots(node: Node) -> tuple[str, ...]:
+def _snapshots(node: PSValue) -> tuple[str, ...]:
     read = [(item.get("Name").text(), item.opt("CreationTime").opt_date()) for item in node.items()]
     dated = [(when, name) for name, when in read if when is not None]
     if len(dated) == len(read):
@@ -474,13 +474,13 @@ def _snapshots(node: Node) -> tuple[str, ...]:
     return tuple(name for name, _ in read)
 
 
-def _adapter(node: Node) -> NetworkAdapter:
+def _adapter(node: PSValue) -> NetworkAdapter:
     return NetworkAdapter(
         name=node.get("Name").text(), virtual_network=node.opt("SwitchName").opt_text()
     )
 
 
-def _network(node: Node) -> VirtualNetwork:
+def _network(node: PSValue) -> VirtualNetwork:
     name = node.get("Name").text()
     kind = node.model_code("SwitchType", SWITCH_TYPES, "switch type")
     adapter = node.opt("NetAdapterInterfaceDescription").opt_text()
@@ -492,7 +492,7 @@ def _network(node: Node) -> VirtualNetwork:
         raise bad(vlan.path, exc.reason) from None
 
 
-def _updates(node: Node) -> frozenset[str]:
+def _updates(node: PSValue) -> frozenset[str]:
     ids: set[str] = set()
     for item in node.items():
         hotfix = item.get("HotFixID").text() if isinstance(item.value, Mapping) else item.text()
@@ -500,7 +500,7 @@ def _updates(node: Node) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _backup_application(node: Node) -> BackupApplication | None:
+def _backup_application(node: PSValue) -> BackupApplication | None:
     """Windows Server Backup, when it is installed; otherwise unknown (``None``).
 
     An installed Windows Server Backup is taken as the backup application: the
@@ -519,7 +519,7 @@ def _backup_application(node: Node) -> BackupApplication | None:
     )
 
 
-def _writers(node: Node) -> str | None:
+def _writers(node: PSValue) -> str | None:
     return None if node.is_null else node.raw_text()
 
 
@@ -547,7 +547,7 @@ def _writer_note(text: str | None) -> str | None:
 # --- the cluster section -----------------------------------------------------------------
 
 
-def _cluster(node: Node, problems: Problems) -> ClusterView | None:
+def _cluster(node: PSValue, problems: Problems) -> ClusterView | None:
     if node.is_null:
         return None
     name = node.get("Name").name()
@@ -567,7 +567,7 @@ def _cluster(node: Node, problems: Problems) -> ClusterView | None:
     )
 
 
-def _group(node: Node) -> GroupRecord:
+def _group(node: PSValue) -> GroupRecord:
     code = node.code("State", CLUSTER_GROUP_STATES, "cluster group state")
     return GroupRecord(
         name=node.get("Name").text(),
@@ -577,7 +577,7 @@ def _group(node: Node) -> GroupRecord:
     )
 
 
-def _resource(node: Node) -> ResourceRecord | None:
+def _resource(node: PSValue) -> ResourceRecord | None:
     kind = node.get("ResourceType").name()
     if kind.casefold() not in {_RESOURCE_VM, _RESOURCE_CONFIGURATION, _RESOURCE_DISK}:
         return None  # IP addresses, network names and the like: not the VM's
@@ -604,7 +604,7 @@ def _resource(node: Node) -> ResourceRecord | None:
     )
 
 
-def _shared_volume(node: Node) -> SharedVolumeRecord:
+def _shared_volume(node: PSValue) -> SharedVolumeRecord:
     return SharedVolumeRecord(
         name=node.get("Name").text(),
         path=node.get("Path").text(),
@@ -618,7 +618,7 @@ def _shared_volume(node: Node) -> SharedVolumeRecord:
     )
 
 
-def check_document(doc: Node, marker: str) -> None:
+def check_document(doc: PSValue, marker: str) -> None:
     """Check that ``doc`` is an object whose ``collector`` is ``marker``."""
     if not isinstance(doc.value, Mapping):
         raise bad(

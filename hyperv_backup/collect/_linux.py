@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._documents import PSValue, Problems, bad, shown
 from hyperv_backup.inventory import Problem
 from hyperv_backup.model import GuestOS
 
@@ -34,7 +34,7 @@ class LinuxGuestRecord:
     where: str
 
 
-def read_linux_guest(doc: Node, problems: Problems) -> LinuxGuestRecord | None:
+def read_linux_guest(doc: PSValue, problems: Problems) -> LinuxGuestRecord | None:
     """Read a ``guest.sh`` document; note its problems and return ``None`` when it has any."""
     before = len(problems.found)
     computer = problems.attempt(lambda: doc.get("ComputerName").text())
@@ -65,7 +65,7 @@ def read_linux_guest(doc: Node, problems: Problems) -> LinuxGuestRecord | None:
     )
 
 
-def _family(node: Node) -> GuestOS:
+def _family(node: PSValue) -> GuestOS:
     text = node.text()
     family = _FAMILIES.get(text.strip().casefold())
     if family is None:
