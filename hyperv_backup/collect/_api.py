@@ -9,8 +9,8 @@ from pathlib import Path
 from hyperv_backup.collect._builder import build
 from hyperv_backup.collect._documents import (
     Document,
-    PSValue,
     Problems,
+    PSValue,
     bad,
     document_list,
     shown,

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import attrs
 
-from hyperv_backup.collect._documents import PSValue, Problems, bad, shown
+from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.collect._host import disk_id
 from hyperv_backup.collect._tables import (
     BUS_TYPE_ALIASES,
@@ -45,7 +45,7 @@ _R = TypeVar("_R")
 
 #: The guest's Volume Shadow Copy service and the Hyper-V backup integration
 #: service ("Hyper-V Volume Shadow Copy Requestor"): service names, which are
-#: not localized (FORMATS.md section 3; samples/guest-get-service-vmic-msdocs-1.txt).
+#: not localized (docs/collector-formats.md, "Integration services").
 _VSS_SERVICE = "vss"
 _REQUESTOR_SERVICE = "vmicvss"
 #: ``Win32_Service.StartMode`` of a service that cannot start.

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import attrs
 
-from hyperv_backup.collect._documents import PSValue, Problems, bad, shown
+from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.collect._events import EventExport, read_event_logs
 from hyperv_backup.collect._tables import (
     CLUSTER_GROUP_STATES,
@@ -60,8 +60,7 @@ __all__ = [
 #: The language-neutral id of the backup (volume shadow copy) integration
 #: service: the last part of ``Get-VMIntegrationService`` ``Id``
 #: (``Microsoft:<VM id>\\5CED1297-...``). Its ``Name`` is localized; this id is
-#: not. Source: FORMATS.md section 3, from the German and English listings in
-#: samples/get-vmintegrationservice-name-id-de-en-commontasks-1.txt.
+#: not (docs/collector-formats.md, "Integration services").
 VSS_INTEGRATION_SERVICE_ID = "5CED1297-4598-4915-A5FC-AD21BB4D02A4"
 
 #: The interfaces a host document may have read Hyper-V through, and the VM
@@ -334,7 +333,7 @@ def _vm(node: PSValue, api: str) -> VmRecord:
 
 
 #: ``CheckpointType`` of Get-VM (Windows Server 2016 and later), by its name.
-#: Read by name: FORMATS.md notes that the numbers of some Hyper-V module enums
+#: Read by name: the numbers of some Hyper-V module enums (docs/collector-formats.md, "Get-VM")
 #: (ReplicationState among them) differ between module versions.
 CHECKPOINT_TYPES = {
     "production": CheckpointType.PRODUCTION,
@@ -423,7 +422,8 @@ def _drive(node: PSValue) -> Drive:
     size = node.opt("Size").opt_integer()
     if disk_number is not None:
         # A pass-through drive: a host disk number. Whatever Path shows for it
-        # is a description of the host disk, not a file (FORMATS.md section 2).
+        # is a description of the host disk, not a file (docs/collector-formats.md,
+        # "Virtual hard disks and drives").
         return Drive(
             name=name,
             bus=controller,

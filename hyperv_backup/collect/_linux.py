@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from hyperv_backup.collect._documents import PSValue, Problems, bad, shown
+from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.inventory import Problem
 from hyperv_backup.model import GuestOS
 

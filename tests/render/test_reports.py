@@ -236,7 +236,9 @@ def test_prometheus_parses_back_with_a_sample_per_vm_and_outcome() -> None:
     assert [(s.labels["vm"], s.labels["outcome"]) for s in outcome] == [
         (vm.name, vm.consistency.value) for vm in vms
     ]
-    assert len(families["hyperv_backup_vm_outcome"]) == len(Consistency) * len(vms)  # one sample per outcome
+    assert len(families["hyperv_backup_vm_outcome"]) == len(Consistency) * len(
+        vms
+    )  # one sample per outcome
     downtime = [s.value for s in families["hyperv_backup_vm_downtime"]]
     assert downtime == [int(vm.causes_downtime) for vm in vms]
     errors = [
