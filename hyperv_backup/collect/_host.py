@@ -33,6 +33,7 @@ from hyperv_backup.model import (
     BackupApplication,
     CheckpointType,
     HostOS,
+    HostVolume,
     ModelError,
     NetworkAdapter,
     ReplicationRole,
@@ -95,6 +96,8 @@ class Drive:
     where: str
     #: ``SupportPersistentReservations``: shared by a guest cluster.
     shared: bool = False
+    #: ``Get-VHD`` ``FileSize``: the bytes the file takes on the host.
+    file_size: int | None = None
 
     @property
     def pass_through(self) -> bool:
@@ -113,6 +116,8 @@ class LaterFacts:
     fibre_channel_adapters: tuple[str, ...] = ()
     replication_role: ReplicationRole = ReplicationRole.NONE
     replication_ready: bool = True
+    snapshot_file_location: str | None = None
+    integration_services_current: bool | None = None
 
 
 #: The later facts of a document that has none of them.
@@ -181,6 +186,8 @@ class ClusterView:
     resources: tuple[ResourceRecord, ...]
     shared_volumes: tuple[SharedVolumeRecord, ...]
     where: str
+    #: ``ClusterFunctionalLevel``; ``None`` where the document has none (2012 R2).
+    functional_level: int | None = None
 
 
 @attrs.frozen
@@ -200,6 +207,8 @@ class HostRecord:
     where: str
     #: The events ``-EventHours`` exported beside the document, if it was given.
     event_logs: EventExport | None = None
+    #: The host's local volumes and their free space (``Win32_Volume``).
+    volumes: tuple[HostVolume, ...] = ()
 
 
 def disk_id(node: PSValue) -> str | None:
@@ -246,6 +255,9 @@ def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
     problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
     event_logs = problems.attempt(lambda: read_event_logs(doc, name or ""))
+    # Absent from documents of collectors that did not read volumes yet.
+    listed = problems.attempt(lambda: list(doc.opt("HostVolumes").items())) or []
+    volumes = problems.each(listed, _host_volume)
     if len(problems.found) > before or name is None or os is None or updates is None:
         return None
     return HostRecord(
@@ -259,7 +271,17 @@ def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
         cluster=cluster,
         where=doc.path,
         event_logs=event_logs,
+        volumes=tuple(volumes),
     )
+
+
+def _host_volume(node: PSValue) -> HostVolume:
+    name = node.get("Name").text()
+    free = node.get("FreeSpace")
+    try:
+        return HostVolume(name=name, free_space=free.integer())
+    except ModelError as exc:
+        raise bad(free.path, exc.reason) from None
 
 
 def _os(node: PSValue) -> HostOS:
@@ -349,6 +371,10 @@ REPLICATION_MODES = {
     "testreplica": ReplicationRole.REPLICA,
     "extendedreplica": ReplicationRole.REPLICA,
 }
+#: ``IntegrationServicesState`` of Get-VM, by its English text; any other text
+#: (empty from 2016 on, or translated) leaves the fact unknown
+#: (docs/collector-formats.md, "Get-VM").
+INTEGRATION_SERVICES_STATES = {"uptodate": True, "updaterequired": False}
 #: The ``ReplicationState`` names of a replica in a normal state: any other
 #: (initial replication, resynchronisation, failover, suspended...) is not
 #: ready for a backup (HVB618).
@@ -379,6 +405,12 @@ def _later_facts(node: PSValue) -> LaterFacts:
             and (health or "").strip().casefold() != "critical"
         )
     hbas = tuple(item.get("Name").text() for item in node.opt("FibreChannelHbas").items())
+    state_text = node.opt("IntegrationServicesStateName").opt_text()
+    current = (
+        None
+        if state_text is None
+        else INTEGRATION_SERVICES_STATES.get("".join(state_text.split()).casefold())
+    )
     return LaterFacts(
         generation=node.opt("Generation").opt_integer(),
         configuration_version=node.opt("Version").opt_text(),
@@ -389,6 +421,8 @@ def _later_facts(node: PSValue) -> LaterFacts:
         fibre_channel_adapters=hbas,
         replication_role=role or ReplicationRole.NONE,
         replication_ready=ready,
+        snapshot_file_location=node.opt("SnapshotFileLocation").opt_text(),
+        integration_services_current=current,
     )
 
 
@@ -462,6 +496,7 @@ def _drive(node: PSValue) -> Drive:
         size=size,
         where=node.path,
         shared=node.opt("SupportPersistentReservations").opt_flag() or False,
+        file_size=node.opt("FileSize").opt_integer(),
     )
 
 
@@ -564,6 +599,7 @@ def _cluster(node: PSValue, problems: Problems) -> ClusterView | None:
         resources=tuple(resources),
         shared_volumes=tuple(volumes),
         where=node.path,
+        functional_level=node.opt("FunctionalLevel").opt_integer(),
     )
 
 

@@ -1,8 +1,9 @@
 """Reading the document ``guest.sh`` prints inside a Linux or FreeBSD guest.
 
 The document says what the profiles of Windows Server 2012 and later ask of
-such a guest: its operating system family and whether its Hyper-V VSS daemon
-runs. It names its VM as a Windows guest document does (VirtualMachineId,
+such a guest: its operating system family, whether its Hyper-V VSS daemon
+runs, and the types of its writable file systems (which FreeBSD's daemon
+needs to be UFS, docs/collector-formats.md). It names its VM as a Windows guest document does (VirtualMachineId,
 VirtualMachineName, from Hyper-V's data exchange). The guest's disks and
 volumes are not read: the conditions on them are those of a Windows guest's
 Volume Shadow Copy Service.
@@ -32,6 +33,9 @@ class LinuxGuestRecord:
     guest_os: GuestOS
     vss_daemon: bool
     where: str
+    #: The types of the writable file systems outside /dev; empty in a document
+    #: written before ``WritableFileSystems``.
+    writable_file_systems: tuple[str, ...] = ()
 
 
 def read_linux_guest(doc: PSValue, problems: Problems) -> LinuxGuestRecord | None:
@@ -42,6 +46,9 @@ def read_linux_guest(doc: PSValue, problems: Problems) -> LinuxGuestRecord | Non
     vm_id = problems.attempt(lambda: doc.opt("VirtualMachineId").opt_guid())
     family = problems.attempt(lambda: _family(doc.get("OsFamily")))
     daemon = problems.attempt(lambda: doc.get("VssDaemonRunning").flag())
+    systems = problems.attempt(
+        lambda: tuple(dict.fromkeys(i.text() for i in doc.opt("WritableFileSystems").items()))
+    )
     if len(problems.found) == before and vm_name is None and vm_id is None:
         problems.found.append(
             Problem(
@@ -62,6 +69,7 @@ def read_linux_guest(doc: PSValue, problems: Problems) -> LinuxGuestRecord | Non
         guest_os=family,
         vss_daemon=daemon,
         where=doc.path,
+        writable_file_systems=systems or (),
     )
 
 
