@@ -132,8 +132,8 @@ class Disk:
                 raise ModelError(
                     "file_size",
                     self.file_size,
-                    "only a virtual hard disk has a file on the host, got a size on a "
-                    f"{self.attachment.value} disk",
+                    "only a virtual hard disk has a file on the host, got a file size of "
+                    f"{shown(self.file_size)} on a {self.attachment.value} disk",
                 )
             if self.vhd_type is not None:
                 raise ModelError(

@@ -6,7 +6,7 @@ import pytest
 
 import hyperv_backup as hb
 from hyperv_backup.decide.evaluate import _Group, _groups
-from hyperv_backup.model import HostOS
+from hyperv_backup.model import HostOS, HostVolume
 from hyperv_backup.rules import (
     ALL_PROFILES,
     CHECKS,
@@ -27,6 +27,7 @@ from hyperv_backup.rules import (
     profile_for,
     release_facts,
 )
+from hyperv_backup.rules._paths import host_volume, names_by_address, smb_server
 from hyperv_backup.rules.catalogue import _catalogue
 from hyperv_backup.rules.pages import CSV_PAGE, GUIDANCE, STORAGE, citation
 
@@ -282,3 +283,48 @@ def test_the_answers_for_one_vm_name_what_they_take() -> None:
         hb.backup_outcome("V", host)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="takes the Host that backs the VM up, got str"):
         hb.backup_outcome(vm, "HV22-NODE1")  # type: ignore[arg-type]
+
+
+# --- where a host path is (rules/_paths.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "volume"),
+    [
+        ("D:\\VMs\\a.vhdx", "d:"),
+        ("c:\\ClusterStorage\\Volume2\\a.vhdx", "c:\\clusterstorage\\volume2"),
+        ("\\\\FS01\\VMs\\a.vhdx", "\\\\fs01\\vms"),
+        ("\\\\?\\Volume{abc}\\a.vhd", "\\\\?\\volume{abc}"),
+        ("relative\\a.vhdx", None),
+        # Listed volumes win, the longest mount path first; a sibling folder is not under it.
+        ("D:\\Mount\\a.vhdx", "d:\\mount"),
+        ("D:\\Mountain\\a.vhdx", "d:"),
+    ],
+)
+def test_host_volume_of_a_path(path: str, volume: str | None) -> None:
+    listed = (
+        HostVolume(name="D:\\", free_space=0),
+        HostVolume(name="D:\\Mount\\", free_space=0),
+    )
+    assert host_volume(path, listed if path.startswith("D:") else ()) == volume
+
+
+@pytest.mark.parametrize(
+    ("path", "server", "by_address"),
+    [
+        ("\\\\FS01\\VMs\\a.vhdx", "FS01", False),
+        ("\\\\10.1.2.3\\VMs\\a.vhdx", "10.1.2.3", True),
+        ("\\\\fe80--1.ipv6-literal.net\\VMs\\a.vhdx", "fe80--1.ipv6-literal.net", True),
+        ("\\\\?\\Volume{abc}\\a.vhdx", None, False),
+        ("D:\\a.vhdx", None, False),
+        (None, None, False),
+    ],
+)
+def test_the_server_of_a_share(path: str | None, server: str | None, by_address: bool) -> None:
+    assert smb_server(path) == server
+    assert (server is not None and names_by_address(server)) is by_address
+
+
+def test_an_address_in_brackets_is_an_address() -> None:
+    assert names_by_address("[fe80::1]")
+    assert not names_by_address("fs01.ipv6-literal.net")
