@@ -185,6 +185,7 @@ _ONLINE, _OFFLINE = BackupMode.ONLINE, BackupMode.OFFLINE
 _NOT_CLUSTERED, _NONE = ClusterAction.NOT_CLUSTERED, ClusterAction.NONE
 _APPLICATION, _NOT_RUNNING = Consistency.APPLICATION_CONSISTENT, Consistency.NOT_RUNNING
 _NOT_BACKED_UP = Consistency.NOT_BACKED_UP
+_NOT_APPLICATION = Consistency.NOT_APPLICATION_CONSISTENT
 _VM, _DISK, _VHD = Scope.VM, Scope.DISK, Scope.VIRTUAL_HARD_DISK
 
 #: What each effect does to the copy: the consistency it caps the copy at,
@@ -311,8 +312,11 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     answer = _Answer(ctx)
     _run(walk.vm, vm, answer)
     # A VM whose every disk the host cannot see has no data in the host backup,
-    # whether or not a rule of the profile says so.
-    if vm.disks and not ctx.visible and _NOT_BACKED_UP.rank < answer.consistency.rank:
+    # whether or not a rule of the profile says so, and whatever application
+    # takes it: not even one that goes around Hyper-V sees those disks.
+    if vm.disks and not ctx.visible and (
+        _NOT_BACKED_UP.rank < answer.consistency.rank or answer.consistency is _NOT_APPLICATION
+    ):
         answer.consistency = _NOT_BACKED_UP
     answer.online = ctx.running and not answer.offline
     group = vm.cluster_group

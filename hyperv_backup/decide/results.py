@@ -68,6 +68,7 @@ _LABELS = {
 #: that is not running. NOT_APPLICATION_CONSISTENT comes first: every other
 #: outcome is that of a backup through Hyper-V, and a copy taken without it is
 #: none of them (what Hyper-V's route would do is still listed in the reasons).
+#: The walk answers NOT_BACKED_UP before it for a VM with no disk the host sees.
 _RANK = {
     consistency: rank
     for rank, consistency in enumerate(

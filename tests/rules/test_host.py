@@ -407,3 +407,15 @@ def test_hvb113_near_miss() -> None:
     windows = _linux("D:\\VM1.vhdx", GuestOS.WINDOWS)
     assert "HVB113" not in ids(check(make_host(windows, os=WS2022, app=same)))
     assert "HVB113" not in ids(check(make_host(_linux("D:\\VM1.vhdx"), os=WS2012, app=same)))
+
+
+def test_hvb109_a_vm_with_no_disk_the_host_sees_holds_no_data_whatever_the_application() -> None:
+    """WMI page (note): pass-through disks are invisible to the host, so no host-level copy holds them."""
+    vm = VM(
+        name="VM1",
+        state=VMState.RUNNING,
+        disks=[Disk(name="Archive", attachment=Attachment.PASS_THROUGH)],
+    )
+    outcome = backup_outcome(vm, make_host(vm, os=R2, app=_app()))
+    assert outcome.consistency is Consistency.NOT_BACKED_UP
+    assert {"HVB109", "HVB620"} <= {r.rule.id for r in outcome.reasons}
