@@ -61,7 +61,7 @@ def test_every_signature_has_a_trigger_and_a_near_miss_case() -> None:
 
 
 def test_catalogue_ids_and_severities() -> None:
-    """SPEC 3: HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505; then the later ones.
+    """HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505; then the later ones.
 
     Each family then lists the rules of the profiles of 2012 and later that it
     holds (HVB108-HVB113, HVB204-HVB205, HVB311-HVB312, HVB407-HVB409,
