@@ -28,12 +28,14 @@ from hyperv_backup.model import (
     Cluster,
     ClusterGroup,
     Disk,
+    FileServer,
     FileSystem,
     GuestDiskType,
     GuestOS,
     Host,
     HostOS,
     HostStorage,
+    HostVolume,
     NetworkAdapter,
     NetworkKind,
     ReplicationRole,
@@ -223,6 +225,7 @@ def _disk(
         vhd_type=draw(_VHD_TYPES) if is_vhd else None,
         host_storage=draw(_HOST_STORAGES),
         shared=is_vhd and draw(st.booleans()),
+        file_size=draw(st.one_of(st.none(), st.integers(0, 2**42))) if is_vhd else None,
     )
 
 
@@ -341,6 +344,11 @@ _LATER_VM_FACTS = st.fixed_dictionaries(
         "fibre_channel_adapters": st.lists(_NAMES, max_size=2),
         "replication_role": st.sampled_from(ReplicationRole),
         "replication_ready": st.booleans(),
+        "snapshot_file_location": st.one_of(st.none(), _VHD_PATHS),
+        "integration_services_current": st.sampled_from([None, True, False]),
+        "writable_file_systems": st.lists(
+            st.one_of(st.sampled_from(["ufs", "zfs", "ext4", "xfs", "tmpfs"]), _NAMES), max_size=3
+        ),
     },
 )
 
@@ -393,6 +401,12 @@ def backup_applications() -> st.SearchStrategy[BackupApplication]:
         uses_hyperv_vss_writer=st.booleans(),
         is_windows_server_backup=st.booleans(),
         hyperv_writer_registered=st.booleans(),
+        uses_wmi_backup=st.sampled_from([None, True, False]),
+        ignores_non_snapshottable_disks=st.sampled_from([None, True, False]),
+        backup_target=st.one_of(
+            st.none(), st.sampled_from(["E:\\Backups", "\\\\nas\\backup"]), _NAMES
+        ),
+        churn_percent=st.one_of(st.none(), st.integers(0, 100)),
     )
 
 
@@ -425,6 +439,22 @@ def _host(draw: st.DrawFn, name: str, vm_names: Sequence[str], group_names: Sequ
         installed_updates=draw(st.lists(_UPDATE_IDS, max_size=4)),
         backup_application=draw(_BACKUP_APPLICATIONS),
         file_server_vss_agent=draw(st.sampled_from([None, True, False])),
+        file_servers=[
+            FileServer(name=server, vss_agent=draw(st.sampled_from([None, True, False])))
+            for server in _distinct_names(draw, max_size=2, ignore_case=True)
+        ],
+        host_volumes=[
+            HostVolume(name=volume, free_space=draw(st.integers(0, 2**42)))
+            for volume in draw(
+                st.lists(
+                    st.one_of(
+                        st.sampled_from(["C:\\", "D:\\", "C:\\ClusterStorage\\Volume1\\"]), _NAMES
+                    ),
+                    max_size=2,
+                    unique_by=str.casefold,
+                )
+            )
+        ],
     )
 
 
@@ -466,7 +496,8 @@ def clusters(draw: st.DrawFn) -> Cluster:
         nodes.append(
             _host(draw, node_name, [vm_names[i] for i in mine], [group_names[i] for i in mine])
         )
-    return Cluster(name=draw(_NAMES), nodes=nodes)
+    level = draw(st.one_of(st.none(), st.integers(8, 12)))
+    return Cluster(name=draw(_NAMES), nodes=nodes, functional_level=level)
 
 
 _INVENTORIES: st.SearchStrategy[Host | Cluster] = st.one_of(hosts(), clusters())

@@ -71,7 +71,7 @@ def _planned(
     if node is None:
         # Each VM on the host that lists it: the one walk gives the plan and the outcomes.
         evaluation = evaluate_target(target, profile=options.profile)
-        plan = plan_of(target, evaluation)
+        plan = plan_of(target, evaluation, options.profile)
     else:
         plan = backup_plan(target, node, profile=options.profile)
     plan = attrs.evolve(

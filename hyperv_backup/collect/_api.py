@@ -9,8 +9,8 @@ from pathlib import Path
 from hyperv_backup.collect._builder import build
 from hyperv_backup.collect._documents import (
     Document,
-    Node,
     Problems,
+    PSValue,
     bad,
     document_list,
     shown,
@@ -79,7 +79,7 @@ def from_documents(
     return build(records, guest_records)
 
 
-def _guest_document(node: Node) -> Node:
+def _guest_document(node: PSValue) -> PSValue:
     """Check that ``node`` is a document of ``guest.ps1`` or of ``guest.sh``."""
     if isinstance(node.value, Mapping) and node.opt("collector").value == LINUX_GUEST_COLLECTOR:
         return node
@@ -87,8 +87,8 @@ def _guest_document(node: Node) -> Node:
     return node
 
 
-def _checked(marker: str) -> Callable[[Node], Node]:
-    def check(node: Node) -> Node:
+def _checked(marker: str) -> Callable[[PSValue], PSValue]:
+    def check(node: PSValue) -> PSValue:
         check_document(node, marker)
         return node
 

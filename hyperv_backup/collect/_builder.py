@@ -91,7 +91,17 @@ class _Builder:
         nodes = [self._host(host, placed[computer_key(host.name)]) for host in self.hosts]
         if cluster is None:
             return nodes[0]
-        return build_model(lambda: Cluster(name=cluster.name, nodes=nodes), "hosts")
+        level = next(
+            (
+                h.cluster.functional_level
+                for h in self.hosts
+                if h.cluster and h.cluster.functional_level
+            ),
+            None,
+        )
+        return build_model(
+            lambda: Cluster(name=cluster.name, nodes=nodes, functional_level=level), "hosts"
+        )
 
     # --- hosts and the cluster ------------------------------------------------------------
 
@@ -104,6 +114,7 @@ class _Builder:
                 virtual_networks=host.networks,
                 installed_updates=host.updates,
                 backup_application=host.backup_application,
+                host_volumes=host.volumes,
             ),
             host.where,
         )
@@ -383,6 +394,9 @@ class _Builder:
                 fibre_channel_adapters=later.fibre_channel_adapters,
                 replication_role=later.replication_role,
                 replication_ready=later.replication_ready,
+                snapshot_file_location=later.snapshot_file_location,
+                integration_services_current=later.integration_services_current,
+                writable_file_systems=() if linux is None else linux.writable_file_systems,
             ),
             record.where,
         )

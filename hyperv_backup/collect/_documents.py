@@ -1,6 +1,6 @@
 r"""Reading collector documents as PowerShell writes them, with a path for every value.
 
-A :class:`Node` is one value of a parsed document and the path that leads to it
+A :class:`PSValue` is one value of a parsed document and the path that leads to it
 (``hosts[0].VMs[2].State``). Its readers forgive what PowerShell does on its
 own and refuse everything else with an :class:`~hyperv_backup.inventory.InventoryError`
 naming that path:
@@ -19,10 +19,10 @@ naming that path:
   "Running"``); when both are given they must agree.
 
 >>> from hyperv_backup.collect._tables import VM_STATES
->>> node = Node({"state": 2, "StateName": "Running"}, "vm")
+>>> node = PSValue({"state": 2, "StateName": "Running"}, "vm")
 >>> node.code("State", VM_STATES, "VM state").name
 'Running'
->>> Node({"State": 3, "StateName": "Running"}, "vm").code("State", VM_STATES, "VM state")
+>>> PSValue({"State": 3, "StateName": "Running"}, "vm").code("State", VM_STATES, "VM state")
 Traceback (most recent call last):
 ...
 hyperv_backup.inventory.InventoryError: vm.State: VM state 3 is 'Off', but StateName says 'Running'
@@ -55,7 +55,7 @@ from hyperv_backup.readers import MAX_TEXT_LENGTH, normal_guid
 
 __all__ = [
     "Document",
-    "Node",
+    "PSValue",
     "Problems",
     "bad",
     "build_model",
@@ -136,14 +136,14 @@ def build_model(build: Callable[[], _T], where: str) -> _T:
         raise bad(where, exc.reason) from None
 
 
-def parse_document(document: Document, path: str, limits: InventoryLimits) -> Node:
+def parse_document(document: Document, path: str, limits: InventoryLimits) -> PSValue:
     """Return the parsed ``document`` as a node at ``path``, read as strictly as an inventory.
 
     Text and bytes over ``limits.max_bytes`` are refused before they are parsed.
     Every problem found is placed under ``path`` (``hosts[0]``).
     """
     if not isinstance(document, str | bytes | bytearray):
-        return Node(document, path, limits)
+        return PSValue(document, path, limits)
     try:
         value = load_document(document, limits=raw_limits(limits))
     except InventoryError as exc:
@@ -151,7 +151,7 @@ def parse_document(document: Document, path: str, limits: InventoryLimits) -> No
             [Problem(f"{path}.{p.path}" if p.path else path, p.message) for p in exc.problems],
             count=exc.count,
         ) from None
-    return Node(value, path, limits)
+    return PSValue(value, path, limits)
 
 
 def raw_limits(limits: InventoryLimits) -> InventoryLimits:
@@ -165,7 +165,7 @@ def raw_limits(limits: InventoryLimits) -> InventoryLimits:
     return attrs.evolve(limits, max_string=max(limits.max_string, MAX_TEXT_LENGTH))
 
 
-def document_list(documents: object, label: str, limits: InventoryLimits) -> list[Node]:
+def document_list(documents: object, label: str, limits: InventoryLimits) -> list[PSValue]:
     """Parse each of a sequence of documents; ``label`` names them (``hosts[0]``).
 
     Anything but a sequence (one document, ``None``) is a programming error:
@@ -196,12 +196,12 @@ class Problems:
             self.found.extend(exc.problems)
             return None
 
-    def items(self, node: Node, name: str) -> list[Node]:
+    def items(self, node: PSValue, name: str) -> list[PSValue]:
         """Return the elements of the array ``name`` of ``node``; none, noted, if unreadable."""
         found = self.attempt(lambda: list(node.get(name).items()))
         return found or []
 
-    def each(self, nodes: Iterable[Node], read: Callable[[Node], _T | None]) -> list[_T]:
+    def each(self, nodes: Iterable[PSValue], read: Callable[[PSValue], _T | None]) -> list[_T]:
         """``read`` each node, noting problems; keep the results that are not ``None``."""
         results = []
         for node in nodes:
@@ -222,7 +222,7 @@ _MS_DATE = re.compile(r"/Date\((-?[0-9]{1,15})([+-][0-9]{4})?\)/")
 _DIGITS = re.compile(r"-?[0-9]{1,9}")
 
 
-class Node:
+class PSValue:
     """One value of a collector document, with its path and the limits it is read under."""
 
     __slots__ = ("limits", "path", "value")
@@ -233,10 +233,10 @@ class Node:
         self.limits = limits
 
     def __repr__(self) -> str:
-        return f"Node({shown(self.value, kind=True)} at {self.path!r})"
+        return f"PSValue({shown(self.value, kind=True)} at {self.path!r})"
 
-    def _child(self, value: Any, path: str) -> Node:
-        return Node(value, path, self.limits)
+    def _child(self, value: Any, path: str) -> PSValue:
+        return PSValue(value, path, self.limits)
 
     # --- objects ---------------------------------------------------------------------
 
@@ -280,14 +280,14 @@ class Node:
         key = self._key(name)
         return key is not None and self._object()[key] is not None
 
-    def get(self, name: str) -> Node:
+    def get(self, name: str) -> PSValue:
         """Return the property ``name``, which must be present (it may be null)."""
         key = self._key(name)
         if key is None:
             raise bad(f"{self.path}.{name}", "required field missing")
         return self._child(self._object()[key], f"{self.path}.{key}")
 
-    def opt(self, name: str) -> Node:
+    def opt(self, name: str) -> PSValue:
         """Return the property ``name``, or a null node when it is absent."""
         key = self._key(name)
         if key is None:
@@ -301,7 +301,7 @@ class Node:
         """Whether the value is null."""
         return self.value is None
 
-    def items(self) -> Iterator[Node]:
+    def items(self) -> Iterator[PSValue]:
         """Return the elements of an array; one object stands for an array of one, null for none."""
         value = self.value
         if value is None:
@@ -527,7 +527,7 @@ def _known(table: Mapping[int, Code[Any]]) -> str:
     return f"; known: {listed}"
 
 
-def _split_enum(node: Node) -> tuple[int | None, str | None]:
+def _split_enum(node: PSValue) -> tuple[int | None, str | None]:
     """Return (number, name) from an enum field holding a number, a name or a digit string."""
     value = node.value
     if value is None:
@@ -542,7 +542,7 @@ def _split_enum(node: Node) -> tuple[int | None, str | None]:
     raise bad(node.path, f"expected an enum as a number or a name, got {shown(value, kind=True)}")
 
 
-def _enum_name(node: Node) -> str | None:
+def _enum_name(node: PSValue) -> str | None:
     value = node.value
     if value is None or value == "":
         return None

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, bad, shown
+from hyperv_backup.collect._documents import PSValue, bad, shown
 from hyperv_backup.inventory import InventoryError, Problem, load_document
 from hyperv_backup.readers import winevent_json
 from hyperv_backup.readers.event_json import JSON_LIMITS
@@ -65,7 +65,7 @@ class EventExport:
         return sum(log.count for log in self.logs)
 
 
-def read_event_logs(doc: Node, host: str) -> EventExport | None:
+def read_event_logs(doc: PSValue, host: str) -> EventExport | None:
     """Read a host document's ``EventLogs`` section; ``None`` when there is none."""
     section = doc.opt("EventLogs")
     if section.is_null:
@@ -87,7 +87,7 @@ def read_event_logs(doc: Node, host: str) -> EventExport | None:
     )
 
 
-def _log(node: Node) -> LogExport:
+def _log(node: PSValue) -> LogExport:
     count_node = node.get("Count")
     count = count_node.integer()
     if count < 0:

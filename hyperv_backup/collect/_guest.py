@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.collect._host import disk_id
 from hyperv_backup.collect._tables import (
     BUS_TYPE_ALIASES,
@@ -45,7 +45,7 @@ _R = TypeVar("_R")
 
 #: The guest's Volume Shadow Copy service and the Hyper-V backup integration
 #: service ("Hyper-V Volume Shadow Copy Requestor"): service names, which are
-#: not localized (FORMATS.md section 3; samples/guest-get-service-vmic-msdocs-1.txt).
+#: not localized (docs/collector-formats.md, "Integration services").
 _VSS_SERVICE = "vss"
 _REQUESTOR_SERVICE = "vmicvss"
 #: ``Win32_Service.StartMode`` of a service that cannot start.
@@ -111,7 +111,7 @@ def _key(name: str) -> str:
     return name.strip().casefold()
 
 
-def read_guest(doc: Node, problems: Problems) -> GuestRecord | None:
+def read_guest(doc: PSValue, problems: Problems) -> GuestRecord | None:
     """Read a guest document; note its problems and return ``None`` when it has any."""
     before = len(problems.found)
     computer = problems.attempt(lambda: doc.get("ComputerName").text())
@@ -163,13 +163,13 @@ def read_guest(doc: Node, problems: Problems) -> GuestRecord | None:
 # --- disks --------------------------------------------------------------------------------
 
 
-def _diskpart_disks(node: Node) -> dict[int, DiskpartDisk] | None:
+def _diskpart_disks(node: PSValue) -> dict[int, DiskpartDisk] | None:
     if node.is_null:
         return None
     return {disk.number: disk for disk in _read_text(node, diskpart_disks)}
 
 
-def _iscsi_numbers(node: Node) -> frozenset[int] | None:
+def _iscsi_numbers(node: PSValue) -> frozenset[int] | None:
     """Return the guest disk numbers reached through iSCSI, or ``None`` if not collected."""
     if node.is_null:
         return None
@@ -182,7 +182,7 @@ def _iscsi_numbers(node: Node) -> frozenset[int] | None:
 
 
 def _disks(
-    doc: Node,
+    doc: PSValue,
     diskpart: dict[int, DiskpartDisk] | None,
     iscsi: frozenset[int] | None,
     problems: Problems,
@@ -210,7 +210,7 @@ def _disks(
 
 
 def _disk(
-    node: Node, diskpart: dict[int, DiskpartDisk] | None, iscsi: frozenset[int] | None
+    node: PSValue, diskpart: dict[int, DiskpartDisk] | None, iscsi: frozenset[int] | None
 ) -> GuestDisk:
     number = node.get("Number").integer()
     bus: BusClass | None = None
@@ -286,7 +286,7 @@ def _is_iscsi(
 # --- volumes ------------------------------------------------------------------------------
 
 
-def _volumes(doc: Node, problems: Problems) -> list[GuestVolume]:
+def _volumes(doc: PSValue, problems: Problems) -> list[GuestVolume]:
     structured = doc.opt("Volumes")
     if not structured.is_null:
         return problems.each(structured.items(), _volume)
@@ -317,7 +317,7 @@ def _volumes(doc: Node, problems: Problems) -> list[GuestVolume]:
     return volumes
 
 
-def _volume(node: Node) -> GuestVolume:
+def _volume(node: PSValue) -> GuestVolume:
     letter = node.opt("DriveLetter").opt_text()
     path = node.opt("Name").opt_text()
     device = node.opt("DeviceId").opt_text()
@@ -349,7 +349,7 @@ def _volume(node: Node) -> GuestVolume:
     )
 
 
-def _drive(node: Node, letter: str) -> str:
+def _drive(node: PSValue, letter: str) -> str:
     """Return a drive letter as the model names the volume: ``"C:"``."""
     match = _DRIVE_LETTER.fullmatch(letter.strip())
     if match is None:
@@ -363,7 +363,7 @@ def _drive(node: Node, letter: str) -> str:
 # --- services and shadow storage ----------------------------------------------------------
 
 
-def _services(node: Node) -> dict[str, str]:
+def _services(node: PSValue) -> dict[str, str]:
     """Service name -> start mode, both lower case; the VSS service must be listed.
 
     Without VSS in the list, the document does not say whether the service is
@@ -381,7 +381,7 @@ def _services(node: Node) -> dict[str, str]:
     return found
 
 
-def _shadow_storage(doc: Node, volumes: list[GuestVolume]) -> dict[str, str]:
+def _shadow_storage(doc: PSValue, volumes: list[GuestVolume]) -> dict[str, str]:
     structured = doc.opt("ShadowStorage")
     pairs: list[tuple[str, str, str]] = []
     if not structured.is_null:
@@ -416,7 +416,7 @@ def _shadow_storage(doc: Node, volumes: list[GuestVolume]) -> dict[str, str]:
     return shadow
 
 
-def _read_text(node: Node, reader: Callable[[str], tuple[_R, ...]]) -> tuple[_R, ...]:
+def _read_text(node: PSValue, reader: Callable[[str], tuple[_R, ...]]) -> tuple[_R, ...]:
     """Read command text with one of :mod:`hyperv_backup.readers`; its line goes in the message."""
     text = node.raw_text()
     try:

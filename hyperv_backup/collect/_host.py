@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.collect._events import EventExport, read_event_logs
 from hyperv_backup.collect._tables import (
     CLUSTER_GROUP_STATES,
@@ -33,6 +33,7 @@ from hyperv_backup.model import (
     BackupApplication,
     CheckpointType,
     HostOS,
+    HostVolume,
     ModelError,
     NetworkAdapter,
     ReplicationRole,
@@ -60,8 +61,7 @@ __all__ = [
 #: The language-neutral id of the backup (volume shadow copy) integration
 #: service: the last part of ``Get-VMIntegrationService`` ``Id``
 #: (``Microsoft:<VM id>\\5CED1297-...``). Its ``Name`` is localized; this id is
-#: not. Source: FORMATS.md section 3, from the German and English listings in
-#: samples/get-vmintegrationservice-name-id-de-en-commontasks-1.txt.
+#: not (docs/collector-formats.md, "Integration services").
 VSS_INTEGRATION_SERVICE_ID = "5CED1297-4598-4915-A5FC-AD21BB4D02A4"
 
 #: The interfaces a host document may have read Hyper-V through, and the VM
@@ -96,6 +96,8 @@ class Drive:
     where: str
     #: ``SupportPersistentReservations``: shared by a guest cluster.
     shared: bool = False
+    #: ``Get-VHD`` ``FileSize``: the bytes the file takes on the host.
+    file_size: int | None = None
 
     @property
     def pass_through(self) -> bool:
@@ -114,6 +116,8 @@ class LaterFacts:
     fibre_channel_adapters: tuple[str, ...] = ()
     replication_role: ReplicationRole = ReplicationRole.NONE
     replication_ready: bool = True
+    snapshot_file_location: str | None = None
+    integration_services_current: bool | None = None
 
 
 #: The later facts of a document that has none of them.
@@ -182,6 +186,8 @@ class ClusterView:
     resources: tuple[ResourceRecord, ...]
     shared_volumes: tuple[SharedVolumeRecord, ...]
     where: str
+    #: ``ClusterFunctionalLevel``; ``None`` where the document has none (2012 R2).
+    functional_level: int | None = None
 
 
 @attrs.frozen
@@ -201,9 +207,11 @@ class HostRecord:
     where: str
     #: The events ``-EventHours`` exported beside the document, if it was given.
     event_logs: EventExport | None = None
+    #: The host's local volumes and their free space (``Win32_Volume``).
+    volumes: tuple[HostVolume, ...] = ()
 
 
-def disk_id(node: Node) -> str | None:
+def disk_id(node: PSValue) -> str | None:
     """Return a disk's identity: an MBR signature (8 hex digits) or GPT disk GUID, or ``None``.
 
     The signature may be a number (``Win32_DiskDrive.Signature``) or hex text
@@ -230,7 +238,7 @@ def disk_id(node: Node) -> str | None:
     )
 
 
-def read_host(doc: Node, problems: Problems) -> HostRecord | None:
+def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
     """Read a host document; note its problems and return ``None`` when it has any."""
     before = len(problems.found)
     name = problems.attempt(lambda: doc.get("ComputerName").text())
@@ -247,6 +255,9 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
     problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
     event_logs = problems.attempt(lambda: read_event_logs(doc, name or ""))
+    # Absent from documents of collectors that did not read volumes yet.
+    listed = problems.attempt(lambda: list(doc.opt("HostVolumes").items())) or []
+    volumes = problems.each(listed, _host_volume)
     if len(problems.found) > before or name is None or os is None or updates is None:
         return None
     return HostRecord(
@@ -260,10 +271,20 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
         cluster=cluster,
         where=doc.path,
         event_logs=event_logs,
+        volumes=tuple(volumes),
     )
 
 
-def _os(node: Node) -> HostOS:
+def _host_volume(node: PSValue) -> HostVolume:
+    name = node.get("Name").text()
+    free = node.get("FreeSpace")
+    try:
+        return HostVolume(name=name, free_space=free.integer())
+    except ModelError as exc:
+        raise bad(free.path, exc.reason) from None
+
+
+def _os(node: PSValue) -> HostOS:
     version_node = node.get("Version")
     version = version_node.text()
     product = node.opt("ProductType")
@@ -283,7 +304,7 @@ def _os(node: Node) -> HostOS:
     return found
 
 
-def _api(node: Node) -> str:
+def _api(node: PSValue) -> str:
     api = node.text()
     if api not in _VM_STATE_TABLES:
         known = ", ".join(repr(k) for k in _VM_STATE_TABLES)
@@ -291,7 +312,7 @@ def _api(node: Node) -> str:
     return api
 
 
-def _vm(node: Node, api: str) -> VmRecord:
+def _vm(node: PSValue, api: str) -> VmRecord:
     name = node.get("Name").text()
     vm_id = node.opt("Id").opt_text()
     key = node.opt("Id").opt_guid()
@@ -334,7 +355,7 @@ def _vm(node: Node, api: str) -> VmRecord:
 
 
 #: ``CheckpointType`` of Get-VM (Windows Server 2016 and later), by its name.
-#: Read by name: FORMATS.md notes that the numbers of some Hyper-V module enums
+#: Read by name: the numbers of some Hyper-V module enums (docs/collector-formats.md, "Get-VM")
 #: (ReplicationState among them) differ between module versions.
 CHECKPOINT_TYPES = {
     "production": CheckpointType.PRODUCTION,
@@ -350,13 +371,17 @@ REPLICATION_MODES = {
     "testreplica": ReplicationRole.REPLICA,
     "extendedreplica": ReplicationRole.REPLICA,
 }
+#: ``IntegrationServicesState`` of Get-VM, by its English text; any other text
+#: (empty from 2016 on, or translated) leaves the fact unknown
+#: (docs/collector-formats.md, "Get-VM").
+INTEGRATION_SERVICES_STATES = {"uptodate": True, "updaterequired": False}
 #: The ``ReplicationState`` names of a replica in a normal state: any other
 #: (initial replication, resynchronisation, failover, suspended...) is not
 #: ready for a backup (HVB618).
 READY_REPLICATION_STATES = frozenset({"replicating", "syncedreplicationcomplete"})
 
 
-def _by_name(node: Node, table: Mapping[str, _E], what: str) -> _E | None:
+def _by_name(node: PSValue, table: Mapping[str, _E], what: str) -> _E | None:
     text = node.opt_text()
     if text is None:
         return None
@@ -367,7 +392,7 @@ def _by_name(node: Node, table: Mapping[str, _E], what: str) -> _E | None:
     return value
 
 
-def _later_facts(node: Node) -> LaterFacts:
+def _later_facts(node: PSValue) -> LaterFacts:
     """Read the optional facts of the later profiles; absent ones stay unknown."""
     role = _by_name(node.opt("ReplicationModeName"), REPLICATION_MODES, "replication mode")
     ready = True
@@ -380,6 +405,12 @@ def _later_facts(node: Node) -> LaterFacts:
             and (health or "").strip().casefold() != "critical"
         )
     hbas = tuple(item.get("Name").text() for item in node.opt("FibreChannelHbas").items())
+    state_text = node.opt("IntegrationServicesStateName").opt_text()
+    current = (
+        None
+        if state_text is None
+        else INTEGRATION_SERVICES_STATES.get("".join(state_text.split()).casefold())
+    )
     return LaterFacts(
         generation=node.opt("Generation").opt_integer(),
         configuration_version=node.opt("Version").opt_text(),
@@ -390,11 +421,13 @@ def _later_facts(node: Node) -> LaterFacts:
         fibre_channel_adapters=hbas,
         replication_role=role or ReplicationRole.NONE,
         replication_ready=ready,
+        snapshot_file_location=node.opt("SnapshotFileLocation").opt_text(),
+        integration_services_current=current,
     )
 
 
-def _backup_service(node: Node) -> bool:
-    found: list[Node] = []
+def _backup_service(node: PSValue) -> bool:
+    found: list[PSValue] = []
     wanted = normal_guid(VSS_INTEGRATION_SERVICE_ID)
     for item in node.items():
         service_id = item.get("Id").text()
@@ -413,7 +446,7 @@ def _backup_service(node: Node) -> bool:
     return found[0].get("Enabled").flag()
 
 
-def _drive(node: Node) -> Drive:
+def _drive(node: PSValue) -> Drive:
     controller = node.model_code("ControllerType", CONTROLLER_TYPES, "controller type")
     number = node.get("ControllerNumber").integer()
     location = node.get("ControllerLocation").integer()
@@ -423,7 +456,8 @@ def _drive(node: Node) -> Drive:
     size = node.opt("Size").opt_integer()
     if disk_number is not None:
         # A pass-through drive: a host disk number. Whatever Path shows for it
-        # is a description of the host disk, not a file (FORMATS.md section 2).
+        # is a description of the host disk, not a file (docs/collector-formats.md,
+        # "Virtual hard disks and drives").
         return Drive(
             name=name,
             bus=controller,
@@ -462,10 +496,11 @@ def _drive(node: Node) -> Drive:
         size=size,
         where=node.path,
         shared=node.opt("SupportPersistentReservations").opt_flag() or False,
+        file_size=node.opt("FileSize").opt_integer(),
     )
 
 
-def _snapshots(node: Node) -> tuple[str, ...]:
+def _snapshots(node: PSValue) -> tuple[str, ...]:
     read = [(item.get("Name").text(), item.opt("CreationTime").opt_date()) for item in node.items()]
     dated = [(when, name) for name, when in read if when is not None]
     if len(dated) == len(read):
@@ -474,13 +509,13 @@ def _snapshots(node: Node) -> tuple[str, ...]:
     return tuple(name for name, _ in read)
 
 
-def _adapter(node: Node) -> NetworkAdapter:
+def _adapter(node: PSValue) -> NetworkAdapter:
     return NetworkAdapter(
         name=node.get("Name").text(), virtual_network=node.opt("SwitchName").opt_text()
     )
 
 
-def _network(node: Node) -> VirtualNetwork:
+def _network(node: PSValue) -> VirtualNetwork:
     name = node.get("Name").text()
     kind = node.model_code("SwitchType", SWITCH_TYPES, "switch type")
     adapter = node.opt("NetAdapterInterfaceDescription").opt_text()
@@ -492,7 +527,7 @@ def _network(node: Node) -> VirtualNetwork:
         raise bad(vlan.path, exc.reason) from None
 
 
-def _updates(node: Node) -> frozenset[str]:
+def _updates(node: PSValue) -> frozenset[str]:
     ids: set[str] = set()
     for item in node.items():
         hotfix = item.get("HotFixID").text() if isinstance(item.value, Mapping) else item.text()
@@ -500,7 +535,7 @@ def _updates(node: Node) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _backup_application(node: Node) -> BackupApplication | None:
+def _backup_application(node: PSValue) -> BackupApplication | None:
     """Windows Server Backup, when it is installed; otherwise unknown (``None``).
 
     An installed Windows Server Backup is taken as the backup application: the
@@ -519,7 +554,7 @@ def _backup_application(node: Node) -> BackupApplication | None:
     )
 
 
-def _writers(node: Node) -> str | None:
+def _writers(node: PSValue) -> str | None:
     return None if node.is_null else node.raw_text()
 
 
@@ -547,7 +582,7 @@ def _writer_note(text: str | None) -> str | None:
 # --- the cluster section -----------------------------------------------------------------
 
 
-def _cluster(node: Node, problems: Problems) -> ClusterView | None:
+def _cluster(node: PSValue, problems: Problems) -> ClusterView | None:
     if node.is_null:
         return None
     name = node.get("Name").name()
@@ -564,10 +599,11 @@ def _cluster(node: Node, problems: Problems) -> ClusterView | None:
         resources=tuple(resources),
         shared_volumes=tuple(volumes),
         where=node.path,
+        functional_level=node.opt("FunctionalLevel").opt_integer(),
     )
 
 
-def _group(node: Node) -> GroupRecord:
+def _group(node: PSValue) -> GroupRecord:
     code = node.code("State", CLUSTER_GROUP_STATES, "cluster group state")
     return GroupRecord(
         name=node.get("Name").text(),
@@ -577,7 +613,7 @@ def _group(node: Node) -> GroupRecord:
     )
 
 
-def _resource(node: Node) -> ResourceRecord | None:
+def _resource(node: PSValue) -> ResourceRecord | None:
     kind = node.get("ResourceType").name()
     if kind.casefold() not in {_RESOURCE_VM, _RESOURCE_CONFIGURATION, _RESOURCE_DISK}:
         return None  # IP addresses, network names and the like: not the VM's
@@ -604,7 +640,7 @@ def _resource(node: Node) -> ResourceRecord | None:
     )
 
 
-def _shared_volume(node: Node) -> SharedVolumeRecord:
+def _shared_volume(node: PSValue) -> SharedVolumeRecord:
     return SharedVolumeRecord(
         name=node.get("Name").text(),
         path=node.get("Path").text(),
@@ -618,7 +654,7 @@ def _shared_volume(node: Node) -> SharedVolumeRecord:
     )
 
 
-def check_document(doc: Node, marker: str) -> None:
+def check_document(doc: PSValue, marker: str) -> None:
     """Check that ``doc`` is an object whose ``collector`` is ``marker``."""
     if not isinstance(doc.value, Mapping):
         raise bad(

@@ -1,8 +1,9 @@
 """Reading the document ``guest.sh`` prints inside a Linux or FreeBSD guest.
 
 The document says what the profiles of Windows Server 2012 and later ask of
-such a guest: its operating system family and whether its Hyper-V VSS daemon
-runs. It names its VM as a Windows guest document does (VirtualMachineId,
+such a guest: its operating system family, whether its Hyper-V VSS daemon
+runs, and the types of its writable file systems (which FreeBSD's daemon
+needs to be UFS, docs/collector-formats.md). It names its VM as a Windows guest document does (VirtualMachineId,
 VirtualMachineName, from Hyper-V's data exchange). The guest's disks and
 volumes are not read: the conditions on them are those of a Windows guest's
 Volume Shadow Copy Service.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import attrs
 
-from hyperv_backup.collect._documents import Node, Problems, bad, shown
+from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.inventory import Problem
 from hyperv_backup.model import GuestOS
 
@@ -32,9 +33,12 @@ class LinuxGuestRecord:
     guest_os: GuestOS
     vss_daemon: bool
     where: str
+    #: The types of the writable file systems outside /dev; empty in a document
+    #: written before ``WritableFileSystems``.
+    writable_file_systems: tuple[str, ...] = ()
 
 
-def read_linux_guest(doc: Node, problems: Problems) -> LinuxGuestRecord | None:
+def read_linux_guest(doc: PSValue, problems: Problems) -> LinuxGuestRecord | None:
     """Read a ``guest.sh`` document; note its problems and return ``None`` when it has any."""
     before = len(problems.found)
     computer = problems.attempt(lambda: doc.get("ComputerName").text())
@@ -42,6 +46,9 @@ def read_linux_guest(doc: Node, problems: Problems) -> LinuxGuestRecord | None:
     vm_id = problems.attempt(lambda: doc.opt("VirtualMachineId").opt_guid())
     family = problems.attempt(lambda: _family(doc.get("OsFamily")))
     daemon = problems.attempt(lambda: doc.get("VssDaemonRunning").flag())
+    systems = problems.attempt(
+        lambda: tuple(dict.fromkeys(i.text() for i in doc.opt("WritableFileSystems").items()))
+    )
     if len(problems.found) == before and vm_name is None and vm_id is None:
         problems.found.append(
             Problem(
@@ -62,10 +69,11 @@ def read_linux_guest(doc: Node, problems: Problems) -> LinuxGuestRecord | None:
         guest_os=family,
         vss_daemon=daemon,
         where=doc.path,
+        writable_file_systems=systems or (),
     )
 
 
-def _family(node: Node) -> GuestOS:
+def _family(node: PSValue) -> GuestOS:
     text = node.text()
     family = _FAMILIES.get(text.strip().casefold())
     if family is None:

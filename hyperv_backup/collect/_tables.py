@@ -4,9 +4,9 @@ PowerShell writes an enum as its number (Windows PowerShell 5.1 and 7 alike,
 unless ``-EnumsAsStrings``); the collectors also write its name. Each table
 below maps a number to its name and to the model value it stands for, or to
 ``None`` with the reason why it has no place in a decision (a transitional
-state, a code whose meaning depends on the module version). The codes come from
-``samples/FORMATS.md`` beside the project specification; each table names the
-section. A code that is in no table is refused, never guessed.
+state, a code whose meaning depends on the module version). The codes, and
+where each comes from, are on the page ``docs/collector-formats.md``; each
+table names its section. A code that is in no table is refused, never guessed.
 
 >>> VM_STATES[2].name, VM_STATES[2].value
 ('Running', <VMState.RUNNING: 'running'>)
@@ -65,7 +65,7 @@ def _table(*codes: Code[_T]) -> Mapping[int, Code[_T]]:
 
 _TRANSITIONAL = "a transitional state"
 
-#: ``Get-VM`` ``State`` (Microsoft.HyperV.PowerShell.VMState), FORMATS.md section 1.
+#: ``Get-VM`` ``State`` (Microsoft.HyperV.PowerShell.VMState), section "Get-VM".
 #: Only four states have a backup decision; the others pass while a VM starts,
 #: stops, saves or resets, so the inventory is taken again once it settles.
 VM_STATES: Mapping[int, Code[VMState]] = _table(
@@ -87,14 +87,15 @@ VM_STATES: Mapping[int, Code[VMState]] = _table(
 )
 
 #: From this number on, ``VMState`` codes mean different states in different
-#: Hyper-V module versions (FORMATS.md section 1: 32783 is RunningCritical in
+#: Hyper-V module versions (section "Get-VM": 32783 is RunningCritical in
 #: module 1.1 and Hibernated in later ones). They are refused whatever name
 #: comes with them.
 VM_STATE_VERSION_DEPENDENT = 32783
 
 #: ``Msvm_ComputerSystem.EnabledState`` in the ``root\virtualization`` (v1) WMI
 #: namespace of Windows Server 2008 and 2008 R2, which have no Hyper-V module.
-#: FORMATS.md section 8: paused and saved are 32768 and 32769 there, not 9 and 6.
+#: Section "WMI on Windows Server 2008 and 2008 R2": paused and saved are 32768
+#: and 32769 there, not 9 and 6.
 VM_STATES_WMI_V1: Mapping[int, Code[VMState]] = _table(
     Code(2, "Enabled", VMState.RUNNING),
     Code(3, "Disabled", VMState.OFF),
@@ -108,7 +109,7 @@ VM_STATES_WMI_V1: Mapping[int, Code[VMState]] = _table(
     Code(32777, "Resuming", None, _TRANSITIONAL),
 )
 
-#: ``Get-ClusterGroup`` ``State`` (ClusterGroupState), FORMATS.md section 4.
+#: ``Get-ClusterGroup`` ``State`` (ClusterGroupState), section "Failover clusters".
 #: A group's own state is checked but not used: the decisions read the states
 #: of the group's resources.
 CLUSTER_GROUP_STATES: Mapping[int, Code[ResourceState]] = _table(
@@ -121,7 +122,7 @@ CLUSTER_GROUP_STATES: Mapping[int, Code[ResourceState]] = _table(
 )
 
 #: ``Get-ClusterResource`` and ``Get-ClusterSharedVolume`` ``State``
-#: (ClusterResourceState), FORMATS.md section 4. Not the group numbering:
+#: (ClusterResourceState), section "Failover clusters". Not the group numbering:
 #: 2 is Online here but Failed for a group.
 CLUSTER_RESOURCE_STATES: Mapping[int, Code[ResourceState]] = _table(
     Code(-1, "Unknown", None, "unknown to the cluster"),
@@ -135,7 +136,8 @@ CLUSTER_RESOURCE_STATES: Mapping[int, Code[ResourceState]] = _table(
     Code(130, "OfflinePending", ResourceState.PENDING),
 )
 
-#: ``Get-VHD`` ``VhdType``, FORMATS.md section 2 (Msvm_VirtualHardDiskSettingData.Type).
+#: ``Get-VHD`` ``VhdType``, section "Virtual hard disks and drives"
+#: (Msvm_VirtualHardDiskSettingData.Type).
 VHD_TYPES: Mapping[int, Code[VhdType]] = _table(
     Code(0, "Unknown", None, "not a type of virtual hard disk"),
     Code(2, "Fixed", VhdType.FIXED),
@@ -143,7 +145,7 @@ VHD_TYPES: Mapping[int, Code[VhdType]] = _table(
     Code(4, "Differencing", VhdType.DIFFERENCING),
 )
 
-#: ``Get-VMSwitch`` ``SwitchType``, FORMATS.md section 7.
+#: ``Get-VMSwitch`` ``SwitchType``, section "Virtual switches".
 SWITCH_TYPES: Mapping[int, Code[NetworkKind]] = _table(
     Code(0, "Private", NetworkKind.PRIVATE),
     Code(1, "Internal", NetworkKind.INTERNAL),
@@ -151,8 +153,8 @@ SWITCH_TYPES: Mapping[int, Code[NetworkKind]] = _table(
 )
 
 
-#: ``Get-Disk`` ``PartitionStyle`` inside the guest (MSFT_Disk), FORMATS.md
-#: section 6. Checked, not used: no rule depends on it.
+#: ``Get-Disk`` ``PartitionStyle`` inside the guest (MSFT_Disk), section
+#: "Inside a Windows guest". Checked, not used: no rule depends on it.
 PARTITION_STYLES: Mapping[int, Code[str]] = _table(
     Code(0, "RAW", "RAW"),
     Code(1, "MBR", "MBR"),
@@ -173,7 +175,7 @@ class BusClass(enum.StrEnum):
     UNSUPPORTED = "unsupported"
 
 
-#: ``Get-VMHardDiskDrive`` ``ControllerType``, FORMATS.md section 2. It names
+#: ``Get-VMHardDiskDrive`` ``ControllerType``, section "Virtual hard disks and drives". It names
 #: the disk (``"SCSI 0:1"``) and tells which guest bus the drive shows on.
 CONTROLLER_TYPES: Mapping[int, Code[BusClass]] = _table(
     Code(0, "IDE", BusClass.IDE),
@@ -181,9 +183,8 @@ CONTROLLER_TYPES: Mapping[int, Code[BusClass]] = _table(
 )
 
 
-#: ``Get-Disk`` ``BusType`` inside the guest (MSFT_Disk), FORMATS.md section 6,
-#: which has only the names and iSCSI = 9 from a sample; the other numbers are
-#: the MSFT_Disk class's documented values. An emulated IDE drive shows as ATA,
+#: ``Get-Disk`` ``BusType`` inside the guest (MSFT_Disk), section "Inside a
+#: Windows guest": the MSFT_Disk class's documented values. An emulated IDE drive shows as ATA,
 #: a synthetic SCSI drive as SCSI.
 BUS_TYPES: Mapping[int, Code[BusClass]] = _table(
     Code(0, "Unknown", None, "not a bus the guest can name"),
@@ -207,11 +208,11 @@ BUS_TYPES: Mapping[int, Code[BusClass]] = _table(
 )
 
 #: Bus names as ``Get-Disk`` prints them where they differ from the table
-#: (FORMATS.md section 6 shows ``Spaces``).
+#: (a published table shows ``Spaces``; section "Inside a Windows guest").
 BUS_TYPE_ALIASES: Mapping[str, int] = MappingProxyType({"spaces": 16, "filebackedvirtual": 15})
 
-#: ``Win32_OperatingSystem.Version`` of each Windows Server release. Not from
-#: FORMATS.md: these are the release builds Microsoft publishes. Windows
+#: ``Win32_OperatingSystem.Version`` of each Windows Server release (section
+#: "Release builds"): the release builds Microsoft publishes. Windows
 #: Server 2008 and 2008 R2 are told apart by major.minor; from Windows Server
 #: 2016 on, all are 10.0 and only the build tells them apart. A build that is
 #: not a long-term release (a semi-annual channel build) is refused.

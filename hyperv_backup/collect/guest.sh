@@ -4,8 +4,10 @@
 #
 # Prints one JSON document ("collector": "hyperv_backup.guest-linux/1"):
 # the guest's operating system family, whether its Hyper-V VSS daemon
-# (hv_vss_daemon, packaged as hypervvssd) is running, and its mounted file
-# systems. It only reads; it changes nothing.
+# (hv_vss_daemon, packaged as hypervvssd) is running, its file systems on
+# block devices, and the types of its writable file systems outside /dev,
+# which FreeBSD's VSS daemon needs to be UFS (docs/collector-formats.md,
+# "Inside a Linux or FreeBSD guest"). It only reads; it changes nothing.
 #
 # The document names its VM with the values Hyper-V's data exchange
 # integration service gives the guest (VirtualMachineId, VirtualMachineName,
@@ -14,18 +16,28 @@
 # data exchange disabled they are missing: pass the VM's name as the first
 # argument instead.
 #
-# Rights: root, to read the key-value pool. POSIX sh, dd, tr, sed and ps.
+# Rights: root, to read the key-value pool. POSIX sh, dd, tr, sed, ps and, on
+# FreeBSD, mount.
 #
 #   sh guest.sh > "$(hostname)-guest.json"
 #   sh guest.sh WEB01 > web01-guest.json
 #
 # For tests, HVB_KVP_POOL, HVB_MOUNTS and HVB_PROCESSES name files to read
-# instead of the key-value pool, /proc/mounts and the output of `ps`.
+# instead of the key-value pool, the mount list and the output of `ps`.
 
 set -eu
 
 pool=${HVB_KVP_POOL:-/var/lib/hyperv/.kvp_pool_3}
-mounts=${HVB_MOUNTS:-/proc/mounts}
+
+# The mounted file systems, one per line: source, mount point, type, options.
+# Linux lists them in /proc/mounts; FreeBSD has none there and prints the same
+# columns with `mount -p`.
+mount_list() {
+    if [ -n "${HVB_MOUNTS:-}" ]; then cat "$HVB_MOUNTS"
+    elif [ -r /proc/mounts ]; then cat /proc/mounts
+    else mount -p
+    fi
+}
 
 # A JSON string of $1: backslashes and quotes escaped, control characters dropped.
 json() {
@@ -75,6 +87,22 @@ while read -r source mount type _; do
     case "$source" in /dev/*) ;; *) continue ;; esac
     if [ "$first" = true ]; then first=false; printf '\n'; else printf ',\n'; fi
     printf '    {"Mount": %s, "Type": %s, "Source": %s}' "$(json "$mount")" "$(json "$type")" "$(json "$source")"
-done < "$mounts"
-if [ "$first" = true ]; then printf ']\n'; else printf '\n  ]\n'; fi
-printf '}\n'
+done <<EOF
+$(mount_list)
+EOF
+if [ "$first" = true ]; then printf '],\n'; else printf '\n  ],\n'; fi
+# The writable file systems outside /dev, each type once: the ones FreeBSD's
+# daemon checks before a backup (read-only mounts and /dev are left out).
+printf '  "WritableFileSystems": ['
+seen=' '
+while read -r _ mount type options _; do
+    [ -n "$type" ] || continue
+    case "$mount" in /dev|/dev/*) continue ;; esac
+    case ",$options," in *,ro,*) continue ;; esac
+    case "$seen" in *" $type "*) continue ;; esac
+    if [ "$seen" = ' ' ]; then printf '%s' "$(json "$type")"; else printf ', %s' "$(json "$type")"; fi
+    seen="$seen$type "
+done <<EOF
+$(mount_list)
+EOF
+printf ']\n}\n'

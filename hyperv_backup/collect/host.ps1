@@ -30,11 +30,15 @@
 
     Through the Hyper-V module it also reads what the profiles of Windows
     Server 2012 and later ask: each VM's generation, configuration version,
-    checkpoint type, SCSI controller, virtual Fibre Channel adapters and
-    Hyper-V Replica mode, state and health, and whether each disk is shared
-    by a guest cluster. Whether an SMB file server runs the File Server VSS
-    Agent is not visible from the host: set file_server_vss_agent in the
-    inventory by hand.
+    checkpoint type, checkpoint file location, integration services state,
+    SCSI controller, virtual Fibre Channel adapters and Hyper-V Replica mode,
+    state and health, and each disk's file size and whether it is shared by a
+    guest cluster; on every release the host's volumes and their free space,
+    and on a cluster node the cluster functional level. Whether an SMB file
+    server runs the File Server VSS Agent is not visible from the host, nor is
+    what the backup application does (its route through Hyper-V, whether it
+    leaves out disks a checkpoint cannot hold, its target and churn): set
+    them in the inventory by hand (docs/collector-formats.md).
 
     Output: UTF-8. With -OutFile the file is written as UTF-8 without a
     byte-order mark. Redirecting with `>` in Windows PowerShell 5.1 writes
@@ -73,8 +77,8 @@ param([string]$OutFile, [switch]$NotClustered, [ValidateRange(0, 8760)][int]$Eve
 $ErrorActionPreference = 'Stop'
 
 # The backup (volume shadow copy) integration service, found by the last part
-# of its Id: its Name is localized, this id is not. Source: samples/FORMATS.md
-# section 3, from German and English Get-VMIntegrationService listings.
+# of its Id: its Name is localized, this id is not (docs/collector-formats.md,
+# "Integration services").
 $VssServiceId = '5CED1297-4598-4915-A5FC-AD21BB4D02A4'
 
 # Where the Hyper-V VSS writer is registered with Windows Server Backup (KB958662).
@@ -136,7 +140,7 @@ function Get-DriveFromModule($Drive) {
         ControllerType = $type; ControllerTypeName = $typeName
         ControllerNumber = $Drive.ControllerNumber; ControllerLocation = $Drive.ControllerLocation
         Path = $null; DiskNumber = $Drive.DiskNumber; DiskId = $null
-        VhdType = $null; VhdTypeName = $null; VhdError = $null; Size = $null
+        VhdType = $null; VhdTypeName = $null; VhdError = $null; Size = $null; FileSize = $null
         # Shared by a guest cluster (shared VHDX, or a VHD Set with a .vhds path).
         SupportPersistentReservations = [bool]$Drive.SupportPersistentReservations
     }
@@ -152,6 +156,8 @@ function Get-DriveFromModule($Drive) {
             $vhd = Get-VHD -Path $Drive.Path -ErrorAction Stop
             $vhdType, $vhdTypeName = Get-Enum $vhd.VhdType
             $record.VhdType = $vhdType; $record.VhdTypeName = $vhdTypeName; $record.Size = $vhd.Size
+            # The bytes the file takes on the host: what a backup's differencing disks grow from.
+            $record.FileSize = $vhd.FileSize
         } catch {
             $record.VhdError = "$($_.Exception.Message)"
         }
@@ -160,7 +166,7 @@ function Get-DriveFromModule($Drive) {
 }
 
 # Enums of the later facts go out by name only: the numbers of some (ReplicationState
-# among them) differ between Hyper-V module versions (FORMATS.md).
+# among them) differ between Hyper-V module versions (docs/collector-formats.md).
 function Get-Name($Value) { if ($null -eq $Value) { $null } else { "$Value" } }
 
 function Get-VMsFromModule {
@@ -172,6 +178,11 @@ function Get-VMsFromModule {
             # (null before); a generation 2 VM always has a SCSI controller.
             Generation = $vm.Generation; Version = Get-Name $vm.Version
             CheckpointTypeName = Get-Name $vm.CheckpointType
+            # Where the VM's checkpoint files go; the volume is compared with its disks'.
+            SnapshotFileLocation = $vm.SnapshotFileLocation
+            # "Up to date" or "Update required" where Hyper-V compares the guest's
+            # integration services with the host's (2012 R2); often empty from 2016 on.
+            IntegrationServicesStateName = Get-Name $vm.IntegrationServicesState
             HasScsiController = [bool](Get-VMScsiController -VM $vm -ErrorAction SilentlyContinue)
             FibreChannelHbas = @(Get-VMFibreChannelHba -VM $vm -ErrorAction SilentlyContinue | ForEach-Object {
                 [ordered]@{ Name = $_.Name; SanName = $_.SanName } })
@@ -271,7 +282,7 @@ function Get-VMsFromWmiV1 {
             [ordered]@{ Name = $nic.ElementName; SwitchName = if ($switch) { $switch.ElementName } else { $null } }
         }
         [ordered]@{
-            # v1 numbering (EnabledState), FORMATS.md section 8: paused 32768, saved 32769.
+            # v1 numbering (EnabledState): paused 32768, saved 32769 (docs/collector-formats.md).
             Name = $vm.ElementName; Id = $vm.Name; State = [int]$vm.EnabledState
             # The backup service is the one of class Msvm_VssComponentSettingData; its
             # InstanceID text is not relied on. The Id written is the language-neutral
@@ -324,8 +335,11 @@ function Get-ClusterSection {
     }
     Import-Module FailoverClusters
     $types = 'Virtual Machine', 'Virtual Machine Configuration', 'Physical Disk'
+    $theCluster = Get-Cluster
     [ordered]@{
-        Name = (Get-Cluster).Name
+        Name = $theCluster.Name
+        # 8 for Windows Server 2012 R2, 9 for 2016...; null before 2016, which has none.
+        FunctionalLevel = $theCluster.ClusterFunctionalLevel
         Nodes = @(Get-ClusterNode | ForEach-Object { $_.Name })
         Groups = @(Get-ClusterGroup | ForEach-Object {
             $state, $stateName = Get-Enum $_.State
@@ -388,6 +402,10 @@ try {
         VMs = @(if ($module) { Get-VMsFromModule } else { Get-VMsFromWmiV1 })
         VMSwitches = @(if ($module) { Get-SwitchesFromModule } else { Get-SwitchesFromWmiV1 })
         HotFixes = @(Get-HotFix | ForEach-Object { $_.HotFixID })
+        # The host's local disk volumes (drive type 3) and their free space, for the
+        # differencing disks a backup makes beside the VMs' disks.
+        HostVolumes = @(Get-CimInstance Win32_Volume -Filter 'DriveType = 3' | Where-Object { $_.Name } | ForEach-Object {
+            [ordered]@{ Name = $_.Name; FreeSpace = $_.FreeSpace } })
         VssWriters = (vssadmin list writers | Out-String)
         WindowsServerBackup = [ordered]@{ Installed = $wsbInstalled; ApplicationIdentifier = $wsbIdentifier }
         Cluster = $cluster

@@ -189,6 +189,7 @@ _ONLINE, _OFFLINE = BackupMode.ONLINE, BackupMode.OFFLINE
 _NOT_CLUSTERED, _NONE = ClusterAction.NOT_CLUSTERED, ClusterAction.NONE
 _APPLICATION, _NOT_RUNNING = Consistency.APPLICATION_CONSISTENT, Consistency.NOT_RUNNING
 _NOT_BACKED_UP = Consistency.NOT_BACKED_UP
+_NOT_APPLICATION = Consistency.NOT_APPLICATION_CONSISTENT
 _VM, _DISK, _VHD = Scope.VM, Scope.DISK, Scope.VIRTUAL_HARD_DISK
 
 #: What each effect does to the copy: the consistency it caps the copy at,
@@ -199,10 +200,14 @@ _CAPS: dict[Effect, tuple[Consistency, bool]] = {
     Effect.CRASH_CONSISTENT: (Consistency.CRASH_CONSISTENT, False),
     Effect.SAVES: (Consistency.SAVED_STATE, False),
     Effect.HOLDS_NO_DATA: (Consistency.NOT_BACKED_UP, False),
+    Effect.WITHOUT_HYPERV: (Consistency.NOT_APPLICATION_CONSISTENT, True),
     Effect.FAILS: (Consistency.FAILS, False),
 }
-#: The effects that keep a VM from being backed up online.
-_OFFLINE_EFFECTS = frozenset({Effect.SAVES, Effect.HOLDS_NO_DATA, Effect.FAILS})
+#: The effects that keep a VM from being backed up online. A copy taken
+#: without Hyper-V is not an online backup in the guidance's sense either.
+_OFFLINE_EFFECTS = frozenset(
+    {Effect.SAVES, Effect.HOLDS_NO_DATA, Effect.WITHOUT_HYPERV, Effect.FAILS}
+)
 _GUEST_OUT = Effect.GUEST_CANNOT_TAKE_PART
 
 
@@ -254,6 +259,8 @@ class _Answer:
         ctx = self.ctx
         if effect is Effect.NOT_QUIESCED:
             ctx.quiesced = False
+        elif effect is Effect.WITHOUT_HYPERV:
+            ctx.through_hyperv = False
         if effect is Effect.SAVES:
             self.downtime = True
         if effect in _OFFLINE_EFFECTS:
@@ -309,8 +316,11 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     answer = _Answer(ctx)
     _run(walk.vm, vm, answer)
     # A VM whose every disk the host cannot see has no data in the host backup,
-    # whether or not a rule of the profile says so.
-    if vm.disks and not ctx.visible and _NOT_BACKED_UP.rank < answer.consistency.rank:
+    # whether or not a rule of the profile says so, and whatever application
+    # takes it: not even one that goes around Hyper-V sees those disks.
+    if vm.disks and not ctx.visible and (
+        _NOT_BACKED_UP.rank < answer.consistency.rank or answer.consistency is _NOT_APPLICATION
+    ):
         answer.consistency = _NOT_BACKED_UP
     answer.online = ctx.running and not answer.offline
     group = vm.cluster_group
@@ -321,8 +331,11 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     else:
         ctx.moved = node.node is not host
         # A release that keeps the VM running never takes the offline rows of the
-        # table (saving through the Cluster service).
-        online_row = answer.online or not ctx.facts.saves_vm_guest_cannot_quiesce
+        # table (saving through the Cluster service), nor does a backup that does
+        # not go through Hyper-V, whose writer would be the one to save the VM.
+        online_row = (
+            answer.online or not ctx.facts.saves_vm_guest_cannot_quiesce or not ctx.through_hyperv
+        )
         action = backup_action(group, owner_key, _ONLINE if online_row else _OFFLINE)
     ctx.action = action
     _run(walk.cluster, vm, answer)
@@ -405,9 +418,10 @@ def evaluate(
     walks = _Walks(checks)
     findings: list[Finding] = []
     vms: list[VMView] = []
+    cluster = target if isinstance(target, Cluster) else None
     for host in hosts_of(target):
         answering = profile_for(host.os) if profile is None else profile
-        own = Context(host, host, answering, release_facts(answering, host.os))
+        own = Context(host, host, answering, release_facts(answering, host.os), cluster)
         walk = walks.of(answering, own.facts)
         for check in walk.host:
             result = check.findings(host, own)
@@ -418,7 +432,7 @@ def evaluate(
         chosen = own
         if backup_node is not None and backup_node is not host:
             facts = release_facts(answering, backup_node.os)
-            chosen = Context(host, backup_node, answering, facts)
+            chosen = Context(host, backup_node, answering, facts, cluster)
         owner_key = computer_key(host.name)
         for vm in host.vms:
             node = own if vm.cluster_group is None else chosen

@@ -22,7 +22,15 @@ from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Cons
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import resolve_node
 from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
-from hyperv_backup.rules import RELEASE_FACTS, Finding, Profile, Severity, as_profile, sort_findings
+from hyperv_backup.rules import (
+    RELEASE_FACTS,
+    Finding,
+    Profile,
+    Severity,
+    as_profile,
+    profile_for,
+    sort_findings,
+)
 from hyperv_backup.rules.cluster import (
     BACKUP_PREPARATION,
     GUID_PATH_VOLUME,
@@ -30,7 +38,7 @@ from hyperv_backup.rules.cluster import (
     ClusterAction,
     states_text,
 )
-from hyperv_backup.rules.host import VIRTUAL_NETWORKS, WSB_ON_CSV
+from hyperv_backup.rules.host import VIRTUAL_NETWORKS, VIRTUAL_SWITCHES, WSB_ON_CSV
 from hyperv_backup.rules.online import SAVED_FOR_BACKUP
 from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354, missed_by_host_backup
 
@@ -84,15 +92,16 @@ def backup_plan(
 
 
 def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
-    return plan_of(target, evaluate(target, node, profile=profile))
+    return plan_of(target, evaluate(target, node, profile=profile), profile)
 
 
-def plan_of(target: Host | Cluster, evaluation: Evaluation) -> Plan:
+def plan_of(target: Host | Cluster, evaluation: Evaluation, profile: Profile | None = None) -> Plan:
     """Return the plan of ``target`` from its ``evaluation``, which must keep its VM views.
 
-    For a caller that needs the evaluation itself too (each VM's outcome, as
-    the reports of many inventories do): :func:`backup_plan` is this, with the
-    evaluation made for it.
+    ``profile`` is the one the evaluation was made with (``None``: each host's
+    own). For a caller that needs the evaluation itself too (each VM's
+    outcome, as the reports of many inventories do): :func:`backup_plan` is
+    this, with the evaluation made for it.
     """
     prerequisites = [
         (
@@ -105,7 +114,11 @@ def plan_of(target: Host | Cluster, evaluation: Evaluation) -> Plan:
         for f in evaluation.findings
         if f.rule.prerequisite is not None
     ]
-    networks = [d for host in hosts_of(target) for d in _record_network_drafts(host)]
+    networks = [
+        d
+        for host in hosts_of(target)
+        for d in _record_network_drafts(host, profile_for(host.os) if profile is None else profile)
+    ]
     guest_backups: list[Draft] = []
     preparations: list[Draft] = []
     host_backups: list[Draft] = []
@@ -132,7 +145,12 @@ def plan_of(target: Host | Cluster, evaluation: Evaluation) -> Plan:
     )
 
 
-def _record_network_drafts(host: Host) -> Iterable[Draft]:
+def _record_network_drafts(host: Host, profile: Profile) -> Iterable[Draft]:
+    # The guidance speaks of virtual networks a full server backup leaves out;
+    # the later pages of virtual switches a restore needs to find.
+    later = profile.states_outcomes
+    noun = "virtual switch" if later else "virtual network"
+    rule = VIRTUAL_SWITCHES if later else VIRTUAL_NETWORKS
     for network in host.virtual_networks:
         details = [f"kind {network.kind.value}"]
         if network.physical_adapter is not None:
@@ -143,9 +161,9 @@ def _record_network_drafts(host: Host) -> Iterable[Draft]:
             StepKind.RECORD_NETWORKS,
             network.name,
             host.name,
-            f"Record the configuration of virtual network {network.name!r} on "
+            f"Record the configuration of {noun} {network.name!r} on "
             f"{host.name!r} ({', '.join(details)}).",
-            (VIRTUAL_NETWORKS.id,),
+            (rule.id,),
         )
 
 
@@ -288,6 +306,12 @@ def _outcome_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
         text = (
             f"Back up VM {name!r} from inside its guest: the host backup on {where!r} holds "
             "none of its disks."
+        )
+    elif consistency is Consistency.NOT_APPLICATION_CONSISTENT:
+        text = (
+            f"Back up VM {name!r} with a backup application that goes through Hyper-V: the "
+            f"one on {where!r} copies it without Hyper-V, so the copy is not "
+            "application-consistent and what it holds is not documented."
         )
     elif consistency is Consistency.SAVED_STATE:
         text = f"Back up VM {name!r} on {where!r} {_SAVED_HOW[outcome.state_after]}."

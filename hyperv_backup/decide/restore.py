@@ -5,6 +5,15 @@ prepare the cluster (the restore table of "Considerations about clustered
 virtual machines"), restore the whole VM, then the storage outside the host
 backup from inside the guest, reconnect the network adapters, and say what to
 expect at the first start.
+
+Under the profiles of Windows Server 2012 and later the same steps follow the
+Hyper-V WMI page "Backing up and restoring virtual machines": the cluster is
+prepared for a restore through the Hyper-V VSS writer, or the backup
+application recovers the clustered VM itself (HVB506); the virtual switches
+the VM's adapters use are created before the restore, since the restore
+connects adapters only to switches that exist, and the connections are checked
+after it (HVB409); the VM comes back whole (HVB408) and starts from a copy of
+a running system (HVB407).
 """
 
 from __future__ import annotations
@@ -19,27 +28,34 @@ from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
 from hyperv_backup.decide.targets import node_name
 from hyperv_backup.model import (
     VM,
+    Attachment,
     Backup,
     BackupLevel,
     BackupMode,
     Host,
+    HostStorage,
     VMState,
     computer_key,
 )
 from hyperv_backup.rules import Profile, as_profile, profile_for
 from hyperv_backup.rules.cluster import (
+    RESTORE_CLUSTERED,
     RESTORE_PREPARATION,
     STATES_NOT_COVERED,
     ClusterAction,
     action_text,
     states_text,
 )
+from hyperv_backup.rules.modern import CSV_ANY_NODE
 from hyperv_backup.rules.restore import (
+    ADAPTERS_RECONNECTED,
+    FIRST_START,
     GUEST_RESTORE,
     NO_GUEST_BACKUP,
     RECONNECT_ADAPTERS,
     RESTORE_REPLACES_VM,
     UNEXPECTED_SHUTDOWN,
+    WHOLE_VM,
     WHOLE_VM_ONLY,
 )
 from hyperv_backup.rules.storage import missed_by_host_backup
@@ -116,13 +132,18 @@ def restore_steps(
     every disk outside the host backup that no guest-level record of this VM
     covers is flagged (HVB406).
 
-    The restore steps are the same under every profile: the Hyper-V VSS
-    writer restores a VM the same way on every release. The profile only
-    decides the mode assumed without a record: under the profiles of 2012
-    and later (``profile``, or the release of ``node`` when it is a
-    :class:`~hyperv_backup.Host`), a VM copied while it ran counts as online.
+    The profile that answers is ``profile``, else that of ``node``'s release
+    when it is a :class:`~hyperv_backup.Host`, else the guidance's (2008).
+    It decides the mode assumed without a record (under the profiles of 2012
+    and later, a VM copied while it ran counts as online) and the steps'
+    wording: the guidance's for 2008, the Hyper-V WMI page's for 2012 and
+    later (see the module's description).
     """
     chosen = as_profile(profile)
+    answering = chosen
+    if answering is None:
+        answering = profile_for(node.os) if isinstance(node, Host) else Profile.WS2008
+    later = answering.states_outcomes
     where = node_name(node)
     records = _records(backup, vm)
     host_record = latest_host_backup(records or ())
@@ -143,7 +164,11 @@ def restore_steps(
             (),
         )
     ]
-    drafts.extend(_restore_preparation(vm, where))
+    if later:
+        drafts.extend(_later_preparation(vm, where))
+        drafts.extend(_switches_first(vm, node, where))
+    else:
+        drafts.extend(_restore_preparation(vm, where))
     if vm.state is not VMState.OFF:
         drafts.append(
             (
@@ -155,19 +180,25 @@ def restore_steps(
                 (RESTORE_REPLACES_VM.id,),
             )
         )
-    drafts.append(
-        (
-            StepKind.RESTORE_VM,
-            vm.name,
-            where,
-            f"Restore the whole of VM {vm.name!r} on {where!r} from the {mode.value} "
-            "host-level backup.",
-            (WHOLE_VM_ONLY.id,),
+    if later:
+        restore = (
+            f"Restore VM {vm.name!r} on {where!r} from the {mode.value} host-level backup; it "
+            "comes back as a whole VM (single files only through a backup application's "
+            "item-level recovery)."
         )
-    )
+    else:
+        restore = (
+            f"Restore the whole of VM {vm.name!r} on {where!r} from the {mode.value} "
+            "host-level backup."
+        )
+    rule = WHOLE_VM if later else WHOLE_VM_ONLY
+    drafts.append((StepKind.RESTORE_VM, vm.name, where, restore, (rule.id,)))
     drafts.extend(_guest_restore_drafts(vm, records))
-    drafts.extend(_reconnect_drafts(vm, node, where))
-    drafts.append(_first_start_draft(vm, where, mode, state_then))
+    if later:
+        drafts.extend(_connections_checked(vm, node, where))
+    else:
+        drafts.extend(_reconnect_drafts(vm, node, where))
+    drafts.append(_first_start_draft(vm, where, mode, state_then, later=later))
     return numbered(drafts)
 
 
@@ -196,6 +227,104 @@ def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
         f"{action_text(action, group.owner_node, where)}.",
         (RESTORE_PREPARATION.id,),
     )
+
+
+def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
+    """Yield the cluster steps of a restore under the profiles of 2012 and later."""
+    action = cluster_restore_action(vm, where)
+    group = vm.cluster_group
+    if action is ClusterAction.NOT_COVERED:
+        yield (
+            StepKind.PREPARE_CLUSTER,
+            vm.name,
+            where,
+            f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+            "guidance does not cover, into a covered state before restoring it.",
+            (STATES_NOT_COVERED.id,),
+        )
+    elif action not in (ClusterAction.NOT_CLUSTERED, ClusterAction.NONE):
+        assert group is not None  # noqa: S101 - a clustered action implies a group
+        on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
+        yield (
+            StepKind.PREPARE_CLUSTER,
+            vm.name,
+            group.owner_node if on_owner else where,
+            f"Before VM {vm.name!r} is restored on {where!r} through the Hyper-V VSS writer, "
+            f"{action_text(action, group.owner_node, where)}: the restore deletes the VM, "
+            "which the cluster would otherwise treat as a failure. A backup application that "
+            "recovers clustered VMs itself (recovery to the original instance) keeps the VM "
+            "highly available while its cluster group exists; a VM it recovers to another "
+            "host must be made highly available again.",
+            (RESTORE_CLUSTERED.id,),
+        )
+    if group is not None and _on_shared_volume(vm):
+        yield (
+            StepKind.PREPARE_CLUSTER,
+            vm.name,
+            where,
+            f"VM {vm.name!r} is on a Cluster Shared Volume: know what the backup application "
+            f"keeps consistent across nodes; restored on another node than the one that backed "
+            "it up, some applications overwrite application state on the node that restores.",
+            (CSV_ANY_NODE.id,),
+        )
+
+
+def _on_shared_volume(vm: VM) -> bool:
+    return any(
+        d.host_storage is HostStorage.CLUSTER_SHARED_VOLUME
+        and d.attachment is not Attachment.GUEST_ISCSI
+        for d in vm.disks
+    )
+
+
+def _switches(node: str | Host) -> set[str] | None:
+    """Return the virtual switches of ``node`` by key; ``None`` for a node known by name only."""
+    if isinstance(node, Host):
+        return {computer_key(n.name) for n in node.virtual_networks}
+    return None
+
+
+def _switches_first(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
+    """Yield, under the later profiles, the switches the restore must find, made before it."""
+    existing = _switches(node)
+    if existing is None:
+        return
+    for adapter in vm.network_adapters:
+        network = adapter.virtual_network
+        if network is None or computer_key(network) in existing:
+            continue
+        yield (
+            StepKind.RECONNECT_NETWORK,
+            network,
+            where,
+            f"Before the restore, create virtual switch {network!r} on {where!r} from its "
+            f"recorded configuration, by that name, so that the restore connects adapter "
+            f"{adapter.name!r} of VM {vm.name!r} to it.",
+            (ADAPTERS_RECONNECTED.id,),
+        )
+
+
+def _connections_checked(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
+    """Yield, under the later profiles, the check of each adapter's connection after it."""
+    known = _switches(node) is not None
+    for adapter in vm.network_adapters:
+        network = adapter.virtual_network
+        if network is None:
+            continue
+        if known:
+            text = (
+                f"Check that adapter {adapter.name!r} of VM {vm.name!r} is connected to "
+                f"virtual switch {network!r}: the restore connects it to the switch of that "
+                f"name on {where!r}."
+            )
+        else:
+            text = (
+                f"Check that adapter {adapter.name!r} of VM {vm.name!r} is connected to "
+                f"virtual switch {network!r}; where {where!r} has no switch of that name the "
+                "restore leaves it unconnected: create the switch from its recorded "
+                "configuration and connect the adapter."
+            )
+        yield (StepKind.RECONNECT_NETWORK, network, where, text, (ADAPTERS_RECONNECTED.id,))
 
 
 def _guest_restore_drafts(vm: VM, records: list[Backup] | None) -> Iterable[Draft]:
@@ -246,7 +375,18 @@ def _assumed_mode(vm: VM, node: str | Host, profile: Profile | None) -> BackupMo
     return evaluate_vm(vm, host, profile).decision.mode
 
 
-def _first_start_draft(vm: VM, where: str, mode: BackupMode, state_then: VMState) -> Draft:
+def _first_start_draft(
+    vm: VM, where: str, mode: BackupMode, state_then: VMState, *, later: bool
+) -> Draft:
+    if mode is BackupMode.ONLINE and later:
+        return (
+            StepKind.FIRST_START,
+            vm.name,
+            where,
+            f"Start VM {vm.name!r}, which comes back off: its guest starts from a copy taken "
+            "while it ran, and may report that it was not shut down properly.",
+            (FIRST_START.id,),
+        )
     if mode is BackupMode.ONLINE:
         return (
             StepKind.FIRST_START,

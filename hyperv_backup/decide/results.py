@@ -38,6 +38,10 @@ class Consistency(enum.StrEnum):
     NOT_RUNNING = "not_running"
     #: The host backup holds none of the VM's data.
     NOT_BACKED_UP = "not_backed_up"
+    #: The backup application copies the running VM without Hyper-V: its guest
+    #: takes no part, so the copy is not application-consistent, and no page
+    #: says what it holds (whether even crash-consistent, or with downtime).
+    NOT_APPLICATION_CONSISTENT = "not_application_consistent"
     #: The backup of this VM fails.
     FAILS = "fails"
 
@@ -48,7 +52,7 @@ class Consistency(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        """Order from worst (0, fails) to best; ``not_running`` ranks last."""
+        """Order from worst (0) to best; ``not_running`` ranks last."""
         return _RANK[self]
 
 
@@ -59,16 +63,21 @@ _LABELS = {
     Consistency.SAVED_STATE: "saved",
     Consistency.NOT_RUNNING: "not running",
     Consistency.NOT_BACKED_UP: "not backed up",
+    Consistency.NOT_APPLICATION_CONSISTENT: "not application-consistent",
     Consistency.FAILS: "fails",
 }
 
 #: The consistencies from worst to best; an outcome is the worst that applies.
 #: NOT_RUNNING comes last: it is the answer when nothing else applies to a VM
-#: that is not running.
+#: that is not running. NOT_APPLICATION_CONSISTENT comes first: every other
+#: outcome is that of a backup through Hyper-V, and a copy taken without it is
+#: none of them (what Hyper-V's route would do is still listed in the reasons).
+#: The walk answers NOT_BACKED_UP before it for a VM with no disk the host sees.
 _RANK = {
     consistency: rank
     for rank, consistency in enumerate(
         (
+            Consistency.NOT_APPLICATION_CONSISTENT,
             Consistency.FAILS,
             Consistency.NOT_BACKED_UP,
             Consistency.SAVED_STATE,

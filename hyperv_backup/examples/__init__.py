@@ -1,7 +1,7 @@
 """Example inventories shipped with the package, and a night of logs of one of them.
 
 >>> sorted(example_names())
-['cluster', 'cluster-2022', 'host', 'host-2012']
+['cluster', 'cluster-2016', 'cluster-2022', 'host', 'host-2012']
 >>> load_example("host").name
 'HV-STANDALONE01'
 
@@ -44,6 +44,7 @@ _FILES = {
     "host": "standalone-2012r2.json",
     "cluster-2022": "cluster-2022.json",
     "host-2012": "standalone-2012.json",
+    "cluster-2016": "cluster-2016-rolling.json",
 }
 
 

@@ -36,7 +36,7 @@ from hyperv_backup.inventory._problems import (
     join,
     shorten,
 )
-from hyperv_backup.model import VM, Cluster, Disk, Host, ModelError, safe_repr
+from hyperv_backup.model import VM, BackupApplication, Cluster, Disk, Host, ModelError, safe_repr
 
 __all__ = ["CONVERTER", "structure"]
 
@@ -170,7 +170,16 @@ def _make_converter() -> cattrs.Converter:
 
 #: The fields each class gained for the profiles of Windows Server 2012 and later.
 LATER_FIELDS: Mapping[type, tuple[str, ...]] = {
-    Host: ("file_server_vss_agent",),
+    # A class before the classes that hold it directly: an object's hook is
+    # looked up when the hook of the class holding it is made.
+    BackupApplication: (
+        "uses_wmi_backup",
+        "ignores_non_snapshottable_disks",
+        "backup_target",
+        "churn_percent",
+    ),
+    Host: ("file_server_vss_agent", "file_servers", "host_volumes"),
+    Cluster: ("functional_level",),
     VM: (
         "generation",
         "configuration_version",
@@ -181,8 +190,11 @@ LATER_FIELDS: Mapping[type, tuple[str, ...]] = {
         "fibre_channel_adapters",
         "replication_role",
         "replication_ready",
+        "snapshot_file_location",
+        "integration_services_current",
+        "writable_file_systems",
     ),
-    Disk: ("shared",),
+    Disk: ("shared", "file_size"),
 }
 
 

@@ -39,7 +39,15 @@ from hyperv_backup.model.enums import (
     VMState,
     os_label,
 )
-from hyperv_backup.model.host import BackupApplication, Cluster, Host, VirtualNetwork, hosts_of
+from hyperv_backup.model.host import (
+    BackupApplication,
+    Cluster,
+    FileServer,
+    Host,
+    HostVolume,
+    VirtualNetwork,
+    hosts_of,
+)
 from hyperv_backup.model.vm import VM, ClusterGroup, Disk, NetworkAdapter, Volume
 
 __all__ = [
@@ -54,12 +62,14 @@ __all__ = [
     "ClusterAction",
     "ClusterGroup",
     "Disk",
+    "FileServer",
     "FileSystem",
     "GuestDiskType",
     "GuestOS",
     "Host",
     "HostOS",
     "HostStorage",
+    "HostVolume",
     "ModelError",
     "NetworkAdapter",
     "NetworkKind",

@@ -23,7 +23,15 @@ from hyperv_backup.model._checks import (
 from hyperv_backup.model.enums import HostOS, NetworkKind
 from hyperv_backup.model.vm import VM
 
-__all__ = ["BackupApplication", "Cluster", "Host", "VirtualNetwork", "hosts_of"]
+__all__ = [
+    "BackupApplication",
+    "Cluster",
+    "FileServer",
+    "Host",
+    "HostVolume",
+    "VirtualNetwork",
+    "hosts_of",
+]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -63,12 +71,28 @@ class BackupApplication:
 
     ``hyperv_writer_registered`` only means something for Windows Server
     Backup, which needs the Hyper-V VSS writer registered with it.
+
+    The fields from ``uses_wmi_backup`` on are read by the profiles of
+    Windows Server 2012 and later; ``None`` means not known.
+    ``uses_wmi_backup`` says whether the application backs VMs up through
+    the Hyper-V WMI API of Windows Server 2016 and later (checkpoints and
+    resilient change tracking) rather than the Hyper-V VSS writer;
+    ``ignores_non_snapshottable_disks`` whether it asks Hyper-V to leave out
+    the disks a checkpoint cannot hold (pass-through and virtual Fibre
+    Channel disks) when it takes its checkpoint; ``backup_target`` is the
+    path it writes its backups to (a folder or share); ``churn_percent`` is
+    the share of a virtual hard disk, in percent, that is written while its
+    backup runs (the churn rate times the backup window).
     """
 
     name: str
     uses_hyperv_vss_writer: bool = True
     is_windows_server_backup: bool = False
     hyperv_writer_registered: bool = True
+    uses_wmi_backup: bool | None = None
+    ignores_non_snapshottable_disks: bool | None = None
+    backup_target: str | None = None
+    churn_percent: int | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check(typed=False)
@@ -80,6 +104,72 @@ class BackupApplication:
             check_bool(self, "uses_hyperv_vss_writer")
             check_bool(self, "is_windows_server_backup")
             check_bool(self, "hyperv_writer_registered")
+            for field in ("uses_wmi_backup", "ignores_non_snapshottable_disks"):
+                if getattr(self, field) is not None:
+                    check_bool(self, field)
+        if self.backup_target is not None:
+            check_name(self.backup_target, "backup_target")
+        churn: object = self.churn_percent
+        if churn is not None and (type(churn) is not int or not 0 <= churn <= 100):
+            raise ModelError(
+                "churn_percent", churn, f"expected a percentage from 0 to 100, got {shown(churn)}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class FileServer:
+    r"""An SMB 3 file server that holds VM files, and whether it runs the File Server VSS Agent.
+
+    ``name`` is the server as the VM's paths name it (``\\FS01\VMs\...``
+    names ``FS01``); ``vss_agent`` is ``None`` when it is not known.
+    """
+
+    name: str
+    vss_agent: bool | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
+        check_name(self.name, "name")
+        if not typed and self.vss_agent is not None:
+            check_bool(self, "vss_agent")
+
+
+@attrs.frozen(kw_only=True)
+class HostVolume:
+    r"""A volume of the host and its free space.
+
+    ``name`` is where the volume is mounted (``D:\`` or
+    ``C:\ClusterStorage\Volume1\``); ``free_space`` is in bytes.
+    """
+
+    name: str
+    free_space: int
+
+    def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields (``typed`` changes nothing: each is checked by value)."""
+        check_name(self.name, "name")
+        free: object = self.free_space
+        if type(free) is not int or free < 0:
+            raise ModelError(
+                "free_space", free, f"expected a number of bytes, 0 or more, got {shown(free)}"
+            )
+
+
+def _check_unique_names(items: tuple[FileServer | HostVolume, ...], field: str, noun: str) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        key = computer_key(item.name)
+        if key in seen:
+            raise ModelError(
+                f"{field}[{i}].name", item.name, f"duplicate {noun} name {shown(item.name)}"
+            )
+        seen.add(key)
 
 
 def _check_unique_vms(vms: Sequence[VM], path: Callable[[int], str]) -> None:
@@ -135,7 +225,9 @@ class Host(NotebookDisplay):
     they are stored upper-case. A ``backup_application`` of ``None`` means it
     is not known, and no rule about it is raised. ``file_server_vss_agent``
     says whether every SMB 3 file server holding this host's VM files runs the
-    File Server VSS Agent Service (``None``: not known).
+    File Server VSS Agent Service (``None``: not known); ``file_servers``
+    says it server by server, and a server listed there is answered by its own
+    entry. ``host_volumes`` are the host's volumes and their free space.
     """
 
     name: str
@@ -146,6 +238,8 @@ class Host(NotebookDisplay):
     installed_updates: frozenset[str] = attrs.field(default=frozenset(), converter=to_tuple)
     backup_application: BackupApplication | None = None
     file_server_vss_agent: bool | None = None
+    file_servers: tuple[FileServer, ...] = attrs.field(default=(), converter=to_tuple)
+    host_volumes: tuple[HostVolume, ...] = attrs.field(default=(), converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         self._check(typed=False)
@@ -157,10 +251,18 @@ class Host(NotebookDisplay):
             set_enum(self, "os", HostOS)
             if self.file_server_vss_agent is not None:
                 check_bool(self, "file_server_vss_agent")
-            for field in ("vms", "virtual_networks", "installed_updates"):
+            for field in (
+                "vms",
+                "virtual_networks",
+                "installed_updates",
+                "file_servers",
+                "host_volumes",
+            ):
                 check_collection(self, field)
             check_items(self.vms, "vms", VM)
             check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
+            check_items(self.file_servers, "file_servers", FileServer)
+            check_items(self.host_volumes, "host_volumes", HostVolume)
         # The converter left a tuple, so that a bad item is named by its index.
         updates: tuple[object, ...] = self.installed_updates  # type: ignore[assignment]
         for index, update in enumerate(updates):
@@ -192,14 +294,22 @@ class Host(NotebookDisplay):
                     f"duplicate virtual network name {shown(network.name)}",
                 )
             seen.add(key)
+        _check_unique_names(self.file_servers, "file_servers", "file server")
+        _check_unique_names(self.host_volumes, "host_volumes", "host volume")
 
 
 @attrs.frozen(kw_only=True)
 class Cluster(NotebookDisplay):
-    """A failover cluster; each VM is listed under the node that owns it."""
+    """A failover cluster; each VM is listed under the node that owns it.
+
+    ``functional_level`` is the cluster's functional level as ``Get-Cluster``
+    shows it (``ClusterFunctionalLevel``: 8 for Windows Server 2012 R2, 9 for
+    2016, 10 for 2019, ...); ``None`` when it is not known.
+    """
 
     name: str
     nodes: tuple[Host, ...] = attrs.field(converter=to_tuple)
+    functional_level: int | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check(typed=False)
@@ -212,6 +322,13 @@ class Cluster(NotebookDisplay):
             check_items(self.nodes, "nodes", Host)
         if not self.nodes:
             raise ModelError("nodes", self.nodes, "a cluster has at least one node, got none")
+        level: object = self.functional_level
+        if level is not None and (type(level) is not int or not 0 < level < 100):
+            raise ModelError(
+                "functional_level",
+                level,
+                f"expected a functional level such as 9, got {shown(level)}",
+            )
         seen: set[str] = set()
         for i, node in enumerate(self.nodes):
             key = computer_key(node.name)

@@ -75,7 +75,9 @@ class Disk:
     valid on a ``VIRTUAL_HARD_DISK``. ``shared`` marks a virtual hard disk that
     several VMs share for a guest cluster (``Get-VMHardDiskDrive``
     ``SupportPersistentReservations``); a shared disk whose path ends in
-    ``.vhds`` is a VHD Set, any other is a shared VHDX.
+    ``.vhds`` is a VHD Set, any other is a shared VHDX. ``file_size`` is the
+    size of a virtual hard disk's file on the host, in bytes (``Get-VHD``
+    ``FileSize``; ``None``: not known).
     """
 
     name: str
@@ -86,6 +88,7 @@ class Disk:
     vhd_type: VhdType | None = None
     host_storage: HostStorage = HostStorage.LOCAL
     shared: bool = False
+    file_size: int | None = None
 
     @property
     def is_vhd_set(self) -> bool:
@@ -110,6 +113,11 @@ class Disk:
             check_name(self.path, "path")
         if not typed:
             check_bool(self, "shared")
+        size: object = self.file_size
+        if size is not None and (type(size) is not int or size < 0):
+            raise ModelError(
+                "file_size", size, f"expected a number of bytes, 0 or more, got {shown(size)}"
+            )
         if self.attachment is not Attachment.VIRTUAL_HARD_DISK:
             if self.shared:
                 raise ModelError(
@@ -123,6 +131,13 @@ class Disk:
                     self.path,
                     "only a virtual hard disk has a host file path, got "
                     f"{shown(self.path)} on a {self.attachment.value} disk",
+                )
+            if self.file_size is not None:
+                raise ModelError(
+                    "file_size",
+                    self.file_size,
+                    "only a virtual hard disk has a file on the host, got a file size of "
+                    f"{shown(self.file_size)} on a {self.attachment.value} disk",
                 )
             if self.vhd_type is not None:
                 raise ModelError(
@@ -188,7 +203,13 @@ class VM(NotebookDisplay):
     generation 1 VM has a SCSI controller; ``replication_ready`` is false
     while a Hyper-V Replica copy is not in a normal state (initial
     replication, resynchronisation, log apply, failover or migration under
-    way, or health critical).
+    way, or health critical). ``snapshot_file_location`` is ``Get-VM``'s
+    ``SnapshotFileLocation``, the folder of the VM's checkpoint files;
+    ``integration_services_current`` says whether the guest's integration
+    services are the version of the host (``Get-VM``
+    ``IntegrationServicesState``); ``writable_file_systems`` are the file
+    system types of a Linux or FreeBSD guest's writable mounts outside
+    ``/dev`` (``ufs``, ``zfs``, ``ext4``...), empty when not collected.
     """
 
     name: str
@@ -210,6 +231,9 @@ class VM(NotebookDisplay):
     fibre_channel_adapters: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     replication_role: ReplicationRole = ReplicationRole.NONE
     replication_ready: bool = True
+    snapshot_file_location: str | None = None
+    integration_services_current: bool | None = None
+    writable_file_systems: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
     @property
     def configuration_version_tuple(self) -> tuple[int, int] | None:
@@ -278,6 +302,13 @@ class VM(NotebookDisplay):
         if not typed:
             set_enum(self, "replication_role", ReplicationRole)
             check_bool(self, "replication_ready")
+            if self.integration_services_current is not None:
+                check_bool(self, "integration_services_current")
+            check_collection(self, "writable_file_systems")
+        if self.snapshot_file_location is not None:
+            check_name(self.snapshot_file_location, "snapshot_file_location")
+        for index, system in enumerate(self.writable_file_systems):
+            check_name(system, f"writable_file_systems[{index}]")
 
     def _check_disks_and_volumes(self) -> None:
         # The common case in one pass: every name once, and no shadow storage

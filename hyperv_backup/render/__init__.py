@@ -20,9 +20,9 @@ text, Markdown metacharacters are escaped, HTML is escaped with
 >>> plan = hb.backup_plan(hb.load_example("host"))
 >>> for row in decision_rows(plan):
 ...     print(row["vm"], row["mode"], row["consistency"], row["reasons"] or "-")
-DC01 online application_consistent -
-PRINT01 offline not_running HVB307
-APP02 offline fails HVB608
+DC01 offline not_application_consistent HVB109
+PRINT01 offline not_running HVB307 HVB112
+APP02 offline not_application_consistent HVB109 HVB608
 >>> print(markdown_table([{"vm": "a|b", "mode": "online"}]))
 | vm | mode |
 | --- | --- |

@@ -54,7 +54,7 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 
     >>> import hyperv_backup as hb
     >>> severity_counts(hb.check(hb.load_example("host")))
-    {'error': 2, 'warning': 0, 'info': 3}
+    {'error': 2, 'warning': 3, 'info': 3}
     """
     counts = {severity.value: 0 for severity in Severity}
     for item in findings:

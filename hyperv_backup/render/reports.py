@@ -235,6 +235,7 @@ OUTCOME_HEADINGS = {
     Consistency.SAVED_STATE: "saved",
     Consistency.NOT_RUNNING: "off",
     Consistency.NOT_BACKED_UP: "none",
+    Consistency.NOT_APPLICATION_CONSISTENT: "no-app",
     Consistency.FAILS: "fails",
 }
 

@@ -33,9 +33,11 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.model import (
     VM,
     Attachment,
+    Cluster,
     ClusterAction,
     GuestOS,
     Host,
+    HostOS,
     ReplicationRole,
     VMState,
 )
@@ -108,6 +110,10 @@ class Effect(enum.StrEnum):
     NONE = "none"
     #: A disk (or the storage of an adapter) is not in the host backup.
     LEAVES_OUT = "leaves_out"
+    #: The backup application copies the running VM without Hyper-V (neither its
+    #: VSS writer nor its WMI backup API): the guest takes no part, and what the
+    #: copy holds is not documented.
+    WITHOUT_HYPERV = "without_hyperv"
     #: The guest cannot take part in the backup. A release that saves such a VM
     #: (``saves_vm_guest_cannot_quiesce``) reports the finding and saves a
     #: running VM for the backup; the others keep it running, and report the
@@ -187,18 +193,46 @@ class Obstacle:
         self.finding = found
 
 
+#: The releases before Windows Server 2016, whose nodes hold a cluster at the 2012 R2 level.
+_BEFORE_2016 = frozenset(
+    {
+        HostOS.WINDOWS_SERVER_2008,
+        HostOS.WINDOWS_SERVER_2008_R2,
+        HostOS.WINDOWS_SERVER_2012,
+        HostOS.WINDOWS_SERVER_2012_R2,
+    }
+)
+#: The cluster functional level of Windows Server 2016 ("Cluster operating system rolling upgrade").
+_LEVEL_2016 = 9
+
+
+def _below_2016_level(cluster: Cluster | None, facts: ReleaseFacts) -> bool:
+    """Tell whether a node of 2016 or later, in ``cluster``, runs at the level of 2012 R2."""
+    if cluster is None or facts.backs_up_through_vss_writer_only:
+        return False
+    level = cluster.functional_level
+    if level is not None and level < _LEVEL_2016:
+        return True
+    return any(node.os in _BEFORE_2016 for node in cluster.nodes)
+
+
 class Context:
     """What the checks of one host, or of one VM on the node that backs it up, are given.
 
     ``host`` lists the VM (its owner node, for a clustered VM); ``node`` backs
-    it up and is the host the findings name. ``facts`` are the facts the
-    answering ``profile`` asks of the node's release; ``release`` the facts
-    of the node's own release (which hotfixes it needs, which configuration
-    versions it runs). For a VM: ``unix`` and ``replica`` say whether it is a
+    it up and is the host the findings name; ``cluster`` is the cluster of
+    both, if any. ``facts`` are the facts the answering ``profile`` asks of
+    the node's release; ``release`` the facts of the node's own release
+    (which hotfixes it needs, which configuration versions it runs).
+    ``below_2016_level`` says that the node runs Windows Server 2016 or later
+    in a cluster that runs at the level of 2012 R2 (a lower functional level,
+    or a node of an earlier release); ``wmi_backup`` that the WMI backup API
+    of 2016 is there to use. For a VM: ``unix`` and ``replica`` say whether it is a
     Linux or FreeBSD guest, or a Hyper-V Replica copy, as far as the release
     knows such VMs; ``obstacles`` are what keeps its guest from taking part,
     found so far; ``quiesced`` turns false once its copy is known not to be
-    quiesced. For the cluster phase, ``action`` is what the cluster backup
+    quiesced, ``through_hyperv`` once its backup application is known to copy
+    it without Hyper-V. For the cluster phase, ``action`` is what the cluster backup
     table asks on the node and ``moved`` whether the VM is moved to it first.
     """
 
@@ -208,6 +242,8 @@ class Context:
     __slots__ = (
         "action",
         "at",
+        "below_2016_level",
+        "cluster",
         "csv",
         "facts",
         "host",
@@ -220,19 +256,31 @@ class Context:
         "release",
         "replica",
         "running",
+        "through_hyperv",
         "unix",
         "visible",
         "vm",
         "windows_server_backup",
+        "wmi_backup",
     )
 
-    def __init__(self, host: Host, node: Host, profile: Profile, facts: ReleaseFacts) -> None:
+    def __init__(
+        self,
+        host: Host,
+        node: Host,
+        profile: Profile,
+        facts: ReleaseFacts,
+        cluster: Cluster | None = None,
+    ) -> None:
         self.host = host
         self.node = node
         self.at = node.name
         self.profile = profile
         self.facts = facts
         self.release = RELEASE_FACTS[node.os]
+        self.cluster = cluster
+        self.below_2016_level = _below_2016_level(cluster, facts)
+        self.wmi_backup = not facts.backs_up_through_vss_writer_only and not self.below_2016_level
         app = node.backup_application
         self.windows_server_backup = app is not None and app.is_windows_server_backup
         self.name: str | None = None
@@ -241,6 +289,7 @@ class Context:
         self.replica = False
         self.csv = False
         self.quiesced = True
+        self.through_hyperv = True
         self.visible: tuple[Disk, ...] = ()
         self.obstacles: list[Obstacle] = []
         self.action: ClusterAction | None = None
@@ -251,6 +300,8 @@ class Context:
         ctx = Context.__new__(Context)
         ctx.host, ctx.node, ctx.at = self.host, self.node, self.at
         ctx.profile, ctx.facts, ctx.release = self.profile, self.facts, self.release
+        ctx.cluster, ctx.below_2016_level = self.cluster, self.below_2016_level
+        ctx.wmi_backup = self.wmi_backup
         ctx.windows_server_backup = self.windows_server_backup
         ctx.vm, ctx.name = vm, vm.name
         ctx.running = vm.state is _RUNNING
@@ -259,6 +310,7 @@ class Context:
         ctx.replica = facts.has_replica and vm.replication_role is ReplicationRole.REPLICA
         ctx.csv = csv
         ctx.quiesced = True
+        ctx.through_hyperv = True
         ctx.visible = tuple(d for d in vm.disks if d.attachment is _VHD)
         ctx.obstacles = []
         ctx.action = None

@@ -36,18 +36,20 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules import pages
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
-from hyperv_backup.rules.pages import GUIDANCE
+from hyperv_backup.rules.pages import GUIDANCE, HYPERV_WHATS_NEW, WMI_BACKUP
 from hyperv_backup.rules.profiles import ALL_PROFILES, Profile
 from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
-from hyperv_backup.rules.source import Source
+from hyperv_backup.rules.source import Claim, Source
 
 __all__ = [
     "BACKUP_PREPARATION",
     "BACKUP_TABLE",
     "CLUSTER_CHECKS",
+    "CLUSTER_LEVEL",
     "CLUSTER_RULES",
     "CSV_GUIDANCE",
     "GUID_PATH_VOLUME",
+    "RESTORE_CLUSTERED",
     "RESTORE_PREPARATION",
     "RESTORE_TABLE",
     "STATES_NOT_COVERED",
@@ -461,7 +463,7 @@ RESTORE_PREPARATION = Rule(
     id="HVB503",
     title="Cluster preparation before the restore",
     severity=Severity.WARNING,
-    profiles=ALL_PROFILES,
+    profiles=frozenset({Profile.WS2008}),
     source=Source(page=GUIDANCE, heading=pages.CLUSTER),
     description=(
         "The cluster restore table asks for resources to be taken offline before this VM "
@@ -531,6 +533,91 @@ def _csv_guidance(vm: VM, ctx: Context) -> CheckResult:
     )
 
 
+#: HVB506.
+RESTORE_CLUSTERED = Rule(
+    id="HVB506",
+    title="Clustered VM: the cluster before a restore",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=WMI_BACKUP, heading="Failover clustering and Hyper-V VSS"),
+    description=(
+        "The VM to be restored is clustered. The Hyper-V VSS writer takes no account of "
+        "failover clustering: every restore through it deletes the VM, which the cluster "
+        "would see as a failure and fail over, so the VM's cluster resources are taken "
+        "offline first (which ones, and on which node, as the guidance's restore table "
+        "says). A backup application that recovers clustered VMs itself may do that for you: "
+        "System Center DPM's recovery to the original instance keeps the VM highly "
+        "available when its cluster group still exists, and a VM it recovers to another "
+        "host is not highly available until it is added to the cluster again ('Recover "
+        "backed up virtual machines')."
+    ),
+    remedy=(
+        "Take the named resources offline before a restore through the Hyper-V VSS writer, "
+        "or follow the backup application's recovery of clustered VMs; make the VM highly "
+        "available again if it comes back outside the cluster."
+    ),
+)
+
+
+#: HVB507.
+CLUSTER_LEVEL = Rule(
+    id="HVB507",
+    title="Node of 2016 or later in a cluster at the Windows Server 2012 R2 level",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2016}),
+    source=Source(
+        page=HYPERV_WHATS_NEW,
+        heading="Rolling Hyper-V Cluster upgrade (new)",
+        claim=Claim.INFERRED,
+        inference=(
+            "The page says a cluster with Windows Server 2012 R2 nodes, or not yet raised "
+            "with Update-ClusterFunctionalLevel, runs at the 2012 R2 feature level; the "
+            "backup features of 2016 (the WMI backup API, production checkpoints of "
+            "configuration version 6.2, resilient change tracking) are read as among the "
+            "features it does not have."
+        ),
+        anchor="hvb507",
+    ),
+    description=(
+        "The node runs Windows Server 2016 or later in a cluster that still runs at the "
+        "Windows Server 2012 R2 level: a node runs 2012 R2, or the cluster functional "
+        "level was not raised. Until every node runs 2016 or later and the level is raised, "
+        "the cluster has the features of 2012 R2 only, and its VMs cannot have their "
+        "configuration version upgraded: the backups of 2016 (through the WMI API, with "
+        "production checkpoints and resilient change tracking) are read as not available, "
+        "and the node is answered for the rest as a 2016 node."
+    ),
+    remedy=(
+        "Finish the rolling upgrade: upgrade every node, run Update-ClusterFunctionalLevel, "
+        "then upgrade the VMs' configuration versions (Update-VMVersion)."
+    ),
+)
+
+
+#: The functional level of a cluster of Windows Server 2016.
+_LEVEL_2016 = 9
+
+
+def _below_level(host: Host, ctx: Context) -> CheckResult:
+    if not ctx.below_2016_level:
+        return None
+    cluster = ctx.cluster
+    assert cluster is not None  # noqa: S101 - a level below 2016 is a cluster's
+    level = cluster.functional_level
+    why = (
+        f"its functional level is {level}"
+        if level is not None and level < _LEVEL_2016
+        else "a node still runs an earlier release"
+    )
+    return ctx.finding(
+        CLUSTER_LEVEL,
+        host.name,
+        f"Node {host.name!r} runs a release of 2016 or later, but cluster {cluster.name!r} "
+        f"runs at the Windows Server 2012 R2 level ({why}): its backups are read as having "
+        "the features of 2012 R2 only.",
+    )
+
+
 #: The rules of this family, in ID order.
 CLUSTER_RULES: tuple[Rule, ...] = (
     GUID_PATH_VOLUME,
@@ -538,11 +625,20 @@ CLUSTER_RULES: tuple[Rule, ...] = (
     RESTORE_PREPARATION,
     STATES_NOT_COVERED,
     CSV_GUIDANCE,
+    RESTORE_CLUSTERED,
+    CLUSTER_LEVEL,
 )
 
 
 #: When the rules of this family fire, in the order their findings are listed.
 CLUSTER_CHECKS: tuple[Check, ...] = (
+    Check(
+        rule=CLUSTER_LEVEL,
+        scope=Scope.HOST,
+        phase=Phase.HOST,
+        effect=Effect.NONE,
+        findings=_below_level,
+    ),
     Check(
         rule=GUID_PATH_VOLUME,
         scope=Scope.DISK,

@@ -1,8 +1,9 @@
 """Windows Server 2012 and later (HVB6xx): what a host-level backup does on the later releases.
 
-Each rule cites the Microsoft page and heading it comes from. How each source
-is read is written down in ``docs/interpretation.md``; behaviours no page was
-found for are not rules.
+Each rule cites the Microsoft page and heading it comes from, and says whether
+the page states it or the project infers it (then with the inference, and its
+entry in ``docs/interpretation.md``). Behaviours no page was found for are not
+rules, or are warnings that say the outcome is not documented.
 """
 
 from __future__ import annotations
@@ -17,25 +18,28 @@ from hyperv_backup.model import (
     Disk,
     GuestOS,
     HostStorage,
+    computer_key,
     os_label,
 )
+from hyperv_backup.rules._paths import smb_server
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Obstacle, Phase, Scope
 from hyperv_backup.rules.pages import (
+    CHECKPOINT_TROUBLESHOOTING,
     CHECKPOINTS,
-    CSV_PAGE,
+    CSV_MANAGE,
     DPM_HYPERV,
+    FREEBSD_VSS_DAEMON,
     GUEST_CLUSTER_KB,
-    INTEGRATION_SERVICES,
+    INTEGRATION_SERVICES_MANAGE,
     LINUX_FEATURES,
     LINUX_UBUNTU,
-    VHD_SET,
-    VIRTUAL_FIBRE_CHANNEL,
+    SNAPSHOT_SETTINGS,
     VM_VERSION,
     WMI_BACKUP,
 )
 from hyperv_backup.rules.profiles import Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Rule, Severity
-from hyperv_backup.rules.source import Source
+from hyperv_backup.rules.source import Claim, Page, Source
 
 #: How messages name a guest family, a remote storage and a hidden disk.
 _FAMILY = {GuestOS.LINUX: "Linux", GuestOS.FREEBSD: "FreeBSD"}
@@ -56,15 +60,29 @@ def _family(vm: VM) -> str:
 
 def _then(ctx: Context) -> str:
     """Say what happens to the copy of a VM whose guest does not take part."""
+    if not ctx.through_hyperv:
+        return "its backup application does not go through Hyper-V anyway (HVB109)"
     if ctx.running:
-        return "it keeps running and is copied crash-consistent"
-    return "once it runs, it would be copied crash-consistent"
+        return "it keeps running, and its copy is not application-consistent (read as crash-consistent)"
+    return "once it runs, its copy would not be application-consistent (read as crash-consistent)"
+
+
+def _inferred(inference: str, anchor: str, page: Page, heading: str) -> Source:
+    """Return the source of a claim the project infers from ``page``, read as ``anchor`` says."""
+    return Source(
+        page=page,
+        heading=heading,
+        claim=Claim.INFERRED,
+        inference=inference,
+        anchor=anchor,
+    )
 
 
 __all__ = [
     "CSV_ANY_NODE",
     "FIBRE_CHANNEL_STORAGE",
     "FILE_SYSTEM_CONSISTENT",
+    "FREEBSD_NOT_UFS",
     "GUEST_NOT_QUIESCED",
     "LINUX_SAVED",
     "MODERN_CHECKS",
@@ -121,22 +139,30 @@ def _linux_saved(vm: VM, ctx: Context) -> CheckResult:
 #: HVB602.
 GUEST_NOT_QUIESCED = Rule(
     id="HVB602",
-    title="Guest cannot take part: crash-consistent backup",
+    title="Guest cannot take part: not application-consistent",
     severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=DPM_HYPERV, heading="Online and offline backup"),
+    source=_inferred(
+        "The section says that from Windows Server 2012 R2 on the VMs keep running during "
+        "the backup and its online and offline conditions no longer apply; a running VM "
+        "copied without its guest taking part is read as crash-consistent, the level the "
+        "WMI settings of a backup's checkpoint name beside application-consistent.",
+        "hvb602",
+        DPM_HYPERV,
+        "Online and offline backup",
+    ),
     description=(
-        "From Windows Server 2012 R2 on, a VM keeps running while it is backed up. When "
-        "its guest cannot take part (no integration services, the backup service "
-        "disabled, a dynamic disk, a volume that is neither NTFS nor ReFS, VSS off on a "
-        "volume, shadow copies kept on another volume, or guest facts not collected), "
-        "its applications are not quiesced and the copy is crash-consistent: restored, "
-        "it starts as after a power loss."
+        "From Windows Server 2012 R2 on, a VM keeps running while it is backed up. Its "
+        "guest takes part only under the conditions the Hyper-V WMI page 'Backing up and "
+        "restoring virtual machines' gives: the backup integration service installed and "
+        "running, basic disks, file systems that take shadow copies (NTFS, ReFS), and the "
+        "checkpoint files on the volume of the virtual hard disks; an uninventoried guest "
+        "is not assumed to meet them. When one fails, the applications are not quiesced and "
+        "the copy is not application-consistent. No page says what it is instead: it is "
+        "read as crash-consistent (restored, the VM starts as after a power loss), and a "
+        "backup application may also fail such a backup rather than take it."
     ),
-    remedy=(
-        "Remove the named obstacle (the same conditions the guest's Volume Shadow Copy "
-        "Service needs) to get an application-consistent backup."
-    ),
+    remedy=("Remove the named obstacle to get an application-consistent backup."),
 )
 
 
@@ -170,22 +196,29 @@ def _guest_not_quiesced(vm: VM, ctx: Context) -> CheckResult:
 #: HVB603.
 PRODUCTION_ONLY_FAILS = Rule(
     id="HVB603",
-    title="Production-only checkpoints and a guest that cannot take part: backup fails",
-    severity=Severity.ERROR,
+    title="Production-only checkpoints and a guest that cannot take part: the backup may fail",
+    severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2016}),
-    source=Source(
-        page=CHECKPOINTS, heading="Change checkpoints to production or standard checkpoints"
+    source=_inferred(
+        "The page says that without the fallback to a standard checkpoint no checkpoint is "
+        "taken when a production one cannot be, of the checkpoints a user takes; whether "
+        "the checkpoint a backup takes honours the setting is not documented, so the backup "
+        "may fail.",
+        "hvb603",
+        CHECKPOINTS,
+        "Change checkpoints to production or standard checkpoints",
     ),
     description=(
         "The VM is set to production checkpoints with no fallback to a standard "
-        "checkpoint, and its guest cannot be quiesced. Hyper-V then takes no checkpoint "
-        "at all, and a backup, which is taken through a checkpoint from Windows Server "
-        "2016 on, fails."
+        "checkpoint, and its guest cannot take part. For the checkpoints a user takes, "
+        "Hyper-V then takes none at all. Whether the checkpoint of a backup (from Windows "
+        "Server 2016 on, a backup through the WMI API takes one) honours the setting is "
+        "not documented: the backup may fail, or be taken without the guest (HVB602)."
     ),
     remedy=(
         "Fix what keeps the guest from taking part, or allow the fallback to a standard "
-        "checkpoint (Set-VM -CheckpointType Production) and accept a crash-consistent "
-        "backup."
+        "checkpoint (Set-VM -CheckpointType Production); check the backup application's "
+        "result for this VM."
     ),
 )
 
@@ -201,8 +234,8 @@ def _production_only(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         PRODUCTION_ONLY_FAILS,
         vm.name,
-        f"VM {vm.name!r} allows production checkpoints only and its guest cannot "
-        "take part, so no checkpoint is taken and its backup fails.",
+        f"VM {vm.name!r} allows production checkpoints only and its guest cannot take part: "
+        "if its backup's checkpoint honours the setting, none is taken and the backup fails.",
     )
 
 
@@ -216,7 +249,9 @@ FILE_SYSTEM_CONSISTENT = Rule(
     description=(
         "A Linux or FreeBSD guest takes part in a backup by freezing its file systems "
         "through its VSS daemon. The copy is consistent at file-system level; there are "
-        "no application writers to quiesce the applications inside."
+        "no application writers to quiesce the applications inside. The DPM page says "
+        "only file-consistent snapshots of Linux VMs are supported; the Azure Backup Server "
+        "pages say the same for the releases after those DPM covers."
     ),
     remedy=(
         "For application-consistent copies of a Linux workload, add a backup inside the "
@@ -226,7 +261,7 @@ FILE_SYSTEM_CONSISTENT = Rule(
 
 
 def _file_system_consistent(vm: VM, ctx: Context) -> CheckResult:
-    if not (ctx.running and ctx.quiesced and ctx.unix) or ctx.replica:
+    if not (ctx.running and ctx.quiesced and ctx.unix and ctx.through_hyperv) or ctx.replica:
         return None
     return ctx.finding(
         FILE_SYSTEM_CONSISTENT,
@@ -239,15 +274,24 @@ def _file_system_consistent(vm: VM, ctx: Context) -> CheckResult:
 #: HVB605.
 VSS_DAEMON_NOT_RUNNING = Rule(
     id="HVB605",
-    title="Linux VSS daemon not running: crash-consistent backup",
+    title="Linux VSS daemon not running: not file-system-consistent",
     severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=INTEGRATION_SERVICES, heading="Hyper-V Volume Shadow Copy Requestor"),
+    source=_inferred(
+        "The page says the daemon is required to create live backups of a Linux VM; without "
+        "it the guest takes no part, and its copy is read as crash-consistent, as for "
+        "HVB602.",
+        "hvb605",
+        INTEGRATION_SERVICES_MANAGE,
+        "Start and stop an integration service from a Linux guest",
+    ),
     description=(
         "The VSS daemon of a Linux or FreeBSD guest (hv_vss_daemon, packaged as "
         "hypervvssd) is not running, or was not seen running. Without it the guest "
-        "cannot freeze its file systems for the backup, and Hyper-V falls back to a "
-        "checkpoint the guest takes no part in: the copy is crash-consistent."
+        "cannot freeze its file systems for the backup: the copy is not "
+        "file-system-consistent. No page says what it is instead; it is read as "
+        "crash-consistent, as for HVB602, and a backup application may also fail the "
+        "backup."
     ),
     remedy=(
         "Install the Hyper-V daemons package of the distribution and enable the VSS "
@@ -303,11 +347,18 @@ UNIX_HIDDEN_STORAGE = Rule(
     title="Linux guest with pass-through or iSCSI storage: backup can fail silently",
     severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=LINUX_UBUNTU, heading="Notes"),
+    source=_inferred(
+        "The note is on the page of Ubuntu guests; it is read as holding for every Linux "
+        "and FreeBSD guest, whose live backup goes through the same VSS daemon.",
+        "hvb607",
+        LINUX_UBUNTU,
+        "Notes",
+    ),
     description=(
         "A Linux or FreeBSD guest has a pass-through disk or storage of its own iSCSI "
-        "initiator attached. Microsoft notes that a live backup of such a VM can fail "
-        "without saying so."
+        "initiator attached. Microsoft notes, for Ubuntu guests, that a live backup of such "
+        "a VM can fail without saying so; the note is applied to every Linux and FreeBSD "
+        "guest."
     ),
     remedy=(
         "Check each backup of this VM by restoring it, or back the VM up from inside the guest."
@@ -332,11 +383,18 @@ NO_SCSI_CONTROLLER = Rule(
     title="Generation 1 VM without a SCSI controller on Windows Server 2012 R2",
     severity=Severity.ERROR,
     profiles=frozenset({Profile.WS2012}),
-    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    source=_inferred(
+        "The prerequisites say an online backup on Windows Server 2012 R2 mounts a disk in "
+        "the VM through a SCSI controller, and that event 10103 is logged when one is "
+        "missing; the backup is read as failing.",
+        "hvb608",
+        DPM_HYPERV,
+        "Backup prerequisites",
+    ),
     description=(
         "On Windows Server 2012 R2 the host attaches a disk to the VM through a SCSI "
         "controller during an online backup. A generation 1 VM without one cannot be "
-        "backed up online: the backup fails with event 10103."
+        "backed up online, and the host logs event 10103; its backup is read as failing."
     ),
     remedy="Add a SCSI controller to the VM; it need not have a disk attached.",
 )
@@ -364,12 +422,18 @@ UNSUPPORTED_VERSION = Rule(
     title="Configuration version not supported by the host",
     severity=Severity.ERROR,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(
-        page=VM_VERSION, heading="Supported VM configuration versions for long-term servicing hosts"
+    source=_inferred(
+        "The table gives the configuration versions each release supports, and the page "
+        "says a VM of another version must be upgraded or rebuilt before it can start; a "
+        "host-level backup of it is read as failing there.",
+        "hvb609",
+        VM_VERSION,
+        "Supported VM configuration versions for long-term servicing hosts",
     ),
     description=(
         "The VM's configuration version is not one the host's release supports, so the "
-        "VM cannot be started there; the host cannot back it up as a working VM."
+        "VM cannot be imported or started there. No page says what its backup does; the "
+        "host cannot back it up as a working VM, and the backup is read as failing."
     ),
     remedy=(
         "Upgrade the configuration version (Update-VMVersion) on a host that supports "
@@ -410,7 +474,9 @@ VERSION_BEFORE_PRODUCTION_CHECKPOINTS = Rule(
     description=(
         "Production checkpoints need configuration version 6.2 or later; this VM's "
         "version is older, so it cannot have the checkpoints a Windows Server 2016 or "
-        "later backup takes through the guest."
+        "later backup takes through the guest. (System Center DPM's notes of 2016 add that "
+        "VMs made on 2012 R2 or earlier have no resilient change tracking until their "
+        "version is upgraded; they name no version number.)"
     ),
     remedy=(
         "Upgrade the configuration version (Update-VMVersion) once the VM no longer "
@@ -440,11 +506,21 @@ SHARED_VHDX = Rule(
     title="Shared VHDX cannot be checkpointed: host backup fails",
     severity=Severity.ERROR,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=VHD_SET, heading="Create Hyper-V VHD Set files"),
+    source=_inferred(
+        "The guide lists shared VHDX among the configurations whose checkpoints are not "
+        "supported, and says checkpoints are what backups are taken from; the host backup "
+        "of such a VM is read as failing.",
+        "hvb611",
+        CHECKPOINT_TROUBLESHOOTING,
+        "Can't create, merge, or delete checkpoints",
+    ),
     description=(
-        "A disk is a shared VHDX (a .vhdx shared by a guest cluster). Only the VHD Set "
-        "format of Windows Server 2016 can be part of a checkpoint, so a host-level "
-        "backup of this VM cannot be taken."
+        "A disk is a shared VHDX (a .vhdx shared by a guest cluster). The checkpoint "
+        "troubleshooting guide says checkpoints of shared VHDX are not supported (the VHD "
+        "Set format of Windows Server 2016, 'Create Hyper-V VHD Set files', is the shared "
+        "disk that can be part of one), so a host-level backup of this VM is read as "
+        "failing. The guide covers the supported releases; for 2012 R2 no page was found "
+        "that says so, and it is read the same way."
     ),
     remedy=(
         "Convert the shared disk to a VHD Set (.vhds) on Windows Server 2016 or later, or "
@@ -515,11 +591,20 @@ NO_FILE_SERVER_VSS_AGENT = Rule(
     title="SMB file server without the File Server VSS Agent",
     severity=Severity.ERROR,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    source=_inferred(
+        "The prerequisites ask for the File Server VSS Agent Service on each SMB file server "
+        "holding VMs; without it the share cannot join the backup's shadow copy, and the "
+        "backup is read as failing.",
+        "hvb613",
+        DPM_HYPERV,
+        "Backup prerequisites",
+    ),
     description=(
         "The VM's files are on an SMB 3 share, and the File Server VSS Agent Service does "
-        "not run on the file server (or that was not seen). Without it the share cannot "
-        "take part in the backup's shadow copy."
+        "not run on that file server (or that was not seen): the file server's own entry "
+        "in file_servers answers, else the host's file_server_vss_agent. Without it the "
+        "share cannot take part in the backup's shadow copy, and the backup is read as "
+        "failing."
     ),
     remedy=(
         "Install the File Server VSS Agent Service role service on every SMB file server "
@@ -529,36 +614,59 @@ NO_FILE_SERVER_VSS_AGENT = Rule(
 )
 
 
-def _first_on_smb(ctx: Context) -> Disk | None:
+def _agents(vm: VM, ctx: Context) -> list[tuple[Disk, str | None, bool | None]]:
+    """Return, per file server of the VM's SMB disks, its first disk, name and agent.
+
+    A server listed in the node's ``file_servers`` is answered by its entry; the
+    disks of the other servers are answered together by ``file_server_vss_agent``,
+    through their first disk, with no server named.
+    """
+    node = ctx.node
+    listed = {computer_key(f.name): f for f in node.file_servers}
+    found: dict[str | None, tuple[Disk, str | None, bool | None]] = {}
     for disk in ctx.visible:
-        if disk.host_storage is _SMB:
-            return disk
-    return None
+        if disk.host_storage is not _SMB:
+            continue
+        server = smb_server(disk.path)
+        entry = None if server is None else listed.get(computer_key(server))
+        key = None if entry is None else computer_key(entry.name)
+        if key not in found:
+            if entry is None:
+                found[key] = (disk, None, node.file_server_vss_agent)
+            else:
+                found[key] = (disk, entry.name, entry.vss_agent)
+    return list(found.values())
 
 
 def _no_file_server_vss_agent(vm: VM, ctx: Context) -> CheckResult:
-    disk = _first_on_smb(ctx)
-    if disk is None or ctx.node.file_server_vss_agent is not False:
-        return None
-    return ctx.finding(
-        NO_FILE_SERVER_VSS_AGENT,
-        disk.name,
-        f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share whose file "
-        "server does not run the File Server VSS Agent; the backup fails.",
-    )
+    found = [
+        ctx.finding(
+            NO_FILE_SERVER_VSS_AGENT,
+            disk.name,
+            f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share whose file server"
+            f"{'' if server is None else f' {server!r}'} does not run the File Server VSS "
+            "Agent; the backup fails.",
+        )
+        for disk, server, agent in _agents(vm, ctx)
+        if agent is False
+    ]
+    return found or None
 
 
 def _file_server_vss_agent_unknown(vm: VM, ctx: Context) -> CheckResult:
-    disk = _first_on_smb(ctx)
-    if disk is None or ctx.node.file_server_vss_agent is not None:
-        return None
-    return ctx.finding(
-        NO_FILE_SERVER_VSS_AGENT,
-        disk.name,
-        f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share; whether its "
-        "file server runs the File Server VSS Agent was not collected.",
-        Severity.WARNING,
-    )
+    found = [
+        ctx.finding(
+            NO_FILE_SERVER_VSS_AGENT,
+            disk.name,
+            f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share; whether its file "
+            f"server{'' if server is None else f' {server!r}'} runs the File Server VSS Agent "
+            "was not collected.",
+            Severity.WARNING,
+        )
+        for disk, server, agent in _agents(vm, ctx)
+        if agent is None
+    ]
+    return found or None
 
 
 #: HVB614.
@@ -594,11 +702,13 @@ WSB_CSV_CRASH_CONSISTENT = Rule(
     title="Windows Server Backup on a Cluster Shared Volume: crash-consistent only",
     severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=CSV_PAGE, heading="Back up CSV"),
+    source=Source(page=CSV_MANAGE, heading="Backing up CSVs"),
     description=(
         "Windows Server Backup backs up a VM on a Cluster Shared Volume only as a "
         "crash-consistent volume-level copy; the backup succeeds, and an error event says "
-        "that an application-consistent one is not supported."
+        "that an application-consistent one is not supported. The page covers every "
+        "release from 2012 on; its earlier version ('Use Cluster Shared Volumes in a "
+        "failover cluster') named Windows Server Backup of 2008 R2 to 2012 R2."
     ),
     remedy=(
         "Use a backup application that supports application-consistent backup of VMs "
@@ -628,11 +738,14 @@ CSV_ANY_NODE = Rule(
     title="VM on a Cluster Shared Volume: backed up from any node",
     severity=Severity.INFO,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=CSV_PAGE, heading="Back up CSV"),
+    source=Source(page=CSV_MANAGE, heading="Backing up CSVs"),
     description=(
         "Files of the VM live on a Cluster Shared Volume. From Windows Server 2012 on, a "
         "volume-level backup of a CSV runs from any node that reaches it, and CSV needs "
-        "no backup steps beyond those of other cluster storage: no owner move is planned."
+        "no backup steps beyond those of other cluster storage: no owner move is planned. "
+        "The same section warns that restoring onto a CSV from another node than the one "
+        "that backed it up may overwrite application state on the restoring node, with "
+        "some backup applications."
     ),
     remedy="Nothing to prepare; the backup application picks the node.",
 )
@@ -688,8 +801,8 @@ REPLICA_NOT_BACKED_UP = Rule(
     description=(
         "The VM is a Hyper-V Replica copy that is not in a normal state (critical health, "
         "initial replication or resynchronisation, log apply, failover or migration under "
-        "way), or the host runs Windows Server 2012, where replica VMs cannot be backed "
-        "up. The backup of this VM fails."
+        "way), or the host runs Windows Server 2012: System Center DPM documents replica "
+        "backups only from 2012 R2 on. The backup of this VM fails."
     ),
     remedy=(
         "Back up the primary VM, or wait until replication is back to normal (on a "
@@ -720,11 +833,21 @@ FIBRE_CHANNEL_STORAGE = Rule(
     title="Virtual Fibre Channel storage is not in the host backup",
     severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=VIRTUAL_FIBRE_CHANNEL, heading="How Virtual Fibre Channel works"),
+    source=_inferred(
+        "The class says Fibre Channel disks, like pass-through disks, are disks a backup's "
+        "checkpoint ignores when asked to; ignored or failing, their data is not in the "
+        "host backup. For 2012 and 2012 R2 no page says so; they are read like pass-through "
+        "disks.",
+        "hvb619",
+        SNAPSHOT_SETTINGS,
+        "Properties",
+    ),
     description=(
         "The VM has virtual Fibre Channel adapters: the guest reaches SAN LUNs directly. "
-        "Like pass-through and guest iSCSI disks, that storage is not visible to the "
-        "host, so the host backup leaves it out."
+        "From 2016 on, a backup's checkpoint either leaves such storage out "
+        "(IgnoreNonSnapshottableDisks) or fails (HVB204); on 2012 and 2012 R2 it is read "
+        "like a pass-through disk, which the host cannot see. Either way the host backup "
+        "does not hold it."
     ),
     remedy="Back up the data on those LUNs from inside the guest, or on the SAN.",
 )
@@ -748,7 +871,14 @@ NO_VISIBLE_DISK = Rule(
     title="No disk the host backup can hold",
     severity=Severity.ERROR,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=WMI_BACKUP, heading="Backing up the virtual machines"),
+    source=_inferred(
+        "The note says pass-through and iSCSI disks are not visible to the host and not "
+        "backed up by the writer; a VM with no other disk has none of its data in the "
+        "host backup.",
+        "hvb620",
+        WMI_BACKUP,
+        "Backing up the virtual machines",
+    ),
     description=(
         "Every disk of the VM is a pass-through disk or guest iSCSI storage, which the "
         "host cannot see; the host backup holds the VM's configuration but none of its "
@@ -766,6 +896,56 @@ def _no_visible_disk(vm: VM, ctx: Context) -> CheckResult:
         vm.name,
         f"Every disk of VM {vm.name!r} is a pass-through or guest iSCSI disk; the host "
         "backup holds its configuration only.",
+    )
+
+
+#: HVB621.
+FREEBSD_NOT_UFS = Rule(
+    id="HVB621",
+    title="FreeBSD guest with a writable file system other than UFS: not file-system-consistent",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=_inferred(
+        "The daemon's check of a backup request refuses it when a writable file system "
+        "other than UFS is mounted outside /dev, and its freeze suspends UFS file systems "
+        "only; such a guest takes no part, and its copy is read as crash-consistent, as for "
+        "HVB602.",
+        "hvb621",
+        FREEBSD_VSS_DAEMON,
+        "check()",
+    ),
+    description=(
+        "The VSS daemon of FreeBSD guests, written by Microsoft and kept in FreeBSD's "
+        "source tree, freezes UFS file systems only, and refuses the backup when any "
+        "writable file system of another type (ZFS, tmpfs, ...) is mounted outside /dev. "
+        "The guest then cannot freeze its file systems: the copy is not "
+        "file-system-consistent, and is read as crash-consistent. No Microsoft page says "
+        "this."
+    ),
+    remedy=(
+        "Keep the guest's writable file systems on UFS, or back the data on the others up "
+        "from inside the guest."
+    ),
+)
+
+
+def _freebsd_not_ufs(vm: VM, ctx: Context) -> CheckResult:
+    if (
+        vm.guest_os is not GuestOS.FREEBSD
+        or not ctx.unix
+        or ctx.replica
+        or ctx.obstacles
+        or vm.vss_daemon is not True
+    ):
+        return None
+    others = sorted({t for t in vm.writable_file_systems if not t.casefold().startswith("ufs")})
+    if not others:
+        return None
+    return ctx.finding(
+        FREEBSD_NOT_UFS,
+        vm.name,
+        f"FreeBSD VM {vm.name!r} has writable file systems of type {', '.join(others)}, so "
+        f"its VSS daemon refuses to freeze; {_then(ctx)}.",
     )
 
 
@@ -791,6 +971,7 @@ MODERN_RULES: tuple[Rule, ...] = (
     REPLICA_NOT_BACKED_UP,
     FIBRE_CHANNEL_STORAGE,
     NO_VISIBLE_DISK,
+    FREEBSD_NOT_UFS,
 )
 
 
@@ -859,7 +1040,11 @@ MODERN_CHECKS: tuple[Check, ...] = (
         findings=_vss_daemon_not_running, applies=_keeps_running,
     ),
     _check(
-        PRODUCTION_ONLY_FAILS, _VM, _GUEST, Effect.FAILS,
+        FREEBSD_NOT_UFS, _VM, _GUEST, Effect.NOT_QUIESCED,
+        findings=_freebsd_not_ufs, applies=_unix_online,
+    ),
+    _check(
+        PRODUCTION_ONLY_FAILS, _VM, _GUEST, Effect.NONE,
         findings=_production_only, applies=_production_checkpoints,
     ),
     _check(

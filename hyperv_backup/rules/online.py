@@ -14,8 +14,9 @@ from hyperv_backup.model import (
     computer_key,
 )
 from hyperv_backup.rules import pages
+from hyperv_backup.rules._paths import host_volume
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
-from hyperv_backup.rules.pages import GUIDANCE
+from hyperv_backup.rules.pages import DPM_HYPERV, GUIDANCE, WMI_BACKUP
 from hyperv_backup.rules.profiles import ALL_PROFILES, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Rule, Severity
 from hyperv_backup.rules.source import Source
@@ -42,6 +43,13 @@ _GUEST_ISCSI = Attachment.GUEST_ISCSI
 #   and HVB309, whose facts are those of a Windows guest) are not asked of a
 #   Linux or FreeBSD guest, which takes part through its VSS daemon; none is
 #   asked of a Hyper-V Replica copy, which its own rules answer for.
+# * From Windows Server 2012 R2 on, only the conditions that the WMI page
+#   "Backing up and restoring virtual machines" gives for the guest to take
+#   part keep it out: the integration service, a running VM, the checkpoint
+#   files beside the virtual hard disks (HVB311), basic disks and file systems
+#   that take shadow copies. VSS turned off on a volume and shadow copies kept
+#   on another volume are the guidance's (and, for the second, DPM's of 2012)
+#   only, and their effect from 2012 R2 on is not documented (HVB312).
 
 
 def _guest_facts_known(ctx: Context) -> bool:
@@ -51,7 +59,9 @@ def _guest_facts_known(ctx: Context) -> bool:
 
 __all__ = [
     "BACKUP_SERVICE_DISABLED",
+    "CHECKPOINTS_ELSEWHERE",
     "DYNAMIC_GUEST_DISK",
+    "EARLIER_CONDITION",
     "GUEST_NOT_INVENTORIED",
     "NOT_NTFS",
     "NOT_RUNNING",
@@ -296,6 +306,8 @@ SAVED_FOR_BACKUP = Rule(
 def _saved_for_backup(vm: VM, ctx: Context) -> CheckResult:
     if vm.state not in _SAVED_FOR_BACKUP or ctx.replica or (ctx.running and not ctx.obstacles):
         return None
+    if not ctx.through_hyperv:
+        return None  # the Hyper-V VSS writer saves the VM; this backup does not go through it
     state = vm.state.value
     return ctx.finding(
         SAVED_FOR_BACKUP,
@@ -332,6 +344,95 @@ def _guest_not_inventoried(vm: VM, ctx: Context) -> CheckResult:
     )
 
 
+#: HVB311.
+CHECKPOINTS_ELSEWHERE = Rule(
+    id="HVB311",
+    title="Checkpoint files on another volume than the virtual hard disks",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012}),
+    source=Source(page=WMI_BACKUP, heading="Backing up the virtual machines"),
+    description=(
+        "The VM's checkpoint (snapshot) file location is on another host volume than its "
+        "virtual hard disks. The Hyper-V WMI page lists that location on the volume of the "
+        "virtual hard disks among the conditions for the guest to take part in the backup "
+        "through its own VSS (the 'Child VM Snapshot' method); where a condition fails, "
+        "Windows Server 2012 saves the running VM for the backup instead."
+    ),
+    remedy=(
+        "Set the VM's checkpoint file location to a folder on the volume of its virtual hard "
+        "disks (Set-VM -SnapshotFileLocation)."
+    ),
+)
+
+
+def _checkpoints_elsewhere(disk: Disk, ctx: Context) -> CheckResult:
+    location = ctx.vm.snapshot_file_location
+    if location is None or disk.path is None or ctx.replica:
+        return None
+    volumes = ctx.node.host_volumes
+    where, here = host_volume(location, volumes), host_volume(disk.path, volumes)
+    if where is None or here is None or where == here:
+        return None
+    return ctx.finding(
+        CHECKPOINTS_ELSEWHERE,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is on another host volume than the VM's "
+        f"checkpoint files ({location!r}), which keeps its guest from taking part.",
+    )
+
+
+#: HVB312.
+EARLIER_CONDITION = Rule(
+    id="HVB312",
+    title="Condition of Windows Server 2012 and earlier, not documented from 2012 R2 on",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Online and offline backup"),
+    description=(
+        "The volume has the Volume Shadow Copy Service turned off, or keeps its shadow "
+        "copies on another volume. The guidance of 2008 R2 lists both among the conditions "
+        "that block an online backup, and System Center DPM's section 'Online and offline "
+        "backup' lists the second for Windows Server 2012; that section says it does not "
+        "apply from Windows Server 2012 R2 on, where VMs keep running, and the Hyper-V WMI "
+        "page's conditions for the guest to take part name neither. No page says what they "
+        "do to a backup from 2012 R2 on: the copy may not be application-consistent."
+    ),
+    remedy=(
+        "Turn VSS on for the volume and keep its shadow copies on itself, as the earlier "
+        "releases require, or check a restored copy of the VM."
+    ),
+)
+
+
+def _earlier_condition(volume: Volume, ctx: Context) -> CheckResult:
+    if not _guest_facts_known(ctx):
+        return None
+    found = []
+    tail = (
+        "this blocked an online backup up to Windows Server 2012, and no page says what it "
+        "does from 2012 R2 on: the copy may not be application-consistent."
+    )
+    if not volume.vss_enabled:
+        found.append(
+            ctx.finding(
+                EARLIER_CONDITION,
+                volume.name,
+                f"Volume {volume.name!r} of VM {ctx.name!r} does not have VSS enabled; {tail}",
+            )
+        )
+    storage = volume.shadow_storage
+    if storage is not None and computer_key(storage) != computer_key(volume.name):
+        found.append(
+            ctx.finding(
+                EARLIER_CONDITION,
+                volume.name,
+                f"Volume {volume.name!r} of VM {ctx.name!r} keeps its shadow copies on "
+                f"{storage!r}; {tail}",
+            )
+        )
+    return found or None
+
+
 #: The rules of this family, in ID order.
 ONLINE_RULES: tuple[Rule, ...] = (
     NO_INTEGRATION_SERVICES,
@@ -343,6 +444,8 @@ ONLINE_RULES: tuple[Rule, ...] = (
     NOT_RUNNING,
     SAVED_FOR_BACKUP,
     GUEST_NOT_INVENTORIED,
+    CHECKPOINTS_ELSEWHERE,
+    EARLIER_CONDITION,
 )
 
 
@@ -352,6 +455,10 @@ def _saves(facts: ReleaseFacts) -> bool:
 
 def _keeps_running(facts: ReleaseFacts) -> bool:
     return not facts.saves_vm_guest_cannot_quiesce
+
+
+def _child_vm_snapshot(facts: ReleaseFacts) -> bool:
+    return facts.child_vm_snapshot_conditions
 
 
 #: When the rules of this family fire, in the order their findings are listed.
@@ -396,6 +503,16 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         summary="the guest was inventoried",
     ),
     Check(
+        rule=CHECKPOINTS_ELSEWHERE,
+        scope=Scope.VIRTUAL_HARD_DISK,
+        phase=Phase.GUEST,
+        effect=Effect.GUEST_CANNOT_TAKE_PART,
+        findings=_checkpoints_elsewhere,
+        applies=_child_vm_snapshot,
+        obstacle="disk {subject!r} is on another host volume than its checkpoint files",
+        summary="the checkpoint files are on the volume of the virtual hard disks",
+    ),
+    Check(
         rule=DYNAMIC_GUEST_DISK,
         scope=Scope.DISK,
         phase=Phase.GUEST,
@@ -413,12 +530,15 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         obstacle="volume {subject!r} is {file_system}, neither NTFS nor ReFS",
         summary="every volume is NTFS",
     ),
+    # The guidance's two conditions that no later page restates: they keep the
+    # guest out where the release saves the VM, and are a warning elsewhere.
     Check(
         rule=VSS_DISABLED,
         scope=Scope.VOLUME,
         phase=Phase.GUEST,
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_vss_disabled,
+        applies=_saves,
         obstacle="volume {subject!r} does not have VSS enabled",
         summary="VSS is enabled on every volume",
     ),
@@ -428,8 +548,17 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         phase=Phase.GUEST,
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_shadow_storage_elsewhere,
+        applies=_saves,
         obstacle="volume {subject!r} keeps its shadow copies on another volume",
         summary="every volume stores its own shadow copies",
+    ),
+    Check(
+        rule=EARLIER_CONDITION,
+        scope=Scope.VOLUME,
+        phase=Phase.GUEST,
+        effect=Effect.NONE,
+        findings=_earlier_condition,
+        applies=_keeps_running,
     ),
     Check(
         rule=NOT_RUNNING,
@@ -449,10 +578,15 @@ ONLINE_CHECKS: tuple[Check, ...] = (
     ),
 )
 
-#: The online conditions of "Understanding online and offline backups", in rule order.
+#: The online conditions of "Understanding online and offline backups", in rule order
+#: (HVB311, of the later WMI page, is asked beside them from Windows Server 2012 on).
 ONLINE_CONDITIONS: tuple[Check, ...] = tuple(
     sorted(
-        (c for c in ONLINE_CHECKS if c.effect is Effect.GUEST_CANNOT_TAKE_PART),
+        (
+            c
+            for c in ONLINE_CHECKS
+            if c.effect is Effect.GUEST_CANNOT_TAKE_PART and c.rule.source.page is GUIDANCE
+        ),
         key=lambda c: c.rule.id,
     )
 )

@@ -20,19 +20,25 @@ __all__ = [
     "BACKUP_APPROACHES",
     "BACKUP_TROUBLESHOOTING",
     "CHECKPOINTS",
+    "CHECKPOINT_TROUBLESHOOTING",
     "CLUSTER",
+    "CSV_MANAGE",
     "CSV_PAGE",
     "DISK_SIGNATURE_KB",
     "DPM_HYPERV",
+    "FREEBSD_VSS_DAEMON",
     "GUEST_CLUSTER_KB",
     "GUIDANCE",
+    "HYPERV_WHATS_NEW",
     "INTEGRATION_SERVICES",
+    "INTEGRATION_SERVICES_MANAGE",
     "LINUX_FEATURES",
     "LINUX_UBUNTU",
     "ONLINE",
     "OPTIONS",
     "RESTORE",
     "SCOPE",
+    "SNAPSHOT_SETTINGS",
     "STORAGE",
     "VHD_SET",
     "VIRTUAL_FIBRE_CHANNEL",
@@ -142,6 +148,45 @@ WMI_BACKUP = Page(
     url=f"{_LEARN}windows/win32/hyperv_v2/backing-up-and-restoring-virtual-machines",
     repository="MicrosoftDocs/win32",
     path="desktop-src/HyperV_v2/backing-up-and-restoring-virtual-machines.md",
+)
+
+#: "Manage Cluster Shared Volumes" (2025): the same backup section as ``CSV_PAGE``,
+#: for every release from 2012 on, naming no release of Windows Server Backup.
+CSV_MANAGE = _windows_server(
+    "failover-clustering/failover-cluster-manage-cluster-shared-volumes",
+    "Manage Cluster Shared Volumes",
+)
+#: "Manage Hyper-V Integration Services".
+INTEGRATION_SERVICES_MANAGE = _windows_server(
+    "virtualization/hyper-v/manage/Manage-Hyper-V-integration-services",
+    "Manage Hyper-V Integration Services",
+)
+#: "What's new in Hyper-V on Windows Server" (2016 and 2019).
+HYPERV_WHATS_NEW = _windows_server(
+    "virtualization/hyper-v/What-s-new-in-Hyper-V-on-Windows",
+    "What's new in Hyper-V on Windows Server",
+)
+#: The Hyper-V WMI class of the settings a backup passes when it takes its checkpoint.
+SNAPSHOT_SETTINGS = Page(
+    title="Msvm_VirtualSystemSnapshotSettingData class",
+    url=f"{_LEARN}windows/win32/hyperv_v2/msvm-virtualsystemsnapshotsettingdata",
+    repository="MicrosoftDocs/win32",
+    path="desktop-src/HyperV_v2/msvm-virtualsystemsnapshotsettingdata.md",
+)
+#: The troubleshooting guide of checkpoints and differencing disks.
+CHECKPOINT_TROUBLESHOOTING = Page(
+    title="Troubleshoot Hyper-V snapshots, checkpoints, and differencing disks (AVHDX)",
+    url=f"{_LEARN}troubleshoot/windows-server/virtualization/"
+    "hyper-v-snapshots-checkpoints-differencing-disks",
+    repository="MicrosoftDocs/SupportArticles-docs",
+    path="support/windows-server/virtualization/hyper-v-snapshots-checkpoints-differencing-disks.md",
+)
+#: The VSS daemon of FreeBSD guests, written by Microsoft, in FreeBSD's source tree.
+FREEBSD_VSS_DAEMON = Page(
+    title="hv_vss_daemon.c, the Hyper-V VSS daemon of FreeBSD",
+    url="https://github.com/freebsd/freebsd-src/blob/main/contrib/hyperv/tools/hv_vss_daemon.c",
+    repository="freebsd/freebsd-src",
+    path="contrib/hyperv/tools/hv_vss_daemon.c",
 )
 
 # --- Pages the signatures of HVB7xx cite ---------------------------------------------

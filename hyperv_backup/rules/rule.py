@@ -82,8 +82,8 @@ class Finding:
 
     ``subject`` is the name of the host, VM, disk, volume or network the
     finding is about; ``host`` and ``vm`` locate it (``None`` where they do
-    not apply). ``severity`` is normally the rule's; HVB501, HVB612 and
-    HVB613 decide it case by case.
+    not apply). ``severity`` is normally the rule's; the rules with a
+    ``severity_note`` (HVB108, HVB501, HVB612, HVB613) decide it case by case.
     """
 
     rule: Rule

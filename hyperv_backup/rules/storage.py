@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
-from hyperv_backup.model import Attachment, Disk
+from hyperv_backup.model import VM, Attachment, Disk
 from hyperv_backup.rules import pages
+from hyperv_backup.rules._paths import names_by_address, smb_server
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
-from hyperv_backup.rules.pages import GUIDANCE
+from hyperv_backup.rules.pages import DPM_HYPERV, GUIDANCE, SNAPSHOT_SETTINGS
 from hyperv_backup.rules.profiles import ALL_PROFILES, Profile
 from hyperv_backup.rules.rule import Rule, Severity
-from hyperv_backup.rules.source import Source
+from hyperv_backup.rules.source import Claim, Source
 
 __all__ = [
     "GUEST_ISCSI",
     "LACKS_KB975354",
+    "NOT_SKIPPED_BY_CHECKPOINT",
     "PASS_THROUGH_DISK",
+    "SHARE_BY_ADDRESS",
     "STORAGE_CHECKS",
     "STORAGE_RULES",
     "missed_by_host_backup",
@@ -34,7 +37,10 @@ PASS_THROUGH_DISK = Rule(
     source=Source(page=GUIDANCE, heading=pages.STORAGE),
     description=(
         "The disk is a physical disk attached directly to the VM; the Hyper-V VSS writer "
-        "cannot back it up, so no host-level backup holds it."
+        "cannot back it up, so no host-level backup holds it. The guidance says so for "
+        "2008 and 2008 R2; from 2012 on, the note under 'Backing up the virtual machines' "
+        "of the Hyper-V WMI page 'Backing up and restoring virtual machines' says the same "
+        "of pass-through and iSCSI disks, which the host cannot see."
     ),
     remedy="Back the disk up from inside the guest, in addition to the host backup.",
 )
@@ -60,7 +66,8 @@ GUEST_ISCSI = Rule(
     source=Source(page=GUIDANCE, heading=pages.STORAGE),
     description=(
         "The guest reaches the disk through its own iSCSI initiator; a backup of the host "
-        "does not include it."
+        "does not include it. The guidance says so for 2008 and 2008 R2; from 2012 on, the "
+        "Hyper-V WMI page 'Backing up and restoring virtual machines' says the same."
     ),
     remedy=("Back the disk up from inside the guest, before the full server backup runs."),
 )
@@ -104,11 +111,113 @@ def _lacks_kb975354(disk: Disk, ctx: Context) -> CheckResult:
     )
 
 
+#: HVB204.
+NOT_SKIPPED_BY_CHECKPOINT = Rule(
+    id="HVB204",
+    title="Disk a checkpoint cannot hold, not left out by the backup application: backup fails",
+    severity=Severity.ERROR,
+    profiles=frozenset({Profile.WS2016}),
+    source=Source(
+        page=SNAPSHOT_SETTINGS,
+        heading="Properties",
+        claim=Claim.INFERRED,
+        inference=(
+            "The settings a backup passes with its checkpoint say whether pass-through and "
+            "Fibre Channel disks are ignored (IgnoreNonSnapshottableDisks), and the "
+            "checkpoint troubleshooting guide says checkpoints of such disks are not "
+            "supported: a checkpoint that does not ignore them is read as failing, and the "
+            "backup with it."
+        ),
+        anchor="hvb204",
+    ),
+    description=(
+        "From Windows Server 2016 on, a backup through the Hyper-V WMI API takes a "
+        "checkpoint of the VM, and tells Hyper-V whether to leave out the disks a checkpoint "
+        "cannot hold: pass-through disks and virtual Fibre Channel storage. The backup "
+        "application of this node does not leave them out "
+        "(ignores_non_snapshottable_disks: false), and the VM has such a disk, so its "
+        "checkpoint, and its backup, fail. Left out, those disks are still not in the host "
+        "backup (HVB201, HVB619)."
+    ),
+    remedy=(
+        "Set the backup application to leave such disks out of its checkpoints and back "
+        "their data up from inside the guest, or convert them to virtual hard disks."
+    ),
+)
+
+
+def _fails_on_unsnapshottable(ctx: Context) -> bool:
+    app = ctx.node.backup_application
+    return (
+        ctx.wmi_backup
+        and app is not None
+        and app.ignores_non_snapshottable_disks is False
+        and app.uses_wmi_backup is not False
+    )
+
+
+def _pass_through_not_skipped(disk: Disk, ctx: Context) -> CheckResult:
+    if disk.attachment is not _PASS_THROUGH or not _fails_on_unsnapshottable(ctx):
+        return None
+    return ctx.finding(
+        NOT_SKIPPED_BY_CHECKPOINT,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is a pass-through disk, which a checkpoint "
+        "cannot hold, and the backup application does not leave it out: the backup fails.",
+    )
+
+
+def _fibre_channel_not_skipped(vm: VM, ctx: Context) -> CheckResult:
+    if not vm.fibre_channel_adapters or not _fails_on_unsnapshottable(ctx):
+        return None
+    return [
+        ctx.finding(
+            NOT_SKIPPED_BY_CHECKPOINT,
+            adapter,
+            f"Virtual Fibre Channel adapter {adapter!r} of VM {vm.name!r} reaches storage a "
+            "checkpoint cannot hold, and the backup application does not leave it out: the "
+            "backup fails.",
+        )
+        for adapter in vm.fibre_channel_adapters
+    ]
+
+
+#: HVB205.
+SHARE_BY_ADDRESS = Rule(
+    id="HVB205",
+    title="VM files on a share named by an IP address",
+    severity=Severity.WARNING,
+    profiles=frozenset({Profile.WS2012, Profile.WS2016}),
+    source=Source(page=DPM_HYPERV, heading="Backup prerequisites"),
+    description=(
+        "A virtual hard disk of the VM is on an SMB 3 share whose file server the path "
+        "names by an IPv4 or IPv6 address rather than by name. The prerequisites of a "
+        "host-level backup of VMs on SMB storage list that among the scenarios that are "
+        "not supported; no page says what the backup then does."
+    ),
+    remedy="Name the file server by its name in the VM's paths (move the storage again).",
+)
+
+
+def _share_by_address(disk: Disk, ctx: Context) -> CheckResult:
+    server = smb_server(disk.path)
+    if server is None or not names_by_address(server):
+        return None
+    return ctx.finding(
+        SHARE_BY_ADDRESS,
+        disk.name,
+        f"Disk {disk.name!r} of VM {ctx.name!r} is on a share of file server {server!r}, "
+        "named by its address, which a backup of VMs on SMB storage does not support.",
+    )
+
+
 #: The rules of this family, in ID order.
 STORAGE_RULES: tuple[Rule, ...] = (
     PASS_THROUGH_DISK,
     GUEST_ISCSI,
     LACKS_KB975354,
+    NOT_SKIPPED_BY_CHECKPOINT,
+    SHARE_BY_ADDRESS,
 )
 
 
@@ -134,6 +243,28 @@ STORAGE_CHECKS: tuple[Check, ...] = (
         phase=Phase.DISKS,
         effect=Effect.NONE,
         findings=_lacks_kb975354,
+    ),
+    # Where the VM's files are: these shape its outcome.
+    Check(
+        rule=NOT_SKIPPED_BY_CHECKPOINT,
+        scope=Scope.DISK,
+        phase=Phase.STORAGE,
+        effect=Effect.FAILS,
+        findings=_pass_through_not_skipped,
+    ),
+    Check(
+        rule=NOT_SKIPPED_BY_CHECKPOINT,
+        scope=Scope.VM,
+        phase=Phase.STORAGE,
+        effect=Effect.FAILS,
+        findings=_fibre_channel_not_skipped,
+    ),
+    Check(
+        rule=SHARE_BY_ADDRESS,
+        scope=Scope.VIRTUAL_HARD_DISK,
+        phase=Phase.STORAGE,
+        effect=Effect.NONE,
+        findings=_share_by_address,
     ),
 )
 

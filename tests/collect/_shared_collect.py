@@ -16,7 +16,7 @@ from hyperv_backup.collect import (
     VSS_INTEGRATION_SERVICE_ID,
     from_documents,
 )
-from hyperv_backup.collect._documents import Node
+from hyperv_backup.collect._documents import PSValue
 from hyperv_backup.inventory import InventoryError
 from hyperv_backup.model import (
     Host,
@@ -185,7 +185,7 @@ def host_of_guest(host: Doc, guest: Doc) -> hb.VM:
 
 
 def read_date(value: Any) -> datetime:
-    return Node(value, "CreationTime").date()
+    return PSValue(value, "CreationTime").date()
 
 
 def mutate(document: Doc, path: str, value: Any) -> Doc:

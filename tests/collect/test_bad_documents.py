@@ -413,7 +413,7 @@ def test_scripts_ship_and_agree_with_the_adapter() -> None:
     assert f"'{collect.HOST_COLLECTOR}'" in host_script
     assert f"'{collect.GUEST_COLLECTOR}'" in guest_script
     assert VSS_INTEGRATION_SERVICE_ID in host_script
-    assert "FORMATS.md" in host_script  # where the id comes from
+    assert "docs/collector-formats.md" in host_script  # where the id comes from
     assert "Application Identifier" in host_script
     for script in (host_script, guest_script):
         assert "Administrator" in script.split("#>")[0]  # the rights, in the header

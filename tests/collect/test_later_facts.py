@@ -40,6 +40,11 @@ def test_a_document_without_the_later_facts_leaves_them_unknown() -> None:
     assert (vm.replication_role, vm.replication_ready) == (ReplicationRole.NONE, True)
     assert vm.guest_os is GuestOS.UNKNOWN
     assert not any(d.shared for d in vm.disks)
+    assert (vm.snapshot_file_location, vm.integration_services_current) == (None, None)
+    assert [d.file_size for d in vm.disks] == [None, None]
+    target = from_documents([load(STANDALONE)])
+    assert isinstance(target, Host)
+    assert target.host_volumes == ()
 
 
 def test_host_ps1_facts_are_read() -> None:
@@ -54,7 +59,13 @@ def test_host_ps1_facts_are_read() -> None:
         ReplicationHealthName="Normal",
     )
     document["VMs"][0]["HardDrives"][1]["SupportPersistentReservations"] = True
+    document["VMs"][0]["HardDrives"][0]["FileSize"] = 42 * 2**30
+    document["VMs"][0]["SnapshotFileLocation"] = "E:\\Checkpoints"
+    document["VMs"][0]["IntegrationServicesStateName"] = "Update required"
     vm = _web01(document)
+    assert [d.file_size for d in vm.disks] == [42 * 2**30, None]
+    assert vm.snapshot_file_location == "E:\\Checkpoints"
+    assert vm.integration_services_current is False
     assert (vm.generation, vm.configuration_version) == (2, "10.0")
     assert vm.checkpoint_type is CheckpointType.PRODUCTION_ONLY
     assert vm.scsi_controller is True
@@ -111,6 +122,35 @@ def test_bad_later_facts_are_refused_with_their_place(field: str, value: Any, me
     assert message in problem
 
 
+@pytest.mark.parametrize(
+    ("state", "current"),
+    [
+        ("Up to date", True),
+        ("UpToDate", True),
+        ("Update required", False),
+        ("", None),
+        ("Aktuell", None),
+    ],
+)
+def test_integration_services_state_is_read_in_english_only(
+    state: str, current: bool | None
+) -> None:
+    """collector-formats.md, "Get-VM": other texts (empty, translated) leave it unknown."""
+    assert _web01(_host(IntegrationServicesStateName=state)).integration_services_current is current
+
+
+def test_host_volumes_and_the_functional_level_are_read() -> None:
+    """host.ps1's HostVolumes (Win32_Volume) and the cluster's FunctionalLevel."""
+    document = copy.deepcopy(load(STANDALONE))
+    document["HostVolumes"] = [{"Name": "D:\\", "FreeSpace": 5}, {"Name": "C:\\", "FreeSpace": 7}]
+    target = from_documents([document])
+    assert isinstance(target, Host)
+    assert [(v.name, v.free_space) for v in target.host_volumes] == [("D:\\", 5), ("C:\\", 7)]
+    document["HostVolumes"] = [{"Name": "D:\\", "FreeSpace": -1}]
+    [problem] = problems_of([document])
+    assert "hosts[0].HostVolumes[0].FreeSpace: expected a number of bytes" in problem
+
+
 def test_a_shared_pass_through_drive_is_not_shared() -> None:
     """SupportPersistentReservations is about virtual hard disks only."""
     document = copy.deepcopy(load(STANDALONE))
@@ -139,6 +179,21 @@ def _record(key: str, value: str) -> bytes:
     return key.encode().ljust(512, b"\0") + value.encode().ljust(2048, b"\0")
 
 
+#: /proc/mounts of a Linux guest: a read-only squashfs and /dev's own are not writable ones.
+LINUX_MOUNTS = (
+    "/dev/sda2 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n"
+    "/dev/sda1 /boot/efi vfat rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\n"
+    "/dev/loop0 /snap/core squashfs ro,nodev 0 0\nmqueue /dev/mqueue mqueue rw 0 0\n"
+)
+#: `mount -p` of a FreeBSD guest on ZFS.
+FREEBSD_MOUNTS = (
+    "zroot/ROOT/default\t/\tzfs\trw,noatime,nfsv4acls\t0 0\n"
+    "devfs\t/dev\tdevfs\trw,multilabel\t0 0\n"
+    "/dev/ada0p1\t/boot/efi\tmsdosfs\trw\t2 2\n"
+    "tmpfs\t/tmp\ttmpfs\trw\t0 0\n"
+)
+
+
 @pytest.fixture
 def linux_guest(tmp_path: Path) -> Any:
     """Run guest.sh against a fake key-value pool, mount table and process list."""
@@ -146,16 +201,20 @@ def linux_guest(tmp_path: Path) -> Any:
     if shell is None:  # pragma: no cover - every test machine has sh
         pytest.skip("no sh")
 
-    def run(*, running: bool, vm_id: str | None = WEB01_ID, args: tuple[str, ...] = ()) -> Any:
+    def run(
+        *,
+        running: bool,
+        vm_id: str | None = WEB01_ID,
+        args: tuple[str, ...] = (),
+        mount_table: str = LINUX_MOUNTS,
+    ) -> Any:
         pool = tmp_path / "kvp_pool_3"
         records = _record("HostName", "HV-STANDALONE02") + _record("VirtualMachineName", "WEB01")
         if vm_id is not None:
             records += _record("VirtualMachineId", vm_id.upper())
         pool.write_bytes(records)
         mounts = tmp_path / "mounts"
-        mounts.write_text(
-            "/dev/sda2 / ext4 rw 0 0\nproc /proc proc rw 0 0\n/dev/sda1 /boot/efi vfat rw 0 0\n"
-        )
+        mounts.write_text(mount_table)
         processes = tmp_path / "processes"
         processes.write_text("systemd\n/usr/sbin/hypervvssd\n" if running else "systemd\nsshd\n")
         env = {
@@ -181,9 +240,28 @@ def test_guest_sh_prints_a_document_the_adapter_reads(linux_guest: Any) -> None:
     assert document["FileSystems"] == [
         {"Mount": "/", "Type": "ext4", "Source": "/dev/sda2"},
         {"Mount": "/boot/efi", "Type": "vfat", "Source": "/dev/sda1"},
+        {"Mount": "/snap/core", "Type": "squashfs", "Source": "/dev/loop0"},
     ]
+    assert document["WritableFileSystems"] == ["ext4", "proc", "vfat"]
     vm = _web01(load(STANDALONE), [document])
     assert (vm.guest_os, vm.vss_daemon, vm.guest_inventoried) == (GuestOS.LINUX, True, False)
+    assert vm.writable_file_systems == ("ext4", "proc", "vfat")
+
+
+def test_guest_sh_lists_the_writable_file_systems_freebsd_checks(linux_guest: Any) -> None:
+    """collector-formats.md, "Inside a Linux or FreeBSD guest": mount -p columns, /dev left out."""
+    document = linux_guest(running=True, mount_table=FREEBSD_MOUNTS)
+    assert document["WritableFileSystems"] == ["zfs", "msdosfs", "tmpfs"]
+    document["OsFamily"] = "FreeBSD"
+    target = from_documents([copy.deepcopy(load(STANDALONE))], [document])
+    assert isinstance(target, Host)
+    outcome = hb.backup_outcome(target.vms[0], target)
+    assert [r.rule.id for r in outcome.reasons][:1] == ["HVB621"]
+
+
+def test_guest_sh_with_no_mount_lists_none(linux_guest: Any) -> None:
+    document = linux_guest(running=True, mount_table="")
+    assert (document["FileSystems"], document["WritableFileSystems"]) == ([], [])
 
 
 @pytest.mark.parametrize(
@@ -223,6 +301,10 @@ def _linux_document(**fields: Any) -> dict[str, Any]:
 def test_a_freebsd_guest() -> None:
     vm = _web01(load(STANDALONE), [_linux_document()])
     assert (vm.guest_os, vm.vss_daemon) == (GuestOS.FREEBSD, False)
+    # A document written before WritableFileSystems leaves them unknown (empty).
+    assert vm.writable_file_systems == ()
+    listed = _web01(load(STANDALONE), [_linux_document(WritableFileSystems=["ufs", "ufs"])])
+    assert listed.writable_file_systems == ("ufs",)
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ from tests.collect._shared_collect import (
     volume,
 )
 
-# --- samples copied byte for byte from samples/ ----------------------------------------------
+# --- published outputs, copied byte for byte into tests/fixtures/collect/ (its README) --------
 
 
 def sample(name: str) -> bytes:

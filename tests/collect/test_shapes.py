@@ -24,7 +24,7 @@ from hyperv_backup.collect import (
     from_documents,
     read_documents,
 )
-from hyperv_backup.collect._documents import Node
+from hyperv_backup.collect._documents import PSValue
 from hyperv_backup.inventory import InventoryError, InventoryLimits
 from hyperv_backup.model import (
     Attachment,
@@ -223,8 +223,8 @@ def test_unreadable_or_unknown_versions(version: str) -> None:
 
 
 def test_node_repr_names_value_and_path() -> None:
-    """A Node shows what it holds and where, for debugging."""
-    assert repr(Node([1], "hosts[0].VMs")) == "Node(an array at 'hosts[0].VMs')"
+    """A PSValue shows what it holds and where, for debugging."""
+    assert repr(PSValue([1], "hosts[0].VMs")) == "PSValue(an array at 'hosts[0].VMs')"
 
 
 def test_documents_are_not_changed() -> None:

@@ -1,4 +1,4 @@
-"""The collectors' enum tables, against the codes in samples/FORMATS.md, and every code through a document.
+"""The collectors' enum tables, against the codes of docs/collector-formats.md, and every code through a document.
 
 No PowerShell runs here. The documents under ``tests/fixtures/collect/`` were
 written to match what the scripts print (with Windows PowerShell 5.1's
@@ -49,7 +49,7 @@ from tests.collect._shared_collect import (
     volume,
 )
 
-# --- the enum tables, against the codes in samples/FORMATS.md --------------------------------
+# --- the enum tables, against the codes of docs/collector-formats.md -------------------------
 
 
 def table(codes: Mapping[int, collect.Code[Any]]) -> dict[int, tuple[str, Any]]:
@@ -96,7 +96,7 @@ def test_wmi_v1_states_match_formats_section_8() -> None:
 
 
 def test_cluster_group_and_resource_states_differ() -> None:
-    """FORMATS.md section 4: group states 0-4 and resource states 2/3/4/128-130 are different maps."""
+    """collector-formats.md, "Failover clusters": group and resource states are different maps."""
     assert table(CLUSTER_GROUP_STATES) == {
         -1: ("Unknown", None),
         0: ("Online", ResourceState.ONLINE),

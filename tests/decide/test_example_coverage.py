@@ -63,10 +63,17 @@ def fired(name: str, profile: str | None = None) -> Counter[str]:
 
 def test_the_examples_are_bundled() -> None:
     """The package ships a standalone host and a cluster of the guidance's era and of later ones."""
-    assert sorted(example_names()) == ["cluster", "cluster-2022", "host", "host-2012"]
+    assert sorted(example_names()) == [
+        "cluster",
+        "cluster-2016",
+        "cluster-2022",
+        "host",
+        "host-2012",
+    ]
     kinds = {name: type(load_example(name)) for name in example_names()}
     assert kinds == {
         "cluster": Cluster,
+        "cluster-2016": Cluster,
         "cluster-2022": Cluster,
         "host": Host,
         "host-2012": Host,

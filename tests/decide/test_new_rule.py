@@ -96,8 +96,8 @@ def test_later_releases_keep_it_running_crash_consistent(os: HostOS) -> None:
     (reason,) = view.outcome.reasons
     assert reason.rule.id == "HVB602"
     assert reason.message == (
-        "VM 'OLDAPP' cannot take part in its backup (its guest is too old); it keeps running "
-        "and is copied crash-consistent."
+        "VM 'OLDAPP' cannot take part in its backup (its guest is too old); it keeps running, "
+        "and its copy is not application-consistent (read as crash-consistent)."
     )
     # The condition itself is not reported where the release keeps the VM running.
     assert all(f.rule is not OLD_GUEST for f in view.findings)

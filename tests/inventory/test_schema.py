@@ -49,6 +49,7 @@ from hyperv_backup import (
     parse_inventory,
 )
 from hyperv_backup.inventory import DEFAULT_LIMITS
+from hyperv_backup.model import FileServer, HostVolume
 from tests.inventory._shared_schema import (
     DEFS,
     DOCUMENT_KINDS,
@@ -61,6 +62,8 @@ from tests.strategies import inventories
 OBJECTS: dict[str, type] = {
     "host": Host,
     "backup_application": BackupApplication,
+    "file_server": FileServer,
+    "host_volume": HostVolume,
     "virtual_network": VirtualNetwork,
     "vm": VM,
     "cluster_group": ClusterGroup,

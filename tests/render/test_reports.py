@@ -22,6 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 import hyperv_backup as hb
 from hyperv_backup.decide.evaluate import evaluate
+from hyperv_backup.decide.results import Consistency
 from hyperv_backup.render import ReportFormat, render_fleet
 from hyperv_backup.render.reports import (
     InventoryReport,
@@ -437,7 +438,9 @@ def test_prometheus_parses_back_with_a_sample_per_vm_and_outcome() -> None:
     assert [(s.labels["vm"], s.labels["outcome"]) for s in outcome] == [
         (vm.name, vm.consistency.value) for vm in vms
     ]
-    assert len(families["hyperv_backup_vm_outcome"]) == 7 * len(vms)
+    assert len(families["hyperv_backup_vm_outcome"]) == len(Consistency) * len(
+        vms
+    )  # one sample per outcome
     downtime = [s.value for s in families["hyperv_backup_vm_downtime"]]
     assert downtime == [int(vm.causes_downtime) for vm in vms]
     errors = [

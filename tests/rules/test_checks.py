@@ -6,7 +6,7 @@ import pytest
 
 import hyperv_backup as hb
 from hyperv_backup.decide.evaluate import _Group, _groups
-from hyperv_backup.model import HostOS
+from hyperv_backup.model import HostOS, HostVolume
 from hyperv_backup.rules import (
     ALL_PROFILES,
     CHECKS,
@@ -27,6 +27,7 @@ from hyperv_backup.rules import (
     profile_for,
     release_facts,
 )
+from hyperv_backup.rules._paths import host_volume, names_by_address, smb_server
 from hyperv_backup.rules.catalogue import _catalogue
 from hyperv_backup.rules.pages import CSV_PAGE, GUIDANCE, STORAGE, citation
 
@@ -228,16 +229,17 @@ def test_a_profile_answers_another_release_with_its_latest_facts() -> None:
 #: The facts of each release, as the table of docs/interpretation.md ("The facts of
 #: each release") gives them:
 #: saves, unix, unix online, refs, replica, backs up replicas, production
-#: checkpoints, SCSI controller needed, VHD Set shared, VSS writer only, CSV any node.
+#: checkpoints, SCSI controller needed, VHD Set shared, VSS writer only, CSV any node,
+#: the "Child VM Snapshot" conditions of the WMI page.
 _FACTS = {
-    HostOS.WINDOWS_SERVER_2008: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0),
-    HostOS.WINDOWS_SERVER_2008_R2: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0),
-    HostOS.WINDOWS_SERVER_2012: (1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1),
-    HostOS.WINDOWS_SERVER_2012_R2: (0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
-    HostOS.WINDOWS_SERVER_2016: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
-    HostOS.WINDOWS_SERVER_2019: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
-    HostOS.WINDOWS_SERVER_2022: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
-    HostOS.WINDOWS_SERVER_2025: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1),
+    HostOS.WINDOWS_SERVER_2008: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+    HostOS.WINDOWS_SERVER_2008_R2: (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+    HostOS.WINDOWS_SERVER_2012: (1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+    HostOS.WINDOWS_SERVER_2012_R2: (0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1),
+    HostOS.WINDOWS_SERVER_2016: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
+    HostOS.WINDOWS_SERVER_2019: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
+    HostOS.WINDOWS_SERVER_2022: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
+    HostOS.WINDOWS_SERVER_2025: (0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1),
 }
 
 
@@ -256,6 +258,7 @@ def test_the_facts_of_each_release(release: HostOS) -> None:
         facts.vhd_set_shared_storage,
         facts.backs_up_through_vss_writer_only,
         facts.csv_backed_up_from_any_node,
+        facts.child_vm_snapshot_conditions,
     )
     assert got == tuple(bool(f) for f in _FACTS[release])
 
@@ -280,3 +283,48 @@ def test_the_answers_for_one_vm_name_what_they_take() -> None:
         hb.backup_outcome("V", host)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="takes the Host that backs the VM up, got str"):
         hb.backup_outcome(vm, "HV22-NODE1")  # type: ignore[arg-type]
+
+
+# --- where a host path is (rules/_paths.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "volume"),
+    [
+        ("D:\\VMs\\a.vhdx", "d:"),
+        ("c:\\ClusterStorage\\Volume2\\a.vhdx", "c:\\clusterstorage\\volume2"),
+        ("\\\\FS01\\VMs\\a.vhdx", "\\\\fs01\\vms"),
+        ("\\\\?\\Volume{abc}\\a.vhd", "\\\\?\\volume{abc}"),
+        ("relative\\a.vhdx", None),
+        # Listed volumes win, the longest mount path first; a sibling folder is not under it.
+        ("D:\\Mount\\a.vhdx", "d:\\mount"),
+        ("D:\\Mountain\\a.vhdx", "d:"),
+    ],
+)
+def test_host_volume_of_a_path(path: str, volume: str | None) -> None:
+    listed = (
+        HostVolume(name="D:\\", free_space=0),
+        HostVolume(name="D:\\Mount\\", free_space=0),
+    )
+    assert host_volume(path, listed if path.startswith("D:") else ()) == volume
+
+
+@pytest.mark.parametrize(
+    ("path", "server", "by_address"),
+    [
+        ("\\\\FS01\\VMs\\a.vhdx", "FS01", False),
+        ("\\\\10.1.2.3\\VMs\\a.vhdx", "10.1.2.3", True),
+        ("\\\\fe80--1.ipv6-literal.net\\VMs\\a.vhdx", "fe80--1.ipv6-literal.net", True),
+        ("\\\\?\\Volume{abc}\\a.vhdx", None, False),
+        ("D:\\a.vhdx", None, False),
+        (None, None, False),
+    ],
+)
+def test_the_server_of_a_share(path: str | None, server: str | None, by_address: bool) -> None:
+    assert smb_server(path) == server
+    assert (server is not None and names_by_address(server)) is by_address
+
+
+def test_an_address_in_brackets_is_an_address() -> None:
+    assert names_by_address("[fe80::1]")
+    assert not names_by_address("fs01.ipv6-literal.net")

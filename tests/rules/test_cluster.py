@@ -206,3 +206,77 @@ def test_hvb505_near_miss() -> None:
         ],
     )
     assert check(make_host(vm)) == ()
+
+
+# --- HVB506, HVB507: from Windows Server 2012 on -----------------------------------------------
+
+
+@pytest.mark.parametrize("os", [HostOS.WINDOWS_SERVER_2012_R2, HostOS.WINDOWS_SERVER_2022])
+def test_hvb506_cluster_before_a_restore(os: HostOS) -> None:
+    """Backing up and restoring VMs, "Failover clustering and Hyper-V VSS": a restore deletes the VM."""
+    vm = VM(name="VM1", state=VMState.OFF, cluster_group=group())
+    [prepare] = steps_with(restore_steps(vm, Host(name=HOST, os=os)), "HVB506")
+    assert prepare.action is StepKind.PREPARE_CLUSTER
+    assert prepare.where == HOST
+    assert "through the Hyper-V VSS writer" in prepare.text
+    assert "highly available" in prepare.text
+
+
+def test_hvb506_on_the_owner_and_on_a_shared_volume() -> None:
+    """Owned by another node, on its owner; on a CSV, the CSV page's warning is a step of its own."""
+    vm = csv_vm()
+    vm = VM(name="VM1", state=VMState.OFF, disks=vm.disks, cluster_group=group(owner="HV02"))
+    steps = restore_steps(vm, Host(name=HOST, os=HostOS.WINDOWS_SERVER_2022))
+    [prepare] = steps_with(steps, "HVB506")
+    assert prepare.where == "HV02"
+    [shared] = steps_with(steps, "HVB616")
+    assert "Cluster Shared Volume" in shared.text
+
+
+def test_hvb506_near_miss() -> None:
+    """Resources already offline, a VM in no cluster, or the 2008 profile: no HVB506."""
+    offline = VM(name="VM1", state=VMState.OFF, cluster_group=group(cluster=OFF, configuration=OFF))
+    node = Host(name=HOST, os=HostOS.WINDOWS_SERVER_2022)
+    assert steps_with(restore_steps(offline, node), "HVB506") == []
+    assert steps_with(restore_steps(VM(name="VM1", state=VMState.OFF), node), "HVB506") == []
+    clustered = VM(name="VM1", state=VMState.OFF, cluster_group=group())
+    assert steps_with(restore_steps(clustered, HOST), "HVB506") == []
+    failed = VM(name="VM1", state=VMState.OFF, cluster_group=group(cluster=FAILED))
+    assert [
+        s.rules for s in restore_steps(failed, node) if s.action is StepKind.PREPARE_CLUSTER
+    ] == [("HVB504",)]
+
+
+def _nodes(*releases: HostOS) -> list[Host]:
+    return [Host(name=f"N{i}", os=os) for i, os in enumerate(releases, 1)]
+
+
+@pytest.mark.parametrize(
+    ("releases", "level", "fires_on"),
+    [
+        ((HostOS.WINDOWS_SERVER_2016, HostOS.WINDOWS_SERVER_2012_R2), None, ["N1"]),
+        ((HostOS.WINDOWS_SERVER_2019, HostOS.WINDOWS_SERVER_2016), 8, ["N1", "N2"]),
+    ],
+)
+def test_hvb507_cluster_at_the_2012_r2_level(
+    releases: tuple[HostOS, ...], level: int | None, fires_on: list[str]
+) -> None:
+    """What's new in Hyper-V, "Rolling Hyper-V Cluster upgrade": a 2012 R2 feature level until raised."""
+    findings = check(Cluster(name="C", nodes=_nodes(*releases), functional_level=level))
+    assert [f.subject for f in findings if f.rule.id == "HVB507"] == fires_on
+    for f in findings:
+        assert_finding(f, "HVB507", Severity.WARNING, f.subject, host=f.subject, vm=None)
+
+
+@pytest.mark.parametrize("level", [None, 9, 11])
+def test_hvb507_near_miss(level: int | None) -> None:
+    """Every node on 2016 or later and the level raised (or not known): no HVB507; nor on 2012 R2."""
+    cluster = Cluster(
+        name="C",
+        nodes=_nodes(HostOS.WINDOWS_SERVER_2022, HostOS.WINDOWS_SERVER_2019),
+        functional_level=level,
+    )
+    assert "HVB507" not in ids(check(cluster))
+    old = Cluster(name="C", nodes=_nodes(HostOS.WINDOWS_SERVER_2012_R2), functional_level=8)
+    assert "HVB507" not in ids(check(old))
+    assert "HVB507" not in ids(check(Host(name="N1", os=HostOS.WINDOWS_SERVER_2016)))

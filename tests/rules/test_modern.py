@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import cast
 
+import attrs
 import pytest
 
 from hyperv_backup import (
@@ -32,6 +33,7 @@ from hyperv_backup import (
     backup_outcome,
     check,
 )
+from hyperv_backup.model import FileServer
 from tests.builders import HOST, WSB, assert_finding, ids, ntfs, only
 
 R2 = HostOS.WINDOWS_SERVER_2012_R2
@@ -116,12 +118,11 @@ def test_hvb601_near_miss() -> None:
         ({"guest_inventoried": False}, "VM1"),
         ({"disks": [vhd(dynamic=True)]}, "System"),
         ({"disks": [vhd(volumes=(Volume(name="C:", file_system=FileSystem.FAT32),))]}, "C:"),
-        ({"disks": [vhd(volumes=(Volume(name="C:", file_system=FileSystem.NTFS, vss_enabled=False),))]}, "C:"),
-        ({"disks": [vhd(volumes=(ntfs("C:"), Volume(name="D:", file_system=FileSystem.NTFS, shadow_storage="C:")))]}, "D:"),
+        ({"disks": [vhd(path="D:\\VM1.vhdx")], "snapshot_file_location": "E:\\Checkpoints"}, "System"),
     ],
 )  # fmt: skip
 def test_hvb602_guest_cannot_take_part(changed: dict[str, object], subject: str) -> None:
-    """DPM "Online and offline backup": from 2012 R2 the VM keeps running, crash-consistent."""
+    """DPM "Online and offline backup": from 2012 R2 the VM keeps running; read as crash-consistent."""
     fields: dict[str, object] = {"state": VMState.RUNNING, **changed}
     disks = cast("list[Disk]", fields.pop("disks", []))
     target = host(vm(*disks, **fields))
@@ -139,6 +140,9 @@ def test_hvb602_near_miss() -> None:
     target = host(vm(vhd(volumes=(ntfs(), refs))))
     assert fired(target) == []
     assert backup_outcome(target.vms[0], target).consistency is Consistency.APPLICATION_CONSISTENT
+    # VSS off and shadow copies elsewhere are the guidance's only: HVB312, not HVB602.
+    off = Volume(name="C:", file_system=FileSystem.NTFS, vss_enabled=False)
+    assert fired(host(vm(vhd(volumes=(off,))))) == ["HVB312"]
 
 
 def test_hvb602_on_a_vm_that_is_off_says_what_it_would_be() -> None:
@@ -149,13 +153,14 @@ def test_hvb602_on_a_vm_that_is_off_says_what_it_would_be() -> None:
     assert backup_outcome(target.vms[0], target).consistency is Consistency.NOT_RUNNING
 
 
-def test_hvb603_production_only_fails() -> None:
-    """Page "Choose between standard or production checkpoints": no fallback, no checkpoint."""
+def test_hvb603_production_only_may_fail() -> None:
+    """Page "Choose between standard or production checkpoints": no fallback, no checkpoint (inferred)."""
     target = host(vm(integration_services=False, checkpoint_type=CheckpointType.PRODUCTION_ONLY))
-    assert_finding(
-        only(check(target), "HVB603"), "HVB603", Severity.ERROR, "VM1", host=HOST, vm="VM1"
-    )
-    assert backup_outcome(target.vms[0], target).consistency is Consistency.FAILS
+    found = only(check(target), "HVB603")
+    assert_finding(found, "HVB603", Severity.WARNING, "VM1", host=HOST, vm="VM1")
+    assert "if its backup's checkpoint honours the setting" in found.message
+    # Whether the backup fails is not documented: the copy is answered as HVB602 says.
+    assert backup_outcome(target.vms[0], target).consistency is Consistency.CRASH_CONSISTENT
 
 
 @pytest.mark.parametrize(
@@ -190,7 +195,7 @@ def test_hvb604_near_miss() -> None:
 
 @pytest.mark.parametrize(("daemon", "words"), [(False, "is not running"), (None, "not seen")])
 def test_hvb605_vss_daemon_not_running(daemon: bool | None, words: str) -> None:
-    """Integration services, "Hyper-V Volume Shadow Copy Requestor": hv_vss_daemon."""
+    """Manage integration services, "from a Linux guest": hv_vss_daemon makes live backups."""
     target = host(linux(vss_daemon=daemon))
     found = only(check(target), "HVB605")
     assert_finding(found, "HVB605", Severity.WARNING, "VM1", host=HOST, vm="VM1")
@@ -205,11 +210,11 @@ def test_hvb605_near_miss() -> None:
     assert "HVB605" not in fired(host(freebsd))
 
 
-def test_hvb605_with_production_only_fails() -> None:
-    """A Linux guest that cannot freeze, with production checkpoints only, fails like HVB603."""
+def test_hvb605_with_production_only_may_fail() -> None:
+    """A Linux guest that cannot freeze, with production checkpoints only, is warned like HVB603."""
     target = host(linux(vss_daemon=False, checkpoint_type=CheckpointType.PRODUCTION_ONLY))
     assert {"HVB603", "HVB605"} <= set(fired(target))
-    assert backup_outcome(target.vms[0], target).consistency is Consistency.FAILS
+    assert backup_outcome(target.vms[0], target).consistency is Consistency.CRASH_CONSISTENT
 
 
 # --- HVB606-HVB608: storage and controllers of the guest ---------------------------------
@@ -386,6 +391,25 @@ def test_hvb613_near_miss() -> None:
     assert fired(host(vm(), agent=False)) == []
 
 
+def test_hvb613_file_server_by_file_server() -> None:
+    """DPM "Backup prerequisites": the agent runs on *each* SMB server; a listed server answers for itself."""
+    disks = [
+        vhd(storage=HostStorage.SMB, path="\\\\FS01\\VMs\\VM1.vhdx"),
+        vhd("Data", storage=HostStorage.SMB, path="\\\\FS02\\VMs\\VM1-data.vhdx"),
+        vhd("Logs", storage=HostStorage.SMB, path="\\\\fs02\\VMs\\VM1-logs.vhdx"),
+    ]
+    servers = [FileServer(name="fs01", vss_agent=True), FileServer(name="FS02", vss_agent=False)]
+    target = attrs.evolve(host(vm(*disks), agent=None), file_servers=servers)
+    found = only(check(target), "HVB613")
+    assert_finding(found, "HVB613", Severity.ERROR, "Data", host=HOST, vm="VM1")
+    assert "'FS02'" in found.message
+    # A server not listed is answered by the host's flag, once for all of them.
+    other = attrs.evolve(target, file_servers=servers[:1])
+    [unknown] = [f for f in check(other) if f.rule.id == "HVB613"]
+    assert (unknown.subject, unknown.severity) == ("Data", Severity.WARNING)
+    assert "file server runs" in unknown.message
+
+
 def test_hvb614_split_between_local_and_smb() -> None:
     """DPM "Backup prerequisites": VMs split between local and remote volumes are not supported."""
     target = host(vm(vhd(), vhd("Data", storage=HostStorage.SMB)), agent=True)
@@ -514,3 +538,43 @@ def test_hvb620_near_miss() -> None:
         host(vm(vhd(), Disk(name="P", attachment=Attachment.PASS_THROUGH)))
     )
     assert "HVB620" not in fired(host(VM(name="VM1", state=VMState.RUNNING)))
+
+
+# --- HVB621: FreeBSD guests --------------------------------------------------------------------
+
+
+def freebsd(*systems: str, daemon: bool | None = True) -> VM:
+    root = Volume(name="/", file_system=FileSystem.OTHER, vss_enabled=False)
+    return vm(
+        vhd(volumes=(root,)),
+        guest_os=GuestOS.FREEBSD,
+        vss_daemon=daemon,
+        writable_file_systems=systems,
+    )
+
+
+@pytest.mark.parametrize("os", [R2, WS2022])
+def test_hvb621_freebsd_with_a_file_system_other_than_ufs(os: HostOS) -> None:
+    """FreeBSD's hv_vss_daemon, check(): a writable file system other than UFS refuses the freeze."""
+    target = host(freebsd("ufs", "zfs", "tmpfs"), os=os)
+    found = only(check(target), "HVB621")
+    assert_finding(found, "HVB621", Severity.WARNING, "VM1", host=HOST, vm="VM1")
+    assert "tmpfs, zfs" in found.message
+    outcome = backup_outcome(target.vms[0], target)
+    assert outcome.consistency is Consistency.CRASH_CONSISTENT
+    assert "HVB604" not in fired(target)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        host(freebsd("ufs")),
+        host(freebsd()),  # not collected
+        host(freebsd("zfs", daemon=False)),  # HVB605 says it
+        host(linux(writable_file_systems=("ext4",))),
+        host(freebsd("zfs"), os=WS2012),  # saved on 2012 (HVB601)
+    ],
+)
+def test_hvb621_near_miss(target: Host) -> None:
+    """UFS only, not collected, no daemon, a Linux guest, or Windows Server 2012: no HVB621."""
+    assert "HVB621" not in fired(target)

@@ -9,21 +9,26 @@ Backup") or of the specification that the test checks, with the heading it comes
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from hyperv_backup import (
     VM,
     Attachment,
+    Consistency,
     Disk,
     FileSystem,
     GuestDiskType,
+    Host,
     HostOS,
     Severity,
     VhdType,
     VMState,
     Volume,
+    backup_outcome,
     check,
 )
+from hyperv_backup.model import HostVolume
 from tests.builders import (
     HOST,
     assert_finding,
@@ -254,3 +259,126 @@ def test_hvb303_to_306_not_evaluated_without_guest_facts() -> None:
         name="VM1", state=VMState.RUNNING, backup_integration_service=False, disks=disks
     )
     assert {"HVB303", "HVB304", "HVB305", "HVB306"} <= set(ids(check(make_host(inventoried))))
+
+
+# --- HVB311, HVB312: the conditions of the guest from Windows Server 2012 on -------------------
+
+WS2012, R2, WS2022 = (
+    HostOS.WINDOWS_SERVER_2012,
+    HostOS.WINDOWS_SERVER_2012_R2,
+    HostOS.WINDOWS_SERVER_2022,
+)
+
+
+def _checkpoints_vm(location: str | None, path: str = "D:\\VMs\\VM1.vhdx") -> VM:
+    disk = Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK, path=path, volumes=[ntfs()])
+    return VM(name="VM1", state=VMState.RUNNING, disks=[disk], snapshot_file_location=location)
+
+
+#: (release, consistency, what reports the condition): 2012 saves the VM for it,
+#: later releases copy it without the guest.
+CHECKPOINT_ANSWERS = [
+    (WS2012, Consistency.SAVED_STATE, ["HVB308", "HVB311"]),
+    (R2, Consistency.CRASH_CONSISTENT, ["HVB602"]),
+    (WS2022, Consistency.CRASH_CONSISTENT, ["HVB602"]),
+]
+
+
+@pytest.mark.parametrize(("os", "consistency", "reported"), CHECKPOINT_ANSWERS)
+def test_hvb311_checkpoint_files_on_another_volume(
+    os: HostOS, consistency: Consistency, reported: list[str]
+) -> None:
+    """Backing up and restoring VMs: the Child VM Snapshot method needs the checkpoint files beside the VHDs."""
+    vm = _checkpoints_vm("E:\\Checkpoints")
+    host = make_host(vm, os=os)
+    findings = check(host)
+    assert ids(findings) == reported
+    assert backup_outcome(vm, host).consistency is consistency
+    if os is WS2012:
+        finding = only(findings, "HVB311")
+        assert_finding(finding, "HVB311", Severity.WARNING, "System", host=HOST, vm="VM1")
+    else:
+        assert (
+            "on another host volume than its checkpoint files" in only(findings, "HVB602").message
+        )
+
+
+@pytest.mark.parametrize(
+    ("location", "path", "volumes"),
+    [
+        ("D:\\Checkpoints", "D:\\VMs\\VM1.vhdx", ()),
+        (None, "D:\\VMs\\VM1.vhdx", ()),
+        ("E:\\Checkpoints", None, ()),
+        ("relative", "D:\\VM1.vhdx", ()),
+        # A folder mounted on D: is a volume of its own when the host lists it.
+        (
+            "D:\\Mount\\Checkpoints",
+            "D:\\Mount\\VM1.vhdx",
+            (HostVolume(name="D:\\Mount", free_space=1),),
+        ),
+    ],
+)
+def test_hvb311_near_miss(
+    location: str | None, path: str | None, volumes: tuple[HostVolume, ...]
+) -> None:
+    """Checkpoint files on the volume of the VHDs, or a location or path not known: no HVB311."""
+    vm = (
+        _checkpoints_vm(location, path)
+        if path
+        else VM(name="VM1", state=VMState.RUNNING, snapshot_file_location=location)
+    )
+    host = Host(name=HOST, os=WS2012, vms=[vm], host_volumes=volumes)
+    assert ids(check(host)) == []
+
+
+def test_hvb311_near_miss_under_the_guidance() -> None:
+    """The guidance of 2008 R2 does not name the condition: the 2008 profile does not ask it."""
+    vm = _checkpoints_vm("E:\\Checkpoints")
+    old = make_host(vm, os=HostOS.WINDOWS_SERVER_2008_R2, updates=["KB982210"])
+    assert ids(check(old)) == []
+    assert ids(check(make_host(vm, os=R2), profile="2008")) == ["HVB100"]
+
+
+def _volume_vm(volume: Volume) -> VM:
+    disk = Disk(
+        name="System", attachment=Attachment.VIRTUAL_HARD_DISK, volumes=[volume, ntfs("L:")]
+    )
+    return VM(name="VM1", state=VMState.RUNNING, disks=[disk])
+
+
+EARLIER = [
+    Volume(name="C:", file_system=FileSystem.NTFS, vss_enabled=False),
+    Volume(name="C:", file_system=FileSystem.NTFS, shadow_storage="L:"),
+]
+
+
+@pytest.mark.parametrize("volume", EARLIER)
+@pytest.mark.parametrize("os", [R2, WS2022])
+def test_hvb312_condition_not_documented_from_2012_r2(os: HostOS, volume: Volume) -> None:
+    """DPM, "Online and offline backup": the section does not apply from 2012 R2; no effect is documented."""
+    vm = _volume_vm(volume)
+    host = make_host(vm, os=os)
+    findings = check(host)
+    assert ids(findings) == ["HVB312"]
+    assert_finding(findings[0], "HVB312", Severity.WARNING, "C:", host=HOST, vm="VM1")
+    assert "no page says what it does from 2012 R2 on" in findings[0].message
+    outcome = backup_outcome(vm, host)
+    assert outcome.consistency is Consistency.APPLICATION_CONSISTENT
+    assert [r.rule.id for r in outcome.reasons] == ["HVB312"]
+
+
+def test_hvb312_one_finding_per_condition() -> None:
+    """A volume with both conditions gets one finding for each."""
+    both = Volume(name="C:", file_system=FileSystem.NTFS, vss_enabled=False, shadow_storage="L:")
+    assert ids(check(make_host(_volume_vm(both), os=R2))) == ["HVB312", "HVB312"]
+
+
+@pytest.mark.parametrize("volume", EARLIER)
+def test_hvb312_near_miss(volume: Volume) -> None:
+    """On 2012, which saves the VM, the conditions are HVB305 and HVB306; a sound volume gets nothing."""
+    found = ids(check(make_host(_volume_vm(volume), os=WS2012)))
+    assert "HVB312" not in found
+    assert found[0] in ("HVB305", "HVB306")
+    assert ids(check(make_host(_volume_vm(ntfs()), os=R2))) == []
+    unknown = attrs.evolve(_volume_vm(volume), guest_inventoried=False)
+    assert "HVB312" not in ids(check(make_host(unknown, os=R2)))

@@ -18,8 +18,12 @@ from hyperv_backup import (
     BackupLevel,
     BackupMode,
     Disk,
+    Host,
+    HostOS,
     NetworkAdapter,
+    NetworkKind,
     StepKind,
+    VirtualNetwork,
     VMState,
     check,
     restore_steps,
@@ -180,3 +184,94 @@ def test_hvb406_near_miss() -> None:
     assert steps_with(restore_steps(vm, HOST, [guest]), "HVB406") == []
     [step] = steps_with(restore_steps(vm, HOST, [guest]), "HVB403")
     assert step.rules == ("HVB403",)
+
+
+# --- HVB407-HVB409: restores under the profiles of Windows Server 2012 and later ------------
+
+LATER = [HostOS.WINDOWS_SERVER_2012_R2, HostOS.WINDOWS_SERVER_2022]
+SWITCH = VirtualNetwork(name="Production", kind=NetworkKind.EXTERNAL)
+
+
+def _node(os: HostOS, *switches: VirtualNetwork) -> Host:
+    return Host(name=HOST, os=os, virtual_networks=switches)
+
+
+def _online(vm: VM) -> Backup:
+    return Backup(vm=vm.name, node=HOST, level=BackupLevel.HOST, mode=BackupMode.ONLINE)
+
+
+@pytest.mark.parametrize("os", LATER)
+def test_hvb407_first_start_after_an_online_backup(os: HostOS) -> None:
+    """Backing up and restoring VMs: a copy taken while the VM ran starts from a running system."""
+    vm = VM(name="VM1", state=VMState.RUNNING)
+    steps = restore_steps(vm, _node(os), _online(vm))
+    [first_start] = steps_with(steps, "HVB407")
+    assert first_start.action is StepKind.FIRST_START
+    assert first_start is steps[-1]
+    assert "not shut down properly" in first_start.text
+    assert steps_with(steps, "HVB402") == []
+
+
+@pytest.mark.parametrize("profile", [None, "2008"])
+def test_hvb407_near_miss(profile: str | None) -> None:
+    """An offline backup carries no HVB407; the 2008 profile answers with the guidance's HVB402."""
+    vm = VM(name="VM1", state=VMState.RUNNING)
+    offline = Backup(vm="VM1", node=HOST, level=BackupLevel.HOST, mode=BackupMode.OFFLINE)
+    assert steps_with(restore_steps(vm, _node(HostOS.WINDOWS_SERVER_2022), offline), "HVB407") == []
+    guidance = restore_steps(vm, _node(HostOS.WINDOWS_SERVER_2022), _online(vm), profile="2008")
+    assert steps_with(guidance, "HVB407") == []
+    assert len(steps_with(guidance, "HVB402")) == 1
+
+
+@pytest.mark.parametrize("os", LATER)
+def test_hvb408_whole_vm(os: HostOS) -> None:
+    """Backing up and restoring VMs, "Restoring the virtual machines": the writer restores VMs."""
+    [restore] = steps_with(restore_steps(VM(name="VM1", state=VMState.OFF), _node(os)), "HVB408")
+    assert restore.action is StepKind.RESTORE_VM
+    assert "item-level recovery" in restore.text
+
+
+def test_hvb408_near_miss() -> None:
+    """The 2008 profile (a node known by name only) answers with HVB404, the guidance's."""
+    steps = restore_steps(VM(name="VM1", state=VMState.OFF), HOST)
+    assert steps_with(steps, "HVB408") == []
+    assert len(steps_with(steps, "HVB404")) == 1
+
+
+def _adapter_vm() -> VM:
+    return VM(
+        name="VM1",
+        state=VMState.OFF,
+        network_adapters=[
+            NetworkAdapter(name="Nic", virtual_network="Production"),
+            NetworkAdapter(name="Spare"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("os", LATER)
+def test_hvb409_switch_created_before_the_restore(os: HostOS) -> None:
+    """Restoring the virtual machines, step 6: ports are made only on switches that still exist."""
+    steps = restore_steps(_adapter_vm(), _node(os))
+    before, after = steps_with(steps, "HVB409")
+    assert [s.action for s in (before, after)] == [StepKind.RECONNECT_NETWORK] * 2
+    restore = next(s for s in steps if s.action is StepKind.RESTORE_VM)
+    assert before.order < restore.order < after.order
+    assert before.text.startswith("Before the restore, create virtual switch 'Production'")
+    assert after.text.startswith("Check that adapter 'Nic'")
+
+
+def test_hvb409_switch_that_exists_is_checked_only() -> None:
+    """A node with the switch needs only the check; a node known by name is told both cases."""
+    [check_only] = steps_with(restore_steps(_adapter_vm(), _node(LATER[1], SWITCH)), "HVB409")
+    assert "the restore connects it to the switch" in check_only.text
+    [by_name] = steps_with(restore_steps(_adapter_vm(), "HV02", profile="2016"), "HVB409")
+    assert "where 'HV02' has no switch of that name" in by_name.text
+
+
+def test_hvb409_near_miss() -> None:
+    """An adapter on no switch needs nothing; the 2008 profile answers with HVB405."""
+    vm = VM(name="VM1", state=VMState.OFF, network_adapters=[NetworkAdapter(name="Nic")])
+    assert steps_with(restore_steps(vm, _node(LATER[1])), "HVB409") == []
+    assert steps_with(restore_steps(_adapter_vm(), HOST), "HVB409") == []
+    assert len(steps_with(restore_steps(_adapter_vm(), HOST), "HVB405")) == 1
