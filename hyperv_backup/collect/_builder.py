@@ -104,6 +104,7 @@ class _Builder:
                 virtual_networks=host.networks,
                 installed_updates=host.updates,
                 backup_application=host.backup_application,
+                collected_at=host.collected_at,
             ),
             host.where,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TypeVar
 
 import attrs
@@ -201,6 +202,8 @@ class HostRecord:
     where: str
     #: The events ``-EventHours`` exported beside the document, if it was given.
     event_logs: EventExport | None = None
+    #: When the document was written (its ``CollectedAt``), if it says.
+    collected_at: datetime | None = None
 
 
 def disk_id(node: Node) -> str | None:
@@ -243,8 +246,8 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
     updates = problems.attempt(lambda: _updates(doc.get("HotFixes")))
     app = problems.attempt(lambda: _backup_application(doc.get("WindowsServerBackup")))
     writers = problems.attempt(lambda: _writers(doc.opt("VssWriters")))
-    # Checked, not used: a date that cannot be read says the document is damaged.
-    problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
+    # Kept with the host: a report says how old the facts it rests on are.
+    collected = problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
     event_logs = problems.attempt(lambda: read_event_logs(doc, name or ""))
     if len(problems.found) > before or name is None or os is None or updates is None:
@@ -260,6 +263,7 @@ def read_host(doc: Node, problems: Problems) -> HostRecord | None:
         cluster=cluster,
         where=doc.path,
         event_logs=event_logs,
+        collected_at=collected,
     )
 
 

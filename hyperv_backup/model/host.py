@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 import attrs
 
@@ -135,7 +136,9 @@ class Host(NotebookDisplay):
     they are stored upper-case. A ``backup_application`` of ``None`` means it
     is not known, and no rule about it is raised. ``file_server_vss_agent``
     says whether every SMB 3 file server holding this host's VM files runs the
-    File Server VSS Agent Service (``None``: not known).
+    File Server VSS Agent Service (``None``: not known). ``collected_at`` is
+    when the host's facts were collected (the time ``host.ps1`` wrote in its
+    document); a time without a zone is read as UTC, and ``None`` means not said.
     """
 
     name: str
@@ -146,6 +149,7 @@ class Host(NotebookDisplay):
     installed_updates: frozenset[str] = attrs.field(default=frozenset(), converter=to_tuple)
     backup_application: BackupApplication | None = None
     file_server_vss_agent: bool | None = None
+    collected_at: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check(typed=False)
@@ -161,6 +165,16 @@ class Host(NotebookDisplay):
                 check_collection(self, field)
             check_items(self.vms, "vms", VM)
             check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
+            if self.collected_at is not None and not isinstance(self.collected_at, datetime):
+                raise ModelError(
+                    "collected_at",
+                    self.collected_at,
+                    f"expected a date and time, got {shown(self.collected_at)}",
+                )
+        collected = self.collected_at
+        if collected is not None and collected.tzinfo is None:
+            # Collectors write UTC; a time without a zone compares with the others as UTC.
+            object.__setattr__(self, "collected_at", collected.replace(tzinfo=UTC))
         # The converter left a tuple, so that a bad item is named by its index.
         updates: tuple[object, ...] = self.installed_updates  # type: ignore[assignment]
         for index, update in enumerate(updates):

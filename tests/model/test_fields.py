@@ -124,6 +124,7 @@ FIELDS = [
             "installed_updates",
             "backup_application",
             "file_server_vss_agent",
+            "collected_at",
         ],
     ),
     (Cluster, ["name", "nodes"]),
