@@ -14,12 +14,14 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     example_text_or_exit,
     exit_status,
-    expand,
+    inputs_of,
+    is_inventory,
     open_regular,
     output,
     policy_meta,
     policy_notes,
     read_source,
+    unreadable,
 )
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -28,7 +30,6 @@ from hyperv_backup.cli._options import (
     Command,
     Exit,
     Options,
-    usage_error,
 )
 from hyperv_backup.inventory import (
     InventoryError,
@@ -67,6 +68,14 @@ LOG_SUFFIXES = (".evtx", ".xml", ".json")
 
 
 def _invalid(label: str, what: str, exc: InventoryError) -> Exit:
+    if what == "event log" and is_inventory(label):
+        # An inventory given where a log goes: say where it goes instead of
+        # what an event log lacks.
+        return Exit(
+            EXIT_INVALID,
+            f"error: {label} is an inventory, not an event log; "
+            f"pass it with --inventory {label}",
+        )
     return Exit(
         EXIT_INVALID,
         f"error: {label} is not a valid {what}:",
@@ -116,7 +125,7 @@ class _Logs:
         self.problems: list[Problem] = []
 
     def __iter__(self) -> Iterator[Event]:
-        for source in expand(self.options.operands, LOG_SUFFIXES, skipped=()):
+        for source in inputs_of(self.options, LOG_SUFFIXES, skipped=()):
             yield from self._read(source)
 
     def _read(self, source: str) -> Iterator[Event]:
@@ -145,8 +154,7 @@ class _Logs:
         try:
             file = open_regular(source)
         except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise usage_error(f"cannot read {source!r}: {reason}") from None
+            raise unreadable(source, exc) from None
         with file:
             size = os.fstat(file.fileno()).st_size
             form = event_form(file.read(256))

@@ -113,7 +113,7 @@ def test_bad_writers_inventory_and_arguments(run: Any, tmp_path: Path) -> None:
     assert run("diagnose", NIGHT, "--inventory", str(junk), "--example").code == EXIT_USAGE
     assert run("diagnose").code == EXIT_USAGE
     assert run("diagnose", NIGHT, "--since", "yesterday").code == EXIT_USAGE
-    assert run("diagnose", str(tmp_path / "missing.evtx")).code == EXIT_USAGE
+    assert run("diagnose", str(tmp_path / "missing.evtx")).code == EXIT_INVALID
 
 
 def test_an_inventory_file_is_read(run: Any, tmp_path: Path) -> None:
