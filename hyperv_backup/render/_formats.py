@@ -65,6 +65,10 @@ def _lines(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _times(times: Iterable[tuple[str, datetime]]) -> tuple[tuple[str, datetime], ...]:
+    return tuple(times)
+
+
 @attrs.frozen(kw_only=True)
 class Frame:
     """What surrounds a result in its output, whatever the format.
@@ -93,7 +97,7 @@ class Frame:
     summary: bool = False
     made_at: datetime | None = None
     inputs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
-    collected_at: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=tuple)
+    collected_at: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_times)
 
 
 #: One input's share of the output of many, as a format's renderer makes it.
