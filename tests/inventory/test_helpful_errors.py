@@ -18,14 +18,21 @@ from hyperv_backup.inventory import (
     INVENTORY_SCHEMA,
     InventoryError,
     Problem,
+    _careful,
+    _positions,
     parse_inventory,
     read_inventory,
     with_positions,
     with_schema,
 )
-from hyperv_backup.inventory import _careful, _positions
 
 HEAD = '"kind": "host", "name": "HV01", "os": "windows_server_2022"'
+
+
+def _host(text: str) -> hb.Host:
+    host = parse_inventory(text)
+    assert isinstance(host, hb.Host)
+    return host
 
 
 def _problems(text: str) -> list[str]:
@@ -191,7 +198,7 @@ def test_position_in_text_cut_short_is_none() -> None:
 
 
 def test_collected_at_is_read_and_written_back() -> None:
-    host = parse_inventory(f'{{{HEAD}, "collected_at": "2024-05-06T21:14:07.564Z"}}')
+    host = _host(f'{{{HEAD}, "collected_at": "2024-05-06T21:14:07.564Z"}}')
     assert host.collected_at == datetime(2024, 5, 6, 21, 14, 7, 564000, tzinfo=UTC)
     document = hb.dump_inventory(host)
     assert document["collected_at"] == "2024-05-06T21:14:07.564000Z"
@@ -199,12 +206,12 @@ def test_collected_at_is_read_and_written_back() -> None:
 
 
 def test_collected_at_keeps_its_zone_and_reads_none_as_utc() -> None:
-    zoned = parse_inventory(f'{{{HEAD}, "collected_at": "2024-05-06T23:14:07+02:00"}}')
+    zoned = _host(f'{{{HEAD}, "collected_at": "2024-05-06T23:14:07+02:00"}}')
     assert zoned.collected_at == datetime(2024, 5, 6, 21, 14, 7, tzinfo=UTC)
     assert zoned.collected_at is not None
     assert zoned.collected_at.utcoffset() == timedelta(hours=2)
     assert hb.dump_inventory(zoned)["collected_at"] == "2024-05-06T23:14:07+02:00"
-    naive = parse_inventory(f'{{{HEAD}, "collected_at": "2024-05-06T21:14:07"}}')
+    naive = _host(f'{{{HEAD}, "collected_at": "2024-05-06T21:14:07"}}')
     assert naive.collected_at == datetime(2024, 5, 6, 21, 14, 7, tzinfo=UTC)
 
 
