@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
+from hyperv_backup._base import HypervBackupError
 from hyperv_backup._base.files import write_atomically
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -39,7 +40,7 @@ from hyperv_backup.inventory import (
     read_at_most,
     with_positions,
 )
-from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
+from hyperv_backup.model import VM, Cluster, Host, hosts_of
 from hyperv_backup.render import Format, Frame, Renderer, clean_text
 from hyperv_backup.rules import Finding, Profile, Severity, profile_for
 
@@ -429,12 +430,15 @@ def target_meta(target: Host | Cluster) -> dict[str, str]:
 
 
 def resolve_host(target: Host | Cluster, node: str) -> Host:
-    for host in hosts_of(target):
-        if computer_key(host.name) == computer_key(node):
-            return host
-    known = ", ".join(repr(h.name) for h in hosts_of(target))
-    msg = f"no node named {node!r} in {describe(target)}; known: {known}"
-    raise usage_error(msg)
+    """Return the host of ``target`` that ``node`` names, or stop with the library's own error."""
+    from hyperv_backup.decide.targets import resolve_node  # noqa: PLC0415 - see cli.plan
+
+    try:
+        host = resolve_node(target, node)
+    except HypervBackupError as exc:
+        raise usage_error(str(exc)) from None
+    assert host is not None  # noqa: S101 - a node was named
+    return host
 
 
 def find_vm(target: Host | Cluster, name: str) -> tuple[Host, VM]:

@@ -16,7 +16,7 @@ from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup.decide.cluster import cluster_restore_action
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
-from hyperv_backup.decide.targets import node_name
+from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import (
     VM,
     Backup,
@@ -26,6 +26,7 @@ from hyperv_backup.model import (
     VMState,
     computer_key,
 )
+from hyperv_backup.model._checks import shown
 from hyperv_backup.rules import Profile, as_profile, profile_for
 from hyperv_backup.rules.cluster import (
     RESTORE_PREPARATION,
@@ -77,7 +78,7 @@ def _mode(value: object) -> BackupMode:
     try:
         return value if isinstance(value, BackupMode) else BackupMode(str(value))
     except ValueError:
-        msg = f"mode must be 'online' or 'offline', got {value!r}"
+        msg = f"mode must be 'online' or 'offline', got {shown(value)}"
         raise HypervBackupError(msg) from None
 
 
@@ -121,7 +122,17 @@ def restore_steps(
     decides the mode assumed without a record: under the profiles of 2012
     and later (``profile``, or the release of ``node`` when it is a
     :class:`~hyperv_backup.Host`), a VM copied while it ran counts as online.
+
+    ``node`` is a :class:`~hyperv_backup.Host`, or a host's name. A name is
+    taken as it is: given a VM and no inventory, this function cannot know
+    the nodes, and a restore may go to a host that is in none (a rebuilt or
+    replacement server). Pass the ``Host`` (found with the nodes of the
+    inventory) to have its release and virtual networks count;
+    :func:`~hyperv_backup.backup_plan` and the command line, which have the
+    inventory, refuse a node it does not have. A ``vm`` that is not a
+    :class:`~hyperv_backup.VM` (a name) raises :class:`TypeError`.
     """
+    require_vm("restore_steps", vm)
     chosen = as_profile(profile)
     where = node_name(node)
     records = _records(backup, vm)

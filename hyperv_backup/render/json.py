@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import attrs
 
@@ -239,17 +239,48 @@ def _plan_writer() -> dict[type, _Writer]:
     }
 
 
-def to_dict(result: Result) -> dict[str, Any]:
-    """Return the JSON-ready dictionary of a result object.
+@overload
+def to_dict(result: Result) -> dict[str, Any]: ...
 
-    Raises :class:`TypeError` for anything else (for an inventory, use
-    :func:`~hyperv_backup.dump_inventory`).
+
+@overload
+def to_dict(result: Sequence[Result]) -> list[dict[str, Any]]: ...
+
+
+def to_dict(result: Result | Sequence[Result]) -> dict[str, Any] | list[dict[str, Any]]:
+    """Return the JSON-ready dictionary of a result object, or the list of a sequence of them.
+
+    A sequence is what :func:`~hyperv_backup.check` (``Findings``),
+    :func:`~hyperv_backup.restore_steps` (``Steps``) and
+    :func:`~hyperv_backup.uncovered_storage` return, or any tuple or list of
+    result objects: its list holds each one's dictionary, in order. Raises
+    :class:`TypeError` for anything else, naming the first item that is no
+    result (for an inventory, use :func:`~hyperv_backup.dump_inventory`).
     """
-    writer = _WRITERS.get(type(result)) or _plan_writer().get(type(result))
-    if writer is None:
-        msg = f"to_dict() takes a result object, got {type(result).__name__}"
-        raise TypeError(msg)
-    return writer(result)
+    writer = _writer_of(result)
+    if writer is not None:
+        return writer(result)
+    given: object = result  # callers without type checking may pass anything
+    if isinstance(given, list | tuple):
+        items: list[dict[str, Any]] = []
+        for index, item in enumerate(given):
+            found = _writer_of(item)
+            if found is None:
+                msg = (
+                    f"to_dict() takes a result object or a sequence of them, got "
+                    f"{type(item).__name__} at index {index} of {type(given).__name__}"
+                )
+                raise TypeError(msg)
+            items.append(found(item))
+        return items
+    kind = type(result).__name__
+    hint = "; write an inventory with dump_inventory()" if kind in {"Host", "Cluster"} else ""
+    msg = f"to_dict() takes a result object or a sequence of them, got {kind}{hint}"
+    raise TypeError(msg)
+
+
+def _writer_of(result: object) -> _Writer | None:
+    return _WRITERS.get(type(result)) or _plan_writer().get(type(result))
 
 
 def document(meta: Mapping[str, Any] | None, body: Mapping[str, Any]) -> str:
