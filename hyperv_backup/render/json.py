@@ -48,13 +48,25 @@ if TYPE_CHECKING:
     from hyperv_backup.readers import Event, VssWriter
     from hyperv_backup.render._formats import Frame
 
-__all__ = ["RENDERER", "SCHEMA_VERSION", "JsonRenderer", "document", "to_dict"]
+__all__ = [
+    "PLAN_SCHEMA_VERSION",
+    "RENDERER",
+    "SCHEMA_VERSION",
+    "JsonRenderer",
+    "document",
+    "to_dict",
+]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
 
-#: The version of every JSON document written here; bumped on an incompatible change.
+#: The version of every JSON document written here but the plan's; each kind of
+#: document has its own, bumped on an incompatible change of that kind.
 SCHEMA_VERSION = 1
+
+#: The version of the plan's document: 2 since ``vms[].reasons`` is an array of
+#: rule IDs (it was one string of them, space-separated).
+PLAN_SCHEMA_VERSION = 2
 
 #: What :func:`to_dict` takes.
 Result: TypeAlias = (
@@ -283,11 +295,13 @@ def _writer_of(result: object) -> _Writer | None:
     return _WRITERS.get(type(result)) or _plan_writer().get(type(result))
 
 
-def document(meta: Mapping[str, Any] | None, body: Mapping[str, Any]) -> str:
+def document(
+    meta: Mapping[str, Any] | None, body: Mapping[str, Any], *, version: int = SCHEMA_VERSION
+) -> str:
     """Return the JSON text of a document: ``schema_version``, then ``meta``, then ``body``."""
     import json  # noqa: PLC0415 - only JSON output needs it
 
-    content = {"schema_version": SCHEMA_VERSION, **(meta or {}), **body}
+    content = {"schema_version": version, **(meta or {}), **body}
     return json.dumps(content, indent=2, ensure_ascii=True) + "\n"
 
 
@@ -308,16 +322,20 @@ class JsonRenderer:
             **({"consistency": consistency_counts(plan)} if plan.outcomes else {}),
             "findings": severity_counts(plan.findings),
         }
+        # A list of rule IDs is an array, as a step's rules are; the other
+        # formats show the row's space-separated IDs as they are.
+        rows = [{**row, "reasons": str(row["reasons"]).split()} for row in decision_rows(plan)]
         return document(
             frame.meta,
             {
                 "summary": summary,
-                "vms": decision_rows(plan),
+                "vms": rows,
                 "steps": body["steps"],
                 "findings": body["findings"],
                 "decisions": body["decisions"],
                 **({"outcomes": body["outcomes"]} if "outcomes" in body else {}),
             },
+            version=PLAN_SCHEMA_VERSION,
         )
 
     def steps(self, steps: Sequence[Step], frame: Frame) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 import hyperv_backup as hb
 from hyperv_backup import cli
@@ -15,7 +17,7 @@ from hyperv_backup.cli._options import EXIT_STATUSES, Command
 from hyperv_backup.collect import script_path
 from hyperv_backup.inventory import INVENTORY_SCHEMA
 from tests.cli._shared_cli import validate
-from tests.paths import ROOT
+from tests.paths import FIXTURES, ROOT
 
 
 def _help(run: Any, *args: str) -> str:
@@ -67,9 +69,7 @@ def test_a_bad_since_says_error_once(run: Any) -> None:
     assert "error: error:" not in result.err
 
 
-def test_diagnose_of_an_inventory_says_to_pass_it_with_inventory(
-    run: Any, tmp_path: Path
-) -> None:
+def test_diagnose_of_an_inventory_says_to_pass_it_with_inventory(run: Any, tmp_path: Path) -> None:
     inventory = tmp_path / "inventory.json"
     inventory.write_text(json.dumps(hb.dump_inventory(hb.load_example("host"))), "utf-8")
     result = run("diagnose", str(inventory))
@@ -107,3 +107,28 @@ def test_example_names_its_schema_first(run: Any, name: str) -> None:
     assert document["$schema"] == INVENTORY_SCHEMA
     assert hb.parse_inventory(result.out) == hb.load_example(name)
     assert "$schema" in validate("example", run("example", name).out)
+
+
+#: Each command's JSON, and the schema that describes it (diagnose has its own).
+SCHEMAS = {
+    "check": (["check", "--example", "--format", "json"], "cli-check.json"),
+    "plan": (["plan", "--example", "--format", "json"], "cli-plan.json"),
+    "restore": (["restore", "--example", "FS01", "--format", "json"], "cli-restore.json"),
+    "rules": (["rules", "--format", "json"], "cli-rules.json"),
+    "example": (["example", "--format", "json"], "cli-example.json"),
+    "collect": (["collect", str(FIXTURES / "collect" / "standalone-ps7.json")], "inventory.json"),
+    "fleet": (["check", "nowhere.json", "--format", "json"], "cli-fleet.json"),
+}
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_every_command_has_a_published_schema_its_json_follows(run: Any, name: str) -> None:
+    args, schema_file = SCHEMAS[name]
+    text = resources.files("hyperv_backup.schemas").joinpath(schema_file).read_text("utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    document = json.loads(run(*args).out)
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(document)] == []
+    if name == "plan":
+        assert schema["$id"] == "urn:hyperv-backup:schema:cli-plan:2"
+        assert schema["properties"]["schema_version"] == {"const": 2}
