@@ -158,7 +158,9 @@ def test_excluded() -> None:
 # --- diagnostics and the exit status of inputs not read ----------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "sarif", "junit", "prometheus"])
+@pytest.mark.parametrize(
+    "fmt", ["text", "json", "markdown", "html", "sarif", "junit", "prometheus"]
+)
 def test_inputs_not_read_are_named_on_standard_error_in_every_format(
     run: Any, folder: Path, fmt: str
 ) -> None:
@@ -195,9 +197,7 @@ def test_one_input_that_cannot_be_read_gives_a_report_that_says_so(
     )
 
 
-def test_one_input_not_read_from_standard_input(
-    run: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_one_input_not_read_from_standard_input(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"[]")))
     result = run("check", "-", "--format", "json")
     assert result.code == cli.EXIT_INVALID
@@ -211,7 +211,5 @@ def test_the_line_and_column_of_a_problem_in_an_inventory_file(run: Any, tmp_pat
     result = run("check", str(path))
     assert result.code == cli.EXIT_INVALID
     (line,) = [line for line in result.err.splitlines() if line.startswith("vms[0].state")]
-    row = next(
-        n for n, text in enumerate(path.read_text().splitlines(), 1) if '"Running"' in text
-    )
+    row = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"Running"' in text)
     assert line.endswith(f"got 'Running'; did you mean 'running'? (line {row}, column 7)")
