@@ -122,7 +122,7 @@ def _json(result: object) -> str:
         if isinstance(value, Host | Cluster):
             return dump_inventory(value)
         try:
-            return to_dict(value)  # type: ignore[arg-type]
+            return to_dict(value)  # type: ignore[call-overload]
         except TypeError:
             pass
         if attrs.has(type(value)):

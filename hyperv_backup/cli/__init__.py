@@ -9,20 +9,24 @@ Commands (``docs/cli.md`` describes each, with the JSON it writes):
 * ``example [NAME]``: a bundled example inventory;
 * ``collect HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o FILE]``: an
   inventory built from the documents the collector scripts print (``docs/collect.md``);
+  ``collect --script NAME [-o FILE]``: one of those scripts, as the package holds it;
 * ``diagnose LOG [LOG ...] [--writers FILE] [--inventory INVENTORY] [--since SPAN]``: why
   backups failed, from exported event logs and VSS writer states (``docs/diagnose.md``).
 
 INVENTORY is a file, or ``-`` for standard input; ``--example [NAME]`` uses a
 bundled example instead. It may also be the document ``host.ps1`` printed on a
-standalone host. Data goes to standard output, diagnostics to
-standard error. Exit codes are a contract:
+standalone host. Data goes to standard output (or to the file of ``-o``),
+diagnostics to standard error. Exit codes are a contract:
 
 ====  =========================================================================
-0     nothing at or above ``--fail-on``
-1     findings at or above ``--fail-on`` (``check``, ``plan`` and ``diagnose``)
-2     usage error: bad arguments, unreadable file, unknown VM, node or example
-3     the inventory (or a log) is not valid; each problem is printed as ``path: message``
+0     success; for ``check`` and ``diagnose``, nothing at or above ``--fail-on``
+1     findings at or above ``--fail-on`` (``check``, ``diagnose``; ``plan`` given it)
+2     usage error: bad arguments, an unknown rule ID, VM, node or example, or an
+      output file that cannot be written
+3     an input could not be read or is not valid, alone or among others; each
+      problem is printed on standard error as ``path: message``
 4     an internal error (a bug), reported on one line
+130   interrupted (Ctrl-C)
 ====  =========================================================================
 """
 
@@ -38,6 +42,7 @@ from hyperv_backup.cli._io import silence_stdout
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
@@ -45,6 +50,7 @@ from hyperv_backup.cli._options import (
     Command,
     Exit,
     FailOn,
+    InputError,
     Options,
     is_fleet,
     parse,
@@ -52,12 +58,10 @@ from hyperv_backup.cli._options import (
 )
 from hyperv_backup.render import clean_text
 
-#: The exit status of a run interrupted by Ctrl-C (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
-
 __all__ = [
     "EXIT_FINDINGS",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_INVALID",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -71,14 +75,29 @@ __all__ = [
 __dir__ = public_dir(__name__, __all__)
 
 
-def _run(options: Options) -> int:  # noqa: PLR0911 - one return per command
+def _run(options: Options) -> int:
+    command = options.command
+    if command in {Command.CHECK, Command.PLAN}:
+        # Many inputs, or one that could not be read: only these need the pool
+        # and the report of many inputs.
+        if is_fleet(options):
+            from hyperv_backup.cli import _fleet  # noqa: PLC0415
+
+            return _fleet.run(options)
+        try:
+            return _one(options)
+        except InputError as exc:
+            from hyperv_backup.cli import _fleet  # noqa: PLC0415
+
+            # The one input could not be read: the report says so as it would
+            # among many, and the exit status is the same.
+            return _fleet.unread(options, exc)
+    return _one(options)
+
+
+def _one(options: Options) -> int:  # noqa: PLR0911 - one return per command
     # Each command's module is imported when it runs: a start-up loads only its own.
     command = options.command
-    if command in {Command.CHECK, Command.PLAN} and is_fleet(options):
-        # Many inputs: only this path needs the pool and the report formats.
-        from hyperv_backup.cli import _fleet  # noqa: PLC0415
-
-        return _fleet.run(options)
     match command:
         case Command.CHECK:
             from hyperv_backup.cli import check  # noqa: PLC0415

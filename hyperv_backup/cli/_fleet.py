@@ -20,10 +20,11 @@ from hyperv_backup._base.gc import paused_collector
 from hyperv_backup.cli._io import (
     _inventory,
     _is_terminal,
-    _text_width,
-    _use_color,
+    base_frame,
+    collected_at,
     example_text_or_exit,
-    expand,
+    inputs_of,
+    note_problems,
     policy_meta,
     policy_notes,
     read_source,
@@ -37,13 +38,14 @@ from hyperv_backup.cli._options import (
     PROG,
     Command,
     Exit,
+    InputError,
     Options,
 )
-from hyperv_backup.inventory import InventoryError, parse_inventory, problem_lines
-from hyperv_backup.render import Format, Frame, ReportFormat, render_fleet, renderer
+from hyperv_backup.inventory import InventoryError, parse_inventory, problem_lines, with_positions
+from hyperv_backup.render import Format, Frame, ReportFormat, renderer
 from hyperv_backup.render.reports import InventoryReport, Share, failed_report
 
-__all__ = ["fleet_status", "run"]
+__all__ = ["fleet_status", "run", "unread"]
 
 
 @attrs.frozen(kw_only=True)
@@ -55,13 +57,15 @@ class _Job:
     index: int
     options: Options
     fmt: Format | None
-    color: bool
-    width: int
+    #: The frame of this run's reports: colour, width, when they are made.
+    base: Frame
     #: Standard input, read by the parent: a worker has none.
     data: bytes | None = None
 
 
 def _problems(exc: Exit) -> tuple[str, ...]:
+    if isinstance(exc, InputError):
+        return exc.problems
     return tuple(line.removeprefix("error: ") for line in exc.lines)
 
 
@@ -86,6 +90,7 @@ def _evaluate(job: _Job) -> Evaluated:
 
     options = job.options
     command = options.command.value
+    data = b""
     try:
         if job.source.startswith("example:"):
             target = parse_inventory(example_text_or_exit(job.source.removeprefix("example:")))
@@ -94,21 +99,25 @@ def _evaluate(job: _Job) -> Evaluated:
             try:
                 target = _inventory(data)
             except InventoryError as exc:
-                problems = ("not a valid inventory:", *problem_lines(exc))
+                located = with_positions(exc, data)
+                problems = ("not a valid inventory:", *problem_lines(located))
                 return failed_report(job.source, command, EXIT_INVALID, problems)
         evaluated = check if options.command is Command.CHECK else plan
-        report = evaluated.report(
-            job.source, options, target, job.fmt, color=job.color, width=job.width
-        )
+        base = attrs.evolve(job.base, inputs=(job.source,))
+        report = evaluated.report(job.source, options, target, job.fmt, base)
     except InventoryError as exc:  # over the size limit
         problems = tuple(problem_lines(exc))
         return failed_report(job.source, command, EXIT_INVALID, problems)
+    except InputError as exc:
+        return failed_report(job.source, command, exc.input_status, exc.problems)
     except Exit as exc:
         return failed_report(job.source, command, exc.code, _problems(exc))
     # What is made here leaves only the counts of the findings to send: the
     # parent is spared unpickling them.
     output = renderer(options.report or options.format)
-    frame = Frame(title=command, fails_at=options.fail_on.threshold)
+    frame = attrs.evolve(
+        job.base, title=command, inputs=(job.source,), collected_at=collected_at(target)
+    )
     return Share(report.summary(), output.part(report, job.index, frame))
 
 
@@ -179,57 +188,71 @@ def fleet_status(evaluated: Sequence[Evaluated]) -> int:
 
 
 def run(options: Options) -> int:
-    """Evaluate every input the options name, and print them as one output."""
+    """Evaluate every input the options name, and write them as one output."""
     sources = (
-        [f"example:{options.example}"] if options.example is not None else expand(options.operands)
+        [f"example:{options.example}"] if options.example is not None else inputs_of(options)
     )
-    stream = sys.stdout
-    fmt = None if options.report is not None else options.format
-    color = fmt is Format.TEXT and _use_color(stream)
-    width = _text_width(stream)
     stdin = read_source("-") if "-" in sources else None
+    base = base_frame(options)
+    fmt = None if options.report is not None else options.format
     jobs = [
         _Job(
             source=source,
             index=index,
             options=options,
             fmt=fmt,
-            color=color,
-            width=width,
+            base=base,
             data=stdin if source == "-" else None,
         )
         for index, source in enumerate(sources)
     ]
     processes = options.jobs if options.jobs is not None else _default_jobs()
     reports = _progress(_evaluated(jobs, processes), len(jobs))
+    return _write(options, base, sources, reports)
+
+
+def unread(options: Options, exc: InputError) -> int:
+    """Write the report of the one input given, which could not be read, as that of many would."""
+    report = failed_report(exc.source, options.command.value, exc.input_status, exc.problems)
+    return _write(options, base_frame(options), [exc.source], [report])
+
+
+def _write(
+    options: Options, base: Frame, sources: Sequence[str], reports: Sequence[Evaluated]
+) -> int:
+    """Write the report of many inputs, say on standard error which were not read; return the status."""
     status = fleet_status(reports)
     command = options.command.value
     title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
     if options.report is ReportFormat.JUNIT:
         title = f"{PROG} {command}"
-    text = render_fleet(
-        reports,
-        options.report or options.format,
+    frame = attrs.evolve(
+        base,
         title=title,
         notes=policy_notes(options),
         meta={"command": command, **policy_meta(options, status)},
-        color=color,
-        width=width,
-        fails_at=options.fail_on.threshold,
+        inputs=tuple(sources),
     )
+    text = renderer(options.report or options.format).fleet(reports, frame)
     match options.report:
         case ReportFormat.SARIF:
-            write(text, Format.JSON)
+            write(text, Format.JSON, options.output)
         case ReportFormat.JUNIT:
             # Character references keep the XML right whatever the encoding of the output.
-            write(text, Format.HTML)
+            write(text, Format.HTML, options.output)
         case ReportFormat.PROMETHEUS:
             # The text format is UTF-8, whatever the terminal's encoding.
-            write_utf8(text)
+            write_utf8(text, options.output)
         case None:
             if options.format is Format.HTML:
                 from hyperv_backup.render import html_page  # noqa: PLC0415 - only HTML needs it
 
                 text = html_page(title, text)
-            write(text, options.format)
+            write(text, options.format, options.output)
+    # Whatever the format, and wherever the report went: standard error says
+    # which inputs were not read, so that no failure is known to the report alone.
+    for report in reports:
+        summary = report if isinstance(report, InventoryReport) else report.report
+        if not summary.read:
+            note_problems(options, summary.source, summary.problems)
     return status

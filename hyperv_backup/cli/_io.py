@@ -8,18 +8,23 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
+from hyperv_backup._base import HypervBackupError
 from hyperv_backup._base.files import write_atomically
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
-    EXIT_INVALID,
     EXIT_OK,
+    PROG,
+    Color,
     Exit,
     FailOn,
+    InputError,
     Options,
     is_pattern,
+    same_file,
     usage_error,
 )
 from hyperv_backup.collect.kinds import collector_kind
@@ -33,9 +38,10 @@ from hyperv_backup.inventory import (
     parse_inventory,
     problem_lines,
     read_at_most,
+    with_positions,
 )
-from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
-from hyperv_backup.render import Format
+from hyperv_backup.model import VM, Cluster, Host, hosts_of
+from hyperv_backup.render import Format, Frame, Renderer, clean_text
 from hyperv_backup.rules import Finding, Profile, Severity, profile_for
 
 if TYPE_CHECKING:
@@ -43,23 +49,38 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INVENTORY_SUFFIXES",
-    "Renderer",
+    "Evaluation",
+    "LegacyRender",
+    "base_frame",
+    "collected_at",
+    "console_vt",
     "describe",
     "example_text_or_exit",
+    "excluded",
     "exit_status",
     "expand",
     "find_vm",
+    "inputs_of",
+    "is_inventory",
     "load",
+    "made_at",
+    "note_problems",
     "open_regular",
     "output",
     "policy_meta",
     "policy_notes",
+    "publish",
     "read_source",
+    "render",
     "report_one",
     "resolve_host",
     "silence_stdout",
+    "sources",
     "target_meta",
+    "unreadable",
+    "use_color",
     "write",
+    "write_file",
     "write_files",
     "write_utf8",
 ]
@@ -81,10 +102,24 @@ INVENTORY_SUFFIXES = (".json",)
 NOT_INVENTORIES = (".events.json",)
 
 
+def inputs_of(
+    options: Options,
+    suffixes: Sequence[str] = INVENTORY_SUFFIXES,
+    skipped: Sequence[str] = NOT_INVENTORIES,
+) -> list[str]:
+    """Return the inputs the options' operands name (:func:`expand`), less ``--exclude`` and ``-o``."""
+    return expand(
+        options.operands, suffixes, skipped, exclude=options.exclude, output=options.output
+    )
+
+
 def expand(
     operands: Sequence[str],
     suffixes: Sequence[str] = INVENTORY_SUFFIXES,
     skipped: Sequence[str] = NOT_INVENTORIES,
+    *,
+    exclude: Sequence[str] = (),
+    output: str | None = None,
 ) -> list[str]:
     """Return the inputs the operands name, in order, each once.
 
@@ -97,6 +132,11 @@ def expand(
     else is an input as given (``-`` is standard input), read or refused on
     its own later, also a path that cannot be looked at. A directory or glob
     that names no file is a usage error.
+
+    The files a directory or glob gives are left out when their name or path
+    matches one of the globs of ``exclude`` (:func:`excluded`), and so is the
+    file ``output`` names: what a run writes is never read by it, nor by the
+    runs after it.
     """
     import glob  # noqa: PLC0415 - only globs need it
 
@@ -128,10 +168,34 @@ def expand(
         else:
             inputs.append(operand)
             continue
+        given = len(found)
+        found = [
+            path
+            for path in found
+            if not excluded(path, exclude) and not (output and same_file(path, output))
+        ]
         if not found:
-            raise usage_error(what)
+            left_out = " once --exclude and -o are left out" if given else ""
+            raise usage_error(what + left_out)
         inputs.extend(found)
     return list(dict.fromkeys(inputs))
+
+
+def excluded(path: str, globs: Sequence[str]) -> bool:
+    """Whether ``path`` matches one of ``globs``: its name, or its last folders and name.
+
+    ``*.old.json`` matches ``inv/a.old.json``; ``archive/*`` matches
+    ``inv/archive/a.json``; ``*`` may stand for ``/`` too, as in a shell's
+    ``case``. Letter case counts as the file system counts it.
+    """
+    if not globs:
+        return False
+    import fnmatch  # noqa: PLC0415 - only --exclude needs it
+
+    parts = Path(path).parts
+    tails = ["/".join(parts[i:]) for i in range(len(parts))]
+    patterns = [glob.replace(os.sep, "/") for glob in globs]
+    return any(fnmatch.fnmatch(tail, pattern) for pattern in patterns for tail in tails)
 
 
 #: Marks, during a walk, a folder that could not be read (a name cannot end with a NUL).
@@ -233,20 +297,17 @@ def _translate_char(token: str) -> str:
 
 
 def load(options: Options) -> Host | Cluster:
-    """Read the inventory the options name, or stop with exit code 2 or 3."""
+    """Read the inventory the options name, or stop: 2 for an unknown example, 3 for a bad input."""
     if options.example is not None:
         return parse_inventory(example_text_or_exit(options.example))
     source = options.operands[0]
-    label = "<stdin>" if source == "-" else source
+    data = b""
     try:
         data = read_source(source)
         return _inventory(data)
     except InventoryError as exc:
-        raise Exit(
-            EXIT_INVALID,
-            f"error: {label} is not a valid inventory:",
-            *problem_lines(exc),
-        ) from None
+        located = with_positions(exc, data) if data else exc
+        raise InputError(source, "not a valid inventory:", *problem_lines(located)) from None
 
 
 def read_source(source: str, limit: int | None = None) -> bytes:
@@ -264,9 +325,13 @@ def read_source(source: str, limit: int | None = None) -> bytes:
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
         if isinstance(exc, InventoryError):
             raise
-        reason = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
-        msg = f"cannot read {source!r}: {reason}"
-        raise usage_error(msg) from None
+        raise unreadable(source, exc) from None
+
+
+def unreadable(source: str, exc: BaseException) -> InputError:
+    """Return the error of an input that could not be opened or read (exit status 3)."""
+    reason = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+    return InputError(source, f"cannot read {source!r}: {reason}", unreadable=True)
 
 
 #: What each kind of file that is not a regular one is called in a message.
@@ -339,6 +404,23 @@ def _inventory(data: bytes) -> Host | Cluster:
     return from_documents([document])
 
 
+def is_inventory(source: str) -> bool:
+    """Whether the file ``source`` holds an inventory (or a collector's document), by its ``kind``.
+
+    For the message of a command given one where it wants something else;
+    a file that cannot be read as JSON is none.
+    """
+    if source in {"-", "<stdin>"}:
+        return False
+    try:
+        document = load_document(read_source(source), checked=False)
+    except (Exit, InventoryError):
+        return False
+    return isinstance(document, dict) and (
+        document.get("kind") in {"host", "cluster"} or collector_kind(document) is not None
+    )
+
+
 def describe(target: Host | Cluster) -> str:
     return f"{'cluster' if isinstance(target, Cluster) else 'host'} {target.name}"
 
@@ -348,12 +430,15 @@ def target_meta(target: Host | Cluster) -> dict[str, str]:
 
 
 def resolve_host(target: Host | Cluster, node: str) -> Host:
-    for host in hosts_of(target):
-        if computer_key(host.name) == computer_key(node):
-            return host
-    known = ", ".join(repr(h.name) for h in hosts_of(target))
-    msg = f"no node named {node!r} in {describe(target)}; known: {known}"
-    raise usage_error(msg)
+    """Return the host of ``target`` that ``node`` names, or stop with the library's own error."""
+    from hyperv_backup.decide.targets import resolve_node  # noqa: PLC0415 - see cli.plan
+
+    try:
+        host = resolve_node(target, node)
+    except HypervBackupError as exc:
+        raise usage_error(str(exc)) from None
+    assert host is not None  # noqa: S101 - a node was named
+    return host
 
 
 def find_vm(target: Host | Cluster, name: str) -> tuple[Host, VM]:
@@ -374,17 +459,90 @@ def find_vm(target: Host | Cluster, name: str) -> tuple[Host, VM]:
     raise usage_error(msg)
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def _is_terminal(stream: TextIO | None) -> bool:
     isatty = getattr(stream, "isatty", None)
     return callable(isatty) and bool(isatty())
 
 
-def _use_color(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
-    return "NO_COLOR" not in os.environ and _is_terminal(stream)
+def _set(name: str) -> bool:
+    """Whether the environment variable ``name`` is set to something other than the empty string."""
+    return bool(os.environ.get(name))
 
 
-def _text_width(stream: TextIO) -> int:
+def use_color(options: Options, stream: TextIO | None) -> bool:
+    """Whether text written to ``stream`` (``None``: a file of ``-o``) is coloured.
+
+    ``--color always`` and ``never`` are taken as they are: an option given
+    for one run goes before the environment. ``auto``, the default, colours
+    on a terminal, never when ``NO_COLOR`` is set to anything but the empty
+    string (https://no-color.org) or ``TERM`` is ``dumb``; ``FORCE_COLOR``
+    (not empty) colours whatever the output is, unless ``NO_COLOR`` says
+    otherwise. A Windows console shows escape sequences as text until it is
+    told to take them (its VT mode): where it cannot be, ``auto`` does not
+    colour.
+    """
+    choice = options.color
+    if choice is Color.NEVER or (choice is Color.AUTO and _set("NO_COLOR")):
+        return False
+    forced = choice is Color.ALWAYS or _set("FORCE_COLOR")
+    if not forced and (os.environ.get("TERM") == "dumb" or not _is_terminal(stream)):
+        return False
+    return _takes_ansi(stream) or forced
+
+
+#: The console mode that makes a Windows console read escape sequences as colours.
+ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
+
+
+def console_vt(get_mode: Callable[[], int | None], set_mode: Callable[[int], bool]) -> bool:
+    """Turn a Windows console's VT mode on, if it is not; return whether it is on.
+
+    ``get_mode`` returns the console's mode (``None``: not a console),
+    ``set_mode`` sets it and says whether it could. Consoles before Windows
+    10 do not take the mode: they refuse it.
+    """
+    mode = get_mode()
+    if mode is None:
+        return False
+    if mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING:
+        return True
+    return set_mode(mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING)
+
+
+def _takes_ansi(stream: TextIO | None) -> bool:
+    """Whether ``stream`` shows escape sequences as colours: always, but on a Windows console not in VT mode."""
+    if sys.platform == "win32":
+        modes = _console_modes(stream)
+        return modes is not None and console_vt(*modes)
+    return True
+
+
+def _console_modes(
+    stream: TextIO | None,
+) -> tuple[Callable[[], int | None], Callable[[int], bool]] | None:
+    """Return the functions that get and set the mode of the console behind ``stream``, on Windows."""
+    if sys.platform == "win32":  # pragma: no cover - a Windows console only
+        import ctypes  # noqa: PLC0415
+        import msvcrt  # noqa: PLC0415
+
+        try:
+            handle = msvcrt.get_osfhandle(stream.fileno()) if stream is not None else -1
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        except (AttributeError, OSError, ValueError):
+            return None
+
+        def get_mode() -> int | None:
+            mode = ctypes.c_uint32()
+            return mode.value if kernel32.GetConsoleMode(handle, ctypes.byref(mode)) else None
+
+        def set_mode(mode: int) -> bool:
+            return bool(kernel32.SetConsoleMode(handle, mode))
+
+        return get_mode, set_mode
+    return None
+
+
+def _text_width(stream: TextIO | None) -> int:
     if not _is_terminal(stream):
         return 80
     import shutil  # noqa: PLC0415 - only a terminal needs its size
@@ -392,12 +550,16 @@ def _text_width(stream: TextIO) -> int:
     return max(60, min(shutil.get_terminal_size((80, 24)).columns, 120))
 
 
-def write(text: str, fmt: Format) -> None:
-    stream = sys.stdout
+def write(text: str, fmt: Format, output: str | None = None) -> None:
+    """Write ``text`` to standard output, or to the file ``output`` (UTF-8, whole or not at all)."""
     if fmt is Format.HTML:
         # Character references keep the page right whatever the encoding it is saved in.
         text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
-    else:
+    if output is not None:
+        write_file(output, text)
+        return
+    stream = sys.stdout
+    if fmt is not Format.HTML:
         encoding = getattr(stream, "encoding", None) or "utf-8"
         # JSON is written ASCII-only (with \u escapes), so only text can need this.
         try:
@@ -415,8 +577,20 @@ def write(text: str, fmt: Format) -> None:
         silence_stdout()
 
 
-def write_utf8(text: str) -> None:
+def write_file(output: str, text: str | bytes) -> None:
+    """Write the file of ``-o``: UTF-8 text (or the bytes as they are), in place at once or not at all.
+
+    A lone surrogate, which UTF-8 cannot hold, is written as its escape.
+    """
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
+    write_files([(Path(output), data)])
+
+
+def write_utf8(text: str, output: str | None = None) -> None:
     """Write ``text`` to standard output as UTF-8, whatever its encoding: for formats that require it."""
+    if output is not None:
+        write_file(output, text)
+        return
     stream = sys.stdout
     try:
         stream.flush()
@@ -429,6 +603,15 @@ def write_utf8(text: str) -> None:
         stream.flush()
     except BrokenPipeError:
         silence_stdout()
+
+
+def note_problems(options: Options, source: str, problems: Sequence[str]) -> None:
+    """Say on standard error why an input could not be read, whatever the report says of it."""
+    label = "<stdin>" if source == "-" else source
+    first, *rest = problems or ("cannot be read",)
+    lines = [f"{PROG} {options.command.value}: error: {label}: {first}", *rest]
+    for line in lines:
+        print(clean_text(line), file=sys.stderr)
 
 
 def silence_stdout() -> None:
@@ -497,45 +680,100 @@ def policy_meta(options: Options, status: int) -> dict[str, object]:
     }
 
 
-#: Renders a result: ``(format, colour, text width) -> output``.
-Renderer = Callable[[Format, bool, int], str]
+#: Renders a result in the legacy way: ``(format, colour, text width) -> output``.
+LegacyRender = Callable[[Format, bool, int], str]
+
+
+def made_at() -> datetime:
+    """Return when a report is made: now, or ``SOURCE_DATE_EPOCH`` when it is set.
+
+    A build that must give the same bytes twice sets ``SOURCE_DATE_EPOCH``
+    (seconds since 1970, UTC), as reproducible builds do.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def collected_at(target: Host | Cluster) -> tuple[tuple[str, datetime], ...]:
+    """Return each host's name and when its inventory was collected, for the hosts that say."""
+    return tuple(
+        (host.name, host.collected_at)
+        for host in hosts_of(target)
+        if host.collected_at is not None
+    )
+
+
+def base_frame(
+    options: Options,
+    *,
+    inputs: Sequence[str] = (),
+    made: datetime | None = None,
+) -> Frame:
+    """Return the frame every report of this run starts from: colour, width, what it is made of.
+
+    The title, notes, meta and ``collected_at`` are the command's to fill in.
+    """
+    stream = None if options.output is not None else sys.stdout
+    text = options.report is None and options.format is Format.TEXT
+    return Frame(
+        title="",
+        color=text and use_color(options, stream),
+        width=_text_width(stream),
+        fails_at=options.fail_on.threshold,
+        summary=options.summary,
+        made_at=made or made_at(),
+        inputs=tuple(inputs),
+    )
+
+
+def sources(options: Options) -> tuple[str, ...]:
+    """Return the input of a command of one inventory, as a report names it."""
+    if options.example is not None:
+        return (f"example:{options.example}",)
+    return tuple(options.operands[:1])
 
 
 class Evaluation(Protocol):
     """Evaluates one inventory for a command: its findings, exit status and report in ``fmt``."""
 
     def __call__(
-        self,
-        options: Options,
-        target: Host | Cluster,
-        fmt: Format | None,
-        *,
-        color: bool,
-        width: int,
+        self, options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
     ) -> tuple[tuple[Finding, ...], int, str]: ...
 
 
 def report_one(options: Options, title: str, evaluate: Evaluation) -> int:
-    """Evaluate the one inventory the options name, print its report, and return its status."""
+    """Evaluate the one inventory the options name, write its report, and return its status."""
     target = load(options)
-    statuses: list[int] = []
-
-    def render(fmt: Format, color: bool, width: int) -> str:
-        _, status, text = evaluate(options, target, fmt, color=color, width=width)
-        statuses.append(status)
-        return text
-
-    output(options, f"{title} for {describe(target)}", render)
-    return statuses[0]
+    base = base_frame(options, inputs=sources(options))
+    _, status, text = evaluate(options, target, options.format, base)
+    publish(options, text, f"{title} for {describe(target)}")
+    return status
 
 
-def output(options: Options, title: str, render: Renderer) -> None:
+def publish(options: Options, text: str, title: str) -> None:
+    """Write a rendered report where the options say: an HTML fragment as a whole page."""
     fmt = options.format
-    stream = sys.stdout
-    color = fmt is Format.TEXT and _use_color(stream)
-    text = render(fmt, color, _text_width(stream))
     if fmt is Format.HTML:
         from hyperv_backup.render import html_page  # noqa: PLC0415 - only HTML needs it
 
         text = html_page(title, text)
-    write(text, fmt)
+    write(text, fmt, options.output)
+
+
+def render(
+    options: Options, frame: Frame, draw: Callable[[Renderer[Any], Frame], str]
+) -> None:
+    """Render a result in the options' format, in ``frame``, and write it."""
+    from hyperv_backup.render import renderer  # noqa: PLC0415 - see cli.main
+
+    publish(options, draw(renderer(options.format), frame), frame.title)
+
+
+def output(options: Options, title: str, draw: LegacyRender) -> None:
+    """Render and write a result by a function of its format, colour and width."""
+    stream = None if options.output is not None else sys.stdout
+    fmt = options.format
+    color = fmt is Format.TEXT and use_color(options, stream)
+    publish(options, draw(fmt, color, _text_width(stream)), title)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import os
 import re
 import stat
 from collections.abc import Sequence
@@ -23,19 +24,25 @@ __all__ = [
     "DEFAULT_NIGHT",
     "EXIT_FINDINGS",
     "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_INVALID",
     "EXIT_OK",
+    "EXIT_STATUSES",
     "EXIT_USAGE",
     "PROG",
     "PROGRESS_GUESTS",
+    "SCRIPTS",
+    "Color",
     "Command",
     "Exit",
     "FailOn",
+    "InputError",
     "Options",
     "is_fleet",
     "is_pattern",
     "parse",
     "parser",
+    "same_file",
     "usage_error",
 ]
 
@@ -52,6 +59,9 @@ EXIT_INVALID = 3
 
 #: A bug in this program (reported on one line; please report it).
 EXIT_INTERNAL = 4
+
+#: The exit status of a run interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 #: The example ``--example`` uses when no name follows it.
 DEFAULT_EXAMPLE = "cluster"
@@ -78,6 +88,19 @@ class Command(enum.StrEnum):
     DIAGNOSE = "diagnose"
 
 
+class Color(enum.StrEnum):
+    """When text is coloured (``--color``)."""
+
+    #: On a terminal, unless ``NO_COLOR`` says otherwise (or ``FORCE_COLOR`` asks for it anyway).
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+#: The collector scripts ``collect --script`` writes out.
+SCRIPTS = ("host.ps1", "guest.ps1", "guest.sh")
+
+
 class FailOn(enum.StrEnum):
     """The least severe finding that makes ``check`` or ``plan`` exit with 1."""
 
@@ -99,6 +122,29 @@ class Exit(Exception):  # noqa: N818 - a control-flow signal, not an error type
         super().__init__(code, lines)
         self.code = code
         self.lines = lines
+
+
+class InputError(Exit):
+    """An input could not be read, or is not valid: exit status 3, whatever the number of inputs.
+
+    ``source`` names the input as given; ``problems`` say why, a line each,
+    as the report of many inputs lists them. ``unreadable`` tells an input
+    that could not be opened or read from one read but not valid: the report
+    of many inputs words them apart ("unreadable", "invalid").
+    """
+
+    def __init__(self, source: str, *problems: str, unreadable: bool = False) -> None:
+        label = "<stdin>" if source == "-" else source
+        first, *rest = problems or ("cannot be read",)
+        super().__init__(EXIT_INVALID, f"error: {label}: {first}", *rest)
+        self.source = source
+        self.problems = (first, *rest)
+        self.unreadable = unreadable
+
+    @property
+    def input_status(self) -> int:
+        """The status of this input in the report of many: 2 when unreadable, 3 when invalid."""
+        return EXIT_USAGE if self.unreadable else EXIT_INVALID
 
 
 _GLOB = frozenset("*?[")
@@ -179,6 +225,14 @@ class Options:
     report: ReportFormat | None = None
     #: How many processes evaluate many inputs (``--jobs``); ``None``: one per CPU.
     jobs: int | None = None
+    #: When text is coloured (``--color``).
+    color: Color = Color.AUTO
+    #: ``check`` and ``plan``: one screen instead of the whole report (``--summary``).
+    summary: bool = False
+    #: Globs of inputs to leave out of directories and globs (``--exclude``).
+    exclude: tuple[str, ...] = ()
+    #: ``collect --script``: the bundled collector script to write out instead.
+    script: str | None = None
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
@@ -207,6 +261,10 @@ class Options:
             skip_bad=bool(getattr(ns, "skip_bad", False)),
             encoding=getattr(ns, "encoding", None),
             strict=bool(getattr(ns, "strict", False)),
+            color=Color(getattr(ns, "color", Color.AUTO.value)),
+            summary=bool(getattr(ns, "summary", False)),
+            exclude=tuple(getattr(ns, "exclude", None) or ()),
+            script=getattr(ns, "script", None),
         )
 
 
@@ -229,7 +287,7 @@ def _since(value: str | None, now: datetime | None = None) -> datetime | None:
         stamp = datetime.fromisoformat(value.strip())
     except ValueError:
         msg = (
-            f"error: --since takes a span such as 24h, 90m, 7d or 2w, or a time such as "
+            f"--since takes a span such as 24h, 90m, 7d or 2w, or a time such as "
             f"2026-12-06T22:00:00Z; got {value!r}"
         )
         raise usage_error(msg) from None
@@ -273,40 +331,97 @@ def _rule_ids(values: Sequence[str]) -> frozenset[str]:
 
 # --- the parser ----------------------------------------------------------------------
 
-_EPILOG = """\
-exit status:
-  0  nothing at or above --fail-on (plan: by default, whatever it found)
-  1  findings at or above --fail-on (check, diagnose; plan with --fail-on)
-  2  usage error: bad arguments, unreadable file, unknown VM, node or example
-  3  invalid inventory or log (each problem on standard error as "path: message")
-  4  internal error (a bug; please report it)
-"""
+#: The exit statuses, each with the commands that can give it (``None``: every command).
+#: docs/cli.md has the same table; a test keeps the two alike.
+_GATED = frozenset({Command.CHECK, Command.PLAN, Command.DIAGNOSE})
+_READING = frozenset(
+    {Command.CHECK, Command.PLAN, Command.RESTORE, Command.COLLECT, Command.DIAGNOSE}
+)
+EXIT_STATUSES: tuple[tuple[int, str, frozenset[Command] | None], ...] = (
+    (EXIT_OK, "success; with --fail-on, nothing at or above it", None),
+    (EXIT_FINDINGS, "findings at or above --fail-on (plan: only when given --fail-on)", _GATED),
+    (
+        EXIT_USAGE,
+        "usage error: bad arguments, an unknown rule ID, VM, node or example, "
+        "or an output file that cannot be written",
+        None,
+    ),
+    (
+        EXIT_INVALID,
+        "an input could not be read or is not valid, alone or among others "
+        '(each problem on standard error as "path: message")',
+        _READING,
+    ),
+    (EXIT_INTERNAL, "internal error (a bug; please report it)", None),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C)", None),
+)
 
 
-def parser() -> argparse.ArgumentParser:
+def _epilog(command: Command | None) -> str:
+    """Return the exit statuses ``command`` can give (every one for ``None``), for its help."""
+    import textwrap  # noqa: PLC0415 - only help needs it
+
+    lines = ["exit status:"]
+    for status, meaning, commands in EXIT_STATUSES:
+        if command is None or commands is None or command in commands:
+            lines += textwrap.wrap(
+                meaning, width=79, initial_indent=f"  {status:<3}  ", subsequent_indent=" " * 7
+            )
+    return "\n".join(lines) + "\n"
+
+
+def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its commands in order
     formats = [f.value for f in Format]
-    output = argparse.ArgumentParser(add_help=False)
-    output.add_argument(
-        "--format",
-        choices=formats,
-        metavar="FORMAT",
-        default=Format.TEXT.value,
-        help=f"output format: {', '.join(formats)} (default: text)",
-    )
+
+    def format_options(choices: list[str], *, colour: bool) -> argparse.ArgumentParser:
+        """Return the options of a command that writes a report: its format, -o, and --color."""
+        options = argparse.ArgumentParser(add_help=False)
+        options.add_argument(
+            "--format",
+            choices=choices,
+            metavar="FORMAT",
+            default=Format.TEXT.value,
+            help=f"output format: {', '.join(choices)} (default: text)",
+        )
+        options.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write the report to FILE (UTF-8, whatever the shell) instead of standard "
+            "output: whole or not at all, under a temporary name then renamed; FILE is never "
+            "read as an input",
+        )
+        if colour:
+            options.add_argument(
+                "--color",
+                choices=[c.value for c in Color],
+                metavar="WHEN",
+                default=Color.AUTO.value,
+                help="colour the text format: auto (on a terminal, unless NO_COLOR is set; "
+                "FORCE_COLOR colours elsewhere too), always or never (default: auto)",
+            )
+        return options
+
+    output = format_options(formats, colour=True)
     reports = [*formats, *(f.value for f in ReportFormat)]
-    fleet = argparse.ArgumentParser(add_help=False)
-    fleet.add_argument(
-        "--format",
-        choices=reports,
-        metavar="FORMAT",
-        default=Format.TEXT.value,
-        help=f"output format: {', '.join(reports)} (default: text)",
-    )
+    fleet = format_options(reports, colour=True)
     fleet.add_argument(
         "--jobs",
         type=_jobs,
         metavar="N",
         help="evaluate many inputs in N processes (default: one per CPU)",
+    )
+    fleet.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="leave out the files of directories and globs whose name or path matches GLOB "
+        "(repeatable), e.g. --exclude '*.old.json' --exclude 'archive/*'",
+    )
+    fleet.add_argument(
+        "--summary",
+        action="store_true",
+        help="one screen (80 by 24) of the report: the totals and what matters most",
     )
     source = argparse.ArgumentParser(add_help=False)
     source.add_argument(
@@ -353,7 +468,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Plan Hyper-V backups and restores from an inventory of a host or cluster.",
-        epilog=_EPILOG,
+        epilog=_epilog(None),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -368,7 +483,7 @@ def parser() -> argparse.ArgumentParser:
             help=summary,
             description=summary,
             usage=f"%(prog)s [options] {usage}".rstrip(),
-            epilog=_EPILOG,
+            epilog=_epilog(name),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
@@ -405,7 +520,8 @@ def parser() -> argparse.ArgumentParser:
         "operands",
         nargs="*",
         metavar="INVENTORY VM",
-        help=f"{inventory_help} (left out with --example), then the name of the VM to restore",
+        help="one inventory JSON file, or - for standard input (left out with --example), "
+        "then the name of the VM to restore",
     )
     sub.add_argument(
         "--node", help="restore on this host or node (default: the one that lists the VM)"
@@ -426,7 +542,12 @@ def parser() -> argparse.ArgumentParser:
     )
     sub.set_defaults(operands=[])
 
-    sub = command(Command.EXAMPLE, "Print a bundled example inventory (JSON).", [output], "[NAME]")
+    sub = command(
+        Command.EXAMPLE,
+        "Print a bundled example inventory (JSON).",
+        [format_options(formats, colour=False)],
+        "[NAME]",
+    )
     sub.add_argument(
         "operands",
         nargs="*",
@@ -437,9 +558,10 @@ def parser() -> argparse.ArgumentParser:
     sub = command(
         Command.COLLECT,
         "Build an inventory from the documents the collector scripts print "
-        "(host.ps1 on the host or on each cluster node, guest.ps1 or guest.sh in the guests).",
+        "(host.ps1 on the host or on each cluster node, guest.ps1 or guest.sh in the guests), "
+        "or write out one of those scripts.",
         [],
-        "HOST.json [HOST2.json ...] [--guest GUEST.json ...] [-o INVENTORY.json]",
+        "(HOST.json [HOST2.json ...] [--guest GUEST.json ...] | --script NAME) [-o FILE]",
     )
     sub.add_argument(
         "operands",
@@ -458,7 +580,15 @@ def parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="FILE",
-        help="write the inventory to FILE (UTF-8) instead of standard output",
+        help="write the inventory (or the script) to FILE instead of standard output: UTF-8, "
+        "whole or not at all",
+    )
+    sub.add_argument(
+        "--script",
+        choices=SCRIPTS,
+        metavar="NAME",
+        help=f"write out the bundled collector script NAME ({', '.join(SCRIPTS)}), "
+        "byte for byte, to run on a host or in a guest",
     )
     sub = command(
         Command.DIAGNOSE,
@@ -521,6 +651,34 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _written_and_read(options: Options) -> str | None:
+    """Return the input named as it is that is also the file ``-o`` writes, if one is.
+
+    Inputs a directory or glob gives are left out of the run when they are
+    its output (``cli._io.expand``); one named as it is is a mistake to say.
+    """
+    if options.output is None or options.command in {Command.RULES, Command.EXAMPLE}:
+        return None
+    # restore's last operand is a VM's name, not a file.
+    files = options.operands[:1] if options.command is Command.RESTORE else options.operands
+    named = [*files, *options.guests, options.inventory, options.writers]
+    for path in named:
+        if path is None or path == "-" or _is_dir(path) or is_pattern(path):
+            continue
+        if same_file(path, options.output):
+            return path
+    return None
+
+
+def same_file(path: str, other: str) -> bool:
+    """Whether two paths name one file: the same file on the disk, or the same path if either is not there."""
+    try:
+        return Path(path).samefile(other)
+    except (OSError, ValueError):
+        pass
+    return os.path.normcase(Path(path).absolute()) == os.path.normcase(Path(other).absolute())
+
+
 def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
     for action in parser._actions:  # argparse offers no public lookup
         if isinstance(action, argparse._SubParsersAction):
@@ -542,6 +700,9 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
         options = Options.from_namespace(ns)
     except Exit as exc:
         sub.error(exc.lines[0].removeprefix("error: "))
+    clash = _written_and_read(options)
+    if clash is not None:
+        sub.error(f"{clash!r} is the file -o writes; it cannot be an input of the same run")
     if options.command is Command.EXAMPLE:
         if len(options.operands) > 1:
             sub.error(f"expected at most one example name, got {len(options.operands)}")
@@ -562,8 +723,11 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
             )
         return options
     if options.command is Command.COLLECT:
-        if not options.operands:
-            sub.error("missing HOST (a document printed by host.ps1)")
+        if options.script is not None:
+            if options.operands or options.guests:
+                sub.error("--script writes a collector script out; it reads no document")
+        elif not options.operands:
+            sub.error("missing HOST (a document printed by host.ps1), or --script NAME")
         return options
     if options.command in {Command.CHECK, Command.PLAN} and options.example is None:
         if not options.operands:

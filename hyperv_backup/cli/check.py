@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
+    collected_at,
     describe,
     exit_status,
     policy_meta,
@@ -21,7 +24,7 @@ from hyperv_backup.cli._options import (
 )
 from hyperv_backup.decide.evaluate import evaluate as evaluate_target
 from hyperv_backup.model import Cluster, Host
-from hyperv_backup.render import Format, render_findings
+from hyperv_backup.render import Format, Frame, renderer
 from hyperv_backup.render.reports import InventoryReport, inventory_report
 from hyperv_backup.rules import Finding, sort_findings
 
@@ -48,65 +51,49 @@ def _rendered(
     target: Host | Cluster,
     findings: tuple[Finding, ...],
     fmt: Format | None,
-    *,
-    color: bool,
-    width: int,
+    base: Frame,
 ) -> tuple[int, str]:
     """Return the exit status of ``findings``, and their report in ``fmt`` (``""`` for ``None``)."""
     status = exit_status(findings, options.fail_on)
     if fmt is None:
         return status, ""
-    title = f"Findings for {describe(target)}"
     meta = {
         "command": Command.CHECK.value,
         "inventory": target_meta(target),
         **profile_meta(target, options),
         **policy_meta(options, status),
     }
-    text = render_findings(
-        findings,
-        fmt,
-        title=title,
+    frame = attrs.evolve(
+        base,
+        title=f"Findings for {describe(target)}",
         notes=[*policy_notes(options), *profile_notes(target, options)],
         meta=meta,
-        color=color,
-        width=width,
+        collected_at=collected_at(target),
     )
-    return status, text
+    return status, renderer(fmt).findings(findings, frame)
 
 
 def evaluate(
-    options: Options,
-    target: Host | Cluster,
-    fmt: Format | None,
-    *,
-    color: bool = False,
-    width: int = 80,
+    options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
 ) -> tuple[tuple[Finding, ...], int, str]:
     """Check one inventory: its findings (less ``--ignore``), its exit status, its report in ``fmt``.
 
     With ``fmt=None`` nothing is rendered and the report is ``""``.
     """
     findings, _ = _checked(options, target, views=False)
-    status, text = _rendered(options, target, findings, fmt, color=color, width=width)
+    status, text = _rendered(options, target, findings, fmt, base)
     return findings, status, text
 
 
 def report(
-    source: str,
-    options: Options,
-    target: Host | Cluster,
-    fmt: Format | None,
-    *,
-    color: bool = False,
-    width: int = 80,
+    source: str, options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
 ) -> InventoryReport:
     """Check one of many inputs: its report, with its own in ``fmt`` as the detail.
 
     Each VM's outcome comes from the evaluation that gave the findings.
     """
     findings, evaluation = _checked(options, target, views=True)
-    status, text = _rendered(options, target, findings, fmt, color=color, width=width)
+    status, text = _rendered(options, target, findings, fmt, base)
     return inventory_report(
         source,
         Command.CHECK.value,

@@ -11,6 +11,7 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     read_source,
     write,
+    write_file,
     write_files,
 )
 from hyperv_backup.cli._options import (
@@ -20,9 +21,10 @@ from hyperv_backup.cli._options import (
     PROGRESS_GUESTS,
     Command,
     Exit,
+    InputError,
     Options,
 )
-from hyperv_backup.inventory import InventoryError, dump_inventory, problem_lines
+from hyperv_backup.inventory import InventoryError, dump_inventory, problem_lines, with_schema
 from hyperv_backup.model import GuestOS, hosts_of
 from hyperv_backup.render import (
     Format,
@@ -99,8 +101,8 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
             raise Exit(
                 EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
             ) from None
-        except Exit as exc:  # the file is missing or cannot be opened
-            reason = exc.lines[-1].removeprefix("error: ")
+        except InputError as exc:  # the file is missing or cannot be opened
+            reason = exc.problems[-1]
             raise Exit(
                 EXIT_INVALID,
                 f"error: the document of {export.host} names its exported events, but {reason}",
@@ -136,8 +138,23 @@ def _inside(path: Path, folder: Path, host: str) -> None:
         )
 
 
+def _script(options: Options, name: str) -> int:
+    """Write out a bundled collector script, byte for byte (``collect --script NAME``)."""
+    from hyperv_backup.collect import script_path  # noqa: PLC0415
+
+    data = script_path(name).read_bytes()
+    if options.output is not None:
+        write_file(options.output, data)
+        return EXIT_OK
+    # The scripts are ASCII: the same bytes whatever encoding the output has.
+    write(data.decode("ascii"), Format.JSON)
+    return EXIT_OK
+
+
 def run(options: Options) -> int:
     """Run ``collect``: build an inventory from collector documents and write it."""
+    if options.script is not None:
+        return _script(options, options.script)
     # The collect package takes a while to import: only this command loads it up front.
     from hyperv_backup.collect import from_documents, writer_notes  # noqa: PLC0415
 
@@ -173,7 +190,8 @@ def run(options: Options) -> int:
             f"note: no guest document for {len(missing)} VM(s); their guest facts are "
             f"unknown (HVB309, HVB602): {', '.join(missing)}"
         )
-    text = json.dumps(dump_inventory(target), indent=2, ensure_ascii=False) + "\n"
+    document = with_schema(dump_inventory(target))
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     try:
         encoded = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate from a "\ud800" escape
@@ -184,7 +202,7 @@ def run(options: Options) -> int:
         ) from None
     if options.output is None:
         # ASCII with \u escapes: valid JSON whatever the terminal's encoding.
-        write(json.dumps(dump_inventory(target), indent=2) + "\n", Format.JSON)
+        write(json.dumps(document, indent=2) + "\n", Format.JSON)
         return EXIT_OK
     files: list[tuple[Path, bytes]] = [(Path(options.output), encoded)]
     if events is not None:

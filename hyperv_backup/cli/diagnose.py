@@ -14,12 +14,14 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     example_text_or_exit,
     exit_status,
-    expand,
+    inputs_of,
+    is_inventory,
     open_regular,
     output,
     policy_meta,
     policy_notes,
     read_source,
+    unreadable,
 )
 from hyperv_backup.cli._options import (
     EXIT_FINDINGS,
@@ -69,6 +71,14 @@ LOG_SUFFIXES = (".evtx", ".xml", ".json")
 
 
 def _invalid(label: str, what: str, exc: InventoryError) -> Exit:
+    if what == "event log" and is_inventory(label):
+        # An inventory given where a log goes: say where it goes instead of
+        # what an event log lacks.
+        return Exit(
+            EXIT_INVALID,
+            f"error: {label} is an inventory, not an event log; "
+            f"pass it with --inventory {label}",
+        )
     return Exit(
         EXIT_INVALID,
         f"error: {label} is not a valid {what}:",
@@ -135,7 +145,7 @@ class _Logs:
         if self.night is not None:
             yield from read_events(self.night.log)
         named = set(self.options.operands)
-        for source in expand(self.options.operands, LOG_SUFFIXES, skipped=()):
+        for source in inputs_of(self.options, LOG_SUFFIXES, skipped=()):
             # A file named on the command line is read or refused, as without
             # --skip-bad: only the files a directory or glob gave may be passed over.
             skips = self.options.skip_bad and source not in named
@@ -165,7 +175,7 @@ class _Logs:
             self._skip(source, str(first) if first.path else first.message, read)
         except _Unreadable as exc:
             if not skips:
-                raise usage_error(f"cannot read {source!r}: {exc.reason}") from None
+                raise unreadable(source, exc) from None
             self._skip(source, f"cannot be read: {exc.reason}", read)
         self.skipped += len(problems)
         self.problems.extend(problems)

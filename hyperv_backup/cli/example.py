@@ -14,6 +14,7 @@ from hyperv_backup.cli._options import (
     EXIT_OK,
     Options,
 )
+from hyperv_backup.inventory import INVENTORY_SCHEMA
 from hyperv_backup.render import (
     Format,
     escape_html,
@@ -30,7 +31,7 @@ __dir__ = public_dir(__name__, __all__)
 def run(options: Options) -> int:
     """Run ``example``: print a bundled example inventory."""
     name = options.operands[0] if options.operands else DEFAULT_EXAMPLE
-    text = example_text_or_exit(name).rstrip("\n") + "\n"
+    text = _with_schema(example_text_or_exit(name).rstrip("\n") + "\n")
     fmt = options.format
     match fmt:
         case Format.TEXT | Format.JSON:
@@ -47,8 +48,17 @@ def run(options: Options) -> int:
             )
         case _:
             assert_never(fmt)
-    write(output, fmt)
+    write(output, fmt, options.output)
     return EXIT_OK
+
+
+def _with_schema(text: str) -> str:
+    """Return the example's text with ``$schema`` as its first key, kept as it is written otherwise."""
+    # Inserted, not parsed and written again: the example keeps its layout.
+    opening = "{\n"
+    if not text.startswith(opening):  # pragma: no cover - every example opens so
+        return text
+    return f'{opening}  "$schema": "{INVENTORY_SCHEMA}",\n{text.removeprefix(opening)}'
 
 
 def _escape_pre(text: str) -> str:

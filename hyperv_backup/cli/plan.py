@@ -8,6 +8,7 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
+    collected_at,
     describe,
     exit_status,
     policy_meta,
@@ -22,7 +23,7 @@ from hyperv_backup.cli._options import (
     Options,
 )
 from hyperv_backup.model import Cluster, Host
-from hyperv_backup.render import Format, render_plan
+from hyperv_backup.render import Format, Frame, renderer
 from hyperv_backup.render.reports import InventoryReport, inventory_report
 from hyperv_backup.rules import Finding
 
@@ -36,34 +37,25 @@ __dir__ = public_dir(__name__, __all__)
 
 
 def evaluate(
-    options: Options,
-    target: Host | Cluster,
-    fmt: Format | None,
-    *,
-    color: bool = False,
-    width: int = 80,
+    options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
 ) -> tuple[tuple[Finding, ...], int, str]:
     """Plan one inventory: its findings (less ``--ignore``), its exit status, its report in ``fmt``.
 
     An unknown ``--node`` is a usage error. With ``fmt=None`` nothing is
     rendered and the report is ``""``.
     """
-    findings, status, text, _ = _planned(options, target, fmt, color=color, width=width)
+    findings, status, text, _ = _planned(options, target, fmt, base)
     return findings, status, text
 
 
 def _planned(
-    options: Options,
-    target: Host | Cluster,
-    fmt: Format | None,
-    *,
-    color: bool = False,
-    width: int = 80,
+    options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
 ) -> tuple[tuple[Finding, ...], int, str, Evaluation | None]:
     """Like :func:`evaluate`, with the evaluation of each VM on its own host, when it is the plan's."""
     # Imported by the commands that use it: ``check`` has no need of plans or steps.
     from hyperv_backup.decide.evaluate import evaluate as evaluate_target  # noqa: PLC0415
     from hyperv_backup.decide.plan import backup_plan, plan_of  # noqa: PLC0415
+    from hyperv_backup.render._common import consistency_note, profile_note  # noqa: PLC0415
 
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
@@ -80,10 +72,11 @@ def _planned(
     status = exit_status(plan.findings, options.fail_on)
     if fmt is None:
         return plan.findings, status, "", evaluation
-    title = f"Backup plan for {describe(target)}"
     notes = policy_notes(options)
     if node is not None:
         notes.insert(0, f"Clustered VMs are backed up on {node}")
+    # What render_plan adds under the notes it is given.
+    notes.extend(n for n in (consistency_note(plan), profile_note(plan)) if n is not None)
     meta = {
         "command": Command.PLAN.value,
         "inventory": target_meta(target),
@@ -91,25 +84,26 @@ def _planned(
         **profile_meta(target, options),
         **policy_meta(options, status),
     }
-    text = render_plan(plan, fmt, title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = attrs.evolve(
+        base,
+        title=f"Backup plan for {describe(target)}",
+        notes=notes,
+        meta=meta,
+        collected_at=collected_at(target),
+    )
+    text = renderer(fmt).plan(plan, frame)
     return plan.findings, status, text, evaluation
 
 
 def report(
-    source: str,
-    options: Options,
-    target: Host | Cluster,
-    fmt: Format | None,
-    *,
-    color: bool = False,
-    width: int = 80,
+    source: str, options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
 ) -> InventoryReport:
     """Plan one of many inputs: its report, with its own in ``fmt`` as the detail.
 
     Each VM's outcome is the one it has on the host that lists it, under
     ``--profile`` or its host's own profile, whatever ``--node`` says.
     """
-    findings, status, text, evaluation = _planned(options, target, fmt, color=color, width=width)
+    findings, status, text, evaluation = _planned(options, target, fmt, base)
     # A plan on a node moves clustered VMs there; the reports still give each
     # VM's outcome on its own host, from one more walk of the inventory.
     return inventory_report(

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import attrs
+
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
+    base_frame,
+    collected_at,
     find_vm,
     load,
-    output,
     profile_meta,
     profile_notes,
+    render,
     resolve_host,
+    sources,
     target_meta,
 )
 from hyperv_backup.cli._options import (
     EXIT_OK,
     Command,
     Options,
-)
-from hyperv_backup.render import (
-    render_steps,
 )
 
 __all__ = ["run"]
@@ -49,17 +51,12 @@ def run(options: Options) -> int:
         "backup_mode": None if options.backup_mode is None else options.backup_mode.value,
         **profile_meta(node, options),
     }
-    output(
-        options,
-        title,
-        lambda fmt, color, width: render_steps(
-            steps,
-            fmt,
-            title=title,
-            notes=[mode_note, *profile_notes(node, options)],
-            meta=meta,
-            color=color,
-            width=width,
-        ),
+    frame = attrs.evolve(
+        base_frame(options, inputs=sources(options)),
+        title=title,
+        notes=[mode_note, *profile_notes(node, options)],
+        meta=meta,
+        collected_at=collected_at(node),
     )
+    render(options, frame, lambda output, framed: output.steps(steps, framed))
     return EXIT_OK

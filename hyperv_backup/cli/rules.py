@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import attrs
+
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
-    output,
+    base_frame,
+    render,
 )
 from hyperv_backup.cli._options import (
     EXIT_OK,
     Command,
     Options,
-)
-from hyperv_backup.render import (
-    render_rules,
 )
 from hyperv_backup.rules import PROFILE_RULES, RULES
 
@@ -32,11 +32,6 @@ def run(options: Options) -> int:
         title = f"Hyper-V backup rules of the profile of {profile.label}"
         meta["profile"] = profile.value
         rules = [r for r in rules if r.id in PROFILE_RULES[profile]]
-    output(
-        options,
-        title,
-        lambda fmt, color, width: render_rules(
-            rules, fmt, title=title, meta=meta, color=color, width=width
-        ),
-    )
+    frame = attrs.evolve(base_frame(options), title=title, meta=meta)
+    render(options, frame, lambda output, framed: output.rules(rules, framed))
     return EXIT_OK

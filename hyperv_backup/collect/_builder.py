@@ -115,6 +115,7 @@ class _Builder:
                 installed_updates=host.updates,
                 backup_application=host.backup_application,
                 host_volumes=host.volumes,
+                collected_at=host.collected_at,
             ),
             host.where,
         )

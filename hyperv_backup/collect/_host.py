@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TypeVar
 
 import attrs
@@ -209,6 +210,8 @@ class HostRecord:
     event_logs: EventExport | None = None
     #: The host's local volumes and their free space (``Win32_Volume``).
     volumes: tuple[HostVolume, ...] = ()
+    #: When the document was written (its ``CollectedAt``), if it says.
+    collected_at: datetime | None = None
 
 
 def disk_id(node: PSValue) -> str | None:
@@ -251,8 +254,8 @@ def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
     updates = problems.attempt(lambda: _updates(doc.get("HotFixes")))
     app = problems.attempt(lambda: _backup_application(doc.get("WindowsServerBackup")))
     writers = problems.attempt(lambda: _writers(doc.opt("VssWriters")))
-    # Checked, not used: a date that cannot be read says the document is damaged.
-    problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
+    # Kept with the host: a report says how old the facts it rests on are.
+    collected = problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
     event_logs = problems.attempt(lambda: read_event_logs(doc, name or ""))
     # Absent from documents of collectors that did not read volumes yet.
@@ -272,6 +275,7 @@ def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
         where=doc.path,
         event_logs=event_logs,
         volumes=tuple(volumes),
+        collected_at=collected,
     )
 
 

@@ -13,6 +13,7 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate
+from hyperv_backup.decide.targets import require_target
 from hyperv_backup.model import Cluster, Host, hosts_of
 from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
 from hyperv_backup.rules.storage import missed_by_host_backup
@@ -31,6 +32,10 @@ class UncoveredStorage:
     disk: str
     rule: Rule
 
+    def __str__(self) -> str:
+        """Return ``disk 'Archive' of VM 'FS01': HVB201 ...``: the disk, and the rule that says so."""
+        return f"disk {self.disk!r} of VM {self.vm!r}: {self.rule.id} {self.rule.title}"
+
 
 def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     """Return every disk the host-level backup misses, in inventory order.
@@ -42,7 +47,11 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     >>> [(u.vm, u.disk, u.rule.id) for u in uncovered_storage(
     ...     Host(name="HV01", os=HostOS.WINDOWS_SERVER_2008_R2, vms=[vm]))]
     [('FS01', 'Archive', 'HVB201')]
+
+    A ``target`` that is not a :class:`Host` or :class:`Cluster` (a path, a
+    name) raises :class:`TypeError`.
     """
+    require_target("uncovered_storage", target)
     return tuple(
         UncoveredStorage(vm=vm.name, disk=disk.name, rule=rule)
         for host in hosts_of(target)
@@ -57,6 +66,8 @@ def check(target: Host | Cluster, *, profile: Profile | str | None = None) -> Fi
 
     Each clustered VM is evaluated on the node that owns it. Each host is
     answered by the profile of its release, or by ``profile`` (``"2008"``,
-    ``"2012"`` or ``"2016"``) for all of them.
+    ``"2012"`` or ``"2016"``) for all of them. A ``target`` that is not a
+    :class:`Host` or :class:`Cluster` (a path, a name) raises :class:`TypeError`.
     """
+    require_target("check", target)
     return sort_findings(evaluate(target, views=False, profile=as_profile(profile)).findings)

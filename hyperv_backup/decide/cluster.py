@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.mode import backup_mode
+from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import VM, BackupMode, Host
+from hyperv_backup.rules import cluster as _tables
 from hyperv_backup.rules.cluster import (
     BACKUP_TABLE,
     RESTORE_TABLE,
@@ -32,7 +34,6 @@ from hyperv_backup.rules.cluster import (
     Resource,
     RestoreRow,
     backup_action_row,
-    cluster_restore_action,
     node_key,
     resources_taken_offline,
     restore_row,
@@ -79,8 +80,24 @@ def cluster_backup_action(
 
     ``NOT_CLUSTERED`` for a VM with no cluster group; ``NOT_COVERED`` for
     resource states the guidance does not cover (reported as HVB504).
+    ``vm`` must be a :class:`~hyperv_backup.VM` and ``node`` a host or a
+    host's name, or :class:`TypeError` says which was not.
     """
+    require_vm("cluster_backup_action", vm)
+    node_name(node)
     if vm.cluster_group is None:
         return ClusterAction.NOT_CLUSTERED
     row = backup_row(vm, node, mode)
     return ClusterAction.NOT_COVERED if row is None else row.action
+
+
+def cluster_restore_action(vm: VM, node: str | Host) -> ClusterAction:
+    """Return what to do before restoring ``vm`` on ``node``.
+
+    ``NOT_CLUSTERED`` for a VM with no cluster group; ``NOT_COVERED`` for
+    resource states the guidance does not cover (reported as HVB504). The
+    arguments are checked as :func:`cluster_backup_action` checks them.
+    """
+    require_vm("cluster_restore_action", vm)
+    node_name(node)
+    return _tables.cluster_restore_action(vm, node)

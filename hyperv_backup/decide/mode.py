@@ -24,6 +24,7 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.results import BackupModeDecision
+from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import VM, Host, HostOS
 from hyperv_backup.rules import Profile
 from hyperv_backup.rules.online import ONLINE_CONDITIONS
@@ -45,11 +46,8 @@ def backup_mode(vm: VM, host: str | Host | None = None) -> BackupModeDecision:
     as :func:`~hyperv_backup.check` and :func:`~hyperv_backup.backup_plan` do;
     the decision itself does not depend on it.
     """
-    value: object = vm  # callers without type checking may pass anything
-    if not isinstance(value, VM):
-        msg = f"backup_mode() takes a VM, got {type(value).__name__}"
-        raise TypeError(msg)
-    name = host.name if isinstance(host, Host) else host
+    require_vm("backup_mode", vm)
+    name = None if host is None else node_name(host)
     decision = evaluate_vm(vm, _ANY_HOST, Profile.WS2008).decision
     return attrs.evolve(
         decision, reasons=tuple(attrs.evolve(r, host=name) for r in decision.reasons)

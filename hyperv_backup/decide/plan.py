@@ -20,7 +20,7 @@ from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.decide.evaluate import Evaluation, VMView, evaluate
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
-from hyperv_backup.decide.targets import resolve_node
+from hyperv_backup.decide.targets import require_target, resolve_node
 from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
 from hyperv_backup.rules import (
     RELEASE_FACTS,
@@ -86,8 +86,11 @@ def backup_plan(
     what the copy will be.
 
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
-    ``node`` is not a node of ``target``, or ``profile`` is unknown.
+    ``node`` is not a node of ``target`` (naming the nodes it has), or
+    ``profile`` is unknown; :class:`TypeError` when ``target`` is not a
+    :class:`Host` or :class:`Cluster` (a path, a name).
     """
+    require_target("backup_plan", target)
     return _backup_plan(target, resolve_node(target, node), as_profile(profile))
 
 

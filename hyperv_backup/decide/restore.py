@@ -25,7 +25,7 @@ from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup.decide.cluster import cluster_restore_action
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
-from hyperv_backup.decide.targets import node_name
+from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -37,6 +37,7 @@ from hyperv_backup.model import (
     VMState,
     computer_key,
 )
+from hyperv_backup.model._checks import shown
 from hyperv_backup.rules import Profile, as_profile, profile_for
 from hyperv_backup.rules.cluster import (
     RESTORE_CLUSTERED,
@@ -93,7 +94,7 @@ def _mode(value: object) -> BackupMode:
     try:
         return value if isinstance(value, BackupMode) else BackupMode(str(value))
     except ValueError:
-        msg = f"mode must be 'online' or 'offline', got {value!r}"
+        msg = f"mode must be 'online' or 'offline', got {shown(value)}"
         raise HypervBackupError(msg) from None
 
 
@@ -138,7 +139,17 @@ def restore_steps(
     and later, a VM copied while it ran counts as online) and the steps'
     wording: the guidance's for 2008, the Hyper-V WMI page's for 2012 and
     later (see the module's description).
+
+    ``node`` is a :class:`~hyperv_backup.Host`, or a host's name. A name is
+    taken as it is: given a VM and no inventory, this function cannot know
+    the nodes, and a restore may go to a host that is in none (a rebuilt or
+    replacement server). Pass the ``Host`` (found with the nodes of the
+    inventory) to have its release and virtual networks count;
+    :func:`~hyperv_backup.backup_plan` and the command line, which have the
+    inventory, refuse a node it does not have. A ``vm`` that is not a
+    :class:`~hyperv_backup.VM` (a name) raises :class:`TypeError`.
     """
+    require_vm("restore_steps", vm)
     chosen = as_profile(profile)
     answering = chosen
     if answering is None:

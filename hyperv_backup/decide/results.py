@@ -108,6 +108,11 @@ class BackupModeDecision(NotebookDisplay):
     state_during_backup: VMState
     state_after: VMState
 
+    def __str__(self) -> str:
+        """Return the VM, its mode and why: ``WEB01: offline, saved for the backup (HVB306, HVB305)``."""
+        downtime = ", saved for the backup" if self.causes_downtime else ""
+        return f"{self.vm}: {self.mode.value}{downtime}{_rule_ids(self.reasons)}"
+
 
 @attrs.frozen(kw_only=True)
 class BackupOutcome(NotebookDisplay):
@@ -126,3 +131,14 @@ class BackupOutcome(NotebookDisplay):
     state_during_backup: VMState
     state_after: VMState
     reasons: tuple[Finding, ...]
+
+    def __str__(self) -> str:
+        """Return the VM, what its backup will be and why: ``APP01: fails (HVB602, HVB603)``."""
+        downtime = ", with downtime" if self.causes_downtime else ""
+        return f"{self.vm}: {self.consistency.label}{downtime}{_rule_ids(self.reasons)}"
+
+
+def _rule_ids(reasons: tuple[Finding, ...]) -> str:
+    """Return `` (HVB306, HVB305)``: the rules of ``reasons``, once each, in order; or nothing."""
+    ids = dict.fromkeys(reason.rule.id for reason in reasons)
+    return f" ({', '.join(ids)})" if ids else ""

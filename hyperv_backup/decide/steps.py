@@ -56,14 +56,23 @@ class Step:
     text: str
     rules: tuple[str, ...] = ()
 
+    def __str__(self) -> str:
+        """Return the step as a line of a numbered list, with its rules: ``4. Restore ... (HVB404)``."""
+        rules = f" ({', '.join(self.rules)})" if self.rules else ""
+        return f"{self.order}. {self.text}{rules}"
+
 
 class Steps(tuple[Step, ...], NotebookDisplay):
     """A tuple of ordered steps, as :func:`restore_steps` returns them.
 
-    It is an ordinary tuple that a notebook also shows as a numbered list.
+    It is an ordinary tuple that a notebook also shows as a numbered list;
+    ``str()`` gives one line per step.
     """
 
     __slots__ = ()
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self)) if self else "no steps"
 
 
 #: A step before it is numbered: (action, target, where, text, rules).

@@ -25,7 +25,14 @@ from __future__ import annotations
 from hyperv_backup._base import public_dir
 from hyperv_backup.inventory._json import check_limits, load_document, read_at_most
 from hyperv_backup.inventory._json import decode as decode_text
-from hyperv_backup.inventory._parse import dump_inventory, parse_inventory, read_inventory
+from hyperv_backup.inventory._parse import (
+    INVENTORY_SCHEMA,
+    dump_inventory,
+    parse_inventory,
+    read_inventory,
+    with_schema,
+)
+from hyperv_backup.inventory._positions import with_positions
 from hyperv_backup.inventory._problems import (
     DEFAULT_LIMITS,
     MAX_PROBLEMS,
@@ -37,6 +44,7 @@ from hyperv_backup.inventory._problems import (
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "INVENTORY_SCHEMA",
     "MAX_PROBLEMS",
     "InventoryError",
     "InventoryLimits",
@@ -49,6 +57,8 @@ __all__ = [
     "problem_lines",
     "read_at_most",
     "read_inventory",
+    "with_positions",
+    "with_schema",
 ]
 
 #: ``dir()`` of the module lists its public names only.

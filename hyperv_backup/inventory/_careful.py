@@ -14,7 +14,8 @@ starting the command line) does not pay for building the converter.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -78,7 +79,51 @@ def _structure_enum(value: object, cls: type[enum.StrEnum]) -> enum.StrEnum:
             pass
     allowed = ", ".join(repr(m.value) for m in cls)
     shown = safe_repr(shorten(value)) if isinstance(value, str) else describe(value)
-    raise ValueError(f"expected one of {allowed}, got {shown}")
+    hint = _did_you_mean(value, [m.value for m in cls]) if isinstance(value, str) else ""
+    raise ValueError(f"expected one of {allowed}, got {shown}{hint}")
+
+
+def _did_you_mean(given: str, known: Sequence[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the one of ``known`` that ``given`` most likely meant.
+
+    The same word in another case first (PowerShell writes ``Running`` where
+    the inventory says ``running``), then a close spelling. Only ever called
+    for a value already refused: reading a valid inventory never comes here.
+    """
+    folded = given.casefold().replace("-", "_").replace(" ", "_")
+    same = [word for word in known if word.casefold() == folded]
+    if not same and len(given) <= _SHOWN_LENGTH:
+        import difflib  # noqa: PLC0415 - only a refused word needs it
+
+        lowered = {word.casefold(): word for word in known}
+        same = [lowered[w] for w in difflib.get_close_matches(folded, list(lowered), n=1)]
+    return f"; did you mean {same[0]!r}?" if same else ""
+
+
+#: Words longer than this are not compared with the known ones (no close spelling is that long).
+_SHOWN_LENGTH = 60
+
+
+#: The longest time string read: any ISO 8601 time is shorter (the quick path agrees).
+MAX_TIME_LENGTH = 64
+
+
+def _structure_time(value: object, _: type) -> datetime:
+    example = "such as '2024-05-06T21:14:07Z'"
+    if not isinstance(value, str):
+        raise TypeError(f"expected a date and time as a string, {example}, got {describe(value)}")
+    try:
+        if len(value) > MAX_TIME_LENGTH:
+            raise ValueError
+        time = datetime.fromisoformat(value)
+    except ValueError:
+        shown = safe_repr(shorten(value))
+        raise ValueError(f"expected a date and time in ISO 8601, {example}, got {shown}") from None
+    return time if time.tzinfo is not None else time.replace(tzinfo=UTC)
+
+
+def _time_text(time: datetime) -> str:
+    return time.isoformat().replace("+00:00", "Z")
 
 
 def _enum_value(member: enum.StrEnum) -> str:
@@ -149,6 +194,8 @@ def _make_converter() -> cattrs.Converter:
     # Registered on StrEnum itself: it comes before str in an enum's MRO, so the
     # strict str hook above does not catch enum fields first.
     converter.register_structure_hook(enum.StrEnum, _structure_enum)
+    converter.register_structure_hook(datetime, _structure_time)
+    converter.register_unstructure_hook(datetime, _time_text)
     converter.register_structure_hook_factory(_is_collection, _collection_hook)
     converter.register_structure_hook_factory(_is_model, _model_hook)
     # StrEnum before str in the MRO: members are written as plain strings.
@@ -160,7 +207,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(_is_frozenset, sorted)
     # The facts added for Windows Server 2012 and later are written only when
     # set, so an inventory that does not use them is written as before.
-    for cls, fields in LATER_FIELDS.items():
+    # In the order of LATER_FIELDS (a set's order would change from run to run).
+    for cls in dict.fromkeys([*LATER_FIELDS, *WRITTEN_WHEN_SET]):
+        fields = (*LATER_FIELDS.get(cls, ()), *WRITTEN_WHEN_SET.get(cls, ()))
         omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in fields}
         converter.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, converter, **omitted)
@@ -198,6 +247,10 @@ LATER_FIELDS: Mapping[type, tuple[str, ...]] = {
 }
 
 
+#: Other fields written only when set, so that an inventory without them is written as before.
+WRITTEN_WHEN_SET: Mapping[type, tuple[str, ...]] = {Host: ("collected_at",)}
+
+
 CONVERTER = _make_converter()
 
 
@@ -216,8 +269,12 @@ def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
             else:
                 yield from _problems(sub, child)
     elif isinstance(exc, ForbiddenExtraKeysError):
+        known = [field.name for field in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         for key in sorted(exc.extra_fields, key=str):
-            yield Problem(join(path, key), "unknown field")
+            # A mapping built in Python may have keys that are not strings.
+            name: object = key
+            hint = _did_you_mean(name, known) if isinstance(name, str) else ""
+            yield Problem(join(path, key), f"unknown field{hint}")
     elif isinstance(exc, ModelError):
         yield Problem(join(path, exc.path) if exc.path else path, exc.reason)
     else:

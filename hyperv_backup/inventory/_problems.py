@@ -29,14 +29,20 @@ class Problem:
     """One thing wrong with an inventory: where (``path``) and what (``message``).
 
     ``path`` is written like ``nodes[1].vms[3].disks[0].attachment``; it is
-    empty for the document as a whole.
+    empty for the document as a whole. ``line`` and ``column`` (from 1) say
+    where in a JSON file the path is, when it was read from one
+    (:func:`~hyperv_backup.inventory.with_positions`); they do not take
+    part in comparing two problems.
     """
 
     path: str
     message: str
+    line: int | None = attrs.field(default=None, eq=False, kw_only=True)
+    column: int | None = attrs.field(default=None, eq=False, kw_only=True)
 
     def __str__(self) -> str:
-        return f"{self.path or '<document>'}: {self.message}"
+        where = f" (line {self.line}, column {self.column})" if self.line is not None else ""
+        return f"{self.path or '<document>'}: {self.message}{where}"
 
 
 #: The most problems an :class:`InventoryError` keeps, and a report lists.

@@ -44,6 +44,7 @@ import linecache
 import types
 import typing
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -198,6 +199,10 @@ def _field_lines(
             f"        built.{field.name} = {'None if item is None else ' if optional else ''}"
             f"tuple(map(_c{n}, item))",
         ]
+    elif hint is datetime:
+        cells["_time"] = _time
+        none = "None if item is None else " if optional else ""
+        lines.append(f"        built.{field.name} = {none}_time(item)")
     elif hint in _WRONG:
         lines += [
             f"        if {guard}({_WRONG[hint]}):",
@@ -271,6 +276,17 @@ def _stand_in(cls: type) -> type:
         },
     )
     return stand_in
+
+
+def _time(value: Any) -> datetime:
+    """Read a time written in ISO 8601 (``2024-05-06T21:14:07Z``); one without a zone is UTC."""
+    if type(value) is not str or len(value) > 64:
+        raise GiveUp
+    try:
+        time = datetime.fromisoformat(value)
+    except ValueError:
+        raise GiveUp from None
+    return time if time.tzinfo is not None else time.replace(tzinfo=UTC)
 
 
 def _encodes(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 import attrs
 
@@ -228,6 +229,9 @@ class Host(NotebookDisplay):
     File Server VSS Agent Service (``None``: not known); ``file_servers``
     says it server by server, and a server listed there is answered by its own
     entry. ``host_volumes`` are the host's volumes and their free space.
+    ``collected_at`` is when the host's facts were collected (the time
+    ``host.ps1`` wrote in its document); a time without a zone is read as
+    UTC, and ``None`` means not said.
     """
 
     name: str
@@ -240,6 +244,7 @@ class Host(NotebookDisplay):
     file_server_vss_agent: bool | None = None
     file_servers: tuple[FileServer, ...] = attrs.field(default=(), converter=to_tuple)
     host_volumes: tuple[HostVolume, ...] = attrs.field(default=(), converter=to_tuple)
+    collected_at: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check(typed=False)
@@ -263,6 +268,16 @@ class Host(NotebookDisplay):
             check_items(self.virtual_networks, "virtual_networks", VirtualNetwork)
             check_items(self.file_servers, "file_servers", FileServer)
             check_items(self.host_volumes, "host_volumes", HostVolume)
+            if self.collected_at is not None and not isinstance(self.collected_at, datetime):
+                raise ModelError(
+                    "collected_at",
+                    self.collected_at,
+                    f"expected a date and time, got {shown(self.collected_at)}",
+                )
+        collected = self.collected_at
+        if collected is not None and collected.tzinfo is None:
+            # Collectors write UTC; a time without a zone compares with the others as UTC.
+            object.__setattr__(self, "collected_at", collected.replace(tzinfo=UTC))
         # The converter left a tuple, so that a bad item is named by its index.
         updates: tuple[object, ...] = self.installed_updates  # type: ignore[assignment]
         for index, update in enumerate(updates):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
@@ -64,6 +65,10 @@ def _lines(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _times(times: Iterable[tuple[str, datetime]]) -> tuple[tuple[str, datetime], ...]:
+    return tuple(times)
+
+
 @attrs.frozen(kw_only=True)
 class Frame:
     """What surrounds a result in its output, whatever the format.
@@ -73,6 +78,13 @@ class Frame:
     ``color`` adds ANSI colours to text, ``width`` is the text width.
     ``fails_at`` is the least severity that fails a JUnit test case
     (``None``: none fails).
+
+    What a report may say about itself: ``summary`` asks for one screen (80
+    by 24) instead of the whole report; ``made_at`` is when it was made
+    (``None``: not said); ``inputs`` names the files it was made from, as
+    given (``-`` for standard input, ``example:NAME`` for a bundled
+    example); ``collected_at`` pairs each host's name with the time its
+    inventory was collected, for the hosts whose inventory says.
     """
 
     title: str
@@ -82,6 +94,10 @@ class Frame:
     color: bool = False
     width: int = 80
     fails_at: Severity | None = Severity.ERROR
+    summary: bool = False
+    made_at: datetime | None = None
+    inputs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
+    collected_at: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_times)
 
 
 #: One input's share of the output of many, as a format's renderer makes it.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import attrs
 
@@ -48,13 +48,25 @@ if TYPE_CHECKING:
     from hyperv_backup.readers import Event, VssWriter
     from hyperv_backup.render._formats import Frame
 
-__all__ = ["RENDERER", "SCHEMA_VERSION", "JsonRenderer", "document", "to_dict"]
+__all__ = [
+    "PLAN_SCHEMA_VERSION",
+    "RENDERER",
+    "SCHEMA_VERSION",
+    "JsonRenderer",
+    "document",
+    "to_dict",
+]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
 
-#: The version of every JSON document written here; bumped on an incompatible change.
+#: The version of every JSON document written here but the plan's; each kind of
+#: document has its own, bumped on an incompatible change of that kind.
 SCHEMA_VERSION = 1
+
+#: The version of the plan's document: 2 since ``vms[].reasons`` is an array of
+#: rule IDs (it was one string of them, space-separated).
+PLAN_SCHEMA_VERSION = 2
 
 #: What :func:`to_dict` takes.
 Result: TypeAlias = (
@@ -240,24 +252,57 @@ def _plan_writer() -> dict[type, _Writer]:
     }
 
 
-def to_dict(result: Result) -> dict[str, Any]:
-    """Return the JSON-ready dictionary of a result object.
+@overload
+def to_dict(result: Result) -> dict[str, Any]: ...
 
-    Raises :class:`TypeError` for anything else (for an inventory, use
-    :func:`~hyperv_backup.dump_inventory`).
+
+@overload
+def to_dict(result: Sequence[Result]) -> list[dict[str, Any]]: ...
+
+
+def to_dict(result: Result | Sequence[Result]) -> dict[str, Any] | list[dict[str, Any]]:
+    """Return the JSON-ready dictionary of a result object, or the list of a sequence of them.
+
+    A sequence is what :func:`~hyperv_backup.check` (``Findings``),
+    :func:`~hyperv_backup.restore_steps` (``Steps``) and
+    :func:`~hyperv_backup.uncovered_storage` return, or any tuple or list of
+    result objects: its list holds each one's dictionary, in order. Raises
+    :class:`TypeError` for anything else, naming the first item that is no
+    result (for an inventory, use :func:`~hyperv_backup.dump_inventory`).
     """
-    writer = _WRITERS.get(type(result)) or _plan_writer().get(type(result))
-    if writer is None:
-        msg = f"to_dict() takes a result object, got {type(result).__name__}"
-        raise TypeError(msg)
-    return writer(result)
+    writer = _writer_of(result)
+    if writer is not None:
+        return writer(result)
+    given: object = result  # callers without type checking may pass anything
+    if isinstance(given, list | tuple):
+        items: list[dict[str, Any]] = []
+        for index, item in enumerate(given):
+            found = _writer_of(item)
+            if found is None:
+                msg = (
+                    f"to_dict() takes a result object or a sequence of them, got "
+                    f"{type(item).__name__} at index {index} of {type(given).__name__}"
+                )
+                raise TypeError(msg)
+            items.append(found(item))
+        return items
+    kind = type(result).__name__
+    hint = "; write an inventory with dump_inventory()" if kind in {"Host", "Cluster"} else ""
+    msg = f"to_dict() takes a result object or a sequence of them, got {kind}{hint}"
+    raise TypeError(msg)
 
 
-def document(meta: Mapping[str, Any] | None, body: Mapping[str, Any]) -> str:
+def _writer_of(result: object) -> _Writer | None:
+    return _WRITERS.get(type(result)) or _plan_writer().get(type(result))
+
+
+def document(
+    meta: Mapping[str, Any] | None, body: Mapping[str, Any], *, version: int = SCHEMA_VERSION
+) -> str:
     """Return the JSON text of a document: ``schema_version``, then ``meta``, then ``body``."""
     import json  # noqa: PLC0415 - only JSON output needs it
 
-    content = {"schema_version": SCHEMA_VERSION, **(meta or {}), **body}
+    content = {"schema_version": version, **(meta or {}), **body}
     return json.dumps(content, indent=2, ensure_ascii=True) + "\n"
 
 
@@ -278,16 +323,20 @@ class JsonRenderer:
             **({"consistency": consistency_counts(plan)} if plan.outcomes else {}),
             "findings": severity_counts(plan.findings),
         }
+        # A list of rule IDs is an array, as a step's rules are; the other
+        # formats show the row's space-separated IDs as they are.
+        rows = [{**row, "reasons": str(row["reasons"]).split()} for row in decision_rows(plan)]
         return document(
             frame.meta,
             {
                 "summary": summary,
-                "vms": decision_rows(plan),
+                "vms": rows,
                 "steps": body["steps"],
                 "findings": body["findings"],
                 "decisions": body["decisions"],
                 **({"outcomes": body["outcomes"]} if "outcomes" in body else {}),
             },
+            version=PLAN_SCHEMA_VERSION,
         )
 
     def steps(self, steps: Sequence[Step], frame: Frame) -> str:

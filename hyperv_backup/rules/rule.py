@@ -93,14 +93,22 @@ class Finding:
     host: str | None = None
     vm: str | None = None
 
+    def __str__(self) -> str:
+        """Return the rule, the severity and the message: ``HVB305 warning: Volume ...``."""
+        return f"{self.rule.id} {self.severity.value}: {self.message}"
+
 
 class Findings(tuple[Finding, ...], NotebookDisplay):
     """A tuple of findings, as :func:`~hyperv_backup.check` returns them.
 
-    It is an ordinary tuple that a notebook also shows as a report.
+    It is an ordinary tuple that a notebook also shows as a report; ``str()``
+    gives one line per finding.
     """
 
     __slots__ = ()
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self)) if self else "no findings"
 
 
 def sort_findings(findings: Iterable[Finding]) -> Findings:

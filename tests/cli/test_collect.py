@@ -14,6 +14,7 @@ import hyperv_backup as hb
 from hyperv_backup import cli
 from hyperv_backup.cli import main
 from hyperv_backup.examples import example_text
+from hyperv_backup.inventory import INVENTORY_SCHEMA, with_schema
 from tests.cli._shared_cli import (
     fake_stdin,
     validate,
@@ -48,7 +49,14 @@ def test_collect_writes_the_inventory(run: Any) -> None:
     document = validate("example", result.out)  # the inventory schema
     expected = hb.collect.read_documents(COLLECT_NODES, COLLECT_GUESTS)
     assert hb.parse_inventory(document) == expected
-    assert result.out == json.dumps(hb.dump_inventory(expected), indent=2) + "\n"
+    # The schema first, so that an editor finds it; then the inventory.
+    assert result.out == json.dumps(with_schema(hb.dump_inventory(expected)), indent=2) + "\n"
+    assert document["$schema"] == INVENTORY_SCHEMA
+    # Each node keeps when its document was collected.
+    assert [node["collected_at"] for node in document["nodes"]] == [
+        "2012-01-13T08:00:00Z",
+        "2012-01-13T08:01:02Z",
+    ]
     # Notes on stderr only: the VMs without a guest document.
     assert result.err.splitlines() == [
         "hyperv-backup collect: note: no guest document for 3 VM(s); their guest facts are "
@@ -130,16 +138,31 @@ def test_collect_invalid_documents_exit_3(run: Any, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["collect"], "missing HOST"),
-        (["collect", "nowhere.json"], "cannot read 'nowhere.json'"),
-        (["collect", COLLECT_STANDALONE, "--guest", "nowhere.json"], "cannot read 'nowhere.json'"),
         (["collect", COLLECT_STANDALONE, "--format", "json"], "unrecognized arguments: --format"),
+        (["collect", COLLECT_STANDALONE, "--script", "host.ps1"], "--script writes"),
+        (["collect", "--script", "other.ps1"], "invalid choice: 'other.ps1'"),
     ],
 )
 def test_collect_usage_errors_exit_2(run: Any, args: list[str], message: str) -> None:
-    """No host document, or a file that cannot be read, is a usage error."""
+    """No host document, or arguments that do not go together, is a usage error."""
     result = run(*args)
     assert result.code == cli.EXIT_USAGE
     assert message in result.err
+    assert result.out == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["collect", "nowhere.json"], ["collect", COLLECT_STANDALONE, "--guest", "nowhere.json"]],
+)
+def test_collect_of_a_document_that_cannot_be_read_exits_3(run: Any, args: list[str]) -> None:
+    """A document that cannot be read is an input that could not be read, as for every command."""
+    result = run(*args)
+    assert result.code == cli.EXIT_INVALID
+    assert result.err == (
+        "hyperv-backup collect: error: nowhere.json: cannot read 'nowhere.json': "
+        "No such file or directory\n"
+    )
     assert result.out == ""
 
 
@@ -206,9 +229,11 @@ def test_json_to_a_narrow_terminal_stays_valid_json(
 
 
 @pytest.mark.parametrize("command", [["check"], ["collect"]])
-def test_a_path_with_a_nul_character_is_a_usage_error(run: Any, command: list[str]) -> None:
+def test_a_path_with_a_nul_character_is_an_input_that_cannot_be_read(
+    run: Any, command: list[str]
+) -> None:
     result = run(*command, "bad\x00name.json")
-    assert result.code == 2
+    assert result.code == 3
     assert "cannot read" in result.err
     assert "Traceback" not in result.err
 

@@ -11,6 +11,7 @@ import pytest
 
 import hyperv_backup as hb
 from hyperv_backup import cli
+from hyperv_backup.examples import example_text
 from hyperv_backup.render import Format
 from tests.cli._shared_cli import (
     COMMANDS,
@@ -37,7 +38,8 @@ def test_every_command_runs_in_every_format(run: Any, command: str, fmt: Format)
     if fmt is Format.JSON:
         document = validate(command, result.out)
         if command != "example":
-            assert document["schema_version"] == 1
+            # The plan's document is at 2: its rows' reasons became an array.
+            assert document["schema_version"] == (2 if command == "plan" else 1)
             assert document["command"] == command
     if fmt is Format.HTML:
         page = Page(result.out)
@@ -253,14 +255,18 @@ def test_usage_errors_exit_2(run: Any, args: list[str], message: str) -> None:
     assert "Traceback" not in result.err
 
 
-def test_missing_file_exits_2(run: Any, tmp_path: Path) -> None:
-    """A file that cannot be read is a usage error, named on stderr."""
+def test_missing_file_exits_3_alone_as_among_others(run: Any, tmp_path: Path) -> None:
+    """A file that cannot be read exits 3, named on stderr, whether it is the one input or not."""
     missing = tmp_path / "missing.json"
-    result = run("check", str(missing))
-    assert result.code == 2
-    assert "cannot read" in result.err
-    assert "missing.json" in result.err
-    assert run("plan", str(tmp_path)).code == 2  # a directory
+    good = tmp_path / "good.json"
+    good.write_text(example_text("host"), encoding="utf-8")
+    for inputs in ([missing], [good, missing], [missing, good]):
+        result = run("check", *map(str, inputs))
+        assert result.code == cli.EXIT_INVALID
+        assert f"hyperv-backup check: error: {missing}: cannot read '{missing}'" in result.err
+    (tmp_path / "folder").mkdir()
+    assert run("plan", str(tmp_path / "folder")).code == 2  # a directory with no inventory
+    assert run("restore", str(missing), "VM").code == cli.EXIT_INVALID
 
 
 @pytest.mark.parametrize(
@@ -279,14 +285,21 @@ def test_missing_file_exits_2(run: Any, tmp_path: Path) -> None:
     ],
 )
 def test_invalid_inventory_exits_3(run: Any, tmp_path: Path, content: bytes, path: str) -> None:
-    """An invalid inventory exits 3; each problem is one `path: message` line; no traceback."""
+    """An invalid inventory exits 3; each problem is one `path: message` line; no traceback.
+
+    check and plan also write their report, which lists the input as invalid
+    (as among many inputs); restore writes nothing.
+    """
     source = tmp_path / "bad.json"
     source.write_bytes(content)
     for command in (["check"], ["plan"], ["restore"]):
         args = [*command, str(source)] + (["VM01"] if command == ["restore"] else [])
         result = run(*args)
         assert result.code == cli.EXIT_INVALID
-        assert result.out == ""
+        if command == ["restore"]:
+            assert result.out == ""
+        else:
+            assert "invalid" in result.out
         assert "Traceback" not in result.err
         lines = result.err.splitlines()
         assert "bad.json" in lines[0]

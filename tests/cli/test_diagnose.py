@@ -122,7 +122,7 @@ def test_bad_writers_inventory_and_arguments(run: Any, tmp_path: Path) -> None:
     assert run("diagnose", NIGHT, "--inventory", str(junk), "--example").code == EXIT_USAGE
     assert run("diagnose").code == EXIT_USAGE
     assert run("diagnose", NIGHT, "--since", "yesterday").code == EXIT_USAGE
-    assert run("diagnose", str(tmp_path / "missing.evtx")).code == EXIT_USAGE
+    assert run("diagnose", str(tmp_path / "missing.evtx")).code == EXIT_INVALID
 
 
 def test_an_inventory_file_is_read(run: Any, tmp_path: Path) -> None:
@@ -492,7 +492,7 @@ def test_unreadable_files_and_folders_of_a_directory_are_skipped_and_named(
     monkeypatch.setattr(os, "scandir", scandir)
     monkeypatch.setattr(os, "open", open_)
     stopped = run("diagnose", str(folder))
-    assert stopped.code == EXIT_USAGE
+    assert stopped.code == EXIT_INVALID  # an input that cannot be read, as for check and plan
     assert "Permission denied" in stopped.err
     result = run("diagnose", str(folder), "--skip-bad", "--format", "json", "--fail-on", "never")
     assert result.code == EXIT_OK
@@ -565,7 +565,7 @@ def test_a_file_that_fails_to_be_read_is_skipped_as_unreadable(
         "path": str(failing),
         "problem": "skipped: cannot be read: Input/output error",
     }
-    assert run("diagnose", str(folder)).code == EXIT_USAGE
+    assert run("diagnose", str(folder)).code == EXIT_INVALID
 
 
 def test_events_read_before_a_file_fails_are_kept_and_counted(

@@ -17,7 +17,7 @@ from hyperv_backup.cli import _fleet
 from hyperv_backup.cli._options import Command, Options
 from hyperv_backup.examples import example_text
 from hyperv_backup.model import hosts_of
-from hyperv_backup.render import Format, ReportFormat
+from hyperv_backup.render import Format, Frame, ReportFormat
 from hyperv_backup.render.reports import Share, failed_report
 from tests.cli._shared_cli import schema, validate
 
@@ -281,7 +281,7 @@ def test_prometheus_is_written_as_utf_8_whatever_the_output_encoding(
 def _job(command: Command, fmt: Format, report: ReportFormat | None = None) -> _fleet._Job:
     options = Options(command=command, format=fmt, operands=(), example="cluster", report=report)
     return _fleet._Job(
-        source="example:cluster", index=0, options=options, fmt=fmt, color=False, width=80
+        source="example:cluster", index=0, options=options, fmt=fmt, base=Frame(title="")
     )
 
 

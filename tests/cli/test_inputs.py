@@ -60,7 +60,7 @@ def test_example_markdown_and_html_show_the_json(run: Any) -> None:
     assert "```json\n" in markdown
     page = Page(run("example", "host", "--format", "html").out)
     assert "pre" in page.tags
-    document = page.text[page.text.index('{\n  "kind"') :]
+    document = page.text[page.text.index('{\n  "$schema"') :]
     assert hb.parse_inventory(document) == hb.load_example("host")
 
 

@@ -65,7 +65,7 @@ class FakeTTY(io.StringIO):
 def test_colour_only_on_a_terminal_without_no_color(
     monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    """ANSI colour on a terminal; none when NO_COLOR is set (any value) or stdout is not a tty."""
+    """ANSI colour on a terminal; none when NO_COLOR is set (not empty) or stdout is not a tty."""
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "80")
     tty = FakeTTY()
@@ -73,7 +73,7 @@ def test_colour_only_on_a_terminal_without_no_color(
     main(COMMANDS[command])
     assert "\x1b[" in tty.getvalue()
 
-    for value in ("", "1"):
+    for value in ("1", "0", "no"):
         monkeypatch.setenv("NO_COLOR", value)
         tty = FakeTTY()
         monkeypatch.setattr(sys, "stdout", tty)

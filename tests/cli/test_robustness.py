@@ -36,13 +36,13 @@ def test_a_fifo_is_refused_at_once_not_waited_on(run: Any, tmp_path: Path) -> No
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     result = run("check", str(fifo))
-    assert result.code == cli.EXIT_USAGE
+    assert result.code == cli.EXIT_INVALID
     assert "not a regular file: a pipe (FIFO); give '-' to read standard input" in result.err
 
 
 def test_a_directory_named_as_a_file_is_refused(run: Any, tmp_path: Path) -> None:
     result = run("diagnose", "--writers", str(tmp_path), str(tmp_path / "x.evtx"))
-    assert result.code == cli.EXIT_USAGE
+    assert result.code == cli.EXIT_INVALID
 
 
 def test_a_glob_through_a_loop_of_links_ends(run: Any, tmp_path: Path, good: Path) -> None:
@@ -116,7 +116,7 @@ def test_a_file_in_a_folder_that_cannot_be_searched_is_unreadable_not_a_crash(
     monkeypatch.setattr(Path, "stat", stat)
     monkeypatch.setattr(os, "open", open_)
     one = run("check", hidden)
-    assert one.code == cli.EXIT_USAGE
+    assert one.code == cli.EXIT_INVALID
     assert one.err.strip().endswith("Permission denied")
     many = run("check", str(good), hidden, "--format", "json", "--jobs", "1")
     assert many.code == cli.EXIT_INVALID

@@ -462,14 +462,14 @@ def test_to_dict_of_uncovered_storage() -> None:
         None,
         "HVB201",
         StepKind.FIRST_START,
-        (),
+        (VM(name="VM1", state=VMState.OFF),),
         Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008),
     ],
 )
 def test_to_dict_refuses_other_objects(value: object) -> None:
     """Only result objects serialise; anything else is a TypeError."""
     with pytest.raises(TypeError):
-        to_dict(value)  # type: ignore[arg-type]
+        to_dict(value)  # type: ignore[call-overload]
 
 
 def test_mode_keyword_stands_for_the_host_backup_without_a_record() -> None:

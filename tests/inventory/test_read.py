@@ -32,7 +32,7 @@ from hyperv_backup import (
 )
 from hyperv_backup.examples import example_text
 from hyperv_backup.inventory import Problem
-from hyperv_backup.inventory._careful import LATER_FIELDS
+from hyperv_backup.inventory._careful import LATER_FIELDS, WRITTEN_WHEN_SET
 from tests.inventory._shared_inventory import (
     _UNICODE_DOCUMENT,
     _edited,
@@ -111,12 +111,13 @@ def test_installed_updates_written_sorted() -> None:
 def _check_written_in_full(model: object, dumped: object, where: str) -> None:
     """Walk a model and its dump together: every attrs field is a key, values are plain JSON.
 
-    The fields added for the later profiles are written only when they are not
-    at their default, so that older inventories are written as before.
+    The fields added for the later profiles, and ``collected_at``, are written
+    only when they are not at their default, so that older inventories are
+    written as before.
     """
     if attrs.has(type(model)):
         assert isinstance(dumped, dict), where
-        later = LATER_FIELDS.get(type(model), ())
+        later = (*LATER_FIELDS.get(type(model), ()), *WRITTEN_WHEN_SET.get(type(model), ()))
         names = [
             f.name
             for f in attrs.fields(type(model))  # type: ignore[arg-type]

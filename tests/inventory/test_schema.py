@@ -137,16 +137,24 @@ def test_kind_chooses_the_document_definition() -> None:
 
 
 def test_top_level_documents_add_kind_to_host_and_cluster() -> None:
-    """A top-level host or cluster carries ``kind``; nested hosts (nodes) do not."""
+    """A top-level host or cluster carries ``kind`` and may carry ``$schema``; nested hosts do not."""
     host = DEFS["host_document"]
     assert host["properties"]["kind"] == {"const": "host"}
-    assert {k: v for k, v in host["properties"].items() if k != "kind"} == DEFS["host"][
+    top = {"kind", "$schema"}
+    assert {k: v for k, v in host["properties"].items() if k not in top} == DEFS["host"][
         "properties"
     ]
+    for document in (host, DEFS["cluster_document"]):
+        assert document["properties"]["$schema"]["type"] == "string"
+        assert "$schema" not in document["required"]
     assert host["required"] == ["kind", *DEFS["host"]["required"]]
     cluster = DEFS["cluster_document"]
     assert cluster["properties"]["kind"] == {"const": "cluster"}
-    assert list(cluster["properties"]) == ["kind", *(f.name for f in attrs.fields(Cluster))]
+    assert list(cluster["properties"]) == [
+        "$schema",
+        "kind",
+        *(f.name for f in attrs.fields(Cluster)),
+    ]
     assert cluster["required"] == ["kind", "name", "nodes"]
     assert "kind" not in DEFS["host"]["properties"]
 

@@ -141,6 +141,7 @@ FIELDS = [
             "file_server_vss_agent",
             "file_servers",
             "host_volumes",
+            "collected_at",
         ],
     ),
     (FileServer, ["name", "vss_agent"]),
