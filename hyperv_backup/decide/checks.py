@@ -4,17 +4,21 @@
 its backup application (HVB1xx), storage outside the host backup (HVB2xx),
 the online conditions (HVB3xx), the cluster rules (HVB501, HVB502, HVB504 on
 each VM's owner node, HVB505) and, under the later profiles, the rules of
-HVB6xx. Restore-time rules come from :func:`~hyperv_backup.restore_steps`.
+HVB6xx; given a backup catalogue, the rules of HVB8xx too. Restore-time
+rules come from :func:`~hyperv_backup.restore_steps`.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate
+from hyperv_backup.decide.protection import apply_policy, protection_facts
 from hyperv_backup.decide.targets import require_target
-from hyperv_backup.model import Cluster, Host, hosts_of
+from hyperv_backup.model import Catalogue, Cluster, Host, ProtectionPolicy, hosts_of
 from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
 from hyperv_backup.rules.storage import missed_by_host_backup
 
@@ -61,13 +65,35 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     )
 
 
-def check(target: Host | Cluster, *, profile: Profile | str | None = None) -> Findings:
+def check(
+    target: Host | Cluster,
+    *,
+    profile: Profile | str | None = None,
+    backups: Catalogue | None = None,
+    now: datetime | None = None,
+    max_age: timedelta | None = None,
+    policy: ProtectionPolicy | None = None,
+) -> Findings:
     """Return every finding about ``target``, most severe first, then in inventory order.
 
     Each clustered VM is evaluated on the node that owns it. Each host is
     answered by the profile of its release, or by ``profile`` (``"2008"``,
     ``"2012"`` or ``"2016"``) for all of them. A ``target`` that is not a
     :class:`Host` or :class:`Cluster` (a path, a name) raises :class:`TypeError`.
+
+    Given ``backups``, a backup catalogue, the rules of HVB8xx say how it
+    protects each VM, with ages measured at ``now`` (an aware time; the
+    current time when ``None``) against ``max_age`` (a week when ``None``).
+    ``policy`` sets maximum ages of single VMs and exceptions: the findings
+    an exception covers are left out until its date
+    (:func:`~hyperv_backup.decide.protection.protection_summary` lists them).
     """
     require_target("check", target)
-    return sort_findings(evaluate(target, views=False, profile=as_profile(profile)).findings)
+    facts = None
+    if backups is not None:
+        facts = protection_facts(target, backups, now=now, max_age=max_age, policy=policy)
+    findings = evaluate(target, views=False, profile=as_profile(profile), protection=facts).findings
+    if policy is not None:
+        today = (facts.now if facts is not None else now or datetime.now(UTC)).date()
+        findings = apply_policy(findings, policy, today).kept
+    return sort_findings(findings)

@@ -14,7 +14,10 @@ findings give its outcome; the outcome gives the online/offline decision, and
 the decision what the cluster backup table asks of the node, which the
 checks of the cluster phase read. A VM is evaluated on the node that backs
 it up: its owner, or the node a plan names (then that node's release,
-backup application and hotfixes count).
+backup application and hotfixes count). When a backup catalogue is given
+(:class:`~hyperv_backup.rules.protection.Protection`), the checks that read
+it run too: the host's with the host's, and each VM's last, once its outcome
+is known, which they never change.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from hyperv_backup.rules import (
 )
 from hyperv_backup.rules.check import Obstacle, Subject
 from hyperv_backup.rules.cluster import backup_action
+from hyperv_backup.rules.restore_points import Protection
 
 __all__ = ["Evaluation", "VMView", "evaluate", "evaluate_vm"]
 
@@ -145,36 +149,46 @@ class _Walk(NamedTuple):
     #: The groups of the phases before the cluster's, phase by phase.
     vm: tuple[_Group, ...]
     cluster: tuple[_Group, ...]
+    #: The groups of the protection phase: empty without a catalogue.
+    protection: tuple[_Group, ...] = ()
 
 
-def _walk(checks: tuple[Check, ...], profile: Profile, facts: ReleaseFacts) -> _Walk:
+def _walk(
+    checks: tuple[Check, ...], profile: Profile, facts: ReleaseFacts, *, catalogued: bool = False
+) -> _Walk:
     # The conditions that keep the guest out are asked under every profile: a
     # profile that does not report them has a rule of its own that restates them.
     mine = [
         c
         for c in checks
-        if (profile in c.rule.profiles or c.effect is _GUEST_OUT) and c.applies(facts)
+        if (profile in c.rule.profiles or c.effect is _GUEST_OUT)
+        and c.applies(facts)
+        and (catalogued or not c.needs_catalogue)
     ]
     in_order = sorted(mine, key=lambda c: c.phase)  # a stable sort keeps the catalogue order
     return _Walk(
         host=tuple(c for c in in_order if c.phase is Phase.HOST),
         vm=_groups([c for c in in_order if Phase.HOST < c.phase < Phase.CLUSTER]),
         cluster=_groups([c for c in in_order if c.phase is Phase.CLUSTER]),
+        protection=_groups([c for c in in_order if c.phase is Phase.PROTECTION]),
     )
 
 
 class _Walks:
     """The walks of one evaluation, worked out once per profile and release."""
 
-    def __init__(self, checks: tuple[Check, ...]) -> None:
+    def __init__(self, checks: tuple[Check, ...], *, catalogued: bool = False) -> None:
         self.checks = checks
+        self.catalogued = catalogued
         self.cache: dict[tuple[Profile, ReleaseFacts], _Walk] = {}
 
     def of(self, profile: Profile, facts: ReleaseFacts) -> _Walk:
         key = (profile, facts)
         walk = self.cache.get(key)
         if walk is None:
-            walk = self.cache[key] = _walk(self.checks, profile, facts)
+            walk = self.cache[key] = _walk(
+                self.checks, profile, facts, catalogued=self.catalogued
+            )
         return walk
 
 
@@ -339,6 +353,11 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
         action = backup_action(group, owner_key, _ONLINE if online_row else _OFFLINE)
     ctx.action = action
     _run(walk.cluster, vm, answer)
+    if walk.protection:
+        # The catalogue's checks compare what the VM's restore points hold with
+        # the outcome, final once the cluster's checks have run.
+        ctx.predicted = answer.consistency
+        _run(walk.protection, vm, answer)
     return answer
 
 
@@ -407,21 +426,26 @@ def evaluate(
     views: bool = True,
     profile: Profile | None = None,
     checks: tuple[Check, ...] = CHECKS,
+    protection: Protection | None = None,
 ) -> Evaluation:
     """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given.
 
     Each host is answered by the profile of its release, or by ``profile``
     for all of them. With ``views=False`` only the findings are kept (``vms``
     is empty), for callers that need no more. ``checks`` are the checks to run
-    (the catalogue's unless given).
+    (the catalogue's unless given). With ``protection`` (a backup catalogue
+    and the time ages are measured at), the checks that read a catalogue run
+    too; without it, they do not.
     """
-    walks = _Walks(checks)
+    walks = _Walks(checks, catalogued=protection is not None)
     findings: list[Finding] = []
     vms: list[VMView] = []
     cluster = target if isinstance(target, Cluster) else None
     for host in hosts_of(target):
         answering = profile_for(host.os) if profile is None else profile
-        own = Context(host, host, answering, release_facts(answering, host.os), cluster)
+        own = Context(
+            host, host, answering, release_facts(answering, host.os), cluster, protection=protection
+        )
         walk = walks.of(answering, own.facts)
         for check in walk.host:
             result = check.findings(host, own)
@@ -432,7 +456,7 @@ def evaluate(
         chosen = own
         if backup_node is not None and backup_node is not host:
             facts = release_facts(answering, backup_node.os)
-            chosen = Context(host, backup_node, answering, facts, cluster)
+            chosen = Context(host, backup_node, answering, facts, cluster, protection=protection)
         owner_key = computer_key(host.name)
         for vm in host.vms:
             node = own if vm.cluster_group is None else chosen

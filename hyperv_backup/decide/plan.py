@@ -12,16 +12,31 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
 from hyperv_backup.decide.evaluate import Evaluation, VMView, evaluate
+from hyperv_backup.decide.protection import (
+    ProtectionSummary,
+    apply_policy,
+    protection_facts,
+    protection_statuses,
+)
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import require_target, resolve_node
-from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
+from hyperv_backup.model import (
+    BackupMode,
+    Catalogue,
+    Cluster,
+    Host,
+    ProtectionPolicy,
+    VMState,
+    hosts_of,
+)
 from hyperv_backup.rules import (
     RELEASE_FACTS,
     Finding,
@@ -40,6 +55,7 @@ from hyperv_backup.rules.cluster import (
 )
 from hyperv_backup.rules.host import VIRTUAL_NETWORKS, VIRTUAL_SWITCHES, WSB_ON_CSV
 from hyperv_backup.rules.online import SAVED_FOR_BACKUP
+from hyperv_backup.rules.restore_points import Protection
 from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354, missed_by_host_backup
 
 __all__ = ["Plan", "backup_plan", "plan_of"]
@@ -54,6 +70,8 @@ class Plan(NotebookDisplay):
 
     ``decisions`` maps each VM's name to how it is backed up; ``outcomes``
     what its backup will be, under the profiles of 2012 and later.
+    ``protection`` says how a backup catalogue protects each VM, when one was
+    given.
     """
 
     steps: tuple[Step, ...]
@@ -65,10 +83,18 @@ class Plan(NotebookDisplay):
     outcomes: Mapping[str, BackupOutcome] = attrs.field(
         hash=False, factory=lambda: types.MappingProxyType({})
     )
+    protection: ProtectionSummary | None = None
 
 
 def backup_plan(
-    target: Host | Cluster, node: str | Host | None = None, *, profile: Profile | str | None = None
+    target: Host | Cluster,
+    node: str | Host | None = None,
+    *,
+    profile: Profile | str | None = None,
+    backups: Catalogue | None = None,
+    now: datetime | None = None,
+    max_age: timedelta | None = None,
+    policy: ProtectionPolicy | None = None,
 ) -> Plan:
     """Return the ordered backup plan of ``target``, with its findings and decisions.
 
@@ -85,26 +111,50 @@ def backup_plan(
     on a Cluster Shared Volume is not moved, and each host backup step says
     what the copy will be.
 
+    Given ``backups``, a backup catalogue, the plan's findings hold the
+    rules of HVB8xx and its ``protection`` how the catalogue protects each
+    VM, with ages measured at ``now`` against ``max_age``; ``policy`` sets
+    maximum ages of single VMs and exceptions, as for :func:`~hyperv_backup.check`.
+
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
     ``node`` is not a node of ``target`` (naming the nodes it has), or
     ``profile`` is unknown; :class:`TypeError` when ``target`` is not a
     :class:`Host` or :class:`Cluster` (a path, a name).
     """
     require_target("backup_plan", target)
-    return _backup_plan(target, resolve_node(target, node), as_profile(profile))
+    chosen = resolve_node(target, node)
+    answering = as_profile(profile)
+    if backups is None and policy is None:
+        return _backup_plan(target, chosen, answering)
+    facts = None
+    if backups is not None:
+        facts = protection_facts(target, backups, now=now, max_age=max_age, policy=policy)
+    evaluation = evaluate(target, chosen, profile=answering, protection=facts)
+    return plan_of(target, evaluation, answering, policy=policy, protection=facts, now=now)
 
 
 def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
     return plan_of(target, evaluate(target, node, profile=profile), profile)
 
 
-def plan_of(target: Host | Cluster, evaluation: Evaluation, profile: Profile | None = None) -> Plan:
+def plan_of(
+    target: Host | Cluster,
+    evaluation: Evaluation,
+    profile: Profile | None = None,
+    *,
+    policy: ProtectionPolicy | None = None,
+    protection: Protection | None = None,
+    now: datetime | None = None,
+) -> Plan:
     """Return the plan of ``target`` from its ``evaluation``, which must keep its VM views.
 
     ``profile`` is the one the evaluation was made with (``None``: each host's
     own). For a caller that needs the evaluation itself too (each VM's
     outcome, as the reports of many inventories do): :func:`backup_plan` is
-    this, with the evaluation made for it.
+    this, with the evaluation made for it. ``protection`` is the catalogue
+    the evaluation read, if any; ``policy``'s exceptions leave findings out
+    on the day of ``protection``'s time, else of ``now`` (the current time
+    when ``None``).
     """
     prerequisites = [
         (
@@ -136,15 +186,34 @@ def plan_of(target: Host | Cluster, evaluation: Evaluation, profile: Profile | N
         host_backups.append(_host_backup_draft(view))
     # Whatever was done for the backup is undone in the reverse order.
     returns = [draft for back in reversed(undo) for draft in back]
+    findings: tuple[Finding, ...] = evaluation.findings
+    summary = None
+    if policy is not None or protection is not None:
+        if protection is not None:
+            now = protection.now
+        elif now is None:
+            now = datetime.now(UTC)
+        applied = apply_policy(findings, policy, now.date())
+        findings = applied.kept
+        if protection is not None:
+            summary = ProtectionSummary(
+                now=now,
+                statuses=protection_statuses(
+                    evaluation.vms, protection, excepted=applied.excepted
+                ),
+                excepted=applied.excepted,
+                expired=applied.expired,
+            )
     return Plan(
         steps=numbered(
             [*prerequisites, *networks, *guest_backups, *preparations, *host_backups, *returns]
         ),
-        findings=sort_findings(evaluation.findings),
+        findings=sort_findings(findings),
         decisions=types.MappingProxyType({v.vm.name: v.decision for v in evaluation.vms}),
         outcomes=types.MappingProxyType(
             {v.vm.name: v.outcome for v in evaluation.vms if v.outcome.profile.states_outcomes}
         ),
+        protection=summary,
     )
 
 

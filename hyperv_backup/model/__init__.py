@@ -21,6 +21,14 @@ from __future__ import annotations
 from hyperv_backup._base import public_dir
 from hyperv_backup.model._checks import ModelError, computer_key, safe_repr
 from hyperv_backup.model.backup import Backup
+from hyperv_backup.model.catalogue import (
+    Catalogue,
+    NetworkRecord,
+    RestorePoint,
+    join_catalogues,
+    same_vm,
+)
+from hyperv_backup.model.consistency import Consistency
 from hyperv_backup.model.enums import (
     Attachment,
     BackupLevel,
@@ -48,19 +56,30 @@ from hyperv_backup.model.host import (
     VirtualNetwork,
     hosts_of,
 )
+from hyperv_backup.model.policy import (
+    WEEKLY,
+    MaxAge,
+    PolicyException,
+    ProtectionPolicy,
+    duration_text,
+    parse_duration,
+)
 from hyperv_backup.model.vm import VM, ClusterGroup, Disk, NetworkAdapter, Volume
 
 __all__ = [
     "VM",
+    "WEEKLY",
     "Attachment",
     "Backup",
     "BackupApplication",
     "BackupLevel",
     "BackupMode",
+    "Catalogue",
     "CheckpointType",
     "Cluster",
     "ClusterAction",
     "ClusterGroup",
+    "Consistency",
     "Disk",
     "FileServer",
     "FileSystem",
@@ -70,19 +89,28 @@ __all__ = [
     "HostOS",
     "HostStorage",
     "HostVolume",
+    "MaxAge",
     "ModelError",
     "NetworkAdapter",
     "NetworkKind",
+    "NetworkRecord",
+    "PolicyException",
+    "ProtectionPolicy",
     "ReplicationRole",
     "ResourceState",
+    "RestorePoint",
     "VMState",
     "VhdType",
     "VirtualNetwork",
     "Volume",
     "computer_key",
+    "duration_text",
     "hosts_of",
+    "join_catalogues",
     "os_label",
+    "parse_duration",
     "safe_repr",
+    "same_vm",
 ]
 
 #: ``dir()`` of the module lists its public names only.

@@ -44,6 +44,12 @@ hyperv_backup.inventory.InventoryError: line 2: expected the writer id of writer
 Every reader runs in time linear in the length of the text and refuses text
 longer than :data:`MAX_TEXT_LENGTH` characters.
 
+Backup catalogues are read too (:mod:`~hyperv_backup.readers.catalogues`): the
+product-neutral restore-point format (JSON or CSV), ``wbadmin get versions``
+and ``get items``, ``Get-WBBackupSet``, and the JSON of Veeam's
+``Get-VBRRestorePoint`` and DPM's ``Get-DPMRecoveryPoint``, each into the
+restore points of :class:`~hyperv_backup.model.Catalogue`.
+
 The readers take text. A capture's bytes may be in any of the encodings a
 Windows console or editor writes, a code page among them; :func:`captured_text`
 decodes them and says which encoding it used and how it told
@@ -57,14 +63,17 @@ decodes them and says which encoding it used and how it told
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
+from hyperv_backup.readers._catalogue import CATALOGUE_LIMITS, CatalogueRead
 from hyperv_backup.readers._scan import MAX_TEXT_LENGTH, normal_guid
 from hyperv_backup.readers.capture import AmbiguousEncodingError, CapturedText, captured_text
+from hyperv_backup.readers.catalogues import CATALOGUE_FORMS, catalogue_form, read_catalogue
 from hyperv_backup.readers.diskpart import (
     DiskpartDisk,
     DiskpartVolume,
     diskpart_disks,
     diskpart_volumes,
 )
+from hyperv_backup.readers.dpm import dpm_recovery_points
 from hyperv_backup.readers.event_json import winevent_json
 from hyperv_backup.readers.event_xml import event_xml
 from hyperv_backup.readers.events import (
@@ -76,7 +85,22 @@ from hyperv_backup.readers.events import (
     read_events,
 )
 from hyperv_backup.readers.evtx import evtx_events
+from hyperv_backup.readers.restore_points import (
+    RESTORE_POINTS_SCHEMA,
+    dump_restore_points,
+    restore_points_csv,
+    restore_points_json,
+)
 from hyperv_backup.readers.shadow_storage import ShadowStorage, vssadmin_shadow_storage
+from hyperv_backup.readers.veeam import veeam_restore_points
+from hyperv_backup.readers.wbadmin import (
+    WbadminItems,
+    WbadminVersion,
+    wbadmin_catalogue,
+    wbadmin_items,
+    wbadmin_versions,
+)
+from hyperv_backup.readers.wbbackupset import wbbackupset_json
 from hyperv_backup.readers.writers import (
     HYPERV_WRITER_ID,
     VssWriter,
@@ -85,10 +109,14 @@ from hyperv_backup.readers.writers import (
 )
 
 __all__ = [
+    "CATALOGUE_FORMS",
+    "CATALOGUE_LIMITS",
     "HYPERV_WRITER_ID",
     "MAX_TEXT_LENGTH",
+    "RESTORE_POINTS_SCHEMA",
     "AmbiguousEncodingError",
     "CapturedText",
+    "CatalogueRead",
     "DiskpartDisk",
     "DiskpartVolume",
     "Event",
@@ -96,18 +124,31 @@ __all__ = [
     "EventLog",
     "ShadowStorage",
     "VssWriter",
+    "WbadminItems",
+    "WbadminVersion",
     "captured_text",
+    "catalogue_form",
     "diskpart_disks",
     "diskpart_volumes",
+    "dpm_recovery_points",
+    "dump_restore_points",
     "event_form",
     "event_xml",
     "evtx_events",
     "hyperv_writer",
     "normal_guid",
     "parse_time",
+    "read_catalogue",
     "read_events",
+    "restore_points_csv",
+    "restore_points_json",
+    "veeam_restore_points",
     "vssadmin_shadow_storage",
     "vssadmin_writers",
+    "wbadmin_catalogue",
+    "wbadmin_items",
+    "wbadmin_versions",
+    "wbbackupset_json",
     "winevent_json",
 ]
 

@@ -3,8 +3,9 @@
 IDs are public API and are never reused. HVB1xx are about the host and its
 backup application, HVB2xx about storage the host backup misses, HVB3xx about
 online and offline backups, HVB4xx about restores, HVB5xx about failover
-clusters, HVB6xx about Windows Server 2012 and later and HVB7xx about the
-failures a host records; each family is a module of this package, holding
+clusters, HVB6xx about Windows Server 2012 and later, HVB7xx about the
+failures a host records and HVB8xx about how a backup catalogue protects the
+VMs; each family is a module of this package, holding
 its rules and the checks that decide when they fire. Each rule cites its
 :class:`Source`: the page, its heading, and whether the page states the rule
 or the project inferred it. Which rules answer for which release, and what

@@ -1,7 +1,7 @@
 """The catalogue: every rule of every family, by ID, and every check, in order.
 
 Each family is a module of its own (``host``, ``storage``, ``online``,
-``restore``, ``cluster``, ``modern``, ``signatures``) and owns one range of
+``restore``, ``cluster``, ``modern``, ``signatures``, ``protection``) and owns one range of
 IDs; a new family is a new module and one line of :data:`FAMILIES`. IDs are
 public API and never reused. Which profiles can report a rule is the rule's
 own ``profiles``; :data:`PROFILE_RULES` gathers them.
@@ -21,6 +21,7 @@ from hyperv_backup.rules.host import HOST_CHECKS, HOST_RULES
 from hyperv_backup.rules.modern import MODERN_CHECKS, MODERN_RULES
 from hyperv_backup.rules.online import ONLINE_CHECKS, ONLINE_RULES
 from hyperv_backup.rules.profiles import Profile
+from hyperv_backup.rules.protection import PROTECTION_CHECKS, PROTECTION_RULES
 from hyperv_backup.rules.restore import RESTORE_RULES
 from hyperv_backup.rules.rule import Rule
 from hyperv_backup.rules.signatures import DIAGNOSIS_RULES
@@ -50,6 +51,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(prefix="HVB5", rules=CLUSTER_RULES, checks=CLUSTER_CHECKS),
     Family(prefix="HVB6", rules=MODERN_RULES, checks=MODERN_CHECKS),
     Family(prefix="HVB7", rules=DIAGNOSIS_RULES),
+    Family(prefix="HVB8", rules=PROTECTION_RULES, checks=PROTECTION_CHECKS),
 )
 
 

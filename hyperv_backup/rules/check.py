@@ -45,7 +45,8 @@ from hyperv_backup.rules.profiles import RELEASE_FACTS, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
 
 if TYPE_CHECKING:
-    from hyperv_backup.model import ClusterGroup, Disk, Volume
+    from hyperv_backup.model import ClusterGroup, Consistency, Disk, Volume
+    from hyperv_backup.rules.restore_points import Assessment, Protection
 
 __all__ = [
     "Check",
@@ -96,6 +97,9 @@ class Phase(enum.IntEnum):
     CONFIGURATION = 6
     #: The cluster: what to do on a node before the backup.
     CLUSTER = 7
+    #: The restore points a backup catalogue holds of the VM: asked once its
+    #: outcome is known, when a catalogue is given, and never shaping the outcome.
+    PROTECTION = 8
 
     @property
     def shapes_outcome(self) -> bool:
@@ -152,7 +156,8 @@ class Check:
     the guest from taking part, as words a restating rule can quote; it is
     formatted with ``subject`` (the subject's name, quoted) and the fields of
     the subject. ``summary`` says in a few words what a VM needs so that the
-    check does not fire, for the reference pages.
+    check does not fire, for the reference pages. A check that reads a
+    backup catalogue (``needs_catalogue``) runs only when one is given.
     """
 
     rule: Rule
@@ -163,6 +168,7 @@ class Check:
     applies: Callable[[ReleaseFacts], bool] = attrs.field(default=always, eq=False)
     obstacle: str | None = None
     summary: str | None = None
+    needs_catalogue: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.effect is Effect.GUEST_CANNOT_TAKE_PART and self.obstacle is None:
@@ -234,6 +240,10 @@ class Context:
     quiesced, ``through_hyperv`` once its backup application is known to copy
     it without Hyper-V. For the cluster phase, ``action`` is what the cluster backup
     table asks on the node and ``moved`` whether the VM is moved to it first.
+    When a backup catalogue is given, ``protection`` holds it as the checks of
+    the protection phase read it, ``predicted`` is what the VM's copy is
+    predicted to hold once the walk knows, and ``assessment`` is how the
+    catalogue protects the VM, worked out by the first check that asks.
     """
 
     #: The VM of the context; unset in a host's context.
@@ -241,6 +251,7 @@ class Context:
 
     __slots__ = (
         "action",
+        "assessment",
         "at",
         "below_2016_level",
         "cluster",
@@ -251,7 +262,9 @@ class Context:
         "name",
         "node",
         "obstacles",
+        "predicted",
         "profile",
+        "protection",
         "quiesced",
         "release",
         "replica",
@@ -271,6 +284,8 @@ class Context:
         profile: Profile,
         facts: ReleaseFacts,
         cluster: Cluster | None = None,
+        *,
+        protection: Protection | None = None,
     ) -> None:
         self.host = host
         self.node = node
@@ -294,6 +309,9 @@ class Context:
         self.obstacles: list[Obstacle] = []
         self.action: ClusterAction | None = None
         self.moved = False
+        self.protection = protection
+        self.predicted: Consistency | None = None
+        self.assessment: Assessment | None = None
 
     def on(self, vm: VM, *, csv: bool) -> Context:
         """Return the context of ``vm`` on this context's node; ``csv``: it has files on a CSV."""
@@ -315,6 +333,9 @@ class Context:
         ctx.obstacles = []
         ctx.action = None
         ctx.moved = False
+        ctx.protection = self.protection
+        ctx.predicted = None
+        ctx.assessment = None
         return ctx
 
     def finding(

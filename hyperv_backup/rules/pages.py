@@ -2,8 +2,8 @@
 
 The rules of HVB1xx-HVB5xx come from Microsoft's Hyper-V "Planning for
 Backup" (:data:`GUIDANCE`), written for Windows Server 2008 and 2008 R2; the
-headings of that page are the constants at the top. The rules of HVB6xx and
-HVB7xx cite other Microsoft pages, most of them kept in Microsoft's public
+headings of that page are the constants at the top. The rules of HVB6xx,
+HVB7xx and HVB8xx cite other Microsoft pages, most of them kept in Microsoft's public
 documentation repositories. A page's address on learn.microsoft.com follows
 from its repository path (``WindowsServerDocs/x.md`` is
 ``https://learn.microsoft.com/en-us/windows-server/x``); ``docs/interpretation.md``
@@ -19,6 +19,7 @@ __all__ = [
     "ACCESS_DENIED_KB",
     "BACKUP_APPROACHES",
     "BACKUP_TROUBLESHOOTING",
+    "BPA_WEEKLY_BACKUP",
     "CHECKPOINTS",
     "CHECKPOINT_TROUBLESHOOTING",
     "CLUSTER",
@@ -36,6 +37,7 @@ __all__ = [
     "LINUX_UBUNTU",
     "ONLINE",
     "OPTIONS",
+    "REFERENCE_POINT",
     "RESTORE",
     "SCOPE",
     "SNAPSHOT_SETTINGS",
@@ -187,6 +189,22 @@ FREEBSD_VSS_DAEMON = Page(
     url="https://github.com/freebsd/freebsd-src/blob/main/contrib/hyperv/tools/hv_vss_daemon.c",
     repository="freebsd/freebsd-src",
     path="contrib/hyperv/tools/hv_vss_daemon.c",
+)
+
+# --- Pages the protection rules of HVB8xx cite ---------------------------------------
+
+#: The Hyper-V Best Practices Analyzer rule of a weekly backup (Windows Server 2016 to 2022).
+BPA_WEEKLY_BACKUP = _windows_server(
+    "virtualization/hyper-v/best-practices-analyzer/"
+    "Virtual-machines-should-be-backed-up-at-least-once-every-week",
+    "Virtual machines should be backed up at least once every week",
+)
+#: The Hyper-V WMI class of a backup's reference point, which records its consistency.
+REFERENCE_POINT = Page(
+    title="Msvm_VirtualSystemReferencePoint class",
+    url=f"{_LEARN}windows/win32/hyperv_v2/msvm-virtualsystemreferencepoint",
+    repository="MicrosoftDocs/win32",
+    path="desktop-src/HyperV_v2/msvm-virtualsystemreferencepoint.md",
 )
 
 # --- Pages the signatures of HVB7xx cite ---------------------------------------------

@@ -355,7 +355,8 @@ def test_to_dict_of_a_plan() -> None:
     data = to_dict(plan)
     assert list(data) == ["steps", "findings", "decisions"]
     # A plan answered by the 2008 profile alone has no outcomes and writes none.
-    assert set(data) | {"outcomes"} == field_names(Plan)
+    # Nor protection: no catalogue was given.
+    assert set(data) | {"outcomes", "protection"} == field_names(Plan)
     assert roundtrip(data) == data
     assert_plain(data)
     assert [s["order"] for s in data["steps"]] == [s.order for s in plan.steps]

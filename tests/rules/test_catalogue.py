@@ -40,7 +40,7 @@ from tests.builders import (
 
 def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
     """Every rule of the catalogue is exercised by a named test of its family's module."""
-    families = ("host", "storage", "online", "restore", "cluster", "modern")
+    families = ("host", "storage", "online", "restore", "cluster", "modern", "protection")
     modules = [importlib.import_module(f"tests.rules.test_{family}") for family in families]
     names = [n for module in modules for n in vars(module) if n.startswith("test_hvb")]
     for rule_id in RULES:
@@ -203,6 +203,13 @@ def test_catalogue_ids_and_severities() -> None:
         "HVB764": Severity.INFO,
         "HVB765": Severity.ERROR,
         "HVB766": Severity.WARNING,
+        "HVB801": Severity.ERROR,
+        "HVB802": Severity.ERROR,
+        "HVB803": Severity.INFO,
+        "HVB804": Severity.INFO,
+        "HVB805": Severity.WARNING,
+        "HVB806": Severity.WARNING,
+        "HVB807": Severity.WARNING,
     }
     assert list(RULES) == list(expected)
     assert {rule_id: rule.severity for rule_id, rule in RULES.items()} == expected
