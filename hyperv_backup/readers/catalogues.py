@@ -52,6 +52,8 @@ _JSON_KEYS = (
     (re.compile(r'"CreationTime"\s*:'), "veeam-json"),
 )  # fmt: skip
 _WBADMIN = re.compile(r"version identifier\s*:|\bget\s+items\b|\bwbadmin\b", re.IGNORECASE)
+#: The list view of Get-WBBackupSet (``VersionId : 10/25/2017-20:00``), which is no export.
+_WB_LIST = re.compile(r"^\s*VersionId\s+:", re.MULTILINE)
 
 
 def catalogue_form(data: bytes) -> str:
@@ -79,6 +81,16 @@ def catalogue_form(data: bytes) -> str:
         )
     if _WBADMIN.search(head):
         return "wbadmin"
+    if _WB_LIST.search(head):
+        raise InventoryError(
+            [
+                Problem(
+                    "",
+                    "the list view of Get-WBBackupSet, whose local times and cut lists cannot be "
+                    "read safely: export it with Get-WBBackupSet | ConvertTo-Json -Depth 4",
+                )
+            ]
+        )
     first = head.split("\n", 1)[0]
     if "taken_at" in first.casefold():
         return "restore-points-csv"

@@ -101,6 +101,8 @@ def _error(path: str, message: str) -> InventoryError:
 
 
 def _at(where: str, key: str) -> str:
+    if where.startswith("line "):
+        return f"{where}, {key}"  # a CSV row: its line, then the column
     return f"{where}.{key}" if where else key
 
 
@@ -334,7 +336,7 @@ def restore_points_csv(data: str | bytes, *, skip_bad: bool = False) -> Catalogu
         try:
             row = next(reader, None)
         except csv.Error as exc:
-            raise _error(f"line {reader.line_num}", f"not CSV: {exc}") from None
+            raise _error(f"line {start}", f"not CSV: {exc}") from None
         if row is None:
             break
         line = reader.line_num

@@ -307,8 +307,18 @@ def wbadmin_catalogue(
         )
     where = {v.identifier: v.location for v in reader.versions}
     listed = {v.identifier for v in reader.versions} | {i.version for i in reader.items}
+    unlisted = listed - {i.version for i in reader.items}
+    notes = (
+        (
+            f"{len(unlisted)} version(s) listed without their items, so without their VMs: "
+            "'wbadmin get items -version:ID' lists them",
+        )
+        if unlisted
+        else ()
+    )
     return CatalogueRead(
         catalogue=Catalogue(points=_points(reader.items, where, host)),
         form="wbadmin",
         versions=len(listed),
+        notes=notes,
     )
