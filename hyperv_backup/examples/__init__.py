@@ -14,6 +14,16 @@ they are made of).
 >>> night = example_night("cluster-2022")
 >>> night.log_name, night.writers_name
 ('night-2022.xml', 'night-2022-writers.txt')
+
+``cluster-2022`` has a backup catalogue too, in the product-neutral format,
+and a protection policy, for ``check --backups example --policy example``
+(``docs/morning-check.md``). Both are made up: no real catalogue of the
+example's made-up hosts exists.
+
+>>> catalogue_names()
+('cluster-2022',)
+>>> example_catalogue("cluster-2022").name
+'cluster-2022.backups.json'
 """
 
 from __future__ import annotations
@@ -27,9 +37,13 @@ if TYPE_CHECKING:
 from hyperv_backup._base import public_dir
 
 __all__ = [
+    "ExampleFile",
     "ExampleNight",
+    "catalogue_names",
+    "example_catalogue",
     "example_names",
     "example_night",
+    "example_policy",
     "example_text",
     "load_example",
     "night_names",
@@ -50,6 +64,16 @@ _FILES = {
 
 #: Example name -> the files of its night: an exported event log and a writers listing.
 _NIGHTS = {"cluster-2022": ("night-2022.xml", "night-2022-writers.txt")}
+
+#: Example name -> its backup catalogue and its protection policy.
+_CATALOGUES = {"cluster-2022": ("cluster-2022.backups.json", "cluster-2022.policy.json")}
+
+
+class ExampleFile(NamedTuple):
+    """A file bundled with an example: its name, and its bytes."""
+
+    name: str
+    data: bytes
 
 
 class ExampleNight(NamedTuple):
@@ -109,6 +133,38 @@ def example_night(name: str) -> ExampleNight:
         msg = f"no night for the example {name!r}; examples with one: {known}"
         raise KeyError(msg) from None
     return ExampleNight(log, _data(log), writers, _data(writers))
+
+
+def catalogue_names() -> tuple[str, ...]:
+    """Return the names of the examples that have a backup catalogue and a policy."""
+    return tuple(_CATALOGUES)
+
+
+def _catalogue_files(name: str) -> tuple[str, str]:
+    try:
+        return _CATALOGUES[name]
+    except KeyError:
+        known = ", ".join(repr(n) for n in _CATALOGUES)
+        msg = f"no backup catalogue for the example {name!r}; examples with one: {known}"
+        raise KeyError(msg) from None
+
+
+def example_catalogue(name: str) -> ExampleFile:
+    """Return the backup catalogue of the example ``name`` (product-neutral JSON).
+
+    Raises :class:`KeyError` naming the examples that have one for any other name.
+    """
+    file = _catalogue_files(name)[0]
+    return ExampleFile(file, _data(file))
+
+
+def example_policy(name: str) -> ExampleFile:
+    """Return the protection policy of the example ``name`` (JSON).
+
+    Raises :class:`KeyError` naming the examples that have one for any other name.
+    """
+    file = _catalogue_files(name)[1]
+    return ExampleFile(file, _data(file))
 
 
 def load_example(name: str) -> Host | Cluster:

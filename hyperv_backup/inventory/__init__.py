@@ -8,6 +8,7 @@ unknown keys, duplicate keys, values of the wrong JSON type (``"false"`` is not
 model refuses (a ``shadow_storage`` naming a volume the VM lacks, a clustered
 VM listed under a node that does not own it, duplicate names) are all
 rejected with an :class:`InventoryError` that names where the problem is.
+A protection policy file (:func:`parse_policy`) is read the same way.
 
 >>> host = parse_inventory('{"kind": "host", "name": "HV01", "os": "windows_server_2008_r2"}')
 >>> host.name, host.os
@@ -32,6 +33,7 @@ from hyperv_backup.inventory._parse import (
     read_inventory,
     with_schema,
 )
+from hyperv_backup.inventory._policy import POLICY_SCHEMA, parse_policy, read_policy
 from hyperv_backup.inventory._positions import with_positions
 from hyperv_backup.inventory._problems import (
     DEFAULT_LIMITS,
@@ -46,6 +48,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "INVENTORY_SCHEMA",
     "MAX_PROBLEMS",
+    "POLICY_SCHEMA",
     "InventoryError",
     "InventoryLimits",
     "Problem",
@@ -54,9 +57,11 @@ __all__ = [
     "dump_inventory",
     "load_document",
     "parse_inventory",
+    "parse_policy",
     "problem_lines",
     "read_at_most",
     "read_inventory",
+    "read_policy",
     "with_positions",
     "with_schema",
 ]

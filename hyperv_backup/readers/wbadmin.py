@@ -31,7 +31,7 @@ application lines published for other writers (``Application = AD``,
 ... Version identifier: 12/06/2026-22:10
 ... Can recover: Volume(s), File(s), Application(s)
 ...
-... C:\> wbadmin get items -version:12/06/2026-22:10
+... C:\\> wbadmin get items -version:12/06/2026-22:10
 ... Application = Hyper-V
 ... Component = Host Component
 ... Component = SQL01

@@ -167,8 +167,8 @@ def _exemption(vm: VM, ctx: Context, role: ReplicationRole, rule: Rule, side: st
         rule,
         vm.name,
         f"VM {vm.name!r} has no good restore point of its own within {_bound_text(found)}, "
-        f"but its {side} on {point.host!r} has one, taken {time_text(point.taken_at)}: the "
-        "weekly rule lets that be.",
+        f"but its {side} on {point.host!r} has one, taken {time_text(point.taken_at)}; the "
+        "weekly backup rule exempts either side of a Replica pair whose other side is backed up.",
     )
 
 

@@ -5,13 +5,17 @@ restore steps of each of their VMs on the host that owns it (once without a
 backup set, once with a set holding one host-level record per VM), every rule
 of ``RULES`` fires at least once. Each example is answered by the profile of
 its releases; the 2012 R2 host is also answered by the 2008 profile, whose
-HVB100 speaks of hosts later than the guidance.
+HVB100 speaks of hosts later than the guidance. An example with a backup
+catalogue is checked with it too, as the morning check does (a maximum age
+of 36 hours, ages measured when the catalogue was exported): the rules of
+HVB8xx fire there.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -30,6 +34,8 @@ from hyperv_backup import (
     load_example,
     restore_steps,
 )
+from hyperv_backup.examples import catalogue_names, example_catalogue
+from hyperv_backup.readers import read_catalogue
 
 
 def hosts(target: Host | Cluster) -> tuple[Host, ...]:
@@ -58,6 +64,16 @@ def fired(name: str, profile: str | None = None) -> Counter[str]:
         for backup in (None, [record]):
             steps = restore_steps(vm, host, backup, profile=profile)
             seen.update(rule for step in steps for rule in step.rules)
+    if name in catalogue_names():
+        catalogue = read_catalogue(example_catalogue(name).data).catalogue
+        found = check(
+            target,
+            profile=profile,
+            backups=catalogue,
+            now=catalogue.exported_at,
+            max_age=timedelta(hours=36),
+        )
+        seen.update(f.rule.id for f in found if f.rule.id.startswith("HVB8"))
     return seen
 
 
