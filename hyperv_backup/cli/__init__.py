@@ -78,6 +78,11 @@ __dir__ = public_dir(__name__, __all__)
 def _run(options: Options) -> int:
     command = options.command
     if command in {Command.CHECK, Command.PLAN}:
+        if options.backups or options.policy is not None:
+            from hyperv_backup.cli import _protection  # noqa: PLC0415 - only these options need it
+
+            # Read once, before any inventory: many inputs share them.
+            options = _protection.loaded(options)
         # Many inputs, or one that could not be read: only these need the pool
         # and the report of many inputs.
         if is_fleet(options):
@@ -144,21 +149,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Never raises for bad input: usage errors return 2 and an invalid
     inventory 3, with the reason on standard error. Ctrl-C, at any moment,
-    returns 130 with one line.
+    returns 130 with one line. Asked for ``--format nagios``, every exit status
+    is a plugin's: one it does not define (usage, internal error, interrupted)
+    is UNKNOWN (3), with a status line saying so.
     """
+    args = list(sys.argv[1:] if argv is None else argv)
+    plugin = _plugin(args)
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
+        return _main(args, plugin=plugin)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _unknown("interrupted") if plugin else EXIT_INTERRUPTED
 
 
-def _main(args: list[str]) -> int:
+#: A plugin's exit status when it cannot run its check (the Monitoring Plugins guidelines).
+_UNKNOWN = 3
+
+
+def _unknown(why: str) -> int:
+    """Say on standard output, as a plugin does, that the check could not be run; return UNKNOWN."""
+    print(f"HYPERV_BACKUP UNKNOWN - {clean_text(why)}")
+    return _UNKNOWN
+
+
+def _plugin(args: Sequence[str]) -> bool:
+    """Whether the command line asks for the Monitoring Plugins format, ``--format nagios``."""
+    for index, arg in enumerate(args):
+        if arg == "--format=nagios" or (
+            arg == "--format" and args[index + 1 : index + 2] == ["nagios"]
+        ):
+            return True
+    return False
+
+
+def _main(args: list[str], *, plugin: bool = False) -> int:
+    """Run the command line; ``plugin``: every exit but a report's is a plugin's UNKNOWN."""
     try:
         options = parse(parser(), args)
     except SystemExit as exc:  # argparse: --help, --version and its own usage errors
         code = exc.code
-        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
+        status = code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
+        # The guidelines give --help and bad arguments alike the UNKNOWN state.
+        return _unknown(f"usage (exit status {status}); see standard error") if plugin else status
     try:
         # A command reads and evaluates a whole inventory (or many) and exits:
         # the collector would only walk those objects again and again, so it
@@ -167,7 +199,7 @@ def _main(args: list[str]) -> int:
             return _run(options)
     except Exit as exc:
         _print_error(options.command.value, exc.lines)
-        return exc.code
+        return _unknown(exc.lines[0] if exc.lines else "error") if plugin else exc.code
     except BrokenPipeError:
         # The reader went away (``| head``) outside the writes that handle it:
         # stop quietly, and keep Python from complaining again when it flushes
@@ -179,4 +211,4 @@ def _main(args: list[str]) -> int:
             options.command.value,
             [f"internal error: {type(exc).__name__}: {exc} (please report this)"],
         )
-        return EXIT_INTERNAL
+        return _unknown("internal error; see standard error") if plugin else EXIT_INTERNAL

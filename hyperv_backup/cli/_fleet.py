@@ -222,6 +222,11 @@ def _write(
 ) -> int:
     """Write the report of many inputs, say on standard error which were not read; return the status."""
     status = fleet_status(reports)
+    if options.report is ReportFormat.NAGIOS:
+        from hyperv_backup.render.nagios import plugin_state  # noqa: PLC0415 - only its format
+
+        # A plugin's exit status is its state (docs/morning-check.md says when each is given).
+        status = int(plugin_state(reports))
     command = options.command.value
     title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
     if options.report is ReportFormat.JUNIT:
@@ -243,6 +248,8 @@ def _write(
         case ReportFormat.PROMETHEUS:
             # The text format is UTF-8, whatever the terminal's encoding.
             write_utf8(text, options.output)
+        case ReportFormat.NAGIOS:
+            write(text, Format.TEXT, options.output)
         case None:
             if options.format is Format.HTML:
                 from hyperv_backup.render import html_page  # noqa: PLC0415 - only HTML needs it

@@ -15,7 +15,7 @@ import attrs
 
 from hyperv_backup._version import __version__
 from hyperv_backup.examples import example_names, night_names
-from hyperv_backup.model import BackupMode
+from hyperv_backup.model import BackupMode, Catalogue, ProtectionPolicy, parse_duration
 from hyperv_backup.render import Format, ReportFormat
 from hyperv_backup.rules import RULES, Profile, Severity, as_profile
 
@@ -38,6 +38,7 @@ __all__ = [
     "FailOn",
     "InputError",
     "Options",
+    "ProtectionInputs",
     "is_fleet",
     "is_pattern",
     "parse",
@@ -195,6 +196,20 @@ def usage_error(message: str) -> Exit:
 
 
 @attrs.frozen(kw_only=True)
+class ProtectionInputs:
+    """The catalogue and policy a run of ``check`` or ``plan`` reads, and the time it measures at.
+
+    ``notes`` are what the reports say of them (cli._protection reads them).
+    """
+
+    catalogue: Catalogue | None
+    policy: ProtectionPolicy | None
+    now: datetime
+    max_age: timedelta | None
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class Options:
     """The parsed command line, with real types.
 
@@ -233,6 +248,16 @@ class Options:
     exclude: tuple[str, ...] = ()
     #: ``collect --script``: the bundled collector script to write out instead.
     script: str | None = None
+    #: ``check`` and ``plan``: the backup catalogues to read (``--backups``, repeatable).
+    backups: tuple[str, ...] = ()
+    #: ``check`` and ``plan``: the maximum age of a VM's last good restore point (``--max-age``).
+    max_age: timedelta | None = None
+    #: ``check`` and ``plan``: the protection policy file (``--policy``).
+    policy: str | None = None
+    #: ``check`` and ``plan``: the time ages are measured at and exceptions dated (``--now``).
+    now: datetime | None = None
+    #: What ``--backups`` and ``--policy`` held, read once before the inputs are evaluated.
+    protection: ProtectionInputs | None = None
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
@@ -265,6 +290,10 @@ class Options:
             summary=bool(getattr(ns, "summary", False)),
             exclude=tuple(getattr(ns, "exclude", None) or ()),
             script=getattr(ns, "script", None),
+            backups=tuple(getattr(ns, "backups", None) or ()),
+            max_age=getattr(ns, "max_age", None),
+            policy=getattr(ns, "policy", None),
+            now=getattr(ns, "now", None),
         )
 
 
@@ -292,6 +321,29 @@ def _since(value: str | None, now: datetime | None = None) -> datetime | None:
         )
         raise usage_error(msg) from None
     return stamp if stamp.utcoffset() is not None else stamp.replace(tzinfo=UTC)
+
+
+def _max_age(value: str) -> timedelta:
+    """Read ``--max-age``: a duration such as 36h, 7d or 1d12h."""
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _now(value: str) -> datetime:
+    """Read ``--now``: an ISO 8601 time with its offset from UTC; no time zone is guessed."""
+    try:
+        stamp = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.utcoffset() is None:
+        msg = (
+            f"expected a time with its offset from UTC, such as 2026-12-07T07:00:00Z or "
+            f"2026-12-07T08:00:00+01:00 (no time zone is guessed), got {value!r}"
+        )
+        raise argparse.ArgumentTypeError(msg)
+    return stamp.astimezone(UTC)
 
 
 def _jobs(value: str) -> int:
@@ -460,6 +512,38 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
         )
         return policy
 
+    protection = argparse.ArgumentParser(add_help=False)
+    protection.add_argument(
+        "--backups",
+        action="append",
+        metavar="FILE",
+        help="a backup catalogue: the product-neutral format (JSON or CSV), the output of "
+        "wbadmin get versions and get items, or the JSON of Get-WBBackupSet, "
+        "Get-VBRRestorePoint or Get-DPMRecoveryPoint (docs/catalogues.md); 'example' for "
+        "the bundled example's; repeatable. The rules HVB8xx then say how it protects each VM",
+    )
+    protection.add_argument(
+        "--max-age",
+        type=_max_age,
+        metavar="DURATION",
+        help="the maximum age of each VM's last good restore point, such as 36h or 7d "
+        "(default: the policy's, else a week, as the Best Practices Analyzer asks)",
+    )
+    protection.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a protection policy (JSON): maximum ages of single VMs and exceptions, each with "
+        "a reason and an expiry date (docs/catalogues.md); 'example' for the bundled example's",
+    )
+    protection.add_argument(
+        "--now",
+        type=_now,
+        metavar="TIME",
+        help="the time ages are measured at and exceptions dated, with its offset "
+        "(2026-12-07T07:00:00Z; default: now, or for the bundled example's catalogue the "
+        "time it was exported)",
+    )
+
     # check and diagnose answer "is anything wrong?" and gate by default; plan
     # answers "what will happen?" and gates only when asked (docs/cli.md).
     policy = policy_options(FailOn.ERROR)
@@ -494,7 +578,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
     sub = command(
         Command.CHECK,
         "List every finding about the inventory, or about each of many.",
-        [fleet, source, policy, profiles],
+        [fleet, source, policy, profiles, protection],
         "(INVENTORY [INVENTORY ...] | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
@@ -502,7 +586,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
     sub = command(
         Command.PLAN,
         "Show the ordered backup plan and how each VM is backed up (mode, downtime, why).",
-        [fleet, source, plan_policy, profiles],
+        [fleet, source, plan_policy, profiles, protection],
         "(INVENTORY [INVENTORY ...] | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
@@ -661,7 +745,8 @@ def _written_and_read(options: Options) -> str | None:
         return None
     # restore's last operand is a VM's name, not a file.
     files = options.operands[:1] if options.command is Command.RESTORE else options.operands
-    named = [*files, *options.guests, options.inventory, options.writers]
+    named = [*files, *options.guests, options.inventory, options.writers, *options.backups]
+    named.append(options.policy)
     for path in named:
         if path is None or path == "-" or _is_dir(path) or is_pattern(path):
             continue
@@ -687,7 +772,17 @@ def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentP
     return parser  # pragma: no cover - every command has a subparser
 
 
-def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # noqa: PLR0912 - one check per command
+def _protection_options(sub: argparse.ArgumentParser, options: Options) -> None:
+    """Refuse ``--max-age`` without a catalogue, and ``--now`` with nothing to date."""
+    if options.command not in {Command.CHECK, Command.PLAN}:
+        return
+    if options.max_age is not None and not options.backups:
+        sub.error("--max-age bounds the age of restore points: give --backups FILE too")
+    if options.now is not None and not (options.backups or options.policy):
+        sub.error("--now dates restore points and exceptions: give --backups or --policy too")
+
+
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # noqa: PLR0912, PLR0915 - one check per command
     ns, extra = parser.parse_known_args(argv)
     sub = _subparser(parser, ns.command)
     # argparse stops filling a positional once an option follows it
@@ -729,6 +824,7 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Options:  # n
         elif not options.operands:
             sub.error("missing HOST (a document printed by host.ps1), or --script NAME")
         return options
+    _protection_options(sub, options)
     if options.command in {Command.CHECK, Command.PLAN} and options.example is None:
         if not options.operands:
             sub.error("missing INVENTORY")

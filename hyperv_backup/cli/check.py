@@ -29,6 +29,7 @@ from hyperv_backup.render.reports import InventoryReport, inventory_report
 from hyperv_backup.rules import Finding, sort_findings
 
 if TYPE_CHECKING:
+    from hyperv_backup.cli._protection import Protected
     from hyperv_backup.decide.evaluate import Evaluation
 
 __all__ = ["evaluate", "report", "run"]
@@ -39,11 +40,25 @@ __dir__ = public_dir(__name__, __all__)
 
 def _checked(
     options: Options, target: Host | Cluster, *, views: bool
-) -> tuple[tuple[Finding, ...], Evaluation]:
-    """Evaluate ``target`` once: its findings, most severe first, less ``--ignore``; and the evaluation."""
-    evaluation = evaluate_target(target, views=views, profile=options.profile)
-    findings = sort_findings(evaluation.findings)
-    return tuple(f for f in findings if f.rule.id not in options.ignore), evaluation
+) -> tuple[tuple[Finding, ...], Evaluation, Protected | None]:
+    """Evaluate ``target`` once: its findings, most severe first, less ``--ignore``; and the evaluation.
+
+    With ``--backups`` or ``--policy``, the catalogue's rules run too, the
+    policy's exceptions leave their findings out, and each VM gets its status.
+    """
+    if options.protection is None:
+        evaluation = evaluate_target(target, views=views, profile=options.profile)
+        findings = sort_findings(evaluation.findings)
+        return tuple(f for f in findings if f.rule.id not in options.ignore), evaluation, None
+    from hyperv_backup.cli import _protection  # noqa: PLC0415 - only these options need it
+
+    facts = _protection.facts(options, target)
+    evaluation = evaluate_target(
+        target, views=views or facts is not None, profile=options.profile, protection=facts
+    )
+    result = _protection.protected(options, sort_findings(evaluation.findings), evaluation, facts)
+    kept = tuple(f for f in result.findings if f.rule.id not in options.ignore)
+    return kept, evaluation, result
 
 
 def _rendered(
@@ -52,6 +67,8 @@ def _rendered(
     findings: tuple[Finding, ...],
     fmt: Format | None,
     base: Frame,
+    *,
+    result: Protected | None = None,
 ) -> tuple[int, str]:
     """Return the exit status of ``findings``, and their report in ``fmt`` (``""`` for ``None``)."""
     status = exit_status(findings, options.fail_on)
@@ -63,12 +80,18 @@ def _rendered(
         **profile_meta(target, options),
         **policy_meta(options, status),
     }
+    notes = [*policy_notes(options), *profile_notes(target, options)]
+    if result is not None:
+        from hyperv_backup.cli._protection import protection_notes  # noqa: PLC0415
+
+        notes.extend(protection_notes(options, result))
     frame = attrs.evolve(
         base,
         title=f"Findings for {describe(target)}",
-        notes=[*policy_notes(options), *profile_notes(target, options)],
+        notes=notes,
         meta=meta,
         collected_at=collected_at(target),
+        protection=None if result is None else result.summary,
     )
     return status, renderer(fmt).findings(findings, frame)
 
@@ -80,8 +103,8 @@ def evaluate(
 
     With ``fmt=None`` nothing is rendered and the report is ``""``.
     """
-    findings, _ = _checked(options, target, views=False)
-    status, text = _rendered(options, target, findings, fmt, base)
+    findings, _, result = _checked(options, target, views=False)
+    status, text = _rendered(options, target, findings, fmt, base, result=result)
     return findings, status, text
 
 
@@ -92,8 +115,8 @@ def report(
 
     Each VM's outcome comes from the evaluation that gave the findings.
     """
-    findings, evaluation = _checked(options, target, views=True)
-    status, text = _rendered(options, target, findings, fmt, base)
+    findings, evaluation, result = _checked(options, target, views=True)
+    status, text = _rendered(options, target, findings, fmt, base, result=result)
     return inventory_report(
         source,
         Command.CHECK.value,
@@ -102,6 +125,7 @@ def report(
         status=status,
         detail=text,
         views=evaluation.vms,
+        protection=None if result is None else result.summary,
     )
 
 

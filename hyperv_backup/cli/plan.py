@@ -25,10 +25,12 @@ from hyperv_backup.cli._options import (
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import Format, Frame, renderer
 from hyperv_backup.render.reports import InventoryReport, inventory_report
-from hyperv_backup.rules import Finding
+from hyperv_backup.rules import Finding, sort_findings
 
 if TYPE_CHECKING:
+    from hyperv_backup.cli._protection import Protected
     from hyperv_backup.decide.evaluate import Evaluation
+    from hyperv_backup.decide.plan import Plan
 
 __all__ = ["evaluate", "report", "run"]
 
@@ -44,13 +46,33 @@ def evaluate(
     An unknown ``--node`` is a usage error. With ``fmt=None`` nothing is
     rendered and the report is ``""``.
     """
-    findings, status, text, _ = _planned(options, target, fmt, base)
+    findings, status, text, _, _ = _planned(options, target, fmt, base)
     return findings, status, text
+
+
+def _protected_plan(
+    options: Options, target: Host | Cluster, node: str | None
+) -> tuple[Plan, Evaluation | None, Protected]:
+    """Plan with ``--backups`` or ``--policy``: the catalogue's rules, the exceptions, each VM's status."""
+    from hyperv_backup.cli import _protection  # noqa: PLC0415 - only these options need it
+    from hyperv_backup.decide.evaluate import evaluate as evaluate_target  # noqa: PLC0415
+    from hyperv_backup.decide.plan import plan_of  # noqa: PLC0415
+
+    facts = _protection.facts(options, target)
+    backup_node = None if node is None else resolve_host(target, node)
+    evaluation = evaluate_target(target, backup_node, profile=options.profile, protection=facts)
+    result = _protection.protected(options, evaluation.findings, evaluation, facts)
+    plan = attrs.evolve(
+        plan_of(target, evaluation, options.profile),
+        findings=sort_findings(result.findings),
+        protection=result.summary,
+    )
+    return plan, evaluation if node is None else None, result
 
 
 def _planned(
     options: Options, target: Host | Cluster, fmt: Format | None, base: Frame
-) -> tuple[tuple[Finding, ...], int, str, Evaluation | None]:
+) -> tuple[tuple[Finding, ...], int, str, Evaluation | None, Protected | None]:
     """Like :func:`evaluate`, with the evaluation of each VM on its own host, when it is the plan's."""
     # Imported by the commands that use it: ``check`` has no need of plans or steps.
     from hyperv_backup.decide.evaluate import evaluate as evaluate_target  # noqa: PLC0415
@@ -60,7 +82,10 @@ def _planned(
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
     evaluation = None
-    if node is None:
+    result = None
+    if options.protection is not None:
+        plan, evaluation, result = _protected_plan(options, target, node)
+    elif node is None:
         # Each VM on the host that lists it: the one walk gives the plan and the outcomes.
         evaluation = evaluate_target(target, profile=options.profile)
         plan = plan_of(target, evaluation, options.profile)
@@ -71,12 +96,16 @@ def _planned(
     )
     status = exit_status(plan.findings, options.fail_on)
     if fmt is None:
-        return plan.findings, status, "", evaluation
+        return plan.findings, status, "", evaluation, result
     notes = policy_notes(options)
     if node is not None:
         notes.insert(0, f"Clustered VMs are backed up on {node}")
     # What render_plan adds under the notes it is given.
     notes.extend(n for n in (consistency_note(plan), profile_note(plan)) if n is not None)
+    if result is not None:
+        from hyperv_backup.cli._protection import protection_notes  # noqa: PLC0415
+
+        notes.extend(protection_notes(options, result))
     meta = {
         "command": Command.PLAN.value,
         "inventory": target_meta(target),
@@ -92,7 +121,7 @@ def _planned(
         collected_at=collected_at(target),
     )
     text = renderer(fmt).plan(plan, frame)
-    return plan.findings, status, text, evaluation
+    return plan.findings, status, text, evaluation, result
 
 
 def report(
@@ -103,7 +132,7 @@ def report(
     Each VM's outcome is the one it has on the host that lists it, under
     ``--profile`` or its host's own profile, whatever ``--node`` says.
     """
-    findings, status, text, evaluation = _planned(options, target, fmt, base)
+    findings, status, text, evaluation, result = _planned(options, target, fmt, base)
     # A plan on a node moves clustered VMs there; the reports still give each
     # VM's outcome on its own host, from one more walk of the inventory.
     return inventory_report(
@@ -115,6 +144,7 @@ def report(
         profile=options.profile,
         detail=text,
         views=None if evaluation is None else evaluation.vms,
+        protection=None if result is None else result.summary,
     )
 
 

@@ -63,7 +63,7 @@ decodes them and says which encoding it used and how it told
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
-from hyperv_backup.readers._catalogue import CATALOGUE_LIMITS, CatalogueRead
+from hyperv_backup.readers._catalogue import CATALOGUE_LIMITS, MAX_CATALOGUE_BYTES, CatalogueRead
 from hyperv_backup.readers._scan import MAX_TEXT_LENGTH, normal_guid
 from hyperv_backup.readers.capture import AmbiguousEncodingError, CapturedText, captured_text
 from hyperv_backup.readers.catalogues import CATALOGUE_FORMS, catalogue_form, read_catalogue
@@ -112,6 +112,7 @@ __all__ = [
     "CATALOGUE_FORMS",
     "CATALOGUE_LIMITS",
     "HYPERV_WRITER_ID",
+    "MAX_CATALOGUE_BYTES",
     "MAX_TEXT_LENGTH",
     "RESTORE_POINTS_SCHEMA",
     "AmbiguousEncodingError",

@@ -4,8 +4,8 @@ One module per format, each holding one renderer (:class:`Renderer`):
 :mod:`~hyperv_backup.render.text`, :mod:`~hyperv_backup.render.markdown`,
 :mod:`~hyperv_backup.render.html` and :mod:`~hyperv_backup.render.json` for
 every kind of result; :mod:`~hyperv_backup.render.sarif`,
-:mod:`~hyperv_backup.render.junit` and :mod:`~hyperv_backup.render.prometheus`
-for the reports of inventories (:mod:`~hyperv_backup.render.reports`) only.
+:mod:`~hyperv_backup.render.junit`, :mod:`~hyperv_backup.render.prometheus`
+and :mod:`~hyperv_backup.render.nagios` for the reports of inventories (:mod:`~hyperv_backup.render.reports`) only.
 Each ``render_*`` function here looks the renderer of its format up
 (:func:`renderer`) and calls the method of its kind; a format is imported
 when it is first asked for. :mod:`~hyperv_backup.render.notebook` gives
@@ -118,6 +118,7 @@ _MODULES: dict[Format | ReportFormat, str] = {
     ReportFormat.SARIF: "sarif",
     ReportFormat.JUNIT: "junit",
     ReportFormat.PROMETHEUS: "prometheus",
+    ReportFormat.NAGIOS: "nagios",
 }
 
 

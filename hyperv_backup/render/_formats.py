@@ -22,6 +22,10 @@ from hyperv_backup.rules import Finding, Rule, Severity
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+
+    # Nothing resolves the frame's annotations at run time; importing the decisions
+    # here would load them on every start of the command line.
+    from hyperv_backup.decide.protection import ProtectionSummary  # noqa: TC004
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
     from hyperv_backup.render.reports import InventoryReport, Share
@@ -39,7 +43,7 @@ class Format(enum.StrEnum):
 
 
 class ReportFormat(enum.StrEnum):
-    """A format made for another tool to read: code scanning, CI test reports, monitoring.
+    """A format made for another tool to read: code scanning, CI test reports, monitoring, plugins.
 
     Its renderer renders the reports of inventories (:class:`~hyperv_backup.render.reports.InventoryReport`)
     and no other kind of result.
@@ -48,6 +52,8 @@ class ReportFormat(enum.StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     PROMETHEUS = "prometheus"
+    #: The Monitoring Plugins status line and exit status (Icinga, Nagios, Checkmk, Zabbix).
+    NAGIOS = "nagios"
 
 
 class UnsupportedResultError(HypervBackupError):
@@ -85,6 +91,9 @@ class Frame:
     given (``-`` for standard input, ``example:NAME`` for a bundled
     example); ``collected_at`` pairs each host's name with the time its
     inventory was collected, for the hosts whose inventory says.
+
+    ``protection`` says how a backup catalogue protects each VM, when one was
+    given: the findings' report shows it beside each VM's outcome.
     """
 
     title: str
@@ -98,6 +107,7 @@ class Frame:
     made_at: datetime | None = None
     inputs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
     collected_at: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_times)
+    protection: ProtectionSummary | None = None
 
 
 #: One input's share of the output of many, as a format's renderer makes it.

@@ -26,13 +26,21 @@ from hyperv_backup.render._common import (
     time_text,
     why_lines,
 )
-from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
+from hyperv_backup.render._protection import protection_counts_text, protection_rows
+from hyperv_backup.render.reports import (
+    InventoryReport,
+    Share,
+    fleet_tables,
+    protection_fleet_rows,
+    shared,
+)
 from hyperv_backup.render.safe import escape_html
 from hyperv_backup.rules import Finding, Rule, Severity, Source
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.decide.protection import ProtectionSummary
     from hyperv_backup.diagnose.diagnosis import Diagnosis
     from hyperv_backup.render._formats import Frame
 
@@ -302,6 +310,16 @@ def _diagnosis_html(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
     return '<div class="hvb">\n' + "".join(parts) + "</div>\n"
 
 
+def _html_protection(summary: ProtectionSummary | None) -> str:
+    """Return the protection section; nothing without a catalogue."""
+    if summary is None:
+        return ""
+    rows = protection_rows(summary)
+    table = html_table(rows) if rows else "<p>No virtual machines.</p>\n"
+    counts = escape_html(protection_counts_text(summary))
+    return f"<h2>Protection</h2>\n<p>{counts}</p>\n{table}\n"
+
+
 @attrs.frozen
 class HtmlRenderer:
     """HTML fragments (a ``<div class="hvb">``) of every kind of result (``Part``: an input's section)."""
@@ -313,12 +331,15 @@ class HtmlRenderer:
             + _html_header(frame.title, frame.notes)
             + _html_summary(_findings_summary(findings))
             + _html_findings(findings)
+            + _html_protection(frame.protection)
             + "</div>\n"
         )
 
     def plan(self, plan: Plan, frame: Frame) -> str:
         """Render a plan: summary tiles, the per-VM table, the steps and the findings."""
-        return _plan_html(plan, frame.title, frame.notes)
+        html = _plan_html(plan, frame.title, frame.notes)
+        protection = _html_protection(plan.protection)
+        return html.removesuffix("</div>\n") + protection + "</div>\n" if protection else html
 
     def steps(self, steps: Sequence[Step], frame: Frame) -> str:
         """Render numbered steps, then the rules they cite."""
@@ -359,6 +380,9 @@ class HtmlRenderer:
         ]
         if len(outcomes[0]) > 1:
             parts += [f"<p>{escape_html(heading)}</p>\n", html_table(outcomes), "\n"]
+        protection = protection_fleet_rows([s.report for s in shares])
+        if protection:
+            parts += ["<p>VMs by protection</p>\n", html_table(protection), "\n"]
         for share in shares:
             source = escape_html(share.report.source)
             parts.append(f"<section>\n<h2>Input: {source}</h2>\n{share.part}</section>\n")

@@ -29,6 +29,7 @@ from hyperv_backup.render._common import (
     mode_summary,
     severity_counts,
 )
+from hyperv_backup.render._protection import protection_document
 from hyperv_backup.render.reports import (
     STATUS_WORDS,
     InventoryReport,
@@ -313,6 +314,8 @@ class JsonRenderer:
     def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
         """Write findings, with their counts by severity."""
         body = {"summary": severity_counts(findings), "findings": [_finding(f) for f in findings]}
+        if frame.protection is not None:
+            body["protection"] = protection_document(frame.protection)
         return document(frame.meta, body)
 
     def plan(self, plan: Plan, frame: Frame) -> str:
@@ -335,6 +338,11 @@ class JsonRenderer:
                 "findings": body["findings"],
                 "decisions": body["decisions"],
                 **({"outcomes": body["outcomes"]} if "outcomes" in body else {}),
+                **(
+                    {"protection": protection_document(plan.protection)}
+                    if plan.protection is not None
+                    else {}
+                ),
             },
             version=PLAN_SCHEMA_VERSION,
         )

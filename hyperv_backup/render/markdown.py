@@ -30,13 +30,21 @@ from hyperv_backup.render._common import (
     vm_summary_text,
     why_lines,
 )
-from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
+from hyperv_backup.render._protection import protection_counts_text, protection_rows
+from hyperv_backup.render.reports import (
+    InventoryReport,
+    Share,
+    fleet_tables,
+    protection_fleet_rows,
+    shared,
+)
 from hyperv_backup.render.safe import escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity, Source
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.decide.protection import ProtectionSummary
     from hyperv_backup.diagnose.diagnosis import Diagnosis
     from hyperv_backup.render._formats import Frame
 
@@ -207,6 +215,15 @@ def _diagnosis_markdown(item: Diagnosis, title: str, notes: Sequence[str]) -> st
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _md_protection(summary: ProtectionSummary | None) -> list[str]:
+    """Return the protection section; nothing without a catalogue."""
+    if summary is None:
+        return []
+    rows = protection_rows(summary)
+    table = markdown_table(rows) if rows else "No virtual machines."
+    return ["", "## Protection", "", escape_markdown(protection_counts_text(summary)), "", table]
+
+
 @attrs.frozen
 class MarkdownRenderer:
     """Markdown: every kind of result (``Part``: the Markdown under an input's heading)."""
@@ -215,11 +232,13 @@ class MarkdownRenderer:
         """Render sorted findings as one table, with remedies and sources."""
         counts = severity_counts(findings)
         lines = _md_header(frame.title, [f"Findings: {counts_text(counts)}", *frame.notes])
-        return "\n".join([*lines, *_md_findings(findings)]) + "\n"
+        return "\n".join([*lines, *_md_findings(findings), *_md_protection(frame.protection)]) + "\n"
 
     def plan(self, plan: Plan, frame: Frame) -> str:
         """Render a plan: the summary, the per-VM table, the steps and the findings."""
-        return _plan_markdown(plan, frame.title, frame.notes)
+        text = _plan_markdown(plan, frame.title, frame.notes)
+        protection = _md_protection(plan.protection)
+        return text + "\n".join(protection) + "\n" if protection else text
 
     def steps(self, steps: Sequence[Step], frame: Frame) -> str:
         """Render numbered steps, then the rules they cite."""
@@ -250,6 +269,9 @@ class MarkdownRenderer:
         lines = [*_md_header(frame.title, frame.notes), markdown_table(rows)]
         if len(outcomes[0]) > 1:
             lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
+        protection = protection_fleet_rows([s.report for s in shares])
+        if protection:
+            lines += ["", "VMs by protection", "", markdown_table(protection)]
         for share in shares:
             lines += ["", f"## Input: {escape_markdown(share.report.source)}", ""]
             lines += [

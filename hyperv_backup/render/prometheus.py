@@ -5,6 +5,12 @@ Every metric is a gauge. Labels: ``inventory`` (the input as given),
 :class:`~hyperv_backup.Consistency` value). Every VM has a ``vm_outcome``
 sample per outcome, so a query can select one.
 
+Given a backup catalogue (``--backups``), each VM also has how it is
+protected: whether it has a good restore point within its maximum age
+(``vm_protected``), that maximum age, and the seconds since its last good
+restore point (no sample for a VM that has none). Without a catalogue these
+metrics are not written at all.
+
 A label value is UTF-8 text in which the format escapes a backslash, a double
 quote and a line break, and nothing else. Half of a surrogate pair has no
 UTF-8 form: it is written as its escape, its backslash escaped in turn, so
@@ -51,6 +57,22 @@ METRICS = (
     ("vm_outcome", "1 for what the VM's host-level backup will be, 0 for the other outcomes."),
     ("vm_downtime", "1 when the VM's backup takes it offline (saved for the copy), else 0."),
     ("vm_findings", "Findings about the VM, by severity."),
+    # Given a backup catalogue only (_PROTECTION_METRICS).
+    (
+        "vm_protected",
+        "1 when the VM has a good restore point within its maximum age (or is exempt, or "
+        "excepted), 0 when not.",
+    ),
+    ("vm_restore_point_max_age_seconds", "The maximum age of the VM's last good restore point."),
+    ("vm_last_good_restore_point_age_seconds", "Seconds since the VM's last good restore point."),
+    # The checkpoint gauges of each VM (how many, the oldest's age) belong here, beside the
+    # restore points, when the inventory records checkpoints.
+)
+
+#: The metrics written only when a backup catalogue was given: an output without one
+#: is the same as before they were added.
+_PROTECTION_METRICS = frozenset(
+    {"vm_protected", "vm_restore_point_max_age_seconds", "vm_last_good_restore_point_age_seconds"}
 )
 
 
@@ -113,6 +135,20 @@ def _samples(report: InventoryReport) -> dict[str, list[str]]:
                 f'hyperv_backup_vm_findings{{{labels},severity="{s}"}} {n}'
                 for s, n in severity_count(vm.findings).items()
             )
+            status = vm.protection
+            if status is not None:
+                samples["vm_protected"].append(
+                    f"hyperv_backup_vm_protected{{{labels}}} {int(not status.unprotected)}"
+                )
+                samples["vm_restore_point_max_age_seconds"].append(
+                    f"hyperv_backup_vm_restore_point_max_age_seconds{{{labels}}} "
+                    f"{int(status.max_age.total_seconds())}"
+                )
+                if status.age is not None:
+                    samples["vm_last_good_restore_point_age_seconds"].append(
+                        f"hyperv_backup_vm_last_good_restore_point_age_seconds{{{labels}}} "
+                        f"{int(status.age.total_seconds())}"
+                    )
     return samples
 
 
@@ -156,6 +192,8 @@ class PrometheusRenderer:
         ]
         lines = []
         for name, help_text in METRICS:
+            if name in _PROTECTION_METRICS and not any(part.samples[name] for part in parts):
+                continue
             lines += [
                 f"# HELP hyperv_backup_{name} {help_text}",
                 f"# TYPE hyperv_backup_{name} gauge",

@@ -30,7 +30,9 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.outcome import Consistency
+from hyperv_backup.decide.protection import ProtectionStatus, ProtectionSummary
 from hyperv_backup.model import Cluster, Host, hosts_of
+from hyperv_backup.render._protection import protection_counts
 from hyperv_backup.rules import Finding, Profile, Severity
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ __all__ = [
     "fleet_totals",
     "inventory_report",
     "outcome_rows",
+    "protection_fleet_rows",
     "severity_count",
     "shared",
 ]
@@ -64,6 +67,7 @@ class VmReport:
     """One VM of an inventory: where it is, what its backup will be, and its findings.
 
     ``path`` is where the VM is in the inventory document (``nodes[0].vms[2]``).
+    ``protection`` is how a backup catalogue protects it, when one was given.
     """
 
     name: str
@@ -72,6 +76,7 @@ class VmReport:
     consistency: Consistency
     causes_downtime: bool
     findings: tuple[Finding, ...] = ()
+    protection: ProtectionStatus | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +107,10 @@ class InventoryReport:
     vm_count: int = 0
     consistency: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
     downtime: int = 0
+    #: How many VMs by protection state, when a backup catalogue was given (else empty),
+    #: and how many of them are unprotected (no good restore point within their maximum age).
+    protection: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
+    unprotected: int = 0
 
     @property
     def read(self) -> bool:
@@ -139,6 +148,7 @@ def inventory_report(
     profile: Profile | None = None,
     detail: str = "",
     views: Sequence[VMView] | None = None,
+    protection: ProtectionSummary | None = None,
 ) -> InventoryReport:
     """Return the report of one inventory: ``findings`` placed on its VMs and hosts.
 
@@ -146,7 +156,8 @@ def inventory_report(
     of an evaluation of ``target`` (``hyperv_backup.decide.evaluate``), in
     the order it lists them. Without them, ``target`` is evaluated here, once,
     each host answered by ``profile`` or its own release's profile, each VM on
-    the host that lists it.
+    the host that lists it. ``protection`` gives each VM its protection status,
+    in the same order.
     """
     if views is None:
         # Imported here: a caller that brings its evaluation needs no other.
@@ -161,6 +172,7 @@ def inventory_report(
     hosts = []
     vms = []
     evaluated = iter(views)
+    statuses = iter(protection.statuses if protection is not None else ())
     for index, host in enumerate(hosts_of(target)):
         host_path = f"nodes[{index}]" if cluster else ""
         hosts.append((host.name, host_path))
@@ -178,6 +190,7 @@ def inventory_report(
                     consistency=outcome.consistency,
                     causes_downtime=outcome.causes_downtime,
                     findings=tuple(by_vm.get((host.name, vm.name), ())),
+                    protection=next(statuses, None),
                 )
             )
     if next(evaluated, None) is not None:
@@ -197,7 +210,18 @@ def inventory_report(
         vm_count=len(vms),
         consistency=consistency_count(vms),
         downtime=sum(vm.causes_downtime for vm in vms),
+        **_protection_counts(protection),
     )
+
+
+def _protection_counts(protection: ProtectionSummary | None) -> dict[str, Any]:
+    """Return the counts by protection state of a report, when a catalogue was given."""
+    if protection is None:
+        return {}
+    return {
+        "protection": protection_counts(protection.statuses),
+        "unprotected": len(protection.unprotected),
+    }
 
 
 def failed_report(
@@ -300,6 +324,34 @@ def fleet_tables(reports: Sequence[InventoryReport]) -> FleetTables:
     return fleet_rows(reports), outcomes, f"VMs by backup outcome ({legend})"
 
 
+def protection_fleet_rows(reports: Sequence[InventoryReport]) -> list[dict[str, str]]:
+    """Return the VMs of each input by protection state (totals last); empty without a catalogue.
+
+    Only the inputs checked against a catalogue get a row, and only the states some VM has a column.
+    """
+    from hyperv_backup.render._protection import STATE_WORDS  # noqa: PLC0415 - its words only
+    from hyperv_backup.rules.restore_points import ProtectionState  # noqa: PLC0415
+
+    read = [r for r in reports if r.read and r.protection]
+    if not read:
+        return []
+    total = _summed(r.protection for r in read)
+    present = [s for s in ProtectionState if total.get(s.value)]
+    rows = []
+    for source, counts, unprotected in [
+        *((r.source, r.protection, r.unprotected) for r in read),
+        ("total", total, sum(r.unprotected for r in read)),
+    ]:
+        rows.append(
+            {
+                "input": source,
+                **{STATE_WORDS[s]: str(counts.get(s.value, 0)) for s in present},
+                "unprotected": str(unprotected),
+            }
+        )
+    return rows
+
+
 def shared(
     items: Sequence[InventoryReport | Share[Part]],
     make: Callable[[InventoryReport, int], Part],
@@ -327,6 +379,15 @@ def fleet_totals(reports: Sequence[InventoryReport]) -> dict[str, Any]:
     """Return the fleet's totals: inputs, those read and not, VMs by outcome, findings by severity."""
     read = [r for r in reports if r.read]
     total = _summed(r.consistency for r in read)
+    protected = [r for r in read if r.protection]
+    protection = (
+        {
+            "protection": _summed(r.protection for r in protected),
+            "unprotected": sum(r.unprotected for r in protected),
+        }
+        if protected
+        else {}
+    )
     return {
         "inputs": len(reports),
         "read": len(read),
@@ -339,6 +400,8 @@ def fleet_totals(reports: Sequence[InventoryReport]) -> dict[str, Any]:
             severity: sum(r.severities.get(severity, 0) for r in read)
             for severity in severity_count(())
         },
+        # Only when a backup catalogue was given: the fleet without one reads as before.
+        **protection,
     }
 
 

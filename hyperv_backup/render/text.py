@@ -11,6 +11,7 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.steps import Step
+from hyperv_backup.model import duration_text
 from hyperv_backup.render._common import (
     backed_up_as,
     cited_rules,
@@ -29,13 +30,22 @@ from hyperv_backup.render._common import (
     vm_summary_text,
     why_lines,
 )
-from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, shared
+from hyperv_backup.render._protection import STATE_WORDS, protection_counts_text
+from hyperv_backup.render.reports import (
+    OUTCOME_HEADINGS,
+    InventoryReport,
+    Share,
+    fleet_tables,
+    protection_fleet_rows,
+    shared,
+)
 from hyperv_backup.render.safe import clean_text
 from hyperv_backup.rules import Finding, Rule, Severity
 from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
+    from hyperv_backup.decide.protection import ProtectionSummary
     from hyperv_backup.diagnose.diagnosis import Diagnosis
     from hyperv_backup.render._formats import Frame
 
@@ -305,6 +315,48 @@ def _diagnosis_text(item: Diagnosis, title: str, notes: Sequence[str], out: _Tex
     return "\n".join(lines[:-1] if lines[-1] == "" else lines) + "\n"
 
 
+#: The columns of the protection table in text, narrower than the other formats': what
+#: tonight's backup will be and what the last good point holds, by the fleet's short words.
+_PROTECTION_COLUMNS = ["VM", "Tonight", "Last good (UTC)", "Age", "Holds", "Protection"]
+
+
+def _text_protection(summary: ProtectionSummary | None, out: _Text) -> list[str]:
+    """Return the protection section: the counts by state, then a row per VM; nothing without a catalogue."""
+    if summary is None:
+        return []
+    rows: list[list[_Cell]] = []
+    for status in summary.statuses:
+        point = status.last_good
+        holds = "-" if point is None else "?"
+        if point is not None and point.consistency is not None:
+            holds = OUTCOME_HEADINGS[point.consistency]
+        when = "none" if point is None else f"{point.taken_at:%Y-%m-%d %H:%M} {point.level.value}"
+        state = STATE_WORDS[status.state] + (" (excepted)" if status.excepted else "")
+        rows.append(
+            [
+                ([clean_text(status.vm)], None),
+                ([OUTCOME_HEADINGS[status.predicted]], None),
+                ([when], None),
+                (["-" if status.age is None else duration_text(status.age)], None),
+                ([holds], None),
+                ([state], "error" if status.unprotected else None),
+            ]
+        )
+    table = out.table(_PROTECTION_COLUMNS, rows) if rows else ["No virtual machines."]
+    legend = ", ".join(f"{OUTCOME_HEADINGS[c]}: {c.label}" for c in OUTCOME_HEADINGS)
+    return _text_section(
+        "Protection",
+        [
+            *out.wrap(protection_counts_text(summary)),
+            "",
+            *table,
+            "",
+            *out.wrap(f"({legend}; ?: not recorded)"),
+        ],
+        out,
+    )
+
+
 @attrs.frozen
 class TextRenderer:
     """Plain text: every kind of result, for a terminal (``Part``: the text under an input's heading)."""
@@ -314,11 +366,15 @@ class TextRenderer:
         out = _Text(frame.color, frame.width)
         counts = severity_counts(findings)
         lines = _text_header(frame.title, [f"Findings: {counts_text(counts)}", *frame.notes], out)
-        return "\n".join([*lines, *_text_findings(findings, out)]) + "\n"
+        protection = _text_protection(frame.protection, out)
+        return "\n".join([*lines, *_text_findings(findings, out), *protection]) + "\n"
 
     def plan(self, plan: Plan, frame: Frame) -> str:
         """Render a plan: the summary, the per-VM table, the steps and the findings."""
-        return _plan_text(plan, frame.title, frame.notes, _Text(frame.color, frame.width))
+        out = _Text(frame.color, frame.width)
+        text = _plan_text(plan, frame.title, frame.notes, out)
+        protection = _text_protection(plan.protection, out)
+        return text + "\n".join(protection) + "\n" if protection else text
 
     def steps(self, steps: Sequence[Step], frame: Frame) -> str:
         """Render numbered steps, then the rules they cite."""
@@ -367,6 +423,9 @@ class TextRenderer:
         ]
         if len(outcomes[0]) > 1:
             lines += ["", *out.wrap(heading), "", *out.table(list(outcomes[0]), cells(outcomes))]
+        protection = protection_fleet_rows([s.report for s in shares])
+        if protection:
+            lines += ["", "VMs by protection", "", *out.table(list(protection[0]), cells(protection))]
         for share in shares:
             lines += [
                 "",

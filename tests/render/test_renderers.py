@@ -18,6 +18,7 @@ from hyperv_backup.render import (
     UnsupportedResultError,
     html,
     markdown,
+    nagios,
     prometheus,
     render_diagnosis,
     render_findings,
@@ -31,6 +32,7 @@ from hyperv_backup.render import (
 from hyperv_backup.render import json as json_format
 from hyperv_backup.render.junit import RENDERER as JUNIT
 from hyperv_backup.render.junit import JunitPart
+from hyperv_backup.render.nagios import NagiosPart
 from hyperv_backup.render.prometheus import PrometheusPart
 from hyperv_backup.render.reports import InventoryReport, Share, inventory_report
 from hyperv_backup.render.sarif import RENDERER as SARIF
@@ -63,6 +65,7 @@ def test_each_renderer_keeps_the_protocol() -> None:
         Renderer[SarifPart],
         Renderer[JunitPart],
         Renderer[PrometheusPart],
+        Renderer[NagiosPart],
     ] = (
         text.RENDERER,
         json_format.RENDERER,
@@ -71,6 +74,7 @@ def test_each_renderer_keeps_the_protocol() -> None:
         SARIF,
         JUNIT,
         prometheus.RENDERER,
+        nagios.RENDERER,
     )
     assert list(kept) == [renderer(fmt) for fmt in (*Format, *ReportFormat)]
 
