@@ -97,9 +97,9 @@ def example_text_or_exit(name: str) -> str:
 
 #: What a directory given as an inventory contributes: its files with these suffixes...
 INVENTORY_SUFFIXES = (".json",)
-#: ... but for these: the event logs ``host.ps1 -EventHours`` and ``collect`` write
-#: beside their documents.
-NOT_INVENTORIES = (".events.json",)
+#: ... but for these: the event logs and catalogues ``host.ps1 -EventHours -Catalog``
+#: and ``collect`` write beside their documents.
+NOT_INVENTORIES = (".events.json", ".wbcatalog.json", ".backups.json")
 
 
 def inputs_of(

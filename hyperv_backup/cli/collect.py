@@ -122,6 +122,74 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
     return events_path(options.output), text
 
 
+def catalogue_path(output: str) -> Path:
+    """Return where the catalogue kept with the inventory ``output`` goes: ``inv.json``, ``inv.backups.json``."""
+    path = Path(output)
+    stem = path.stem if path.suffix.casefold() == ".json" else path.name
+    return path.with_name(f"{stem}.backups.json")
+
+
+def _catalogues(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None:
+    """Read the catalogues ``host.ps1 -Catalog`` exported beside each host document, joined.
+
+    Returns where they go and their text (the product-neutral format, each
+    restore point naming its host); ``None`` when no document exported one,
+    or when there is no output file to keep it beside.
+    """
+    from hyperv_backup.collect import catalog_exports, kept_catalogue  # noqa: PLC0415
+    from hyperv_backup.readers import MAX_CATALOGUE_BYTES  # noqa: PLC0415
+
+    found = [
+        (source, export)
+        for source, export in zip(options.operands, catalog_exports(hosts), strict=True)
+        if export is not None
+    ]
+    for _, export in found:
+        if export.error is not None:
+            _note(
+                f"note: {export.host}: the Windows Server Backup catalogue was not read: {export.error}"
+            )
+    if not found:
+        return None
+    if options.output is None:
+        _note(
+            f"note: the catalogues host.ps1 exported for {len(found)} host(s) are not kept: "
+            "give -o FILE to keep them beside the inventory, as FILE.backups.json"
+        )
+        return None
+    files, names = [], []
+    for source, export in found:
+        folder = Path.cwd() if source == "-" else Path(source).parent
+        path = folder / export.file
+        names.append(str(path))
+        _inside(path, folder, export.host)
+        try:
+            files.append(read_source(str(path), MAX_CATALOGUE_BYTES))
+        except InventoryError as exc:
+            raise Exit(
+                EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
+            ) from None
+        except InputError as exc:  # the file is missing or cannot be opened
+            raise Exit(
+                EXIT_INVALID,
+                f"error: the document of {export.host} names its exported catalogue, but "
+                f"{exc.problems[-1]}",
+            ) from None
+    try:
+        text, counts = kept_catalogue(files, [export.host for _, export in found], names)
+    except InventoryError as exc:
+        raise Exit(
+            EXIT_INVALID, "error: the exported catalogues cannot be read:", *problem_lines(exc)
+        ) from None
+    for (_, export), count in zip(found, counts, strict=True):
+        if count != export.count:
+            _note(
+                f"note: {export.host}: its document counts {export.count} backup set(s), "
+                f"its file {export.file} holds {count}"
+            )
+    return catalogue_path(options.output), text
+
+
 def _inside(path: Path, folder: Path, host: str) -> None:
     """Refuse an events file that is a link to somewhere outside the document's folder."""
     try:
@@ -177,6 +245,7 @@ def run(options: Options) -> int:
     for note in writer_notes(hosts):
         _note(f"note: {note}")
     events = _events(options, hosts)
+    catalogues = _catalogues(options, hosts)
     # A Linux or FreeBSD guest's document (guest.sh) sets its family, not the
     # Windows guest facts: such a VM has its document.
     missing = [
@@ -205,15 +274,21 @@ def run(options: Options) -> int:
         write(json.dumps(document, indent=2) + "\n", Format.JSON)
         return EXIT_OK
     files: list[tuple[Path, bytes]] = [(Path(options.output), encoded)]
-    if events is not None:
-        files.append((events[0], events[1].encode("utf-8")))
-    # The inventory and its events are written together, or neither: a failure
-    # (a full disk) leaves the files of the last run as they were.
+    for kept in (events, catalogues):
+        if kept is not None:
+            files.append((kept[0], kept[1].encode("utf-8")))
+    # The inventory, its events and its catalogue are written together, or none:
+    # a failure (a full disk) leaves the files of the last run as they were.
     write_files(files)
     if events is not None:
         where = events[0]
         _note(
             f"kept the exported events with the inventory, in {where}; read them with: "
             f"{PROG} diagnose {where} --inventory {options.output}"
+        )
+    if catalogues is not None:
+        _note(
+            f"kept the exported Windows Server Backup catalogue with the inventory, in "
+            f"{catalogues[0]}; check it with: {PROG} check {options.output} --backups {catalogues[0]}"
         )
     return EXIT_OK

@@ -55,12 +55,14 @@ from hyperv_backup._base import LazyNames
 
 if TYPE_CHECKING:
     from hyperv_backup.collect._api import (
+        catalog_exports,
         event_exports,
         from_documents,
         read_documents,
         script_path,
         writer_notes,
     )
+    from hyperv_backup.collect._catalogs import CatalogExport, kept_catalogue
     from hyperv_backup.collect._documents import Document
     from hyperv_backup.collect._events import EventExport, LogExport, kept_events
     from hyperv_backup.collect._host import VSS_INTEGRATION_SERVICE_ID
@@ -104,13 +106,16 @@ __all__ = [
     "VM_STATE_VERSION_DEPENDENT",
     "VSS_INTEGRATION_SERVICE_ID",
     "BusClass",
+    "CatalogExport",
     "Code",
     "Document",
     "EventExport",
     "LogExport",
+    "catalog_exports",
     "collector_kind",
     "event_exports",
     "from_documents",
+    "kept_catalogue",
     "kept_events",
     "load_document",
     "read_documents",
@@ -124,12 +129,14 @@ _NAMES = LazyNames(
     globals(),
     {
         "_api": (
+            "catalog_exports",
             "event_exports",
             "from_documents",
             "read_documents",
             "script_path",
             "writer_notes",
         ),
+        "_catalogs": ("CatalogExport", "kept_catalogue"),
         "_documents": ("Document", "load_document"),
         "_events": ("EventExport", "LogExport", "kept_events"),
         "_host": ("VSS_INTEGRATION_SERVICE_ID",),

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from hyperv_backup.collect._builder import build
+from hyperv_backup.collect._catalogs import CatalogExport
 from hyperv_backup.collect._documents import (
     Document,
     Problems,
@@ -27,7 +28,14 @@ from hyperv_backup.collect.kinds import GUEST_COLLECTOR, HOST_COLLECTOR, LINUX_G
 from hyperv_backup.inventory import DEFAULT_LIMITS, InventoryError, InventoryLimits, read_at_most
 from hyperv_backup.model import Cluster, Host
 
-__all__ = ["event_exports", "from_documents", "read_documents", "script_path", "writer_notes"]
+__all__ = [
+    "catalog_exports",
+    "event_exports",
+    "from_documents",
+    "read_documents",
+    "script_path",
+    "writer_notes",
+]
 
 
 def script_path(name: str) -> Path:
@@ -157,6 +165,28 @@ def event_exports(
     ('HV01.events.json', 3, [True, False])
     """
     return tuple(record.event_logs for record in _host_records(hosts, limits))
+
+
+def catalog_exports(
+    hosts: Sequence[Document], *, limits: InventoryLimits = DEFAULT_LIMITS
+) -> tuple[CatalogExport | None, ...]:
+    """Say, for each host document, which catalogue ``host.ps1 -Catalog`` exported beside it.
+
+    One entry per document, in order: ``None`` for a document collected
+    without ``-Catalog``. A document that is not a valid host document raises
+    :class:`InventoryError`, as :func:`from_documents` does.
+
+    >>> document = {
+    ...     "collector": "hyperv_backup.host/1", "ComputerName": "HV01",
+    ...     "OperatingSystem": {"Version": "10.0.20348", "ProductType": 3},
+    ...     "HyperVApi": "module", "VMs": [], "VMSwitches": [], "HotFixes": [],
+    ...     "WindowsServerBackup": {"Installed": False}, "Cluster": None,
+    ...     "BackupCatalog": {"File": "HV01.wbcatalog.json", "Count": 2, "Error": None}}
+    >>> [export] = catalog_exports([document])
+    >>> export.file, export.count
+    ('HV01.wbcatalog.json', 2)
+    """
+    return tuple(record.catalog for record in _host_records(hosts, limits))
 
 
 def writer_notes(

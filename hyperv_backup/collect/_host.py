@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import attrs
 
+from hyperv_backup.collect._catalogs import CatalogExport, read_catalog
 from hyperv_backup.collect._documents import Problems, PSValue, bad, shown
 from hyperv_backup.collect._events import EventExport, read_event_logs
 from hyperv_backup.collect._tables import (
@@ -212,6 +213,8 @@ class HostRecord:
     volumes: tuple[HostVolume, ...] = ()
     #: When the document was written (its ``CollectedAt``), if it says.
     collected_at: datetime | None = None
+    #: The Windows Server Backup catalogue ``-Catalog`` exported beside the document, if it was given.
+    catalog: CatalogExport | None = None
 
 
 def disk_id(node: PSValue) -> str | None:
@@ -258,6 +261,7 @@ def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
     collected = problems.attempt(lambda: doc.opt("CollectedAt").opt_date())
     cluster = problems.attempt(lambda: _cluster(doc.get("Cluster"), problems))
     event_logs = problems.attempt(lambda: read_event_logs(doc, name or ""))
+    catalog = problems.attempt(lambda: read_catalog(doc, name or ""))
     # Absent from documents of collectors that did not read volumes yet.
     listed = problems.attempt(lambda: list(doc.opt("HostVolumes").items())) or []
     volumes = problems.each(listed, _host_volume)
@@ -276,6 +280,7 @@ def read_host(doc: PSValue, problems: Problems) -> HostRecord | None:
         event_logs=event_logs,
         volumes=tuple(volumes),
         collected_at=collected,
+        catalog=catalog,
     )
 
 

@@ -60,6 +60,17 @@
     keeps the events with the inventory, and `hyperv-backup diagnose` reads
     them.
 
+.PARAMETER Catalog
+    Also export Windows Server Backup's catalogue of this host: each backup
+    set Get-WBBackupSet lists, with its version identifier (UTC), its backup
+    time, target and what it can recover, and the VMs of its Hyper-V
+    application. It goes beside the document, in a file named after it
+    (HV01.json: HV01.wbcatalog.json), and the document's BackupCatalog
+    section names that file and says how many sets it holds, or why the
+    catalogue could not be read (Windows Server Backup not installed, no
+    backup yet). Needs -OutFile. `hyperv-backup collect -o` keeps it with the
+    inventory, and `hyperv-backup check --backups` reads it.
+
 .PARAMETER NotClustered
     This host is in no failover cluster, though the Cluster service is
     installed (the feature is there, no cluster uses it): leave the cluster
@@ -70,9 +81,12 @@
 
 .EXAMPLE
     powershell.exe -NoProfile -ExecutionPolicy Bypass -File host.ps1 -OutFile "$env:COMPUTERNAME.json" -EventHours 24
+
+.EXAMPLE
+    powershell.exe -NoProfile -ExecutionPolicy Bypass -File host.ps1 -OutFile "$env:COMPUTERNAME.json" -EventHours 24 -Catalog
 #>
 [CmdletBinding()]
-param([string]$OutFile, [switch]$NotClustered, [ValidateRange(0, 8760)][int]$EventHours = 0)
+param([string]$OutFile, [switch]$NotClustered, [ValidateRange(0, 8760)][int]$EventHours = 0, [switch]$Catalog)
 
 $ErrorActionPreference = 'Stop'
 
@@ -130,6 +144,37 @@ function Export-EventLogs($Hours, $Path) {
     $json = ConvertTo-Json -InputObject @($events) -Depth 4
     [IO.File]::WriteAllText($Path, $json, (New-Object System.Text.UTF8Encoding $false))
     [ordered]@{ File = [IO.Path]::GetFileName($Path); Hours = $Hours; Since = $since; Logs = @($logs) }
+}
+
+function Export-Catalog($Path) {
+    # Windows Server Backup's own catalogue of this host. Only what the reader takes is
+    # kept, under the cmdlet's own names: a set's components that are VMs carry a VMName
+    # (the Hyper-V application's WBVirtualMachine; Start-WBHyperVRecovery takes one as
+    # $set.Application[0].Component[0]). VersionId is in UTC; BackupTime is written as
+    # ConvertTo-Json writes a DateTime.
+    $sets = @()
+    $problem = $null
+    try {
+        if (-not (Get-Command Get-WBBackupSet -ErrorAction SilentlyContinue)) {
+            throw 'Get-WBBackupSet is not available: the Windows Server Backup feature and its command-line tools are not installed'
+        }
+        $sets = @(Get-WBBackupSet -ErrorAction Stop | ForEach-Object {
+            [ordered]@{
+                VersionId = $_.VersionId
+                BackupTime = $_.BackupTime
+                BackupTarget = "$($_.BackupTarget)"
+                RecoverableItems = "$($_.RecoverableItems)"
+                Application = @($_.Application | ForEach-Object {
+                    [ordered]@{ Component = @($_.Component | Where-Object { $_.VMName } | ForEach-Object {
+                        [ordered]@{ VMName = $_.VMName } }) } })
+            } })
+    } catch {
+        $problem = $_.Exception.Message
+    }
+    # Depth 6: the array, each set, its applications, their components, and each component's name.
+    $json = ConvertTo-Json -InputObject @($sets) -Depth 6
+    [IO.File]::WriteAllText($Path, $json, (New-Object System.Text.UTF8Encoding $false))
+    [ordered]@{ File = [IO.Path]::GetFileName($Path); Count = $sets.Count; Error = $problem }
 }
 
 # --- Windows Server 2012 and later: the Hyper-V module -----------------------------
@@ -366,6 +411,9 @@ function Get-ClusterSection {
 if ($EventHours -gt 0 -and -not $OutFile) {
     throw '-EventHours needs -OutFile: the events are written beside the document.'
 }
+if ($Catalog -and -not $OutFile) {
+    throw '-Catalog needs -OutFile: the catalogue is written beside the document.'
+}
 
 $savedEncoding = [Console]::OutputEncoding
 try {
@@ -411,6 +459,9 @@ try {
         Cluster = $cluster
         EventLogs = if ($EventHours -gt 0) {
             Export-EventLogs $EventHours ([IO.Path]::ChangeExtension($OutFile, '.events.json'))
+        } else { $null }
+        BackupCatalog = if ($Catalog) {
+            Export-Catalog ([IO.Path]::ChangeExtension($OutFile, '.wbcatalog.json'))
         } else { $null }
     }
     $json = $document | ConvertTo-Json -Depth 8

@@ -75,7 +75,7 @@ def _vms(applications: object, where: str) -> list[str]:
         applications = [applications]  # ConvertTo-Json writes a collection of one as its item
     names = []
     for index, application in enumerate(applications):
-        path = f"{where}.Application[{index}]"
+        path = f"{where}.Application[{index}]" if where else f"Application[{index}]"
         if isinstance(application, str):
             if application.strip().casefold() == "hyper-v":
                 raise _error(path, _DEPTH)
@@ -97,7 +97,7 @@ def _component_vms(components: object, path: str) -> list[str]:
     for number, component in enumerate(
         components if isinstance(components, list) else [components]
     ):
-        if not isinstance(component, Mapping) or "VMName" not in component:
+        if not isinstance(component, Mapping) or component.get("VMName") is None:
             continue  # a component of another writer
         name = component["VMName"]
         if not isinstance(name, str) or not name.strip():
@@ -133,7 +133,7 @@ def _set(item: object, where: str, host: str | None) -> list[RestorePoint]:
             id=identifier,
             location=location,
         )
-        for name in _vms(item.get("Application"), where or "$")
+        for name in _vms(item.get("Application"), where)
     ]
 
 
