@@ -117,13 +117,11 @@ def _read_policy(given: str, options: Options) -> tuple[ProtectionPolicy, str]:
 
 
 def loaded(options: Options) -> Options:
-    """Return the options with their catalogues and policy read, or as they are when none is given.
+    """Return the options with their catalogues and policy read (one of them is given).
 
     Stops with exit status 3 on a catalogue or policy that cannot be read or
     is not valid, and 2 on an unknown example.
     """
-    if not options.backups and options.policy is None:
-        return options
     catalogue: Catalogue | None = None
     notes: list[str] = []
     bundled = False
@@ -173,8 +171,7 @@ def protected(
 ) -> Protected:
     """Apply the policy's exceptions to ``findings`` and give each VM of ``evaluation`` its status."""
     inputs = options.protection
-    if inputs is None:
-        return Protected(findings=tuple(findings), summary=None, applied=PolicyResult(kept=()))
+    assert inputs is not None  # noqa: S101 - called only once the inputs are read
     applied = apply_policy(findings, inputs.policy, inputs.now.date())
     summary = None
     if found is not None:
@@ -192,8 +189,7 @@ def protected(
 def protection_notes(options: Options, result: Protected) -> list[str]:
     """Return the lines a report says of the catalogues, the bound, the policy's exceptions."""
     inputs = options.protection
-    if inputs is None:
-        return []
+    assert inputs is not None  # noqa: S101 - called only once the inputs are read
     notes = list(inputs.notes)
     if inputs.catalogue is not None:
         bound = (

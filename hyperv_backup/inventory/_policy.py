@@ -38,7 +38,6 @@ from hyperv_backup.inventory._json import load_document, read_at_most
 from hyperv_backup.inventory._problems import DEFAULT_LIMITS, InventoryError, Problem, describe
 from hyperv_backup.model import (
     MaxAge,
-    ModelError,
     PolicyException,
     ProtectionPolicy,
     parse_duration,
@@ -153,20 +152,14 @@ def parse_policy(data: str | bytes | Mapping[str, Any]) -> ProtectionPolicy:
     schema = found.get("$schema")
     if schema is not None and schema != POLICY_SCHEMA:
         raise _error("$schema", f"expected {POLICY_SCHEMA!r}, got {describe(schema)}")
-    try:
-        return ProtectionPolicy(
-            max_age=None
-            if found.get("max_age") is None
-            else _duration(found["max_age"], "max_age"),
-            max_ages=[
-                _max_age(m, f"max_ages[{i}]") for i, m in enumerate(_list(found, "max_ages"))
-            ],
-            exceptions=[
-                _exception(e, f"exceptions[{i}]") for i, e in enumerate(_list(found, "exceptions"))
-            ],
-        )
-    except ModelError as exc:  # what the model refuses past these checks (a name of blanks)
-        raise _error(exc.path, exc.reason) from None
+    max_age = found.get("max_age")
+    return ProtectionPolicy(
+        max_age=None if max_age is None else _duration(max_age, "max_age"),
+        max_ages=[_max_age(m, f"max_ages[{i}]") for i, m in enumerate(_list(found, "max_ages"))],
+        exceptions=[
+            _exception(e, f"exceptions[{i}]") for i, e in enumerate(_list(found, "exceptions"))
+        ],
+    )
 
 
 def read_policy(path: str | Path) -> ProtectionPolicy:

@@ -122,7 +122,8 @@ class NagiosPart:
 
 def _part(report: InventoryReport) -> NagiosPart:
     if not report.read:
-        why = _text(report.problems[0]) if report.problems else "cannot be read"
+        # An input not read has its problems; the first says why.
+        why = _text(report.problems[0])
         return NagiosPart(PluginState.UNKNOWN, f"{_text(report.source)}: not read: {why}")
     counts = report.severities
     statuses = [vm.protection for vm in report.vms if vm.protection is not None]
