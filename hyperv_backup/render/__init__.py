@@ -52,6 +52,8 @@ from hyperv_backup.render.safe import clean_text, escape_html, escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity, sort_findings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
@@ -148,17 +150,37 @@ def render_findings(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render findings, most severe first, each with its rule, remedy and source.
 
     ``title`` and ``notes`` (lines under it) head the text, Markdown and HTML
     forms; ``meta`` adds keys to the JSON document after ``schema_version``.
-    ``color`` adds ANSI colours to text; ``width`` is the text width. The
+    ``color`` adds ANSI colours to text; ``width`` is the text width.
+    ``summary`` asks for the one-screen view. ``made_at``, ``inputs``,
+    ``collected_at`` and ``profiles`` say when, from what and by which
+    profiles the report was made (see :class:`Frame`); each report carries
+    them, with the tool's version, when one is given. The
     formats for other tools render the reports of inventories only
     (:func:`render_fleet`); asked for findings, they raise
     :class:`UnsupportedResultError`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).findings(sort_findings(findings), frame)
 
 
@@ -172,6 +194,11 @@ def render_diagnosis(
     color: bool = False,
     width: int = 80,
     ignore: Collection[str] = (),
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render a diagnosis: per VM, what the logs say in time order, then what to do.
 
@@ -181,7 +208,18 @@ def render_diagnosis(
     if ignore:
         kept = tuple(f for f in diagnosis.findings if f.rule.id not in ignore)
         diagnosis = attrs.evolve(diagnosis, findings=kept)
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).diagnosis(diagnosis, frame)
 
 
@@ -195,6 +233,11 @@ def render_fleet(
     color: bool = False,
     width: int = 80,
     fails_at: Severity | None = Severity.ERROR,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render many inputs, in input order.
 
@@ -208,7 +251,19 @@ def render_fleet(
     made already by this format's renderer is taken as it is. Other
     parameters as for :func:`render_findings`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width, fails_at=fails_at)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        fails_at=fails_at,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).fleet(reports, frame)
 
 
@@ -221,6 +276,11 @@ def render_plan(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render a backup plan: a summary, the per-VM table, the ordered steps, the findings.
 
@@ -228,10 +288,23 @@ def render_plan(
     Windows Server 2012 or later says so under the title, and its JSON adds
     each VM's ``outcomes``.
     """
-    from hyperv_backup.render._common import consistency_note, profile_note  # noqa: PLC0415
+    from hyperv_backup.render._common import profile_note  # noqa: PLC0415
 
-    later = [n for n in (consistency_note(plan), profile_note(plan)) if n is not None]
-    frame = Frame(title=title, notes=(*notes, *later), meta=meta, color=color, width=width)
+    # Each format opens with the backups by outcome itself, coloured: the
+    # notes add only which profiles answered.
+    later = [n for n in (profile_note(plan),) if n is not None]
+    frame = Frame(
+        title=title,
+        notes=(*notes, *later),
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).plan(plan, frame)
 
 
@@ -244,12 +317,28 @@ def render_steps(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render ordered steps, then the rules they cite.
 
     Parameters as for :func:`render_findings`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).steps(steps, frame)
 
 
@@ -262,10 +351,26 @@ def render_rules(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render rules with their severity, title, description, remedy and source section.
 
     Parameters as for :func:`render_findings`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).rules(list(rules), frame)

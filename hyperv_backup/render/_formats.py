@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
@@ -64,6 +65,10 @@ def _lines(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _times(times: Mapping[str, datetime | None] | None) -> Mapping[str, datetime | None]:
+    return dict(times or {})
+
+
 @attrs.frozen(kw_only=True)
 class Frame:
     """What surrounds a result in its output, whatever the format.
@@ -73,6 +78,14 @@ class Frame:
     ``color`` adds ANSI colours to text, ``width`` is the text width.
     ``fails_at`` is the least severity that fails a JUnit test case
     (``None``: none fails).
+
+    ``summary`` asks for the one-screen view (text: what fits 80 columns by
+    24 lines). What makes a report one to forward is said when given:
+    ``made_at`` (when it was made), ``inputs`` (the files it read, as they
+    were named), ``collected_at`` (each inventory's or host's name and when
+    its data was collected, ``None`` when not known) and ``profiles`` (the
+    labels of the profiles that answered, when the result does not tell).
+    A frame with none of them makes the same bytes every time.
     """
 
     title: str
@@ -82,6 +95,18 @@ class Frame:
     color: bool = False
     width: int = 80
     fails_at: Severity | None = Severity.ERROR
+    summary: bool = False
+    made_at: datetime | None = None
+    inputs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
+    collected_at: Mapping[str, datetime | None] = attrs.field(
+        factory=dict, converter=_times, hash=False
+    )
+    profiles: tuple[str, ...] = attrs.field(default=(), converter=_lines)
+
+    @property
+    def forwarded(self) -> bool:
+        """Whether the frame says when, from what and by what the report was made."""
+        return self.made_at is not None or bool(self.inputs) or bool(self.collected_at)
 
 
 #: One input's share of the output of many, as a format's renderer makes it.
