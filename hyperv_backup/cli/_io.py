@@ -35,7 +35,7 @@ from hyperv_backup.inventory import (
     read_at_most,
 )
 from hyperv_backup.model import VM, Cluster, Host, computer_key, hosts_of
-from hyperv_backup.render import Format
+from hyperv_backup.render import Format, gate_note
 from hyperv_backup.rules import Finding, Profile, Severity, profile_for
 
 if TYPE_CHECKING:
@@ -456,7 +456,8 @@ def exit_status(findings: Sequence[_Graded], fail_on: FailOn) -> int:
 
 
 def policy_notes(options: Options) -> list[str]:
-    notes = [f"Fails on: {options.fail_on.value}"]
+    # Said as what the exit status does: "Fails on: never" read as "the backup never fails".
+    notes = [gate_note(options.fail_on.threshold)]
     if options.ignore:
         notes.append(f"Ignored rules: {', '.join(sorted(options.ignore))}")
     return notes

@@ -20,7 +20,6 @@ from hyperv_backup.render._common import (
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
-    gate_note,
     hoisted_reasons,
     outcome_counts,
     place_text,
@@ -474,7 +473,7 @@ class HtmlRenderer:
             (n, f"{name} finding{'' if n == 1 else 's'}", f"sev-{name}" if n else "")
             for name, n in totals["findings"].items()
         ]
-        notes = [gate_note(frame.fails_at), *frame.notes]
+        notes = frame.notes
         parts = [
             '<div class="hvb">\n',
             _html_header(frame.title, notes, _outcome_lead(counts, findings), frame),

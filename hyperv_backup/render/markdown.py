@@ -20,7 +20,6 @@ from hyperv_backup.render._common import (
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
-    gate_note,
     hoisted_reasons,
     outcome_counts,
     place_text,
@@ -307,7 +306,7 @@ class MarkdownRenderer:
         counts = {c: by_name[c.value] for c in WORST_FIRST if by_name.get(c.value)}
         lines = [f"# {escape_markdown(frame.title)}", ""]
         lines += _md_lead(counts, counts_text(totals["findings"]))
-        lines += _md_header_notes([gate_note(frame.fails_at), *frame.notes, *report_line(frame)])
+        lines += _md_header_notes([*frame.notes, *report_line(frame)])
         lines.append(markdown_table(rows))
         if len(outcomes[0]) > 1:
             lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]

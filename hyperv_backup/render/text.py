@@ -22,7 +22,6 @@ from hyperv_backup.render._common import (
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
-    gate_note,
     hoisted_reasons,
     outcome_counts,
     place_text,
@@ -470,7 +469,7 @@ class TextRenderer:
                 for row in items
             ]
 
-        notes = [gate_note(frame.fails_at), *frame.notes, *report_line(frame)]
+        notes = [*frame.notes, *report_line(frame)]
         lines = [
             *_text_header(frame.title, notes, out, lead),
             *out.table([k for k in rows[0] if k != "inventory"], cells(rows)),
