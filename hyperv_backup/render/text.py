@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -315,7 +315,7 @@ def _plan_text(plan: Plan, frame: Frame, out: _Text) -> str:
     lines = _text_header(frame.title, [*frame.notes, *report_line(frame)], out, lead)
     lines.pop()
     if frame.summary:
-        return "\n".join([*lines, *_at_risk_text(lines_of_vms, out, 24 - len(lines) - 2)]) + "\n"
+        return "\n".join([*lines, *_at_risk_text(lines_of_vms, out, SCREEN - len(lines))]) + "\n"
     table = _vm_table(lines_of_vms, out) if lines_of_vms else ["No virtual machines."]
     if hoisted:
         table += ["", *_hoisted_lines(hoisted, out)]
@@ -330,16 +330,49 @@ def _plan_text(plan: Plan, frame: Frame, out: _Text) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The lines of the one-screen view (``--summary``): a 24-line terminal, less the prompt's.
+SCREEN = 23
+
+
 def _at_risk_text(lines_of_vms: Sequence[VmLine], out: _Text, room: int) -> list[str]:
     """Return the VMs at risk, worst first, one line each, in ``room`` lines at most."""
     risky = [line for line in lines_of_vms if at_risk(line.consistency)]
     if not risky:
         return ["", "No VM is at risk."]
-    shown = risky if len(risky) <= room - 3 else risky[: max(room - 4, 1)]
-    body = _vm_table(shown, out)
-    if len(shown) < len(risky):
-        body.append(f"... and {len(risky) - len(shown)} more; the full report lists them all.")
-    return ["", *out.heading("At risk", "-"), *body]
+    head = ["", *out.heading("At risk, worst first", "-")]
+    # A blank line, a heading and its rule, the table's header and rule: 5 lines.
+    count = min(len(risky), max(room - 5, 1))
+    while True:
+        body = _vm_table(risky[:count], out)
+        if count < len(risky):
+            more = len(risky) - count
+            body.append(f"... and {more} more; the full report lists them all.")
+        # A row may take more than one line: show fewer until they fit.
+        if len(head) + len(body) <= room or count == 1:
+            return [*head, *body]
+        count -= 1
+
+
+def _worst_findings(findings: Sequence[Finding], out: _Text, room: int) -> list[str]:
+    """Return the most severe findings, one line each (rule and subject), in ``room`` lines at most."""
+    if not findings:
+        return ["No findings."]
+    shown = findings if len(findings) <= room - 2 else findings[: max(room - 3, 1)]
+    rows: list[list[_Cell]] = [
+        [
+            ([f.severity.value], f.severity.value),
+            ([f.rule.id], None),
+            (
+                [clean_text(f.subject if f.vm in (None, f.subject) else f"{f.subject} ({f.vm})")],
+                None,
+            ),
+        ]
+        for f in shown
+    ]
+    body = out.table(["Severity", "Rule", "Subject"], rows)
+    if len(shown) < len(findings):
+        body.append(f"... and {len(findings) - len(shown)} more; the full report lists them all.")
+    return body
 
 
 def _text_rules_table(rules: Sequence[Rule], out: _Text) -> list[str]:
@@ -418,6 +451,8 @@ class TextRenderer:
         counts = severity_counts(findings)
         notes = [f"Findings: {counts_text(counts)}", *frame.notes, *report_line(frame)]
         lines = _text_header(frame.title, notes, out)
+        if frame.summary:
+            return "\n".join([*lines, *_worst_findings(findings, out, SCREEN - len(lines))]) + "\n"
         return "\n".join([*lines, *_text_findings(findings, out)]) + "\n"
 
     def plan(self, plan: Plan, frame: Frame) -> str:
@@ -470,19 +505,38 @@ class TextRenderer:
             ]
 
         notes = [*frame.notes, *report_line(frame)]
-        lines = [
-            *_text_header(frame.title, notes, out, lead),
-            *out.table([k for k in rows[0] if k != "inventory"], cells(rows)),
-        ]
+        header = [k for k in rows[0] if k != "inventory"]
+        lines = _text_header(frame.title, notes, out, lead)
+        if frame.summary:
+            return "\n".join([*lines, *_worst_inputs(rows, header, cells, out, len(lines))]) + "\n"
+        lines += out.table(header, cells(rows))
         if len(outcomes[0]) > 1:
             lines += ["", *out.wrap(heading), "", *out.table(list(outcomes[0]), cells(outcomes))]
-        if frame.summary:
-            return "\n".join(lines) + "\n"
         for share in shares:
             name = share.report.name
             title = f"Input: {share.report.source}" + (f" ({name})" if name else "")
             lines += ["", *out.heading(title, "#"), "", share.part.rstrip("\n")]
         return "\n".join(lines) + "\n"
+
+
+def _worst_inputs(
+    rows: Sequence[Mapping[str, str]],
+    header: Sequence[str],
+    cells: Callable[[Sequence[Mapping[str, str]]], list[list[_Cell]]],
+    out: _Text,
+    used: int,
+) -> list[str]:
+    """Return the inputs worst first, then the totals, in what is left of one screen."""
+    rank = {look(c).label: c.rank for c in WORST_FIRST}
+    inputs = sorted(rows[:-1], key=lambda row: rank.get(row["worst outcome"], -1))
+    count = len(inputs)
+    while True:
+        body = out.table(header, cells([*inputs[:count], rows[-1]]))
+        if count < len(inputs):
+            body.append(f"... and {len(inputs) - count} more inputs; the full report lists them.")
+        if used + len(body) <= SCREEN or count <= 1:
+            return body
+        count -= 1
 
 
 def _fleet_style(key: str, value: str) -> str | None:
