@@ -57,7 +57,13 @@ if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
-    from hyperv_backup.render._common import Row, decision_rows, gate_note, severity_counts
+    from hyperv_backup.render._common import (
+        Row,
+        collection_times,
+        decision_rows,
+        gate_note,
+        severity_counts,
+    )
     from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
     from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
     from hyperv_backup.render.markdown import markdown_table
@@ -73,6 +79,7 @@ __all__ = [
     "Row",
     "UnsupportedResultError",
     "clean_text",
+    "collection_times",
     "decision_rows",
     "escape_html",
     "escape_markdown",
@@ -96,7 +103,7 @@ _NAMES = LazyNames(
     __name__,
     globals(),
     {
-        "_common": ("Row", "decision_rows", "gate_note", "severity_counts"),
+        "_common": ("Row", "collection_times", "decision_rows", "gate_note", "severity_counts"),
         "html": ("STYLE_SHEET", "html_page", "html_table"),
         "json": ("SCHEMA_VERSION", "to_dict"),
         "markdown": ("markdown_table",),

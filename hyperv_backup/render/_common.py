@@ -16,7 +16,6 @@ from hyperv_backup.decide.results import Consistency
 from hyperv_backup.decide.steps import Step, StepKind
 from hyperv_backup.model import BackupMode, Cluster, Host, hosts_of
 from hyperv_backup.render._palette import WORST_FIRST, at_risk, look
-from hyperv_backup.render.safe import clean_text
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
 
 # Building a plan takes the whole decision layer; rendering findings (``check``)
@@ -31,12 +30,10 @@ __all__ = [
     "Hoisted",
     "Row",
     "VmLine",
-    "backed_up_as",
     "cited_rules",
     "collected_at",
     "collection_times",
     "consistency_counts",
-    "consistency_note",
     "counts_text",
     "decision_rows",
     "diagnosis_counts_text",
@@ -52,6 +49,7 @@ __all__ = [
     "plain",
     "plan_hosts",
     "plan_outcomes",
+    "plan_profiles",
     "profile_note",
     "report_line",
     "report_meta",
@@ -62,8 +60,6 @@ __all__ = [
     "time_text",
     "unique",
     "vm_lines",
-    "vm_summary_text",
-    "why_lines",
 ]
 
 
@@ -143,11 +139,6 @@ def decision_rows(
     return rows
 
 
-def backed_up_as(plan: Plan, decision: BackupModeDecision) -> str:
-    """Return how the plan's table shows a VM's backup: its outcome, in the palette's words."""
-    return look(_outcome_of(plan, decision)).label
-
-
 def consistency_counts(plan: Plan) -> dict[str, int]:
     """Return how many VMs of the plan's outcomes have each consistency, in enum order."""
     from hyperv_backup.decide.outcome import Consistency  # noqa: PLC0415 - with plans only
@@ -156,17 +147,6 @@ def consistency_counts(plan: Plan) -> dict[str, int]:
     for outcome in plan.outcomes.values():
         counts[outcome.consistency] += 1
     return {c.value: count for c, count in counts.items() if count}
-
-
-def consistency_note(plan: Plan) -> str | None:
-    """Return the line counting the outcomes by consistency, if the plan has outcomes."""
-    from hyperv_backup.decide.outcome import Consistency  # noqa: PLC0415 - with plans only
-
-    counts = consistency_counts(plan)
-    if not counts:
-        return None
-    parts = ", ".join(f"{n} {Consistency(name).label}" for name, n in counts.items())
-    return f"Backups: {parts}"
 
 
 def profile_note(plan: Plan) -> str | None:
@@ -256,16 +236,6 @@ def step_note(step: Step) -> str:
     return note
 
 
-def why_lines(decision: BackupModeDecision) -> list[str]:
-    lines = []
-    for reason in decision.reasons:
-        line = f"{reason.rule.id} {reason.rule.title}"
-        if reason.subject != decision.vm:
-            line += f" ({reason.subject})"
-        lines.append(clean_text(line))
-    return lines or ["-"]
-
-
 def mode_summary(plan: Plan) -> dict[str, int]:
     decisions = list(plan.decisions.values())
     return {
@@ -274,13 +244,6 @@ def mode_summary(plan: Plan) -> dict[str, int]:
         "offline": sum(d.mode is BackupMode.OFFLINE for d in decisions),
         "downtime": sum(d.causes_downtime for d in decisions),
     }
-
-
-def vm_summary_text(modes: Mapping[str, int]) -> str:
-    return (
-        f"VMs: {modes['vms']} ({modes['online']} online, {modes['offline']} offline, "
-        f"{modes['downtime']} with downtime)"
-    )
 
 
 def cited_rules(steps: Iterable[Step]) -> list[Rule]:
@@ -369,6 +332,16 @@ def _outcome_of(plan: Plan, decision: BackupModeDecision) -> Consistency:
     if decision.mode is BackupMode.ONLINE:
         return Consistency.APPLICATION_CONSISTENT
     return Consistency.SAVED_STATE if decision.causes_downtime else Consistency.NOT_RUNNING
+
+
+def plan_profiles(plan: Plan) -> list[str]:
+    """Return the labels of the profiles that answered a plan: the 2008 profile's for VMs without outcomes."""
+    from hyperv_backup.rules import Profile  # noqa: PLC0415 - with plans only
+
+    labels = [plan.outcomes[name].profile.label for name in plan.decisions if name in plan.outcomes]
+    if len(plan.outcomes) < len(plan.decisions):
+        labels.insert(0, Profile.WS2008.label)
+    return unique(labels)
 
 
 def outcome_counts(outcomes: Iterable[Consistency]) -> dict[Consistency, int]:

@@ -23,6 +23,7 @@ from hyperv_backup.render._common import (
     hoisted_reasons,
     outcome_counts,
     place_text,
+    plan_profiles,
     report_line,
     risk_text,
     severity_counts,
@@ -109,6 +110,9 @@ vertical-align:top}
 div.hvb table td{border:0;border-bottom:1px solid #eaeef2}
 .hvb td[data-label]::before{content:attr(data-label);display:block;font-size:.8em;color:#59636e}
 .hvb table.findings td:nth-child(n){width:auto;min-width:0}
+.hvb .summary{gap:.4rem}
+.hvb .summary li{min-width:0;padding:.3rem .6rem}
+.hvb .summary strong{font-size:1.15rem}
 }
 @media print{
 .hvb{font-size:9pt}
@@ -182,14 +186,18 @@ def _cells_table(
 
 
 def _html_header(
-    title: str, notes: Sequence[str], lead: str = "", frame: Frame | None = None
+    title: str,
+    notes: Sequence[str],
+    lead: str = "",
+    frame: Frame | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Return the title, the ``lead`` (HTML already: what the backups will be), the notes and the report lines."""
     out = f"<h1>{escape_html(title)}</h1>\n{lead}"
     if notes:
         items = "".join(f"<li>{escape_html(n)}</li>" for n in notes)
         out += f'<ul class="notes">{items}</ul>\n'
-    for line in report_line(frame) if frame is not None else ():
+    for line in report_line(frame, profiles) if frame is not None else ():
         out += f'<p class="meta">{escape_html(line)}</p>\n'
     return out
 
@@ -330,7 +338,7 @@ def _plan_html(plan: Plan, frame: Frame) -> str:
     lead = _outcome_lead(counts, _findings_summary(plan.findings))
     parts = [
         '<div class="hvb">\n',
-        _html_header(frame.title, frame.notes, lead, frame),
+        _html_header(frame.title, frame.notes, lead, frame, plan_profiles(plan)),
         "<h2>Virtual machines, worst first</h2>\n",
     ]
     parts.extend(

@@ -23,6 +23,7 @@ from hyperv_backup.render._common import (
     hoisted_reasons,
     outcome_counts,
     place_text,
+    plan_profiles,
     report_line,
     risk_text,
     severity_counts,
@@ -189,7 +190,7 @@ def _plan_markdown(plan: Plan, frame: Frame) -> str:
     counts = outcome_counts(line.consistency for line in vms)
     lines = [f"# {escape_markdown(frame.title)}", ""]
     lines += _md_lead(counts, counts_text(severity_counts(plan.findings)))
-    lines += _md_header_notes([*frame.notes, *report_line(frame)])
+    lines += _md_header_notes([*frame.notes, *report_line(frame, plan_profiles(plan))])
     lines += ["## Virtual machines, worst first", ""]
     lines += [
         f"For {escape_markdown(h.where)}: {_md_rule(h.rule)} {escape_markdown(h.rule.title)}"

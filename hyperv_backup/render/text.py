@@ -25,6 +25,7 @@ from hyperv_backup.render._common import (
     hoisted_reasons,
     outcome_counts,
     place_text,
+    plan_profiles,
     report_line,
     risk_text,
     severity_counts,
@@ -312,7 +313,8 @@ def _plan_text(plan: Plan, frame: Frame, out: _Text) -> str:
     lines_of_vms = vm_lines(plan, hoisted)
     counts = outcome_counts(line.consistency for line in lines_of_vms)
     lead = _outcome_lead(counts, out, counts_text(severity_counts(plan.findings)))
-    lines = _text_header(frame.title, [*frame.notes, *report_line(frame)], out, lead)
+    made = report_line(frame, plan_profiles(plan))
+    lines = _text_header(frame.title, [*frame.notes, *made], out, lead)
     lines.pop()
     if frame.summary:
         return "\n".join([*lines, *_at_risk_text(lines_of_vms, out, SCREEN - len(lines))]) + "\n"
@@ -529,7 +531,9 @@ def _worst_inputs(
     """Return the inputs worst first, then the totals, in what is left of one screen."""
     rank = {look(c).label: c.rank for c in WORST_FIRST}
     inputs = sorted(rows[:-1], key=lambda row: rank.get(row["worst outcome"], -1))
-    count = len(inputs)
+    # Each row takes a line at least (with the table's header, rule and totals,
+    # 3 more): no more can fit, so the rows tried are few whatever the inputs.
+    count = min(len(inputs), max(SCREEN - used - 3, 1))
     while True:
         body = out.table(header, cells([*inputs[:count], rows[-1]]))
         if count < len(inputs):

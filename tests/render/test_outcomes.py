@@ -301,10 +301,12 @@ def test_a_report_says_when_from_what_and_by_what_it_was_made(fmt: Format) -> No
     assert f"Made by hyperv-backup {hb.__version__} on 2026-12-06 07:30Z" in out
     assert "Input: site-b/cluster-2022.json" in out
     assert "Collected: HVCLUSTER22 2026-12-05 22:00Z, HV22-NODE3 at an unknown time" in out
-    # A plan tells its profiles; a frame that names them says them.
-    assert "Profile: Windows Server 2016 and later" in render_plan(
-        _plan(), fmt, made_at=MADE, profiles=["Windows Server 2016 and later"]
+    # A plan tells its profiles, the 2008 profile's too; a frame that names them says those.
+    assert "Profile: Windows Server 2016 and later" in out
+    assert "Profile: Windows Server 2008 and 2008 R2" in render_plan(
+        _plan("cluster"), fmt, made_at=MADE
     )
+    assert "Profiles: A, B" in render_plan(_plan(), fmt, made_at=MADE, profiles=["A", "B"])
 
 
 def test_a_report_given_nothing_to_say_of_itself_is_the_same_every_time() -> None:
