@@ -110,6 +110,7 @@ vertical-align:top}
 div.hvb table td{border:0;border-bottom:1px solid #eaeef2}
 .hvb td[data-label]::before{content:attr(data-label);display:block;font-size:.8em;color:#59636e}
 .hvb table.findings td:nth-child(n){width:auto;min-width:0}
+div.hvb td.name{white-space:normal;overflow-wrap:anywhere}
 .hvb .summary{gap:.4rem}
 .hvb .summary li{min-width:0;padding:.3rem .6rem}
 .hvb .summary strong{font-size:1.15rem}
@@ -516,6 +517,8 @@ def _fleet_cells(row: Mapping[str, str]) -> list[str | _HtmlCell]:
             css = look(found).css if found is not None else ("" if value == "no VMs" else "bad")
         elif key == "exit" and value == "fails":
             css = "bad"
+        elif key in ("input", "inventory"):
+            css = "name"
         cells.append((escape_html(value), css))
     return cells
 
@@ -534,7 +537,7 @@ def _outcome_cells(row: Mapping[str, str]) -> list[str | _HtmlCell]:
     for key, value in row.items():
         found = _OUTCOME_HEADS.get(key)
         css = look(found).css if found is not None and value != "0" else ""
-        cells.append((escape_html(value), css))
+        cells.append((escape_html(value), "name" if key == "input" else css))
     return cells
 
 
