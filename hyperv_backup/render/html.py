@@ -121,7 +121,6 @@ div.hvb td.name{white-space:normal;overflow-wrap:anywhere}
 .hvb tr{break-inside:avoid}
 .hvb table.findings td:nth-child(n){width:auto;min-width:0}
 .hvb section.input{break-before:page}
-.hvb section.host{break-before:page}
 .hvb a{color:inherit}
 }
 """ + _palette_css()

@@ -259,6 +259,18 @@ def _diagnosis_markdown(item: Diagnosis, frame: Frame) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+#: Each outcome, by the words the reports show it in.
+_BY_LABEL = {look(c).label: c for c in WORST_FIRST}
+
+
+def _with_badge(row: Mapping[str, str]) -> dict[str, str]:
+    """Return a row of the summary of many inputs, its worst outcome marked in its tone."""
+    found = _BY_LABEL.get(row.get("worst outcome", ""))
+    if found is None:
+        return dict(row)
+    return {**row, "worst outcome": f"{look(found).badge} {row['worst outcome']}"}
+
+
 @attrs.frozen
 class MarkdownRenderer:
     """Markdown: every kind of result (``Part``: the Markdown under an input's heading)."""
@@ -308,7 +320,7 @@ class MarkdownRenderer:
         lines = [f"# {escape_markdown(frame.title)}", ""]
         lines += _md_lead(counts, counts_text(totals["findings"]))
         lines += _md_header_notes([*frame.notes, *report_line(frame)])
-        lines.append(markdown_table(rows))
+        lines.append(markdown_table([_with_badge(row) for row in rows]))
         if len(outcomes[0]) > 1:
             lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
         for share in shares:

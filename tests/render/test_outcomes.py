@@ -194,6 +194,11 @@ def test_the_fleet_says_each_inputs_worst_outcome_and_vms_at_risk() -> None:
     assert [i["worst_outcome"] for i in document["inventories"]] == ["saved_state", "fails"]
     assert [i["at_risk"] for i in document["inventories"]] == [6, 11]
     assert document["fleet"]["at_risk"] == 17
+    markdown = render_fleet(reports, Format.MARKDOWN, fails_at=None)
+    assert (
+        "| cluster-2022.json | cluster HVCLUSTER22 | 16 | \N{LARGE RED CIRCLE} fails | 11 |"
+        in markdown
+    )
     text = render_fleet(reports, fails_at=None)
     assert text.splitlines()[2].startswith(
         "Backups: 6 fail, 1 not backed up, 6 saved with downtime"
