@@ -81,7 +81,7 @@ div.hvb table th,div.hvb table td{border:1px solid #d0d7de;padding:.3rem .55rem;
 vertical-align:top}
 .hvb th{background:#f6f8fa}
 .hvb td{overflow-wrap:break-word}
-.hvb td.name{white-space:nowrap}
+.hvb td.name,.hvb span.name{white-space:nowrap}
 .hvb code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.92em}
 .hvb a{color:#0969da}
 .hvb .notes{color:#59636e;margin:0;padding-left:1.2rem}
@@ -249,11 +249,20 @@ def _findings_summary(findings: Sequence[Finding]) -> list[tuple[int, str, str]]
     ]
 
 
+#: A quoted name in escaped text: ``'HV22-NODE1'``, its quotes escaped.
+_QUOTED = re.compile("&#x27;([^<]{1,200}?)&#x27;")
+
+
+def _prose(text: str) -> str:
+    """Return text as HTML, each quoted name kept on one line (a browser breaks after a hyphen)."""
+    return _QUOTED.sub(r'<span class="name">&#x27;\1&#x27;</span>', escape_html(text))
+
+
 def _html_steps(steps: Sequence[Step]) -> str:
     if not steps:
         return "<p>No steps.</p>\n"
     items = "".join(
-        f'<li value="{s.order}">{escape_html(s.text)}<br>'
+        f'<li value="{s.order}">{_prose(s.text)}<br>'
         f'<span class="meta">{escape_html(step_note(s))}</span></li>\n'
         for s in steps
     )
@@ -275,8 +284,8 @@ def _html_findings(findings: Sequence[Finding], hoisted: Sequence[Hoisted] = ())
             (f.severity.value, f"sev-{f.severity.value}"),
             f"{_rule_link(f.rule)}<br>{escape_html(f.rule.title)}",
             _subject(f),
-            escape_html(f.message),
-            escape_html(f.rule.remedy),
+            _prose(f.message),
+            _prose(f.rule.remedy),
             _html_source(f.rule.source),
         ]
         for f in findings
@@ -406,7 +415,7 @@ def _diagnosis_html(item: Diagnosis, frame: Frame) -> str:
                         escape_html(place_text(entry)),
                         (entry.severity.value, f"sev-{entry.severity.value}"),
                         f"{_rule_link(entry.rule)}<br>{escape_html(entry.rule.title)}",
-                        escape_html(entry.message),
+                        _prose(entry.message),
                         "<br>".join(escape_html(line) for line in explained_text(entry)),
                     ]
                     for entry in found

@@ -14,7 +14,14 @@ import pytest
 
 import hyperv_backup as hb
 from hyperv_backup.decide.results import Consistency
-from hyperv_backup.render import Format, Frame, render_findings, render_fleet, render_plan
+from hyperv_backup.render import (
+    Format,
+    Frame,
+    render_findings,
+    render_fleet,
+    render_plan,
+    render_steps,
+)
 from hyperv_backup.render._common import (
     collected_at,
     collection_times,
@@ -422,6 +429,15 @@ def test_the_subject_of_a_finding_names_its_vm() -> None:
     html = render_findings(findings, Format.HTML)
     assert 'Data <span class="meta">(VM LNX03)</span>' in html
     assert "Data (VM LNX03)" in render_findings(findings, Format.MARKDOWN)
+
+
+def test_a_quoted_name_is_kept_on_one_line_in_html() -> None:
+    target = hb.load_example("cluster-2022")
+    assert isinstance(target, hb.Cluster)
+    steps = hb.restore_steps(target.nodes[0].vms[0], target.nodes[0])
+    html = render_findings(hb.check(target), Format.HTML) + render_steps(steps, Format.HTML)
+    assert '<span class="name">&#x27;HV22-NODE1&#x27;</span>' in html
+    assert ".hvb td.name,.hvb span.name{white-space:nowrap}" in STYLE_SHEET
 
 
 def test_every_cell_names_its_column_for_narrow_screens() -> None:
