@@ -112,13 +112,13 @@ def test_the_text_summary_comes_first_in_input_order(
     assert rows == [*inputs, "total"]
     # check gates on errors: each input read says whether it passes, and its worst outcome.
     assert lines[start + 2].split()[-1] == "fails"
-    assert lines[start + 2].split()[2] == "fails"
+    assert lines[start + 2].split()[2:4] == ["not", "application-consistent"]
     assert lines[start + 3].split()[2] == "invalid"
     headings = [line for line in lines if line.startswith("Input: ")]
     assert [h.split()[1] for h in headings] == inputs
     assert headings[0] == "Input: h.json (HV-STANDALONE01)"
     assert lines.index(headings[0]) > start + 6
-    assert "VMs by backup outcome, worst first (fails: fails" in result.out
+    assert "VMs by backup outcome, worst first (no-app: not application-consistent" in result.out
 
 
 def test_a_glob_names_its_matches_and_the_same_file_once(run: Any, fleet: Path) -> None:

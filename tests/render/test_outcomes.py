@@ -51,6 +51,7 @@ def test_the_palette_colours_by_outcome_not_by_mode() -> None:
     """Fails and not backed up red, crash-consistent and saved amber, the consistent copies green."""
     tones = {c: look(c).tone for c in Consistency}
     assert tones == {
+        Consistency.NOT_APPLICATION_CONSISTENT: "amber",
         Consistency.FAILS: "red",
         Consistency.NOT_BACKED_UP: "red",
         Consistency.SAVED_STATE: "amber",
@@ -60,6 +61,7 @@ def test_the_palette_colours_by_outcome_not_by_mode() -> None:
         Consistency.NOT_RUNNING: "neutral",
     }
     assert [c for c in WORST_FIRST if at_risk(c)] == [
+        Consistency.NOT_APPLICATION_CONSISTENT,
         Consistency.FAILS,
         Consistency.NOT_BACKED_UP,
         Consistency.SAVED_STATE,
@@ -107,11 +109,11 @@ def test_markdown_and_html_show_the_same_palette() -> None:
 def test_each_format_leads_with_the_backups_then_the_vms_then_the_findings(fmt: Format) -> None:
     out = render_plan(_plan(), fmt)
     first = {
-        Format.TEXT: "Backups: 6 fail, 1 not backed up, 4 crash-consistent",
+        Format.TEXT: "Backups: 6 fail, 1 not backed up, 6 crash-consistent",
         Format.MARKDOWN: "**Backups:** \N{LARGE RED CIRCLE} **fails** 6",
         Format.HTML: "<strong>6</strong>fails",
     }[fmt]
-    order = [first, "11 at risk", "Virtual machines, worst first", "Findings", "Steps"]
+    order = [first, "13 at risk", "Virtual machines, worst first", "Findings", "Steps"]
     places = [out.index(marker) for marker in order]
     assert places == sorted(places)
     assert "online" not in out[: out.index("Virtual machines")]
@@ -127,11 +129,11 @@ def test_the_vms_come_worst_first_in_plan_order_within_an_outcome() -> None:
 
 
 def test_an_info_finding_of_most_vms_is_said_once_where_it_holds() -> None:
-    """HVB616 holds for 15 of the 16 VMs of the CSV cluster: one line, on no row."""
+    """HVB616 holds for 17 of the 18 VMs of the CSV cluster: one line, on no row."""
     plan = _plan()
     [once] = hoisted_reasons(plan)
     assert once.rule.id == "HVB616"
-    assert once.where == "15 of the 16 VMs (all but ARCHIVE01)"
+    assert once.where == "17 of the 18 VMs (all but ARCHIVE01)"
     assert all("HVB616" not in (r.rule.id for r in line.reasons) for line in vm_lines(plan, [once]))
     text = render_plan(plan)
     before_steps = text[: text.index("\nSteps\n")]
@@ -192,18 +194,18 @@ def test_the_fleet_says_each_inputs_worst_outcome_and_vms_at_risk() -> None:
     rows = fleet_rows(reports, gated=False)
     assert [(r["input"], r["worst outcome"], r["at risk"]) for r in rows] == [
         ("cluster.json", "saved with downtime", "6"),
-        ("cluster-2022.json", "fails", "11"),
-        ("total", "fails", "17"),
+        ("cluster-2022.json", "fails", "13"),
+        ("total", "fails", "19"),
     ]
     assert "exit" not in rows[0]
     assert fleet_rows(reports)[1]["exit"] == "passes"
     document = json.loads(render_fleet(reports, Format.JSON, meta={"command": "plan"}))
     assert [i["worst_outcome"] for i in document["inventories"]] == ["saved_state", "fails"]
-    assert [i["at_risk"] for i in document["inventories"]] == [6, 11]
-    assert document["fleet"]["at_risk"] == 17
+    assert [i["at_risk"] for i in document["inventories"]] == [6, 13]
+    assert document["fleet"]["at_risk"] == 19
     markdown = render_fleet(reports, Format.MARKDOWN, fails_at=None)
     assert (
-        "| cluster-2022.json | cluster HVCLUSTER22 | 16 | \N{LARGE RED CIRCLE} fails | 11 |"
+        "| cluster-2022.json | cluster HVCLUSTER22 | 18 | \N{LARGE RED CIRCLE} fails | 13 |"
         in markdown
     )
     text = render_fleet(reports, fails_at=None)
