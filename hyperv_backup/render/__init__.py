@@ -57,17 +57,11 @@ if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
-    from hyperv_backup.render._common import (
-        Row,
-        collection_times,
-        decision_rows,
-        gate_note,
-        severity_counts,
-    )
+    from hyperv_backup.render._common import Row, decision_rows, gate_note, severity_counts
     from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
     from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
     from hyperv_backup.render.markdown import markdown_table
-    from hyperv_backup.render.reports import InventoryReport, Share
+    from hyperv_backup.render.reports import InventoryReport, Share, collection_times
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -103,7 +97,8 @@ _NAMES = LazyNames(
     __name__,
     globals(),
     {
-        "_common": ("Row", "collection_times", "decision_rows", "gate_note", "severity_counts"),
+        "_common": ("Row", "decision_rows", "gate_note", "severity_counts"),
+        "reports": ("collection_times",),
         "html": ("STYLE_SHEET", "html_page", "html_table"),
         "json": ("SCHEMA_VERSION", "to_dict"),
         "markdown": ("markdown_table",),

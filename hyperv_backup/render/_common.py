@@ -14,7 +14,7 @@ from hyperv_backup._version import __version__
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.results import Consistency
 from hyperv_backup.decide.steps import Step, StepKind
-from hyperv_backup.model import BackupMode, Cluster, Host, hosts_of
+from hyperv_backup.model import BackupMode
 from hyperv_backup.render._palette import WORST_FIRST, at_risk, look
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.diagnose.diagnosis import Diagnosis, LogFinding
     from hyperv_backup.render._formats import Frame
+    from hyperv_backup.render.reports import InventoryReport
 
 __all__ = [
     "TOOL",
@@ -31,8 +32,6 @@ __all__ = [
     "Row",
     "VmLine",
     "cited_rules",
-    "collected_at",
-    "collection_times",
     "consistency_counts",
     "counts_text",
     "decision_rows",
@@ -41,6 +40,7 @@ __all__ = [
     "diagnosis_read_note",
     "diagnosis_rules",
     "explained_text",
+    "fleet_frame",
     "gate_note",
     "hoisted_reasons",
     "mode_summary",
@@ -495,25 +495,6 @@ def gate_note(fails_at: Severity | None) -> str:
     return f"Exit status: gates on {words[fails_at]}"
 
 
-def collected_at(target: Host | Cluster) -> datetime | None:
-    """Return when the data of a host or cluster was collected, when the inventory says."""
-    # Read by name: the model gains the field in its own time, and older
-    # inventories have none.
-    value = getattr(target, "collected_at", None)
-    return value if isinstance(value, datetime) else None
-
-
-def collection_times(target: Host | Cluster) -> dict[str, datetime | None]:
-    """Return when each part of an inventory was collected: the inventory, then each node that says."""
-    times: dict[str, datetime | None] = {target.name: collected_at(target)}
-    if isinstance(target, Cluster):
-        for node in hosts_of(target):
-            when = collected_at(node)
-            if when is not None:
-                times[node.name] = when
-    return times
-
-
 def _stamp(value: datetime) -> str:
     """Show a time as the reports show it: UTC to the minute, or as given when it has no zone."""
     from datetime import UTC  # noqa: PLC0415 - only forwarded reports need it
@@ -566,3 +547,18 @@ def report_meta(frame: Frame) -> dict[str, Any]:
     if frame.profiles:
         report["profiles"] = list(frame.profiles)
     return {"report": report}
+
+
+def fleet_frame(frame: Frame, reports: Sequence[InventoryReport]) -> Frame:
+    """Return the frame of many inputs, saying when each inventory read was collected, if it says anything of itself.
+
+    The times the frame names already come first; each inventory read adds
+    its own, by its name.
+    """
+    if not frame.forwarded:
+        return frame
+    times = dict(frame.collected_at)
+    for report in reports:
+        if report.read and report.name is not None:
+            times.setdefault(report.name, report.collected_at)
+    return attrs.evolve(frame, collected_at=times)

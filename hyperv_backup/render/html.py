@@ -20,6 +20,7 @@ from hyperv_backup.render._common import (
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
+    fleet_frame,
     hoisted_reasons,
     outcome_counts,
     place_text,
@@ -482,6 +483,7 @@ class HtmlRenderer:
         """Render a fleet: the backups by outcome, the summary tables, then a section per input holding its report."""
         shares = shared(reports, functools.partial(self.part, frame=frame), str, "HTML")
         summaries = [s.report for s in shares]
+        frame = fleet_frame(frame, summaries)
         rows, outcomes, _ = fleet_tables(summaries, gated=frame.fails_at is not None)
         totals = fleet_totals(summaries)
         by_name = totals["consistency"]

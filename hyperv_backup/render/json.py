@@ -26,6 +26,7 @@ from hyperv_backup.decide.steps import Step
 from hyperv_backup.render._common import (
     consistency_counts,
     decision_rows,
+    fleet_frame,
     mode_summary,
     outcome_counts,
     plan_outcomes,
@@ -332,6 +333,7 @@ class JsonRenderer:
             reports, functools.partial(self.part, frame=frame), (str, type(None)), "JSON"
         )
         summaries = [s.report for s in shares]
+        frame = fleet_frame(frame, summaries)
         inputs = [
             {
                 "input": r.source,

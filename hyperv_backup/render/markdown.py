@@ -20,6 +20,7 @@ from hyperv_backup.render._common import (
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
+    fleet_frame,
     hoisted_reasons,
     outcome_counts,
     place_text,
@@ -34,7 +35,13 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render._palette import WORST_FIRST, at_risk, look
 from hyperv_backup.render.links import rule_url, source_text, source_url
-from hyperv_backup.render.reports import InventoryReport, Share, fleet_tables, fleet_totals, shared
+from hyperv_backup.render.reports import (
+    InventoryReport,
+    Share,
+    fleet_tables,
+    fleet_totals,
+    shared,
+)
 from hyperv_backup.render.safe import escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity, Source
 
@@ -313,6 +320,7 @@ class MarkdownRenderer:
         """Render a fleet: the backups by outcome, the summary tables, then each input's report two heading levels down."""
         shares = shared(reports, functools.partial(self.part, frame=frame), str, "Markdown")
         summaries = [s.report for s in shares]
+        frame = fleet_frame(frame, summaries)
         rows, outcomes, heading = fleet_tables(summaries, gated=frame.fails_at is not None)
         totals = fleet_totals(summaries)
         by_name = totals["consistency"]

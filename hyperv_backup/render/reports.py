@@ -24,6 +24,7 @@ hyperv_backup_inventory_read{inventory="cluster.json"} 1
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -44,6 +45,8 @@ __all__ = [
     "Share",
     "VmReport",
     "at_risk_count",
+    "collected_at",
+    "collection_times",
     "consistency_count",
     "failed_report",
     "fleet_rows",
@@ -105,6 +108,8 @@ class InventoryReport:
     vm_count: int = 0
     consistency: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
     downtime: int = 0
+    #: When the inventory's data was collected, when it says.
+    collected_at: datetime | None = None
 
     @property
     def read(self) -> bool:
@@ -200,7 +205,27 @@ def inventory_report(
         vm_count=len(vms),
         consistency=consistency_count(vms),
         downtime=sum(vm.causes_downtime for vm in vms),
+        collected_at=collected_at(target),
     )
+
+
+def collected_at(target: Host | Cluster) -> datetime | None:
+    """Return when the data of a host or cluster was collected, when the inventory says."""
+    # Read by name: the model gains the field in its own time, and older
+    # inventories have none.
+    value = getattr(target, "collected_at", None)
+    return value if isinstance(value, datetime) else None
+
+
+def collection_times(target: Host | Cluster) -> dict[str, datetime | None]:
+    """Return when each part of an inventory was collected: the inventory, then each node that says."""
+    times: dict[str, datetime | None] = {target.name: collected_at(target)}
+    if isinstance(target, Cluster):
+        for node in hosts_of(target):
+            when = collected_at(node)
+            if when is not None:
+                times[node.name] = when
+    return times
 
 
 def failed_report(

@@ -22,6 +22,7 @@ from hyperv_backup.render._common import (
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
+    fleet_frame,
     hoisted_reasons,
     outcome_counts,
     place_text,
@@ -494,6 +495,7 @@ class TextRenderer:
         shares = shared(reports, functools.partial(self.part, frame=frame), str, "text")
         out = _Text(frame.color, frame.width)
         summaries = [s.report for s in shares]
+        frame = fleet_frame(frame, summaries)
         rows, outcomes, heading = fleet_tables(summaries, gated=frame.fails_at is not None)
         totals = fleet_totals(summaries)
         by_name = totals["consistency"]

@@ -23,8 +23,6 @@ from hyperv_backup.render import (
     render_steps,
 )
 from hyperv_backup.render._common import (
-    collected_at,
-    collection_times,
     gate_note,
     hoisted_reasons,
     report_line,
@@ -32,7 +30,12 @@ from hyperv_backup.render._common import (
 )
 from hyperv_backup.render._palette import PALETTE, WORST_FIRST, at_risk, look
 from hyperv_backup.render.html import STYLE_SHEET
-from hyperv_backup.render.reports import fleet_rows, inventory_report
+from hyperv_backup.render.reports import (
+    collected_at,
+    collection_times,
+    fleet_rows,
+    inventory_report,
+)
 from hyperv_backup.render.text import SCREEN, words
 from hyperv_backup.rules import Severity
 from tests.cli._shared_cli import validate
@@ -454,3 +457,26 @@ def test_notebook_tables_are_aligned_left_over_the_notebooks_own_style() -> None
     assert "div.hvb table th,div.hvb table td{" in STYLE_SHEET
     rule = STYLE_SHEET[STYLE_SHEET.index("div.hvb table th") :]
     assert "text-align:left" in rule[: rule.index("}")]
+
+
+def test_a_report_of_many_inputs_says_when_each_inventory_was_collected() -> None:
+    """Each inventory read brings its own time; the frame's come first; none is said unasked."""
+
+    class Collected(hb.Host):
+        collected_at = MADE
+
+    host = Collected(name="HV01", os=hb.HostOS.WINDOWS_SERVER_2022)
+    reports = [
+        inventory_report("a.json", "plan", host),
+        inventory_report("b.json", "plan", hb.load_example("cluster-2022")),
+    ]
+    assert reports[0].collected_at == MADE
+    assert reports[0].summary().collected_at == MADE  # travels with a share
+    out = render_fleet(reports, made_at=MADE, inputs=["a.json", "b.json"])
+    assert "Collected: HV01 2026-12-06 07:30Z, HVCLUSTER22 at an unknown time" in out
+    document = json.loads(
+        render_fleet(reports, Format.JSON, made_at=MADE, collected_at={"HV01": None})
+    )
+    assert document["report"]["collected_at"] == {"HV01": None, "HVCLUSTER22": None}
+    for fmt in (Format.TEXT, Format.MARKDOWN, Format.HTML):
+        assert "Collected:" not in render_fleet(reports, fmt)
