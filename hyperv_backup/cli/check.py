@@ -8,7 +8,6 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
-    collected_at,
     describe,
     exit_status,
     policy_meta,
@@ -25,7 +24,7 @@ from hyperv_backup.cli._options import (
 from hyperv_backup.decide.evaluate import evaluate as evaluate_target
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import Format, Frame, renderer
-from hyperv_backup.render.reports import InventoryReport, inventory_report
+from hyperv_backup.render.reports import InventoryReport, collection_times, inventory_report
 from hyperv_backup.rules import Finding, sort_findings
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ def _rendered(
         title=f"Findings for {describe(target)}",
         notes=[*policy_notes(options), *profile_notes(target, options)],
         meta=meta,
-        collected_at=collected_at(target),
+        collected_at=collection_times(target),
     )
     return status, renderer(fmt).findings(findings, frame)
 

@@ -8,7 +8,6 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
-    collected_at,
     describe,
     exit_status,
     policy_meta,
@@ -23,8 +22,8 @@ from hyperv_backup.cli._options import (
     Options,
 )
 from hyperv_backup.model import Cluster, Host
-from hyperv_backup.render import Format, Frame, renderer
-from hyperv_backup.render.reports import InventoryReport, inventory_report
+from hyperv_backup.render import Format, Frame, plan_frame, renderer
+from hyperv_backup.render.reports import InventoryReport, collection_times, inventory_report
 from hyperv_backup.rules import Finding
 
 if TYPE_CHECKING:
@@ -55,7 +54,6 @@ def _planned(
     # Imported by the commands that use it: ``check`` has no need of plans or steps.
     from hyperv_backup.decide.evaluate import evaluate as evaluate_target  # noqa: PLC0415
     from hyperv_backup.decide.plan import backup_plan, plan_of  # noqa: PLC0415
-    from hyperv_backup.render._common import consistency_note, profile_note  # noqa: PLC0415
 
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
@@ -75,8 +73,6 @@ def _planned(
     notes = policy_notes(options)
     if node is not None:
         notes.insert(0, f"Clustered VMs are backed up on {node}")
-    # What render_plan adds under the notes it is given.
-    notes.extend(n for n in (consistency_note(plan), profile_note(plan)) if n is not None)
     meta = {
         "command": Command.PLAN.value,
         "inventory": target_meta(target),
@@ -89,9 +85,9 @@ def _planned(
         title=f"Backup plan for {describe(target)}",
         notes=notes,
         meta=meta,
-        collected_at=collected_at(target),
+        collected_at=collection_times(target),
     )
-    text = renderer(fmt).plan(plan, frame)
+    text = renderer(fmt).plan(plan, plan_frame(plan, frame))
     return plan.findings, status, text, evaluation
 
 

@@ -7,7 +7,6 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     base_frame,
-    collected_at,
     find_vm,
     load,
     profile_meta,
@@ -22,6 +21,7 @@ from hyperv_backup.cli._options import (
     Command,
     Options,
 )
+from hyperv_backup.render.reports import collection_times
 
 __all__ = ["run"]
 
@@ -56,7 +56,7 @@ def run(options: Options) -> int:
         title=title,
         notes=[mode_note, *profile_notes(node, options)],
         meta=meta,
-        collected_at=collected_at(node),
+        collected_at=collection_times(node),
     )
     render(options, frame, lambda output, framed: output.steps(steps, framed))
     return EXIT_OK

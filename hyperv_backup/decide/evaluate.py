@@ -318,8 +318,12 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     # A VM whose every disk the host cannot see has no data in the host backup,
     # whether or not a rule of the profile says so, and whatever application
     # takes it: not even one that goes around Hyper-V sees those disks.
-    if vm.disks and not ctx.visible and (
-        _NOT_BACKED_UP.rank < answer.consistency.rank or answer.consistency is _NOT_APPLICATION
+    if (
+        vm.disks
+        and not ctx.visible
+        and (
+            _NOT_BACKED_UP.rank < answer.consistency.rank or answer.consistency is _NOT_APPLICATION
+        )
     ):
         answer.consistency = _NOT_BACKED_UP
     answer.online = ctx.running and not answer.offline
