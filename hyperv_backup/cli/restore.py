@@ -40,7 +40,8 @@ def run(options: Options) -> int:
     mode_note = (
         f"Restored from an {options.backup_mode.value} host-level backup"
         if options.backup_mode is not None
-        else "Backup mode: as the VM would be backed up today (no --backup-mode)"
+        else "Restored from a host-level backup taken as the VM would be backed up today "
+        "(--backup-mode names how it was taken)"
     )
     title = f"Restore of VM {vm.name} on {node.name}"
     meta = {
