@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, overload
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.jsontext import json_text
 from hyperv_backup.decide.checks import UncoveredStorage
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
@@ -300,10 +301,9 @@ def document(
     meta: Mapping[str, Any] | None, body: Mapping[str, Any], *, version: int = SCHEMA_VERSION
 ) -> str:
     """Return the JSON text of a document: ``schema_version``, then ``meta``, then ``body``."""
-    import json  # noqa: PLC0415 - only JSON output needs it
-
     content = {"schema_version": version, **(meta or {}), **body}
-    return json.dumps(content, indent=2, ensure_ascii=True) + "\n"
+    # json.dumps(content, indent=2, ensure_ascii=True), byte for byte, faster.
+    return json_text(content) + "\n"
 
 
 @attrs.frozen
