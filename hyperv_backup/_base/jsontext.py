@@ -6,7 +6,8 @@ string keys, lists and tuples, strings, integers, booleans and ``None``), and
 is several times faster:
 
 * With ``orjson`` installed (the ``fast`` extra), that compiled encoder writes
-  the indented text, and any character outside ASCII is then escaped as the
+  the indented text of a large document (:data:`ORJSON_FROM`; it is imported
+  only then), and any character outside ASCII is then escaped as the
   json module escapes it. A value it cannot write as the json module would
   (an integer wider than 64 bits, a key that is not a string, a lone
   surrogate) is written by the json module instead.
@@ -32,13 +33,14 @@ is several times faster:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
-__all__ = ["ENCODER", "PURE_PYTHON_VARIABLE", "json_text", "pure_json_text"]
+__all__ = ["ORJSON_FROM", "PURE_PYTHON_VARIABLE", "encoder", "json_text", "pure_json_text"]
 
 #: Set to anything but the empty string, the package writes JSON in pure Python
 #: even where ``orjson`` is installed (CI runs the JSON tests both ways).
@@ -165,12 +167,19 @@ def _write(value: object, newline: str, out: Callable[[str], object]) -> None:  
         out(_stdlib(value).replace("\n", newline))
 
 
+#: From how many items (in the document's top-level arrays and objects, and
+#: in itself) ``orjson`` writes a document. Importing it takes longer than the
+#: pure writer takes for a small document, such as the findings of one host.
+ORJSON_FROM = 2000
+
+
+@functools.cache
 def _orjson_text() -> Callable[[object], str] | None:
     """Return the writer through ``orjson``, or ``None`` without it or when told not to use it."""
     if os.environ.get(PURE_PYTHON_VARIABLE):
         return None
     try:
-        import orjson  # noqa: PLC0415 - optional, see the module's docstring
+        import orjson  # noqa: PLC0415 - optional, and imported for large documents only
     except ImportError:
         return None
     dumps = orjson.dumps
@@ -189,14 +198,27 @@ def _orjson_text() -> Callable[[object], str] | None:
     return text
 
 
-_fast = _orjson_text()
+def encoder() -> str:
+    """Return which encoder writes a large document: ``"orjson"`` or ``"python"``."""
+    return "python" if _orjson_text() is None else "orjson"
 
-#: Which encoder :func:`json_text` uses: ``"orjson"`` or ``"python"``.
-ENCODER = "python" if _fast is None else "orjson"
+
+def _items(value: object) -> int:
+    """Return how many items ``value`` and its own arrays and objects hold: its size, roughly."""
+    inner: Collection[Any]
+    if isinstance(value, dict):
+        inner = value.values()
+    elif isinstance(value, list | tuple):
+        inner = value
+    else:
+        return 0
+    return len(inner) + sum(len(item) for item in inner if isinstance(item, dict | list | tuple))
 
 
 def json_text(value: object) -> str:
     """Return ``json.dumps(value, indent=2, ensure_ascii=True)``, written faster (see the module)."""
-    if _fast is not None:
-        return _fast(value)
+    if _items(value) >= ORJSON_FROM:
+        fast = _orjson_text()
+        if fast is not None:
+            return fast(value)
     return pure_json_text(value)

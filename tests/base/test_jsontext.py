@@ -46,7 +46,11 @@ def test_the_pure_writer_writes_what_json_dumps_writes(value: Any) -> None:
 @given(_values)
 def test_json_text_writes_what_json_dumps_writes(value: Any) -> None:
     """Whichever encoder is in use: orjson's text, escaped, or the pure writer's."""
-    assert jsontext.json_text(value) == _reference(value)
+    reference = _reference(value)
+    assert jsontext.json_text(value) == reference
+    fast = jsontext._orjson_text()
+    if fast is not None:  # what writes a large document
+        assert fast(value) == reference
 
 
 class _Colour(enum.StrEnum):
@@ -77,7 +81,8 @@ def test_values_out_of_the_ordinary(value: object) -> None:
     assert jsontext.pure_json_text(value) == _reference(value)
     if not isinstance(value, dict) or "float" not in value:
         # orjson writes floats in a form of its own; documents hold none.
-        assert jsontext.json_text(value) == _reference(value)
+        large = [value] * jsontext.ORJSON_FROM
+        assert jsontext.json_text(large) == _reference(large)
 
 
 def test_an_object_json_cannot_write_is_refused_as_json_refuses_it() -> None:
@@ -85,9 +90,9 @@ def test_an_object_json_cannot_write_is_refused_as_json_refuses_it() -> None:
         jsontext.pure_json_text({"a": [object()]})
 
 
-def _encoder_in(env: dict[str, str]) -> str:
-    completed = subprocess.run(
-        [sys.executable, "-c", "from hyperv_backup._base import jsontext; print(jsontext.ENCODER)"],
+def _run(code: str, env: dict[str, str]) -> str:
+    completed = subprocess.run(  # noqa: S603 - this interpreter, our code
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
@@ -96,12 +101,32 @@ def _encoder_in(env: dict[str, str]) -> str:
     return completed.stdout.strip()
 
 
+_ENCODER = "from hyperv_backup._base import jsontext; print(jsontext.encoder())"
+
+
 def test_the_variable_forces_the_pure_writer() -> None:
     env = {**os.environ, jsontext.PURE_PYTHON_VARIABLE: "1"}
-    assert _encoder_in(env) == "python"
+    assert _run(_ENCODER, env) == "python"
 
 
 def test_orjson_is_used_when_installed_and_not_refused() -> None:
     env = {k: v for k, v in os.environ.items() if k != jsontext.PURE_PYTHON_VARIABLE}
     pytest.importorskip("orjson")
-    assert _encoder_in(env) == "orjson"
+    assert _run(_ENCODER, env) == "orjson"
+
+
+def test_a_small_document_is_written_without_importing_orjson() -> None:
+    """Importing orjson takes longer than writing a small document: a start-up is spared it."""
+    code = (
+        "import sys\n"
+        "from hyperv_backup._base.jsontext import json_text\n"
+        "json_text({'findings': [{'rule': 'HVB105'}] * 10})\n"
+        "print('orjson' in sys.modules)\n"
+    )
+    assert _run(code, dict(os.environ)) == "False"
+
+
+def test_the_size_of_a_document_counts_its_items_two_levels_deep() -> None:
+    assert jsontext._items({"a": [1, 2, 3], "b": {"c": [1]}, "d": 1}) == 3 + 3 + 1
+    assert jsontext._items([[1, 2], "xy"]) == 2 + 2
+    assert jsontext._items("text") == 0

@@ -173,7 +173,10 @@ def test_a_command_writing_to_standard_output_does_not_import_tempfile() -> None
         "sys.stdout = sys.__stdout__\n"
         "print('tempfile' in sys.modules)\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    completed = subprocess.run(  # noqa: S603 - this interpreter, our code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert completed.stdout.strip() == "False"
