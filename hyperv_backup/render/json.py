@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, overload
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.jsontext import json_text
 from hyperv_backup.decide.checks import UncoveredStorage
 from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.outcome import BackupOutcome
@@ -315,11 +316,10 @@ def document(
     ``report`` (when, from what and by what the document was made) is there
     when the ``frame`` says so.
     """
-    import json  # noqa: PLC0415 - only JSON output needs it
-
     made = report_meta(frame) if frame is not None else {}
     content = {"schema_version": version, **(meta or {}), **made, **body}
-    return json.dumps(content, indent=2, ensure_ascii=True) + "\n"
+    # json.dumps(content, indent=2, ensure_ascii=True), byte for byte, faster.
+    return json_text(content) + "\n"
 
 
 @attrs.frozen
