@@ -73,7 +73,16 @@ if TYPE_CHECKING:
         Volume,
     )
     from hyperv_backup.render.json import to_dict
-    from hyperv_backup.rules import RULES, Finding, Findings, Profile, Rule, Severity, profile_for
+    from hyperv_backup.rules import (
+        RULES,
+        Finding,
+        Findings,
+        HygieneSettings,
+        Profile,
+        Rule,
+        Severity,
+        profile_for,
+    )
 
 __all__ = [
     "RULES",
@@ -100,6 +109,7 @@ __all__ = [
     "Host",
     "HostOS",
     "HostStorage",
+    "HygieneSettings",
     "HypervBackupError",
     "InventoryError",
     "InventoryLimits",
@@ -196,7 +206,16 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "Volume",
     ),
     "render.json": ("to_dict",),
-    "rules": ("RULES", "Finding", "Findings", "Profile", "Rule", "Severity", "profile_for"),
+    "rules": (
+        "RULES",
+        "Finding",
+        "Findings",
+        "HygieneSettings",
+        "Profile",
+        "Rule",
+        "Severity",
+        "profile_for",
+    ),
 }
 
 #: The public modules and packages, reachable as attributes too (``hyperv_backup.collect``).
