@@ -356,18 +356,22 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
 def _incremental(vm: VM, answer: _Answer) -> bool | None:
     """Tell whether the next backup of ``vm`` can be incremental through resilient change tracking.
 
-    ``None`` where that is not Hyper-V's to say: a release without it (each
-    backup application tracks changes its own way there, if at all), a VM with
-    no disk the host sees, a copy taken without Hyper-V, or a configuration
-    version not known. The rules of the change tracking (HVB907, HVB908) say
-    when it cannot be, and are the reasons.
+    ``False`` when the rules of the change tracking (HVB907, HVB908) say the
+    VM's disks do not track their changes; they are the reasons. ``None`` where
+    that is not Hyper-V's to say: a release without it (each backup
+    application tracks changes its own way there, if at all), a VM with no
+    disk the host sees, a copy taken without Hyper-V, or a configuration
+    version not known.
     """
     ctx = answer.ctx
-    if not ctx.facts.resilient_change_tracking or not ctx.visible or not ctx.through_hyperv:
+    if not ctx.facts.resilient_change_tracking:
         return None
+    # What keeps the VM's disks from tracking their changes holds whatever copies them.
     if answer.not_incremental:
         return False
-    return None if vm.configuration_version is None else True
+    if not ctx.visible or not ctx.through_hyperv or vm.configuration_version is None:
+        return None
+    return True
 
 
 # Outcomes and decisions are built for every VM of a plan: setting their slots

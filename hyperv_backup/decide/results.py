@@ -126,8 +126,8 @@ class BackupOutcome(NotebookDisplay):
     ``incremental`` says whether the next backup can copy only what changed
     since the last one through resilient change tracking (Windows Server 2016
     and later): ``False`` with the findings that keep it from it in
-    ``incremental_reasons`` (HVB907, HVB908); ``None`` where it is not Hyper-V's
-    to say (an earlier release, whose backup applications track changes their
+    ``incremental_reasons`` (HVB907, HVB908), whatever copies the VM; ``None``
+    where it is not Hyper-V's to say (an earlier release, whose backup applications track changes their
     own way if at all; no disk the host sees; a copy taken without Hyper-V) or
     the configuration version is not known. Whether a backup that cannot be
     incremental this way reads every block, or falls back to a tracking of its

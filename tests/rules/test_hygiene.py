@@ -335,6 +335,18 @@ def test_hvb907_cluster_at_the_2012_r2_level() -> None:
     assert "HVB907" in fired(raised_late)
 
 
+def test_hvb907_holds_whatever_copies_the_vm() -> None:
+    """A backup application that goes around Hyper-V does not give the disks their tracking."""
+    around = BackupApplication(name="Agent", uses_hyperv_vss_writer=False, uses_wmi_backup=True)
+    cluster = Cluster(
+        name="C1", nodes=[host(vm(), backup_application=around), Host(name="HV02", os=R2)]
+    )
+    outcome = backup_plan(cluster).outcomes["VM1"]
+    assert "HVB109" in [r.rule.id for r in outcome.reasons]
+    assert outcome.incremental is False
+    assert [r.rule.id for r in outcome.incremental_reasons] == ["HVB907"]
+
+
 def test_hvb907_near_miss() -> None:
     """All nodes on 2016 or later at their level; or no disk the host sees."""
     upgraded = Cluster(name="C1", nodes=[host(vm())], functional_level=11)
