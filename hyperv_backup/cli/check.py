@@ -40,7 +40,9 @@ def _checked(
     options: Options, target: Host | Cluster, *, views: bool
 ) -> tuple[tuple[Finding, ...], Evaluation]:
     """Evaluate ``target`` once: its findings, most severe first, less ``--ignore``; and the evaluation."""
-    evaluation = evaluate_target(target, views=views, profile=options.profile)
+    evaluation = evaluate_target(
+        target, views=views, profile=options.profile, settings=options.settings
+    )
     findings = sort_findings(evaluation.findings)
     return tuple(f for f in findings if f.rule.id not in options.ignore), evaluation
 

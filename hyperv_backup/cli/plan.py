@@ -60,10 +60,10 @@ def _planned(
     evaluation = None
     if node is None:
         # Each VM on the host that lists it: the one walk gives the plan and the outcomes.
-        evaluation = evaluate_target(target, profile=options.profile)
+        evaluation = evaluate_target(target, profile=options.profile, settings=options.settings)
         plan = plan_of(target, evaluation, options.profile)
     else:
-        plan = backup_plan(target, node, profile=options.profile)
+        plan = backup_plan(target, node, profile=options.profile, settings=options.settings)
     plan = attrs.evolve(
         plan, findings=tuple(f for f in plan.findings if f.rule.id not in options.ignore)
     )

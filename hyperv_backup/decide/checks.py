@@ -15,7 +15,15 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.decide.targets import require_target
 from hyperv_backup.model import Cluster, Host, hosts_of
-from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
+from hyperv_backup.rules import (
+    DEFAULT_SETTINGS,
+    Findings,
+    HygieneSettings,
+    Profile,
+    Rule,
+    as_profile,
+    sort_findings,
+)
 from hyperv_backup.rules.storage import missed_by_host_backup
 
 __all__ = ["UncoveredStorage", "check", "uncovered_storage"]
@@ -61,13 +69,27 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     )
 
 
-def check(target: Host | Cluster, *, profile: Profile | str | None = None) -> Findings:
+def check(
+    target: Host | Cluster,
+    *,
+    profile: Profile | str | None = None,
+    settings: HygieneSettings | None = None,
+) -> Findings:
     """Return every finding about ``target``, most severe first, then in inventory order.
 
     Each clustered VM is evaluated on the node that owns it. Each host is
     answered by the profile of its release, or by ``profile`` (``"2008"``,
-    ``"2012"`` or ``"2016"``) for all of them. A ``target`` that is not a
-    :class:`Host` or :class:`Cluster` (a path, a name) raises :class:`TypeError`.
+    ``"2012"`` or ``"2016"``) for all of them. ``settings`` are the limits of
+    the checkpoint rules and the estimate of the space rule
+    (:class:`~hyperv_backup.HygieneSettings`; its defaults unless given). A
+    ``target`` that is not a :class:`Host` or :class:`Cluster` (a path, a
+    name) raises :class:`TypeError`.
     """
     require_target("check", target)
-    return sort_findings(evaluate(target, views=False, profile=as_profile(profile)).findings)
+    evaluation = evaluate(
+        target,
+        views=False,
+        profile=as_profile(profile),
+        settings=DEFAULT_SETTINGS if settings is None else settings,
+    )
+    return sort_findings(evaluation.findings)

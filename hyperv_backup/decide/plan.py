@@ -23,8 +23,10 @@ from hyperv_backup.decide.steps import Draft, Step, StepKind, numbered
 from hyperv_backup.decide.targets import require_target, resolve_node
 from hyperv_backup.model import BackupMode, Cluster, Host, VMState, hosts_of
 from hyperv_backup.rules import (
+    DEFAULT_SETTINGS,
     RELEASE_FACTS,
     Finding,
+    HygieneSettings,
     Profile,
     Severity,
     as_profile,
@@ -68,7 +70,11 @@ class Plan(NotebookDisplay):
 
 
 def backup_plan(
-    target: Host | Cluster, node: str | Host | None = None, *, profile: Profile | str | None = None
+    target: Host | Cluster,
+    node: str | Host | None = None,
+    *,
+    profile: Profile | str | None = None,
+    settings: HygieneSettings | None = None,
 ) -> Plan:
     """Return the ordered backup plan of ``target``, with its findings and decisions.
 
@@ -83,7 +89,8 @@ def backup_plan(
     (``"2008"``, ``"2012"`` or ``"2016"``) for all of them. Under the profiles
     of 2012 and later a VM is never saved unless its release saves it, a VM
     on a Cluster Shared Volume is not moved, and each host backup step says
-    what the copy will be.
+    what the copy will be. ``settings`` are the limits of the checkpoint
+    rules and the estimate of the space rule (its defaults unless given).
 
     Raises :class:`~hyperv_backup.HypervBackupError` (a ``ValueError``) when
     ``node`` is not a node of ``target`` (naming the nodes it has), or
@@ -91,11 +98,17 @@ def backup_plan(
     :class:`Host` or :class:`Cluster` (a path, a name).
     """
     require_target("backup_plan", target)
-    return _backup_plan(target, resolve_node(target, node), as_profile(profile))
+    chosen = DEFAULT_SETTINGS if settings is None else settings
+    return _backup_plan(target, resolve_node(target, node), as_profile(profile), chosen)
 
 
-def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
-    return plan_of(target, evaluate(target, node, profile=profile), profile)
+def _backup_plan(
+    target: Host | Cluster,
+    node: Host | None,
+    profile: Profile | None,
+    settings: HygieneSettings = DEFAULT_SETTINGS,
+) -> Plan:
+    return plan_of(target, evaluate(target, node, profile=profile, settings=settings), profile)
 
 
 def plan_of(target: Host | Cluster, evaluation: Evaluation, profile: Profile | None = None) -> Plan:

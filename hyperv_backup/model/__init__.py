@@ -35,6 +35,7 @@ from hyperv_backup.model.enums import (
     NetworkKind,
     ReplicationRole,
     ResourceState,
+    SnapshotType,
     VhdType,
     VMState,
     os_label,
@@ -48,7 +49,7 @@ from hyperv_backup.model.host import (
     VirtualNetwork,
     hosts_of,
 )
-from hyperv_backup.model.vm import VM, ClusterGroup, Disk, NetworkAdapter, Volume
+from hyperv_backup.model.vm import VM, Checkpoint, ClusterGroup, Disk, NetworkAdapter, Volume
 
 __all__ = [
     "VM",
@@ -57,6 +58,7 @@ __all__ = [
     "BackupApplication",
     "BackupLevel",
     "BackupMode",
+    "Checkpoint",
     "CheckpointType",
     "Cluster",
     "ClusterAction",
@@ -75,6 +77,7 @@ __all__ = [
     "NetworkKind",
     "ReplicationRole",
     "ResourceState",
+    "SnapshotType",
     "VMState",
     "VhdType",
     "VirtualNetwork",

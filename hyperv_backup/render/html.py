@@ -83,6 +83,7 @@ vertical-align:top}
 .hvb th{background:#f6f8fa}
 .hvb td{overflow-wrap:break-word}
 .hvb td.name,.hvb span.name{white-space:nowrap}
+.hvb span.path{overflow-wrap:anywhere}
 .hvb code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.92em}
 .hvb a{color:#0969da}
 .hvb .notes{color:#59636e;margin:0;padding-left:1.2rem}
@@ -228,9 +229,13 @@ def _rule_link(rule: Rule) -> str:
 
 def _subject(item: Finding) -> str:
     """Return what a finding is about, with the VM of a disk, volume or adapter it names."""
+    subject = escape_html(item.subject)
+    if _is_path(item.subject):
+        # A file's path, say: it may break anywhere rather than widen the table.
+        subject = f'<span class="path">{subject}</span>'
     if item.vm is not None and item.subject != item.vm:
-        return f'{escape_html(item.subject)} <span class="meta">(VM {escape_html(item.vm)})</span>'
-    return escape_html(item.subject)
+        return f'{subject} <span class="meta">(VM {escape_html(item.vm)})</span>'
+    return subject
 
 
 def _html_summary(items: Sequence[tuple[int, str, str]], kind: str = "") -> str:
@@ -252,11 +257,27 @@ def _findings_summary(findings: Sequence[Finding]) -> list[tuple[int, str, str]]
 
 #: A quoted name in escaped text: ``'HV22-NODE1'``, its quotes escaped.
 _QUOTED = re.compile("&#x27;([^<]{1,200}?)&#x27;")
+#: The longest quoted name kept on one line; a longer one may break anywhere.
+_NAME_LENGTH = 48
+
+
+def _is_path(text: str) -> bool:
+    """Whether ``text`` reads as a path, or is too long to keep on one line."""
+    return "\\" in text or "/" in text or len(text) > _NAME_LENGTH
+
+
+def _quoted(match: re.Match[str]) -> str:
+    kind = "path" if _is_path(match.group(1)) else "name"
+    return f'<span class="{kind}">&#x27;{match.group(1)}&#x27;</span>'
 
 
 def _prose(text: str) -> str:
-    """Return text as HTML, each quoted name kept on one line (a browser breaks after a hyphen)."""
-    return _QUOTED.sub(r'<span class="name">&#x27;\1&#x27;</span>', escape_html(text))
+    """Return text as HTML, each quoted name kept on one line (a browser breaks after a hyphen).
+
+    A quoted path too long for a column may break anywhere instead, so that it
+    does not widen the page.
+    """
+    return _QUOTED.sub(_quoted, escape_html(text))
 
 
 def _html_steps(steps: Sequence[Step]) -> str:

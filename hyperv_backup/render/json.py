@@ -142,6 +142,8 @@ def _outcome(outcome: BackupOutcome) -> dict[str, Any]:
         "state_during_backup": outcome.state_during_backup.value,
         "state_after": outcome.state_after.value,
         "reasons": [_finding(r) for r in outcome.reasons],
+        "incremental": outcome.incremental,
+        "incremental_reasons": [_finding(r) for r in outcome.incremental_reasons],
     }
 
 

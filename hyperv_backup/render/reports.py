@@ -31,9 +31,10 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.outcome import Consistency
-from hyperv_backup.model import Cluster, Host, hosts_of
+from hyperv_backup.model import Checkpoint, Cluster, Host, hosts_of
 from hyperv_backup.render._palette import at_risk, look, worst
 from hyperv_backup.rules import Finding, Profile, Severity
+from hyperv_backup.rules.hygiene import checkpoint_age
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.evaluate import VMView
@@ -70,6 +71,9 @@ class VmReport:
     """One VM of an inventory: where it is, what its backup will be, and its findings.
 
     ``path`` is where the VM is in the inventory document (``nodes[0].vms[2]``).
+    ``checkpoints`` counts its checkpoints, Hyper-V Replica's recovery points
+    left out; ``oldest_checkpoint_age`` is the age of the oldest of them, in
+    seconds, when its host's facts were collected (``None``: not known).
     """
 
     name: str
@@ -78,6 +82,8 @@ class VmReport:
     consistency: Consistency
     causes_downtime: bool
     findings: tuple[Finding, ...] = ()
+    checkpoints: int = 0
+    oldest_checkpoint_age: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -186,6 +192,8 @@ def inventory_report(
                     consistency=outcome.consistency,
                     causes_downtime=outcome.causes_downtime,
                     findings=tuple(by_vm.get((host.name, vm.name), ())),
+                    checkpoints=len(vm.snapshots),
+                    oldest_checkpoint_age=_oldest(vm.checkpoints, host.collected_at),
                 )
             )
     if next(evaluated, None) is not None:
@@ -217,6 +225,16 @@ def collected_at(target: Host | Cluster) -> datetime | None:
 def collection_times(target: Host | Cluster) -> dict[str, datetime]:
     """Return when each host of an inventory was collected, for the hosts that say."""
     return {h.name: h.collected_at for h in hosts_of(target) if h.collected_at is not None}
+
+
+def _oldest(checkpoints: Sequence[Checkpoint], at: datetime | None) -> int | None:
+    """Return the age in whole seconds of the oldest checkpoint at ``at``, or ``None``."""
+    ages = [
+        age
+        for checkpoint in checkpoints
+        if not checkpoint.is_replica and (age := checkpoint_age(checkpoint, at)) is not None
+    ]
+    return int(max(ages).total_seconds()) if ages else None
 
 
 def failed_report(

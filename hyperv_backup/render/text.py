@@ -136,17 +136,19 @@ class _Text:
     def table(self, header: Sequence[str], rows: Sequence[Sequence[_Cell]]) -> list[str]:
         """Lay out a table in the width: a column narrows down to its longest word, never below.
 
-        A table whose longest words do not fit is wider than the width:
-        its words stay whole.
+        A word longer than a third of the width (a long path) does not widen
+        its column: it stays whole and overflows its cell on a line of its
+        own. A table whose other words do not fit is wider than the width.
         """
         gap = 2
+        long_word = max(16, self.width // 3)
         natural = [len(h) for h in header]
         floor = [len(h) for h in header]
         for row in rows:
             for i, (lines, _) in enumerate(row):
                 for line in lines:
                     natural[i] = max(natural[i], len(line))
-                    floor[i] = max(floor[i], *(len(w) for w in words(line)), 0)
+                    floor[i] = max(floor[i], *(min(len(w), long_word) for w in words(line)), 0)
         widths = list(natural)
         while sum(widths) + gap * (len(widths) - 1) > self.width:
             shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]

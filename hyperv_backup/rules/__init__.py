@@ -3,8 +3,9 @@
 IDs are public API and are never reused. HVB1xx are about the host and its
 backup application, HVB2xx about storage the host backup misses, HVB3xx about
 online and offline backups, HVB4xx about restores, HVB5xx about failover
-clusters, HVB6xx about Windows Server 2012 and later and HVB7xx about the
-failures a host records; each family is a module of this package, holding
+clusters, HVB6xx about Windows Server 2012 and later, HVB7xx about the
+failures a host records and HVB9xx about what checkpoints and earlier backups
+left, change tracking and space; each family is a module of this package, holding
 its rules and the checks that decide when they fire. Each rule cites its
 :class:`Source`: the page, its heading, and whether the page states the rule
 or the project inferred it. Which rules answer for which release, and what
@@ -31,6 +32,7 @@ from hyperv_backup.rules.profiles import (
     release_facts,
 )
 from hyperv_backup.rules.rule import Finding, Findings, Rule, Severity, finding, sort_findings
+from hyperv_backup.rules.settings import DEFAULT_SETTINGS, HygieneSettings
 from hyperv_backup.rules.signature import EventMatch, Place, Signature, WriterMatch
 from hyperv_backup.rules.signatures import NOT_RECOGNISED, SIGNATURES
 from hyperv_backup.rules.source import Claim, Page, Source
@@ -38,6 +40,7 @@ from hyperv_backup.rules.source import Claim, Page, Source
 __all__ = [
     "ALL_PROFILES",
     "CHECKS",
+    "DEFAULT_SETTINGS",
     "FAMILIES",
     "NOT_RECOGNISED",
     "PROFILE_RULES",
@@ -53,6 +56,7 @@ __all__ = [
     "Family",
     "Finding",
     "Findings",
+    "HygieneSettings",
     "Page",
     "Phase",
     "Place",

@@ -43,6 +43,7 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules.profiles import RELEASE_FACTS, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
+from hyperv_backup.rules.settings import DEFAULT_SETTINGS, HygieneSettings
 
 if TYPE_CHECKING:
     from hyperv_backup.model import ClusterGroup, Disk, Volume
@@ -131,6 +132,9 @@ class Effect(enum.StrEnum):
     HOLDS_NO_DATA = "holds_no_data"
     #: The backup of the VM fails.
     FAILS = "fails"
+    #: The next backup cannot copy only what changed through resilient change
+    #: tracking; what the copy holds is the same.
+    NOT_INCREMENTAL = "not_incremental"
 
 
 #: What a check function returns: one finding, several, or none.
@@ -247,6 +251,7 @@ class Context:
         "csv",
         "facts",
         "host",
+        "memo",
         "moved",
         "name",
         "node",
@@ -256,6 +261,7 @@ class Context:
         "release",
         "replica",
         "running",
+        "settings",
         "through_hyperv",
         "unix",
         "visible",
@@ -271,6 +277,8 @@ class Context:
         profile: Profile,
         facts: ReleaseFacts,
         cluster: Cluster | None = None,
+        *,
+        settings: HygieneSettings = DEFAULT_SETTINGS,
     ) -> None:
         self.host = host
         self.node = node
@@ -294,6 +302,8 @@ class Context:
         self.obstacles: list[Obstacle] = []
         self.action: ClusterAction | None = None
         self.moved = False
+        self.settings = settings
+        self.memo: dict[str, object] = {}
 
     def on(self, vm: VM, *, csv: bool) -> Context:
         """Return the context of ``vm`` on this context's node; ``csv``: it has files on a CSV."""
@@ -315,6 +325,7 @@ class Context:
         ctx.obstacles = []
         ctx.action = None
         ctx.moved = False
+        ctx.settings, ctx.memo = self.settings, self.memo
         return ctx
 
     def finding(

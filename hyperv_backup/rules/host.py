@@ -6,6 +6,7 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.model import VM, BackupApplication, GuestOS, Host, os_label
 from hyperv_backup.rules import pages
 from hyperv_backup.rules._paths import host_volume
+from hyperv_backup.rules._space import gib, volume_needs
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
 from hyperv_backup.rules.pages import (
     BACKUP_APPROACHES,
@@ -453,43 +454,23 @@ DIFFERENCING_SPACE = Rule(
     ),
 )
 
-#: How a Cluster Shared Volume's mount path begins, once case-folded.
-_CSV_MOUNT = ":\\clusterstorage\\"
-
-
-def _size(count: int) -> str:
-    return f"{count / 2**30:.1f} GiB"
-
 
 def _differencing_space(host: Host, ctx: Context) -> CheckResult:
     app = host.backup_application
     if app is None or app.churn_percent is None or not host.host_volumes:
         return None
-    hosts = (host,) if ctx.cluster is None else ctx.cluster.nodes
-    found = []
-    for volume in host.host_volumes:
-        key = host_volume(volume.name, host.host_volumes)
-        shared = key is not None and _CSV_MOUNT in key
-        needed = sum(
-            disk.file_size * app.churn_percent // 100
-            for node in (hosts if shared else (host,))
-            for vm in node.vms
-            for disk in vm.disks
-            if disk.file_size is not None
-            and disk.path is not None
-            and host_volume(disk.path, host.host_volumes) == key
+    churn = app.churn_percent
+    found = [
+        ctx.finding(
+            DIFFERENCING_SPACE,
+            need.volume.name,
+            f"Volume {need.volume.name!r} of host {host.name!r} has {gib(need.volume.free_space)} "
+            f"free; the differencing disks of a backup of the VMs on it need about "
+            f"{gib(need.needed)} (their virtual hard disks times a churn of {churn}%).",
         )
-        if needed > volume.free_space:
-            found.append(
-                ctx.finding(
-                    DIFFERENCING_SPACE,
-                    volume.name,
-                    f"Volume {volume.name!r} of host {host.name!r} has {_size(volume.free_space)} "
-                    f"free; the differencing disks of a backup of the VMs on it need about "
-                    f"{_size(needed)} (their virtual hard disks times a churn of "
-                    f"{app.churn_percent}%).",
-                )
-            )
+        for need in volume_needs(host, ctx.cluster, lambda size: size * churn // 100)
+        if need.needed > need.volume.free_space
+    ]
     return found or None
 
 

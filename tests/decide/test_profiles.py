@@ -461,6 +461,8 @@ def test_outcome_to_dict() -> None:
         "state_during_backup": "running",
         "state_after": "running",
         "reasons": [to_dict(r) for r in outcome.reasons],
+        "incremental": None,
+        "incremental_reasons": [],
     }
     assert json.loads(json.dumps(data)) == data
     assert set(data) == {f.name for f in attrs.fields(hb.BackupOutcome)}
