@@ -76,10 +76,14 @@ _GLUE = "\0"
 
 #: Spans that are never broken across lines although they hold spaces: a
 #: registry key (``HKLM\\SOFTWARE\\...\\Windows NT\\...``) and a quoted name
-#: (``'Branch LAN'``), each to be copied whole.
+#: (``'Branch LAN'``), each to be copied whole. Each starts at an ``H`` or a
+#: quote not preceded by a letter, a digit or (for the quote) another quote;
+#: the test of what precedes comes after the first character, as a look back
+#: over two, so that the pattern begins with a character and the search skips
+#: ahead to the next ``H`` or quote instead of trying every position.
 _WHOLE = re.compile(
-    r"\bHK(?:LM|CU|CR|U|CC|EY_[A-Z_]+)\\(?:[^\\\s,;']+(?: [^\\\s,;']+){0,3}\\)*[^\s\\,;']+"
-    r"|(?<![\w'])'[^'\n]{1,200}'(?![\w'])"
+    r"H(?<!\wH)K(?:LM|CU|CR|U|CC|EY_[A-Z_]+)\\(?:[^\\\s,;']+(?: [^\\\s,;']+){0,3}\\)*[^\s\\,;']+"
+    r"|'(?<![\w']')[^'\n]{1,200}'(?![\w'])"
 )
 
 
@@ -89,24 +93,52 @@ def words(text: str) -> list[str]:
     >>> words("Under HKLM\\SOFTWARE\\Windows NT\\Key, set 'Application Identifier'.")
     ['Under', 'HKLM\\SOFTWARE\\Windows NT\\Key,', 'set', "'Application Identifier'."]
     """
-    glued = _WHOLE.sub(lambda m: m.group().replace(" ", _GLUE), text)
+    # Only a quote or a registry hive starts a span kept whole: most text has
+    # neither, and is split without the pattern's walk over every character.
+    glued = _WHOLE.sub(_glued, text) if "'" in text or "HK" in text else text
+    if _GLUE not in glued:
+        return glued.split()
     return [word.replace(_GLUE, " ") for word in glued.split()]
+
+
+def _glued(match: re.Match[str]) -> str:
+    return match.group().replace(" ", _GLUE)
 
 
 def fill(found: Sequence[str], width: int, first: str = "", rest: str = "") -> list[str]:
     """Fill lines of at most ``width`` with ``found`` words, greedily; a longer word has a line of its own."""
+    if len(found) <= 1:
+        return [first + found[0]] if found else [first.rstrip()]
+    joined = " ".join(found)
+    if len(first) + len(joined) <= width:
+        # Each line grows word by word: if the whole fits, every word joins the first line.
+        return [first + joined]
     lines: list[str] = []
-    line, empty = first, True
-    for word in found:
-        if empty:
-            line += word
-            empty = False
-        elif len(line) + 1 + len(word) <= width:
-            line += " " + word
+    if joined.count(" ") == len(found) - 1:
+        # No word holds a space, so every space of the joined text is a place
+        # to break: each line ends at the last one within its room, found
+        # with one search instead of a step per word.
+        head, at, end = first, 0, len(joined)
+        while end - at > (room := width - len(head)):
+            cut = joined.rfind(" ", at, at + room + 1) if room > 0 else -1
+            if cut < 0:  # the first word is longer than the room: alone on its line
+                cut = joined.find(" ", at)
+                if cut < 0:
+                    break
+            lines.append(head + joined[at:cut])
+            head, at = rest, cut + 1
+        lines.append(head + joined[at:])
+        return lines
+    # The line so far is ``head`` and the words from ``start``, ``size`` long.
+    head, start, size = first, 0, len(first) + len(found[0])
+    for at in range(1, len(found)):
+        grown = size + 1 + len(found[at])
+        if grown <= width:
+            size = grown
         else:
-            lines.append(line)
-            line = rest + word
-    lines.append(line if not empty else first.rstrip())
+            lines.append(head + " ".join(found[start:at]))
+            head, start, size = rest, at, len(rest) + len(found[at])
+    lines.append(head + " ".join(found[start:]))
     return lines
 
 
@@ -144,11 +176,21 @@ class _Text:
         long_word = max(16, self.width // 3)
         natural = [len(h) for h in header]
         floor = [len(h) for h in header]
-        for row in rows:
-            for i, (lines, _) in enumerate(row):
-                for line in lines:
-                    natural[i] = max(natural[i], len(line))
-                    floor[i] = max(floor[i], *(min(len(w), long_word) for w in words(line)), 0)
+        # Column by column, each different line once: the hosts, outcomes and
+        # rule IDs of a column repeat from row to row.
+        columns = [
+            list(dict.fromkeys(line for lines, _ in column for line in lines))
+            for column in zip(*rows, strict=True)
+        ]
+        # The words of each line split to find its longest, kept to wrap it.
+        split: dict[str, list[str]] = {}
+        for i, lines in enumerate(columns):
+            natural[i] = max(natural[i], max(map(len, lines), default=0))
+            for line in lines:
+                # No word is longer than its line; a long word counts as long_word.
+                if len(line) > floor[i]:
+                    found = split[line] = words(line)
+                    floor[i] = max(floor[i], *(min(len(w), long_word) for w in found), 0)
         widths = list(natural)
         while sum(widths) + gap * (len(widths) - 1) > self.width:
             shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
@@ -160,24 +202,38 @@ class _Text:
             self._join([(h.ljust(w), "heading") for h, w in zip(header, widths, strict=True)]),
             self._join([("-" * w, None) for w in widths]),
         ]
+        # Each different line of a column wrapped once, padded to the column's width.
+        wrapped = [
+            {line: [part.ljust(width) for part in _wrap_cell(line, width, split)] for line in lines}
+            for lines, width in zip(columns, widths, strict=False)
+        ]
+        blank = [" " * width for width in widths]
         for row in rows:
             cells = [
-                [part for line in lines for part in _wrap_cell(line, widths[i])]
-                for i, (lines, _) in enumerate(row)
+                known[lines[0]] if len(lines) == 1 else [p for x in lines for p in known[x]]
+                for (lines, _), known in zip(row, wrapped, strict=True)
             ]
-            height = max(len(c) for c in cells)
-            for n in range(height):
-                out.append(
-                    self._join(
-                        [
-                            ((cell[n] if n < len(cell) else "").ljust(widths[i]), row[i][1])
-                            for i, cell in enumerate(cells)
-                        ]
-                    )
+            height = max(map(len, cells))
+            if min(map(len, cells)) < height:
+                cells = [
+                    [*cell, *[blank[i]] * (height - len(cell))] if len(cell) < height else cell
+                    for i, cell in enumerate(cells)
+                ]
+            if self.color:
+                styles = [style for _, style in row]
+                out.extend(
+                    self._join(list(zip(parts, styles, strict=True)))
+                    for parts in zip(*cells, strict=True)
                 )
+            elif height == 1:
+                out.append("  ".join([cell[0] for cell in cells]).rstrip())
+            else:
+                out.extend(["  ".join(parts).rstrip() for parts in zip(*cells, strict=True)])
         return out
 
     def _join(self, parts: Sequence[tuple[str, str | None]]) -> str:
+        if not self.color:
+            return "  ".join([text for text, _ in parts]).rstrip()
         painted = []
         for text, style in parts:
             stripped = text.rstrip()
@@ -185,8 +241,13 @@ class _Text:
         return "  ".join(painted).rstrip()
 
 
-def _wrap_cell(line: str, width: int) -> list[str]:
-    return fill(words(line), width)
+def _wrap_cell(line: str, width: int, split: Mapping[str, list[str]]) -> list[str]:
+    """Return ``line`` wrapped in ``width``; ``split`` holds the words of lines split already."""
+    if len(line) <= width and _GLUE not in line and " ".join(line.split()) == line:
+        # Its words, joined by one space each, are the line itself, and it fits.
+        return [line]
+    found = split.get(line)
+    return fill(words(line) if found is None else found, width)
 
 
 def _source_text(source: Source) -> str:

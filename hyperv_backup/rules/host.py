@@ -189,16 +189,30 @@ VIRTUAL_NETWORKS = Rule(
 )
 
 
+#: How many virtual networks a host's finding names: a host can have thousands,
+#: and a finding is read as one line. Beyond these it gives the count.
+_NAMED_NETWORKS = 5
+
+
+def _networks(host: Host, kind: str) -> str:
+    """Return the host's virtual networks as a finding names them: all, or how many and the first few."""
+    networks = host.virtual_networks
+    names = ", ".join(repr(n.name) for n in networks[:_NAMED_NETWORKS])
+    more = len(networks) - _NAMED_NETWORKS
+    if more <= 0:
+        return f"{kind} ({names})"
+    return f"{len(networks)} {kind} ({names} and {more} more)"
+
+
 def _virtual_networks(host: Host, ctx: Context) -> CheckResult:
     if not host.virtual_networks:
         return None
     name = host.name
-    names = ", ".join(repr(n.name) for n in host.virtual_networks)
     return ctx.finding(
         VIRTUAL_NETWORKS,
         name,
-        f"Host {name!r} has virtual networks ({names}) that a full server backup leaves "
-        "out; record their configuration.",
+        f"Host {name!r} has {_networks(host, 'virtual networks')} that a full server backup "
+        "leaves out; record their configuration.",
     )
 
 
@@ -424,12 +438,11 @@ def _virtual_switches(host: Host, ctx: Context) -> CheckResult:
     if not host.virtual_networks:
         return None
     name = host.name
-    names = ", ".join(repr(n.name) for n in host.virtual_networks)
     return ctx.finding(
         VIRTUAL_SWITCHES,
         name,
-        f"Host {name!r} has virtual switches ({names}); a restore reconnects VMs only to "
-        "switches that exist on the host, so record their configuration.",
+        f"Host {name!r} has {_networks(host, 'virtual switches')}; a restore reconnects VMs "
+        "only to switches that exist on the host, so record their configuration.",
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hyperv_backup as hb
 from hyperv_backup.render import (
@@ -28,7 +31,8 @@ from hyperv_backup.render import (
 )
 from hyperv_backup.render.json import PLAN_SCHEMA_VERSION
 from hyperv_backup.render.links import source_text
-from hyperv_backup.render.text import words
+from hyperv_backup.render.safe import _stripped, strip_controls
+from hyperv_backup.render.text import fill, words
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -86,6 +90,65 @@ class Balance(HTMLParser):
 def test_clean_text_removes_controls(raw: str, clean: str) -> None:
     """Text output carries no control characters or escape sequences from the inventory."""
     assert clean_text(raw) == clean
+
+
+def test_printable_characters_are_kept() -> None:
+    """Every character str.isprintable accepts is kept as it is: text that passes it needs no cleaning."""
+    changed = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and _stripped(chr(code), keep_newlines=False) != chr(code)
+    ]
+    assert changed == []
+
+
+@given(st.text())
+def test_strip_controls_quick_path_agrees(value: str) -> None:
+    """Text is cleaned the same whether or not it goes character by character."""
+    for keep in (False, True):
+        assert strip_controls(value, keep_newlines=keep) == _stripped(value, keep_newlines=keep)
+
+
+#: The spans kept whole, as first written: a look back before the first character.
+_PLAIN_WHOLE = re.compile(
+    r"\bHK(?:LM|CU|CR|U|CC|EY_[A-Z_]+)\\(?:[^\\\s,;']+(?: [^\\\s,;']+){0,3}\\)*[^\s\\,;']+"
+    r"|(?<![\w'])'[^'\n]{1,200}'(?![\w'])"
+)
+
+
+@given(st.text(alphabet="HKLMCUEY_\\ ',;.x1\n\t\0", max_size=60))
+def test_words_keeps_the_spans_of_the_plain_pattern(text: str) -> None:
+    """The spans kept whole are those of the pattern with its look back first, on any text."""
+    glued = _PLAIN_WHOLE.sub(lambda m: m.group().replace(" ", "\0"), text)
+    assert words(text) == [word.replace("\0", " ") for word in glued.split()]
+
+
+def _filled_word_by_word(found: list[str], width: int, first: str, rest: str) -> list[str]:
+    """Greedy filling as first written: each word joins the line if it fits, else starts one."""
+    lines: list[str] = []
+    line, empty = first, True
+    for word in found:
+        if empty:
+            line += word
+            empty = False
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = rest + word
+    lines.append(line if not empty else first.rstrip())
+    return lines
+
+
+@given(
+    st.lists(st.text(alphabet="ab ", min_size=1, max_size=12).map(str.strip).filter(bool)),
+    st.integers(min_value=-2, max_value=40),
+    st.sampled_from(["", "  - ", " 1. ", "Backups: "]),
+    st.sampled_from(["", "    ", "  "]),
+)
+def test_fill_is_greedy(found: list[str], width: int, first: str, rest: str) -> None:
+    """Lines are filled word by word, greedily, whether or not a word holds a space."""
+    assert fill(found, width, first, rest) == _filled_word_by_word(found, width, first, rest)
 
 
 @pytest.mark.parametrize(
