@@ -100,15 +100,24 @@ def _vm(node: str, number: int) -> dict[str, Any]:
     return vm
 
 
-def cluster_document(nodes: int, vms_per_node: int) -> dict[str, Any]:
-    """Return a cluster of ``nodes`` nodes with ``vms_per_node`` VMs each."""
+#: The release of the nodes that ``modern`` asks for: answered by the 2016 profile,
+#: which works out an outcome per VM.
+MODERN_OS = "windows_server_2022"
+
+
+def cluster_document(nodes: int, vms_per_node: int, *, modern: float = 0.0) -> dict[str, Any]:
+    """Return a cluster of ``nodes`` nodes with ``vms_per_node`` VMs each.
+
+    The nodes run Windows Server 2008 R2 but for the share ``modern`` of them
+    (every other node for 0.5), which run Windows Server 2022.
+    """
     node_documents = []
     for n in range(nodes):
         node = f"HV-NODE{n + 1:02d}"
         node_documents.append(
             {
                 "name": node,
-                "os": "windows_server_2008_r2",
+                "os": MODERN_OS if _is_modern(n, modern) else "windows_server_2008_r2",
                 "installed_updates": ["KB958184", "KB982210"] if n % 2 else ["KB976932"],
                 "backup_application": {"name": "Backup Suite", "uses_hyperv_vss_writer": True},
                 "virtual_networks": [
@@ -125,9 +134,17 @@ def cluster_document(nodes: int, vms_per_node: int) -> dict[str, Any]:
     return {"kind": "cluster", "name": "BENCH-CLUSTER", "nodes": node_documents}
 
 
-def cluster_json(total_vms: int, nodes: int = 16) -> str:
-    """Return the JSON text of a cluster with about ``total_vms`` VMs over ``nodes`` nodes."""
-    return json.dumps(cluster_document(nodes, max(1, total_vms // nodes)))
+def _is_modern(node: int, share: float) -> bool:
+    """Whether node number ``node`` is one of the share ``share`` that run the modern release."""
+    return share > 0 and int((node + 1) * share) > int(node * share)
+
+
+def cluster_json(total_vms: int, nodes: int = 16, *, modern: float = 0.0) -> str:
+    """Return the JSON text of a cluster with about ``total_vms`` VMs over ``nodes`` nodes.
+
+    ``modern`` is the share of the nodes on Windows Server 2022 (see :func:`cluster_document`).
+    """
+    return json.dumps(cluster_document(nodes, max(1, total_vms // nodes), modern=modern))
 
 
 if __name__ == "__main__":

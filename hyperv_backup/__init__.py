@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         BackupApplication,
         BackupLevel,
         BackupMode,
+        Checkpoint,
         CheckpointType,
         Cluster,
         ClusterAction,
@@ -65,13 +66,23 @@ if TYPE_CHECKING:
         NetworkKind,
         ReplicationRole,
         ResourceState,
+        SnapshotType,
         VhdType,
         VirtualNetwork,
         VMState,
         Volume,
     )
     from hyperv_backup.render.json import to_dict
-    from hyperv_backup.rules import RULES, Finding, Findings, Profile, Rule, Severity, profile_for
+    from hyperv_backup.rules import (
+        RULES,
+        Finding,
+        Findings,
+        HygieneSettings,
+        Profile,
+        Rule,
+        Severity,
+        profile_for,
+    )
 
 __all__ = [
     "RULES",
@@ -83,6 +94,7 @@ __all__ = [
     "BackupMode",
     "BackupModeDecision",
     "BackupOutcome",
+    "Checkpoint",
     "CheckpointType",
     "Cluster",
     "ClusterAction",
@@ -97,6 +109,7 @@ __all__ = [
     "Host",
     "HostOS",
     "HostStorage",
+    "HygieneSettings",
     "HypervBackupError",
     "InventoryError",
     "InventoryLimits",
@@ -109,6 +122,7 @@ __all__ = [
     "ResourceState",
     "Rule",
     "Severity",
+    "SnapshotType",
     "Step",
     "StepKind",
     "Steps",
@@ -168,6 +182,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "BackupApplication",
         "BackupLevel",
         "BackupMode",
+        "Checkpoint",
         "CheckpointType",
         "Cluster",
         "ClusterAction",
@@ -184,13 +199,23 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "NetworkKind",
         "ReplicationRole",
         "ResourceState",
+        "SnapshotType",
         "VhdType",
         "VirtualNetwork",
         "VMState",
         "Volume",
     ),
     "render.json": ("to_dict",),
-    "rules": ("RULES", "Finding", "Findings", "Profile", "Rule", "Severity", "profile_for"),
+    "rules": (
+        "RULES",
+        "Finding",
+        "Findings",
+        "HygieneSettings",
+        "Profile",
+        "Rule",
+        "Severity",
+        "profile_for",
+    ),
 }
 
 #: The public modules and packages, reachable as attributes too (``hyperv_backup.collect``).

@@ -118,10 +118,7 @@ def growth_per_doubling(series: Sequence[tuple[int, float]]) -> float:
     one before, linear or not; quadratic work takes four times longer at every
     doubling.
     """
-    steps = [
-        later / max(earlier, 1e-9)
-        for (_, earlier), (_, later) in itertools.pairwise(series)
-    ]
+    steps = [later / max(earlier, 1e-9) for (_, earlier), (_, later) in itertools.pairwise(series)]
     return statistics.median(steps)
 
 

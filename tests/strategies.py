@@ -17,6 +17,7 @@ differ only in case do occur together.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from hyperv_backup.model import (
     VM,
     Attachment,
     BackupApplication,
+    Checkpoint,
     CheckpointType,
     Cluster,
     ClusterGroup,
@@ -40,6 +42,7 @@ from hyperv_backup.model import (
     NetworkKind,
     ReplicationRole,
     ResourceState,
+    SnapshotType,
     VhdType,
     VirtualNetwork,
     VMState,
@@ -49,6 +52,7 @@ from hyperv_backup.model import (
 __all__ = [
     "backup_applications",
     "case_variants",
+    "checkpoints",
     "cluster_groups",
     "clusters",
     "disks",
@@ -119,6 +123,35 @@ _VHD_PATHS = st.one_of(
     ),
     _NAMES,
 )
+
+
+#: Files a checkpoint leaves beside a VM's disks, and names of any kind.
+_AVHDX_PATHS = st.one_of(
+    st.sampled_from(
+        [
+            "D:\\Hyper-V\\VM\\disk_6B8F1C2A-0D3E-4F5A-9B7C-1D2E3F4A5B6C.avhdx",
+            "C:\\ClusterStorage\\Volume1\\VM\\data_0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9.avhdx",
+            "D:\\Hyper-V\\VM\\disk.vhdx",
+        ]
+    ),
+    _NAMES,
+)
+_TIMES = st.one_of(
+    st.none(),
+    st.datetimes(datetime(2009, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC)),
+)
+
+
+@st.composite
+def checkpoints(draw: st.DrawFn) -> Checkpoint:
+    """Generate checkpoints of any kind, dated or not, with or without a parent and disks."""
+    return Checkpoint(
+        name=draw(_NAMES),
+        snapshot_type=draw(st.one_of(st.none(), st.sampled_from(SnapshotType))),
+        created_at=draw(_TIMES),
+        parent=draw(_OPTIONAL_NAMES),
+        disk_paths=draw(st.lists(_AVHDX_PATHS, max_size=2)),
+    )
 
 
 def names() -> st.SearchStrategy[str]:
@@ -226,6 +259,7 @@ def _disk(
         host_storage=draw(_HOST_STORAGES),
         shared=is_vhd and draw(st.booleans()),
         file_size=draw(st.one_of(st.none(), st.integers(0, 2**42))) if is_vhd else None,
+        chain=draw(st.lists(_AVHDX_PATHS, max_size=2)) if is_vhd else (),
     )
 
 
@@ -303,6 +337,15 @@ def _vm(
     for volume_name in volume_names:
         per_disk[draw(st.integers(0, len(disk_names) - 1))].append(volume_name)
     adapters = draw(st.lists(_NETWORK_ADAPTERS, max_size=2))
+    # The names of checkpoints, or checkpoints with their details: then the
+    # names are left out (filled in from them) or given as they are.
+    held = draw(st.lists(checkpoints(), max_size=3)) if draw(st.booleans()) else []
+    if not held:
+        snapshots = draw(st.lists(_NAMES, max_size=3))
+    elif draw(st.booleans()):
+        snapshots = [c.name for c in reversed(held) if not c.is_replica]
+    else:
+        snapshots = []
     if network_names:
         # Attach some adapters to networks the host really has.
         adapters = [
@@ -321,10 +364,11 @@ def _vm(
             for disk_name, on_disk in zip(disk_names, per_disk, strict=True)
         ],
         network_adapters=adapters,
-        snapshots=draw(st.lists(_NAMES, max_size=3)),
+        snapshots=snapshots,
         cluster_group=cluster_group,
         id=draw(st.one_of(st.none(), st.uuids().map(str))),
         guest_inventoried=draw(st.booleans()),
+        checkpoints=held,
         **draw(_LATER_VM_FACTS),
     )
 
@@ -348,6 +392,11 @@ _LATER_VM_FACTS = st.fixed_dictionaries(
         "integration_services_current": st.sampled_from([None, True, False]),
         "writable_file_systems": st.lists(
             st.one_of(st.sampled_from(["ufs", "zfs", "ext4", "xfs", "tmpfs"]), _NAMES), max_size=3
+        ),
+        "avhdx_files": st.lists(_AVHDX_PATHS, max_size=2),
+        "change_tracking_files": st.lists(
+            st.sampled_from(["D:\\Hyper-V\\VM\\disk.vhdx.rct", "D:\\Hyper-V\\VM\\disk.vhdx.mrt"]),
+            max_size=2,
         ),
     },
 )
@@ -438,6 +487,7 @@ def _host(draw: st.DrawFn, name: str, vm_names: Sequence[str], group_names: Sequ
         virtual_networks=networks,
         installed_updates=draw(st.lists(_UPDATE_IDS, max_size=4)),
         backup_application=draw(_BACKUP_APPLICATIONS),
+        collected_at=draw(_TIMES),
         file_server_vss_agent=draw(st.sampled_from([None, True, False])),
         file_servers=[
             FileServer(name=server, vss_agent=draw(st.sampled_from([None, True, False])))

@@ -122,3 +122,43 @@ def test_the_fleet_benchmark_runs() -> None:
     assert lines[0].startswith("check of 6 inventories of about 8 VMs (--format json)")
     assert [line.split()[:2] for line in lines[1:]] == [["--jobs", "1"], ["--jobs", "2"]]
     assert lines[1].endswith("1.00x")
+
+
+def test_the_command_benchmark_runs() -> None:
+    result = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(BENCHMARKS / "command.py"), "--vms", "32", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("32 VMs (50% of the nodes on 2022), --format json")
+    assert [line.split()[0] for line in lines[1:]] == ["floor", "check", "plan"]
+    assert "x floor (wall)" in lines[2]
+    assert "target 2.0x" in lines[2]
+    assert "target 3.0x" in lines[3]
+
+
+def test_the_events_benchmark_runs() -> None:
+    result = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(BENCHMARKS / "events.py"), "--events", "120", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    out = result.stdout
+    for stage in ("evtx_events", "JSON route", "event_xml", "iterparse", "winevent_json"):
+        assert stage in out, out
+    for kind in ("evtx:", "xml:", "json:"):
+        assert f"  {kind} " in out, out
+
+
+def test_the_generator_puts_a_share_of_the_nodes_on_2022() -> None:
+    document = _generator().cluster_document(4, 2, modern=0.5)
+    releases = [node["os"] for node in document["nodes"]]
+    assert releases.count("windows_server_2022") == 2
+    assert releases.count("windows_server_2008_r2") == 2
+    cluster = hb.parse_inventory(json.dumps(document))
+    assert len(hb.model.hosts_of(cluster)) == 4

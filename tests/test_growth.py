@@ -1,4 +1,4 @@
-"""Every pattern and reader runs in time linear in its input (see ``tests/growth.py``).
+"""Every pattern and reader, and text output, runs in time linear in its input (see ``tests/growth.py``).
 
 Each signature pattern is searched in text made of many repeats of a part of
 what it looks for, never completed: the input that makes a backtracking
@@ -14,9 +14,22 @@ from collections.abc import Callable
 
 import pytest
 
+from hyperv_backup import (
+    VM,
+    Attachment,
+    Disk,
+    FileSystem,
+    GuestDiskType,
+    Host,
+    HostOS,
+    VMState,
+    Volume,
+    backup_plan,
+)
 from hyperv_backup.diagnose import diagnosis
 from hyperv_backup.inventory import InventoryError
 from hyperv_backup.readers import event_xml
+from hyperv_backup.render import Format, render_plan
 from hyperv_backup.rules import SIGNATURES
 from tests.growth import growth, is_linear, ratios_text
 
@@ -139,4 +152,33 @@ def test_long_xml_markup_costs_linear_time(piece: str) -> None:
         return read
 
     series = growth(work, 512 * 1024, runs=3)
+    assert is_linear(series), ratios_text(series)
+
+
+def _text_plan(size: int) -> Callable[[], object]:
+    """Return the text output of a plan of ``size`` VMs, to time: findings and steps on each."""
+    vms = [
+        VM(
+            name=f"App VM {n}" if n % 3 == 0 else f"VM{n:05d}",
+            state=(VMState.RUNNING, VMState.OFF, VMState.SAVED)[n % 3],
+            integration_services=n % 2 == 0,
+            snapshots=[f"Before patch {n}"] if n % 4 == 0 else [],
+            disks=[
+                Disk(
+                    name=f"Data disk {n}",
+                    attachment=Attachment.VIRTUAL_HARD_DISK,
+                    guest_disk_type=GuestDiskType.DYNAMIC if n % 5 == 0 else GuestDiskType.BASIC,
+                    volumes=[Volume(name="D:", file_system=FileSystem.FAT32)] if n % 7 else [],
+                )
+            ],
+        )
+        for n in range(size)
+    ]
+    plan = backup_plan(Host(name="HV01", os=HostOS.WINDOWS_SERVER_2008_R2, vms=vms))
+    return lambda: render_plan(plan, Format.TEXT)
+
+
+def test_text_output_of_a_plan_grows_linearly() -> None:
+    """Text output once cleaned every string a character at a time, and wrapped a word at a time."""
+    series = growth(_text_plan, 32, runs=3)
     assert is_linear(series), ratios_text(series)

@@ -12,7 +12,9 @@ of the package's errors. The other modules:
 * :mod:`~hyperv_backup._base.gc`: pausing the cyclic garbage collector around
   large work, when the caller asks (``hyperv_backup.paused_collector``);
 * :mod:`~hyperv_backup._base.slots`: building frozen attrs objects by their slots,
-  for the objects made by the ten thousand.
+  for the objects made by the ten thousand;
+* :mod:`~hyperv_backup._base.jsontext`: the JSON text of the documents the package
+  writes, through ``orjson`` when it is installed.
 """
 
 from __future__ import annotations

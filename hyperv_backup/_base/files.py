@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +34,8 @@ def _target(path: Path) -> Path:
 
 def _temporary(path: Path, data: bytes) -> Path:
     """Write ``data`` beside ``path`` under a temporary name; return that name."""
+    import tempfile  # noqa: PLC0415 - only a command that writes a file needs it
+
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
@@ -85,6 +86,8 @@ def _backup(target: Path) -> Path | None:
     """Keep the file about to be replaced under a second name, to put it back on failure."""
     if not target.exists():
         return None
+    import tempfile  # noqa: PLC0415 - see _temporary
+
     name = tempfile.mktemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old")  # noqa: S306 - a hard link fails if the name was taken meanwhile
     try:
         os.link(target, name)

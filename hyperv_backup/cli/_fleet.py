@@ -21,7 +21,6 @@ from hyperv_backup.cli._io import (
     _inventory,
     _is_terminal,
     base_frame,
-    collected_at,
     example_text_or_exit,
     inputs_of,
     note_problems,
@@ -43,7 +42,7 @@ from hyperv_backup.cli._options import (
 )
 from hyperv_backup.inventory import InventoryError, parse_inventory, problem_lines, with_positions
 from hyperv_backup.render import Format, Frame, ReportFormat, renderer
-from hyperv_backup.render.reports import InventoryReport, Share, failed_report
+from hyperv_backup.render.reports import InventoryReport, Share, collection_times, failed_report
 
 __all__ = ["fleet_status", "run", "unread"]
 
@@ -116,7 +115,7 @@ def _evaluate(job: _Job) -> Evaluated:
     # parent is spared unpickling them.
     output = renderer(options.report or options.format)
     frame = attrs.evolve(
-        job.base, title=command, inputs=(job.source,), collected_at=collected_at(target)
+        job.base, title=command, inputs=(job.source,), collected_at=collection_times(target)
     )
     return Share(report.summary(), output.part(report, job.index, frame))
 

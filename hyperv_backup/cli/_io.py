@@ -41,7 +41,7 @@ from hyperv_backup.inventory import (
     with_positions,
 )
 from hyperv_backup.model import VM, Cluster, Host, hosts_of
-from hyperv_backup.render import Format, Frame, Renderer, clean_text
+from hyperv_backup.render import Format, Frame, Renderer, clean_text, gate_note
 from hyperv_backup.rules import Finding, Profile, Severity, profile_for
 
 if TYPE_CHECKING:
@@ -52,7 +52,6 @@ __all__ = [
     "Evaluation",
     "LegacyRender",
     "base_frame",
-    "collected_at",
     "console_vt",
     "describe",
     "example_text_or_exit",
@@ -639,7 +638,8 @@ def exit_status(findings: Sequence[_Graded], fail_on: FailOn) -> int:
 
 
 def policy_notes(options: Options) -> list[str]:
-    notes = [f"Fails on: {options.fail_on.value}"]
+    # Said as what the exit status does: "Fails on: never" read as "the backup never fails".
+    notes = [gate_note(options.fail_on.threshold)]
     if options.ignore:
         notes.append(f"Ignored rules: {', '.join(sorted(options.ignore))}")
     return notes
@@ -694,15 +694,6 @@ def made_at() -> datetime:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def collected_at(target: Host | Cluster) -> tuple[tuple[str, datetime], ...]:
-    """Return each host's name and when its inventory was collected, for the hosts that say."""
-    return tuple(
-        (host.name, host.collected_at)
-        for host in hosts_of(target)
-        if host.collected_at is not None
-    )
 
 
 def base_frame(

@@ -17,7 +17,14 @@ from hyperv_backup._version import __version__
 from hyperv_backup.examples import example_names, night_names
 from hyperv_backup.model import BackupMode, Catalogue, ProtectionPolicy, parse_duration
 from hyperv_backup.render import Format, ReportFormat
-from hyperv_backup.rules import RULES, Profile, Severity, as_profile
+from hyperv_backup.rules import (
+    DEFAULT_SETTINGS,
+    RULES,
+    HygieneSettings,
+    Profile,
+    Severity,
+    as_profile,
+)
 
 __all__ = [
     "DEFAULT_EXAMPLE",
@@ -258,6 +265,10 @@ class Options:
     now: datetime | None = None
     #: What ``--backups`` and ``--policy`` held, read once before the inputs are evaluated.
     protection: ProtectionInputs | None = None
+    #: ``check`` and ``plan``: the limits of the checkpoint rules and the estimate
+    #: of the space rule (``--checkpoint-age``, ``--checkpoint-count``, ``--churn``,
+    #: ``--window``).
+    settings: HygieneSettings = DEFAULT_SETTINGS
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> Options:
@@ -294,7 +305,27 @@ class Options:
             max_age=getattr(ns, "max_age", None),
             policy=getattr(ns, "policy", None),
             now=getattr(ns, "now", None),
+            settings=_settings(ns),
         )
+
+
+#: The settings options, and the field of HygieneSettings each sets.
+_SETTINGS = {
+    "checkpoint_age": "checkpoint_age",
+    "checkpoint_count": "checkpoint_count",
+    "churn": "churn",
+    "window": "window",
+}
+
+
+def _settings(ns: argparse.Namespace) -> HygieneSettings:
+    """Return the settings the options give, the defaults for the others."""
+    given = {
+        field: value
+        for option, field in _SETTINGS.items()
+        if (value := getattr(ns, option, None)) is not None
+    }
+    return HygieneSettings(**given) if given else DEFAULT_SETTINGS
 
 
 _AGO = re.compile(r"([0-9]{1,6})\s*([mhdw])", re.IGNORECASE)
@@ -356,6 +387,46 @@ def _jobs(value: str) -> int:
         msg = f"expected a number of processes from 1 to 1024, got {value!r}"
         raise argparse.ArgumentTypeError(msg)
     return jobs
+
+
+def _number(value: str, low: float, high: float, what: str) -> float:
+    """Read a number above ``low`` and at most ``high``, or say what was expected."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = low
+    # NaN and infinities are not numbers of days, percents or hours.
+    if not low < number <= high:
+        msg = f"expected {what}, got {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return number
+
+
+def _days(value: str) -> timedelta:
+    """Read ``--checkpoint-age``: a number of days above 0 (``7``, ``0.5``)."""
+    return timedelta(days=_number(value, 0, 36500, "a number of days above 0, such as 7 or 0.5"))
+
+
+def _count(value: str) -> int:
+    """Read ``--checkpoint-count``: a whole number of checkpoints, 0 or more."""
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 1000:
+        msg = f"expected a number of checkpoints from 0 to 1000, got {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return count
+
+
+def _churn(value: str) -> float:
+    """Read ``--churn``: the percentage of a disk written in an hour, above 0 and at most 100."""
+    return _number(value, 0, 100, "a percentage of a disk an hour, above 0 and at most 100")
+
+
+def _hours(value: str) -> float:
+    """Read ``--window``: the hours a backup runs, above 0 and at most a week."""
+    return _number(value, 0, 168, "a number of hours above 0 and at most 168")
 
 
 def _encoding(value: str) -> str:
@@ -493,6 +564,36 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
         "2012 R2) or 2016 (2016 and later) (default: each host's own release)",
     )
 
+    hygiene = argparse.ArgumentParser(add_help=False)
+    hygiene.add_argument(
+        "--checkpoint-age",
+        type=_days,
+        metavar="DAYS",
+        help="report checkpoints older than DAYS days when the facts were collected "
+        "(HVB901; default: 7)",
+    )
+    hygiene.add_argument(
+        "--checkpoint-count",
+        type=_count,
+        metavar="N",
+        help="report VMs with more than N checkpoints (HVB902; default: 3)",
+    )
+    hygiene.add_argument(
+        "--churn",
+        type=_churn,
+        metavar="PERCENT",
+        help="the share of a disk written in an hour while it is backed up, for the "
+        "estimate of the space its differencing disks need where the backup application "
+        "gives no churn_percent (HVB909; default: 1)",
+    )
+    hygiene.add_argument(
+        "--window",
+        type=_hours,
+        metavar="HOURS",
+        help="how many hours a backup runs: the estimate's window (HVB909), and the age "
+        "past which a recovery checkpoint was left by a backup (HVB903) (default: 8)",
+    )
+
     def policy_options(default: FailOn) -> argparse.ArgumentParser:
         policy = argparse.ArgumentParser(add_help=False)
         policy.add_argument(
@@ -539,9 +640,9 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
         "--now",
         type=_now,
         metavar="TIME",
-        help="the time ages are measured at and exceptions dated, with its offset "
-        "(2026-12-07T07:00:00Z; default: now, or for the bundled example's catalogue the "
-        "time it was exported)",
+        help="the time restore point ages are measured at and exceptions dated, with its "
+        "offset (2026-12-07T07:00:00Z; default: now, or for the bundled example's catalogue "
+        "the time it was exported); checkpoint ages are measured when the facts were collected",
     )
 
     # check and diagnose answer "is anything wrong?" and gate by default; plan
@@ -578,7 +679,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
     sub = command(
         Command.CHECK,
         "List every finding about the inventory, or about each of many.",
-        [fleet, source, policy, profiles, protection],
+        [fleet, source, policy, profiles, protection, hygiene],
         "(INVENTORY [INVENTORY ...] | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)
@@ -586,7 +687,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
     sub = command(
         Command.PLAN,
         "Show the ordered backup plan and how each VM is backed up (mode, downtime, why).",
-        [fleet, source, plan_policy, profiles, protection],
+        [fleet, source, plan_policy, profiles, protection, hygiene],
         "(INVENTORY [INVENTORY ...] | --example [NAME])",
     )
     sub.add_argument("operands", nargs="*", metavar="INVENTORY", help=inventory_help)

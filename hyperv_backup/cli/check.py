@@ -8,7 +8,6 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
-    collected_at,
     describe,
     exit_status,
     policy_meta,
@@ -25,7 +24,7 @@ from hyperv_backup.cli._options import (
 from hyperv_backup.decide.evaluate import evaluate as evaluate_target
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import Format, Frame, renderer
-from hyperv_backup.render.reports import InventoryReport, inventory_report
+from hyperv_backup.render.reports import InventoryReport, collection_times, inventory_report
 from hyperv_backup.rules import Finding, sort_findings
 
 if TYPE_CHECKING:
@@ -47,14 +46,20 @@ def _checked(
     policy's exceptions leave their findings out, and each VM gets its status.
     """
     if options.protection is None:
-        evaluation = evaluate_target(target, views=views, profile=options.profile)
+        evaluation = evaluate_target(
+            target, views=views, profile=options.profile, settings=options.settings
+        )
         findings = sort_findings(evaluation.findings)
         return tuple(f for f in findings if f.rule.id not in options.ignore), evaluation, None
     from hyperv_backup.cli import _protection  # noqa: PLC0415 - only these options need it
 
     facts = _protection.facts(options, target)
     evaluation = evaluate_target(
-        target, views=views or facts is not None, profile=options.profile, protection=facts
+        target,
+        views=views or facts is not None,
+        profile=options.profile,
+        protection=facts,
+        settings=options.settings,
     )
     result = _protection.protected(options, sort_findings(evaluation.findings), evaluation, facts)
     kept = tuple(f for f in result.findings if f.rule.id not in options.ignore)
@@ -90,7 +95,7 @@ def _rendered(
         title=f"Findings for {describe(target)}",
         notes=notes,
         meta=meta,
-        collected_at=collected_at(target),
+        collected_at=collection_times(target),
         protection=None if result is None else result.summary,
     )
     return status, renderer(fmt).findings(findings, frame)

@@ -8,7 +8,6 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
-    collected_at,
     describe,
     exit_status,
     policy_meta,
@@ -23,8 +22,8 @@ from hyperv_backup.cli._options import (
     Options,
 )
 from hyperv_backup.model import Cluster, Host
-from hyperv_backup.render import Format, Frame, renderer
-from hyperv_backup.render.reports import InventoryReport, inventory_report
+from hyperv_backup.render import Format, Frame, plan_frame, renderer
+from hyperv_backup.render.reports import InventoryReport, collection_times, inventory_report
 from hyperv_backup.rules import Finding, sort_findings
 
 if TYPE_CHECKING:
@@ -60,7 +59,9 @@ def _protected_plan(
 
     facts = _protection.facts(options, target)
     backup_node = None if node is None else resolve_host(target, node)
-    evaluation = evaluate_target(target, backup_node, profile=options.profile, protection=facts)
+    evaluation = evaluate_target(
+        target, backup_node, profile=options.profile, protection=facts, settings=options.settings
+    )
     result = _protection.protected(options, evaluation.findings, evaluation, facts)
     plan = attrs.evolve(
         plan_of(target, evaluation, options.profile),
@@ -77,7 +78,6 @@ def _planned(
     # Imported by the commands that use it: ``check`` has no need of plans or steps.
     from hyperv_backup.decide.evaluate import evaluate as evaluate_target  # noqa: PLC0415
     from hyperv_backup.decide.plan import backup_plan, plan_of  # noqa: PLC0415
-    from hyperv_backup.render._common import consistency_note, profile_note  # noqa: PLC0415
 
     # Resolved here, so an unknown node is a usage error naming the known ones.
     node = None if options.node is None else resolve_host(target, options.node).name
@@ -87,10 +87,10 @@ def _planned(
         plan, evaluation, result = _protected_plan(options, target, node)
     elif node is None:
         # Each VM on the host that lists it: the one walk gives the plan and the outcomes.
-        evaluation = evaluate_target(target, profile=options.profile)
+        evaluation = evaluate_target(target, profile=options.profile, settings=options.settings)
         plan = plan_of(target, evaluation, options.profile)
     else:
-        plan = backup_plan(target, node, profile=options.profile)
+        plan = backup_plan(target, node, profile=options.profile, settings=options.settings)
     plan = attrs.evolve(
         plan, findings=tuple(f for f in plan.findings if f.rule.id not in options.ignore)
     )
@@ -100,12 +100,6 @@ def _planned(
     notes = policy_notes(options)
     if node is not None:
         notes.insert(0, f"Clustered VMs are backed up on {node}")
-    # What render_plan adds under the notes it is given.
-    notes.extend(n for n in (consistency_note(plan), profile_note(plan)) if n is not None)
-    if result is not None:
-        from hyperv_backup.cli._protection import protection_notes  # noqa: PLC0415
-
-        notes.extend(protection_notes(options, result))
     meta = {
         "command": Command.PLAN.value,
         "inventory": target_meta(target),
@@ -118,8 +112,13 @@ def _planned(
         title=f"Backup plan for {describe(target)}",
         notes=notes,
         meta=meta,
-        collected_at=collected_at(target),
+        collected_at=collection_times(target),
     )
+    frame = plan_frame(plan, frame)
+    if result is not None:
+        from hyperv_backup.cli._protection import protection_notes  # noqa: PLC0415
+
+        frame = attrs.evolve(frame, notes=(*frame.notes, *protection_notes(options, result)))
     text = renderer(fmt).plan(plan, frame)
     return plan.findings, status, text, evaluation, result
 

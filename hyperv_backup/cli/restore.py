@@ -7,7 +7,6 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
     base_frame,
-    collected_at,
     find_vm,
     load,
     profile_meta,
@@ -22,6 +21,7 @@ from hyperv_backup.cli._options import (
     Command,
     Options,
 )
+from hyperv_backup.render.reports import collection_times
 
 __all__ = ["run"]
 
@@ -40,7 +40,8 @@ def run(options: Options) -> int:
     mode_note = (
         f"Restored from an {options.backup_mode.value} host-level backup"
         if options.backup_mode is not None
-        else "Backup mode: as the VM would be backed up today (no --backup-mode)"
+        else "Restored from a host-level backup taken as the VM would be backed up today "
+        "(--backup-mode names how it was taken)"
     )
     title = f"Restore of VM {vm.name} on {node.name}"
     meta = {
@@ -56,7 +57,7 @@ def run(options: Options) -> int:
         title=title,
         notes=[mode_note, *profile_notes(node, options)],
         meta=meta,
-        collected_at=collected_at(node),
+        collected_at=collection_times(node),
     )
     render(options, frame, lambda output, framed: output.steps(steps, framed))
     return EXIT_OK

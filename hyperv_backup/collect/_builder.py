@@ -398,6 +398,9 @@ class _Builder:
                 snapshot_file_location=later.snapshot_file_location,
                 integration_services_current=later.integration_services_current,
                 writable_file_systems=() if linux is None else linux.writable_file_systems,
+                checkpoints=record.checkpoints,
+                avhdx_files=record.avhdx_files,
+                change_tracking_files=record.change_tracking_files,
             ),
             record.where,
         )

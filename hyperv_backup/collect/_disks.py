@@ -63,6 +63,7 @@ def vm_disks(vm: VmRecord, guest: GuestRecord | None, shared: Sequence[str]) -> 
             host_storage=_host_storage(drive.path, shared),
             shared=drive.shared and not drive.pass_through,
             file_size=None if drive.pass_through else drive.file_size,
+            chain=drive.chain,
         )
         disks.append(build_model(build, drive.where))
     if guest is not None:

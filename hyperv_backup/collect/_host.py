@@ -33,6 +33,7 @@ from hyperv_backup.collect._tables import (
 from hyperv_backup.inventory import InventoryError, Problem
 from hyperv_backup.model import (
     BackupApplication,
+    Checkpoint,
     CheckpointType,
     HostOS,
     HostVolume,
@@ -40,9 +41,11 @@ from hyperv_backup.model import (
     NetworkAdapter,
     ReplicationRole,
     ResourceState,
+    SnapshotType,
     VhdType,
     VirtualNetwork,
     VMState,
+    computer_key,
 )
 from hyperv_backup.readers import hyperv_writer, normal_guid, vssadmin_writers
 
@@ -100,6 +103,8 @@ class Drive:
     shared: bool = False
     #: ``Get-VHD`` ``FileSize``: the bytes the file takes on the host.
     file_size: int | None = None
+    #: The files a differencing disk rests on, its parent first (``ParentPath``, followed).
+    chain: tuple[str, ...] = ()
 
     @property
     def pass_through(self) -> bool:
@@ -144,6 +149,12 @@ class VmRecord:
     #: The facts the profiles of 2012 and later read; absent from older
     #: documents, which leave them unknown.
     later: LaterFacts = attrs.field(factory=lambda: _NO_LATER_FACTS)
+    #: The checkpoints, with what the document says of each (``snapshots``
+    #: are the names of those that are not Hyper-V Replica recovery points).
+    checkpoints: tuple[Checkpoint, ...] = ()
+    #: The differencing disks and change tracking files of the VM's folders.
+    avhdx_files: tuple[str, ...] = ()
+    change_tracking_files: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -342,13 +353,16 @@ def _vm(node: PSValue, api: str) -> VmRecord:
             message = f"a second drive at {drive.name} (the first is at {seen[drive.name]})"
             problems.found.append(Problem(drive.where, message))
         seen[drive.name] = drive.where
-    snapshots = problems.attempt(lambda: _snapshots(node.get("Snapshots")))
+    checkpoints = problems.attempt(lambda: _checkpoints(node.get("Snapshots")))
     adapters = problems.each(problems.items(node, "NetworkAdapters"), _adapter)
     later = problems.attempt(lambda: _later_facts(node))
+    found = problems.attempt(lambda: _folder_files(node.opt("FolderFiles")))
     problems.raise_any()
     assert later is not None  # noqa: S101 - no problem noted
     assert enabled is not None  # noqa: S101 - no problem noted, so both were read
-    assert snapshots is not None  # noqa: S101
+    assert checkpoints is not None  # noqa: S101
+    assert found is not None  # noqa: S101
+    avhdx_files, change_tracking_files = found
     return VmRecord(
         name=name,
         id=vm_id,
@@ -356,12 +370,31 @@ def _vm(node: PSValue, api: str) -> VmRecord:
         state=state,
         backup_service_enabled=enabled,
         drives=tuple(drives),
-        snapshots=snapshots,
+        snapshots=tuple(c.name for c in checkpoints if not c.is_replica),
         adapters=tuple(adapters),
         where=node.path,
         later=later,
+        checkpoints=checkpoints,
+        avhdx_files=avhdx_files,
+        change_tracking_files=change_tracking_files,
     )
 
+
+#: ``SnapshotType`` of Get-VMSnapshot, by its name (the values of its
+#: ``-SnapshotType`` parameter); absent from older documents and from Windows
+#: Server 2008 and 2008 R2, which leave it unknown.
+SNAPSHOT_TYPES = {
+    "standard": SnapshotType.STANDARD,
+    "recovery": SnapshotType.RECOVERY,
+    "planned": SnapshotType.PLANNED,
+    "missing": SnapshotType.MISSING,
+    "replica": SnapshotType.REPLICA,
+    "appconsistentreplica": SnapshotType.APP_CONSISTENT_REPLICA,
+    "syncedreplica": SnapshotType.SYNCED_REPLICA,
+}
+#: The extensions of the files of a VM's folders the document lists, and which list each goes to.
+_DIFFERENCING_FILES = (".avhdx", ".avhd")
+_CHANGE_TRACKING_FILES = (".rct", ".mrt")
 
 #: ``CheckpointType`` of Get-VM (Windows Server 2016 and later), by its name.
 #: Read by name: the numbers of some Hyper-V module enums (docs/collector-formats.md, "Get-VM")
@@ -506,16 +539,44 @@ def _drive(node: PSValue) -> Drive:
         where=node.path,
         shared=node.opt("SupportPersistentReservations").opt_flag() or False,
         file_size=node.opt("FileSize").opt_integer(),
+        chain=tuple(item.text() for item in node.opt("ParentPaths").items()),
     )
 
 
-def _snapshots(node: PSValue) -> tuple[str, ...]:
-    read = [(item.get("Name").text(), item.opt("CreationTime").opt_date()) for item in node.items()]
-    dated = [(when, name) for name, when in read if when is not None]
+def _checkpoint(item: PSValue) -> Checkpoint:
+    return Checkpoint(
+        name=item.get("Name").text(),
+        snapshot_type=_by_name(item.opt("SnapshotTypeName"), SNAPSHOT_TYPES, "checkpoint kind"),
+        created_at=item.opt("CreationTime").opt_date(),
+        parent=item.opt("ParentSnapshotName").opt_text(),
+        disk_paths=tuple(path.text() for path in item.opt("DiskPaths").items()),
+    )
+
+
+def _checkpoints(node: PSValue) -> tuple[Checkpoint, ...]:
+    read = [_checkpoint(item) for item in node.items()]
+    dated = [(c.created_at, c) for c in read if c.created_at is not None]
     if len(dated) == len(read):
         # Oldest first, as Hyper-V Manager lists them; the sort is stable for equal times.
-        return tuple(name for _, name in sorted(dated, key=lambda entry: entry[0]))
-    return tuple(name for name, _ in read)
+        return tuple(c for _, c in sorted(dated, key=lambda entry: entry[0]))
+    return tuple(read)
+
+
+def _folder_files(node: PSValue) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the differencing disks and the change tracking files the document lists, once each.
+
+    A folder several VMs, or several disks of one VM, share is listed for
+    each; a file is kept once, in any case.
+    """
+    found: dict[str, str] = {}
+    for item in node.items():
+        path = item.text()
+        found.setdefault(computer_key(path), path)
+    files = list(found.values())
+    return (
+        tuple(f for f in files if f.casefold().endswith(_DIFFERENCING_FILES)),
+        tuple(f for f in files if f.casefold().endswith(_CHANGE_TRACKING_FILES)),
+    )
 
 
 def _adapter(node: PSValue) -> NetworkAdapter:

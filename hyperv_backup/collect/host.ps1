@@ -32,9 +32,11 @@
     Server 2012 and later ask: each VM's generation, configuration version,
     checkpoint type, checkpoint file location, integration services state,
     SCSI controller, virtual Fibre Channel adapters and Hyper-V Replica mode,
-    state and health, and each disk's file size and whether it is shared by a
-    guest cluster; on every release the host's volumes and their free space,
-    and on a cluster node the cluster functional level. Whether an SMB file
+    state and health, each checkpoint's kind, parent and disks, the
+    differencing disks and change tracking files (.avhdx, .avhd, .rct, .mrt)
+    of the VM's folders, and each disk's file size, parent files and whether
+    it is shared by a guest cluster; on every release the host's volumes and
+    their free space, and on a cluster node the cluster functional level. Whether an SMB file
     server runs the File Server VSS Agent is not visible from the host, nor is
     what the backup application does (its route through Hyper-V, whether it
     leaves out disks a checkpoint cannot hold, its target and churn): set
@@ -99,6 +101,11 @@ $VssServiceId = '5CED1297-4598-4915-A5FC-AD21BB4D02A4'
 $WsbKey = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\WindowsServerBackup\Application Support\{66841CD4-6DED-4F4B-8F17-FD23F8DDC3DE}'
 
 $V1 = 'root\virtualization'
+
+# The files of a VM's folders the document lists: the differencing disks checkpoints
+# make, and the change tracking files of Windows Server 2016 (docs/collector-formats.md,
+# "Checkpoints and differencing disks").
+$FolderFileTypes = '.avhdx', '.avhd', '.rct', '.mrt'
 
 # Every enum goes out twice: its number and its name (ConvertTo-Json writes only the number).
 function Get-Enum($Value) { if ($null -eq $Value) { $null, $null } else { [int]$Value, "$Value" } }
@@ -179,6 +186,18 @@ function Export-Catalog($Path) {
 
 # --- Windows Server 2012 and later: the Hyper-V module -----------------------------
 
+function Get-ParentPaths($Vhd) {
+    # The files a differencing disk rests on, its parent first. A parent Get-VHD cannot
+    # read ends the walk, and so does a chain longer than any Hyper-V keeps.
+    $parents = @()
+    $parent = $Vhd.ParentPath
+    while ($parent -and $parents.Count -lt 64) {
+        $parents += $parent
+        try { $parent = (Get-VHD -Path $parent -ErrorAction Stop).ParentPath } catch { $parent = $null }
+    }
+    $parents
+}
+
 function Get-DriveFromModule($Drive) {
     $type, $typeName = Get-Enum $Drive.ControllerType
     $record = [ordered]@{
@@ -186,6 +205,7 @@ function Get-DriveFromModule($Drive) {
         ControllerNumber = $Drive.ControllerNumber; ControllerLocation = $Drive.ControllerLocation
         Path = $null; DiskNumber = $Drive.DiskNumber; DiskId = $null
         VhdType = $null; VhdTypeName = $null; VhdError = $null; Size = $null; FileSize = $null
+        ParentPaths = @()
         # Shared by a guest cluster (shared VHDX, or a VHD Set with a .vhds path).
         SupportPersistentReservations = [bool]$Drive.SupportPersistentReservations
     }
@@ -203,6 +223,8 @@ function Get-DriveFromModule($Drive) {
             $record.VhdType = $vhdType; $record.VhdTypeName = $vhdTypeName; $record.Size = $vhd.Size
             # The bytes the file takes on the host: what a backup's differencing disks grow from.
             $record.FileSize = $vhd.FileSize
+            # More differencing files than checkpoints is a merge that did not complete.
+            $record.ParentPaths = @(Get-ParentPaths $vhd)
         } catch {
             $record.VhdError = "$($_.Exception.Message)"
         }
@@ -214,9 +236,21 @@ function Get-DriveFromModule($Drive) {
 # among them) differ between Hyper-V module versions (docs/collector-formats.md).
 function Get-Name($Value) { if ($null -eq $Value) { $null } else { "$Value" } }
 
+function Get-FolderFiles($VM, $Drives) {
+    # The folders of the VM's configuration, checkpoints and disks, each read once and
+    # not recursed; a folder several VMs share is read for each of them.
+    $folders = @($VM.ConfigurationLocation, $VM.SnapshotFileLocation) +
+        @($Drives | Where-Object { $_.Path } | ForEach-Object { [IO.Path]::GetDirectoryName($_.Path) })
+    @($folders | Where-Object { $_ } | Select-Object -Unique | ForEach-Object {
+            Get-ChildItem -LiteralPath $_ -File -ErrorAction SilentlyContinue } |
+        Where-Object { $FolderFileTypes -contains $_.Extension } |
+        Select-Object -First 2000 | ForEach-Object { $_.FullName })
+}
+
 function Get-VMsFromModule {
     foreach ($vm in Get-VM) {
         $state, $stateName = Get-Enum $vm.State
+        $drives = @(Get-VMHardDiskDrive -VM $vm | ForEach-Object { Get-DriveFromModule $_ })
         [ordered]@{
             Name = $vm.Name; Id = "$($vm.Id)"; State = $state; StateName = $stateName
             # The facts of the later profiles. CheckpointType exists from 2016 on
@@ -236,9 +270,20 @@ function Get-VMsFromModule {
             ReplicationHealthName = Get-Name $vm.ReplicationHealth
             IntegrationServices = @(Get-VMIntegrationService -VM $vm | ForEach-Object {
                 [ordered]@{ Name = $_.Name; Id = $_.Id; Enabled = $_.Enabled } })
-            HardDrives = @(Get-VMHardDiskDrive -VM $vm | ForEach-Object { Get-DriveFromModule $_ })
+            HardDrives = $drives
             Snapshots = @(Get-VMSnapshot -VM $vm | ForEach-Object {
-                [ordered]@{ Name = $_.Name; CreationTime = $_.CreationTime.ToUniversalTime() } })
+                [ordered]@{
+                    Name = $_.Name; CreationTime = $_.CreationTime.ToUniversalTime()
+                    # Standard, Recovery (a backup's own), Planned, Missing, or a kind of
+                    # Hyper-V Replica's recovery points; the one it was taken after.
+                    SnapshotTypeName = Get-Name $_.SnapshotType
+                    ParentSnapshotName = $_.ParentSnapshotName
+                    # The files that hold the VM's disks as they were when it was taken.
+                    DiskPaths = @(Get-VMHardDiskDrive -VMSnapshot $_ -ErrorAction SilentlyContinue |
+                        ForEach-Object { $_.Path })
+                } })
+            # The differencing disks and change tracking files of the VM's folders.
+            FolderFiles = @(Get-FolderFiles $vm $drives)
             NetworkAdapters = @(Get-VMNetworkAdapter -VM $vm | ForEach-Object {
                 [ordered]@{ Name = $_.Name; SwitchName = $_.SwitchName } })
         }

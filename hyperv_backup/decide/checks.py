@@ -4,7 +4,7 @@
 its backup application (HVB1xx), storage outside the host backup (HVB2xx),
 the online conditions (HVB3xx), the cluster rules (HVB501, HVB502, HVB504 on
 each VM's owner node, HVB505) and, under the later profiles, the rules of
-HVB6xx; given a backup catalogue, the rules of HVB8xx too. Restore-time
+HVB6xx and HVB9xx; given a backup catalogue, the rules of HVB8xx too. Restore-time
 rules come from :func:`~hyperv_backup.restore_steps`.
 """
 
@@ -19,7 +19,15 @@ from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.decide.protection import apply_policy, protection_facts
 from hyperv_backup.decide.targets import require_target
 from hyperv_backup.model import Catalogue, Cluster, Host, ProtectionPolicy, hosts_of
-from hyperv_backup.rules import Findings, Profile, Rule, as_profile, sort_findings
+from hyperv_backup.rules import (
+    DEFAULT_SETTINGS,
+    Findings,
+    HygieneSettings,
+    Profile,
+    Rule,
+    as_profile,
+    sort_findings,
+)
 from hyperv_backup.rules.storage import missed_by_host_backup
 
 __all__ = ["UncoveredStorage", "check", "uncovered_storage"]
@@ -73,13 +81,17 @@ def check(
     now: datetime | None = None,
     max_age: timedelta | None = None,
     policy: ProtectionPolicy | None = None,
+    settings: HygieneSettings | None = None,
 ) -> Findings:
     """Return every finding about ``target``, most severe first, then in inventory order.
 
     Each clustered VM is evaluated on the node that owns it. Each host is
     answered by the profile of its release, or by ``profile`` (``"2008"``,
-    ``"2012"`` or ``"2016"``) for all of them. A ``target`` that is not a
-    :class:`Host` or :class:`Cluster` (a path, a name) raises :class:`TypeError`.
+    ``"2012"`` or ``"2016"``) for all of them. ``settings`` are the limits of
+    the checkpoint rules and the estimate of the space rule
+    (:class:`~hyperv_backup.HygieneSettings`; its defaults unless given). A
+    ``target`` that is not a :class:`Host` or :class:`Cluster` (a path, a
+    name) raises :class:`TypeError`.
 
     Given ``backups``, a backup catalogue, the rules of HVB8xx say how it
     protects each VM, with ages measured at ``now`` (an aware time; the
@@ -92,7 +104,13 @@ def check(
     facts = None
     if backups is not None:
         facts = protection_facts(target, backups, now=now, max_age=max_age, policy=policy)
-    findings = evaluate(target, views=False, profile=as_profile(profile), protection=facts).findings
+    findings = evaluate(
+        target,
+        views=False,
+        profile=as_profile(profile),
+        protection=facts,
+        settings=DEFAULT_SETTINGS if settings is None else settings,
+    ).findings
     if policy is not None:
         today = (facts.now if facts is not None else now or datetime.now(UTC)).date()
         findings = apply_policy(findings, policy, today).kept

@@ -44,11 +44,13 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules import (
     CHECKS,
+    DEFAULT_SETTINGS,
     Check,
     CheckResult,
     Context,
     Effect,
     Finding,
+    HygieneSettings,
     Phase,
     Profile,
     ReleaseFacts,
@@ -186,9 +188,7 @@ class _Walks:
         key = (profile, facts)
         walk = self.cache.get(key)
         if walk is None:
-            walk = self.cache[key] = _walk(
-                self.checks, profile, facts, catalogued=self.catalogued
-            )
+            walk = self.cache[key] = _walk(self.checks, profile, facts, catalogued=self.catalogued)
         return walk
 
 
@@ -223,6 +223,7 @@ _OFFLINE_EFFECTS = frozenset(
     {Effect.SAVES, Effect.HOLDS_NO_DATA, Effect.WITHOUT_HYPERV, Effect.FAILS}
 )
 _GUEST_OUT = Effect.GUEST_CANNOT_TAKE_PART
+_NOT_INCREMENTAL = Effect.NOT_INCREMENTAL
 
 
 class _Answer:
@@ -234,6 +235,8 @@ class _Answer:
         "ctx",
         "downtime",
         "found",
+        "incremental",
+        "not_incremental",
         "offline",
         "online",
         "reasons",
@@ -249,6 +252,9 @@ class _Answer:
         self.downtime = False
         self.offline = False
         self.online = False
+        #: The findings that keep the next backup from being incremental.
+        self.not_incremental: list[Finding] = []
+        self.incremental: bool | None = None
 
     def take(self, check: Check, shapes: bool, subject: Subject, result: CheckResult) -> None:
         """Take what ``check`` found about ``subject``."""
@@ -264,6 +270,8 @@ class _Answer:
                 self.offline = True
             elif effect in _CAPS:
                 self._cap(effect)
+            elif effect is _NOT_INCREMENTAL:
+                self.not_incremental.append(item)
             self.found.append(item)
             if shapes:
                 self.reasons.append(item)
@@ -332,8 +340,12 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     # A VM whose every disk the host cannot see has no data in the host backup,
     # whether or not a rule of the profile says so, and whatever application
     # takes it: not even one that goes around Hyper-V sees those disks.
-    if vm.disks and not ctx.visible and (
-        _NOT_BACKED_UP.rank < answer.consistency.rank or answer.consistency is _NOT_APPLICATION
+    if (
+        vm.disks
+        and not ctx.visible
+        and (
+            _NOT_BACKED_UP.rank < answer.consistency.rank or answer.consistency is _NOT_APPLICATION
+        )
     ):
         answer.consistency = _NOT_BACKED_UP
     answer.online = ctx.running and not answer.offline
@@ -353,12 +365,34 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
         action = backup_action(group, owner_key, _ONLINE if online_row else _OFFLINE)
     ctx.action = action
     _run(walk.cluster, vm, answer)
+    answer.incremental = _incremental(vm, answer)
     if walk.protection:
         # The catalogue's checks compare what the VM's restore points hold with
         # the outcome, final once the cluster's checks have run.
         ctx.predicted = answer.consistency
         _run(walk.protection, vm, answer)
     return answer
+
+
+def _incremental(vm: VM, answer: _Answer) -> bool | None:
+    """Tell whether the next backup of ``vm`` can be incremental through resilient change tracking.
+
+    ``False`` when the rules of the change tracking (HVB907, HVB908) say the
+    VM's disks do not track their changes; they are the reasons. ``None`` where
+    that is not Hyper-V's to say: a release without it (each backup
+    application tracks changes its own way there, if at all), a VM with no
+    disk the host sees, a copy taken without Hyper-V, or a configuration
+    version not known.
+    """
+    ctx = answer.ctx
+    if not ctx.facts.resilient_change_tracking:
+        return None
+    # What keeps the VM's disks from tracking their changes holds whatever copies them.
+    if answer.not_incremental:
+        return False
+    if not ctx.visible or not ctx.through_hyperv or vm.configuration_version is None:
+        return None
+    return True
 
 
 # Outcomes and decisions are built for every VM of a plan: setting their slots
@@ -372,6 +406,8 @@ _OUTCOME_SLOTS = slot_setters(
     "state_during_backup",
     "state_after",
     "reasons",
+    "incremental",
+    "incremental_reasons",
 )
 _DECISION_SLOTS = slot_setters(
     BackupModeDecision,
@@ -390,9 +426,17 @@ def _view(host: Host, vm: VM, answer: _Answer) -> VMView:
     profile, state, downtime = ctx.profile, vm.state, answer.downtime
     during = _SAVED if downtime else state
     reasons = tuple(answer.reasons)
-    set_vm, set_profile, set_consistency, set_downtime, set_during, set_after, set_reasons = (
-        _OUTCOME_SLOTS
-    )
+    (
+        set_vm,
+        set_profile,
+        set_consistency,
+        set_downtime,
+        set_during,
+        set_after,
+        set_reasons,
+        set_incremental,
+        set_why_not,
+    ) = _OUTCOME_SLOTS
     outcome: BackupOutcome = object.__new__(BackupOutcome)
     set_vm(outcome, vm.name)
     set_profile(outcome, profile)
@@ -401,6 +445,8 @@ def _view(host: Host, vm: VM, answer: _Answer) -> VMView:
     set_during(outcome, during)
     set_after(outcome, state)
     set_reasons(outcome, reasons)
+    set_incremental(outcome, answer.incremental)
+    set_why_not(outcome, tuple(answer.not_incremental))
     set_vm, set_mode, set_reasons, set_downtime, set_during, set_after = _DECISION_SLOTS
     decision: BackupModeDecision = object.__new__(BackupModeDecision)
     set_vm(decision, vm.name)
@@ -427,13 +473,15 @@ def evaluate(
     profile: Profile | None = None,
     checks: tuple[Check, ...] = CHECKS,
     protection: Protection | None = None,
+    settings: HygieneSettings = DEFAULT_SETTINGS,
 ) -> Evaluation:
     """Evaluate every host and VM of ``target``, clustered VMs on ``backup_node`` if given.
 
     Each host is answered by the profile of its release, or by ``profile``
     for all of them. With ``views=False`` only the findings are kept (``vms``
     is empty), for callers that need no more. ``checks`` are the checks to run
-    (the catalogue's unless given). With ``protection`` (a backup catalogue
+    (the catalogue's unless given); ``settings`` the limits and estimates of
+    the checkpoint and space rules. With ``protection`` (a backup catalogue
     and the time ages are measured at), the checks that read a catalogue run
     too; without it, they do not.
     """
@@ -444,7 +492,13 @@ def evaluate(
     for host in hosts_of(target):
         answering = profile_for(host.os) if profile is None else profile
         own = Context(
-            host, host, answering, release_facts(answering, host.os), cluster, protection=protection
+            host,
+            host,
+            answering,
+            release_facts(answering, host.os),
+            cluster,
+            protection=protection,
+            settings=settings,
         )
         walk = walks.of(answering, own.facts)
         for check in walk.host:
@@ -456,7 +510,15 @@ def evaluate(
         chosen = own
         if backup_node is not None and backup_node is not host:
             facts = release_facts(answering, backup_node.os)
-            chosen = Context(host, backup_node, answering, facts, cluster, protection=protection)
+            chosen = Context(
+                host,
+                backup_node,
+                answering,
+                facts,
+                cluster,
+                protection=protection,
+                settings=settings,
+            )
         owner_key = computer_key(host.name)
         for vm in host.vms:
             node = own if vm.cluster_group is None else chosen
@@ -469,11 +531,17 @@ def evaluate(
 
 
 def evaluate_vm(
-    vm: VM, host: Host, profile: Profile | None = None, *, at: Host | None = None
+    vm: VM,
+    host: Host,
+    profile: Profile | None = None,
+    *,
+    at: Host | None = None,
+    settings: HygieneSettings = DEFAULT_SETTINGS,
 ) -> VMView:
     """Evaluate ``vm`` alone, listed by ``host`` and backed up on ``at`` (``host`` if not given)."""
     node_host = host if at is None else at
     answering = profile_for(host.os) if profile is None else profile
-    node = Context(host, node_host, answering, release_facts(answering, node_host.os))
+    facts = release_facts(answering, node_host.os)
+    node = Context(host, node_host, answering, facts, settings=settings)
     walk = _walk(CHECKS, answering, node.facts)
     return _view(host, vm, _vm(host, node, vm, walk, owner_key=computer_key(host.name)))

@@ -39,7 +39,7 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate_vm
 from hyperv_backup.decide.results import BackupOutcome, Consistency
 from hyperv_backup.model import VM, Host
-from hyperv_backup.rules import Profile, as_profile
+from hyperv_backup.rules import DEFAULT_SETTINGS, HygieneSettings, Profile, as_profile
 
 __all__ = ["BackupOutcome", "Consistency", "backup_outcome"]
 
@@ -47,13 +47,22 @@ __all__ = ["BackupOutcome", "Consistency", "backup_outcome"]
 __dir__ = public_dir(__name__, __all__)
 
 
-def backup_outcome(vm: VM, host: Host, *, profile: Profile | str | None = None) -> BackupOutcome:
+def backup_outcome(
+    vm: VM,
+    host: Host,
+    *,
+    profile: Profile | str | None = None,
+    settings: HygieneSettings | None = None,
+) -> BackupOutcome:
     """Return what the host-level backup of ``vm`` on ``host`` will be.
 
     ``host`` is the host or node that backs the VM up: its release chooses the
     profile unless ``profile`` names one (``"2008"``, ``"2012"``, ``"2016"``
     or a :class:`~hyperv_backup.rules.Profile`), and its backup application
-    and file servers count. An unknown ``profile`` raises
+    and file servers count. ``settings`` are the limits and estimates of the
+    checkpoint and space rules (their defaults unless given); the outcome's
+    ``incremental`` says whether the next backup can be incremental through
+    resilient change tracking. An unknown ``profile`` raises
     :class:`~hyperv_backup.HypervBackupError`; a ``vm`` or ``host`` that is
     not a model object raises :class:`TypeError`.
     """
@@ -66,4 +75,5 @@ def backup_outcome(vm: VM, host: Host, *, profile: Profile | str | None = None) 
             f"backup_outcome() takes the Host that backs the VM up, got {type(checked[1]).__name__}"
         )
         raise TypeError(msg)
-    return evaluate_vm(vm, host, as_profile(profile)).outcome
+    chosen = DEFAULT_SETTINGS if settings is None else settings
+    return evaluate_vm(vm, host, as_profile(profile), settings=chosen).outcome

@@ -38,8 +38,10 @@ from hyperv_backup.model import (
     hosts_of,
 )
 from hyperv_backup.rules import (
+    DEFAULT_SETTINGS,
     RELEASE_FACTS,
     Finding,
+    HygieneSettings,
     Profile,
     Severity,
     as_profile,
@@ -95,6 +97,7 @@ def backup_plan(
     now: datetime | None = None,
     max_age: timedelta | None = None,
     policy: ProtectionPolicy | None = None,
+    settings: HygieneSettings | None = None,
 ) -> Plan:
     """Return the ordered backup plan of ``target``, with its findings and decisions.
 
@@ -109,7 +112,8 @@ def backup_plan(
     (``"2008"``, ``"2012"`` or ``"2016"``) for all of them. Under the profiles
     of 2012 and later a VM is never saved unless its release saves it, a VM
     on a Cluster Shared Volume is not moved, and each host backup step says
-    what the copy will be.
+    what the copy will be. ``settings`` are the limits of the checkpoint
+    rules and the estimate of the space rule (its defaults unless given).
 
     Given ``backups``, a backup catalogue, the plan's findings hold the
     rules of HVB8xx and its ``protection`` how the catalogue protects each
@@ -124,17 +128,23 @@ def backup_plan(
     require_target("backup_plan", target)
     chosen = resolve_node(target, node)
     answering = as_profile(profile)
+    limits = DEFAULT_SETTINGS if settings is None else settings
     if backups is None and policy is None:
-        return _backup_plan(target, chosen, answering)
+        return _backup_plan(target, chosen, answering, limits)
     facts = None
     if backups is not None:
         facts = protection_facts(target, backups, now=now, max_age=max_age, policy=policy)
-    evaluation = evaluate(target, chosen, profile=answering, protection=facts)
+    evaluation = evaluate(target, chosen, profile=answering, protection=facts, settings=limits)
     return plan_of(target, evaluation, answering, policy=policy, protection=facts, now=now)
 
 
-def _backup_plan(target: Host | Cluster, node: Host | None, profile: Profile | None) -> Plan:
-    return plan_of(target, evaluate(target, node, profile=profile), profile)
+def _backup_plan(
+    target: Host | Cluster,
+    node: Host | None,
+    profile: Profile | None,
+    settings: HygieneSettings = DEFAULT_SETTINGS,
+) -> Plan:
+    return plan_of(target, evaluate(target, node, profile=profile, settings=settings), profile)
 
 
 def plan_of(
@@ -198,9 +208,7 @@ def plan_of(
         if protection is not None:
             summary = ProtectionSummary(
                 now=now,
-                statuses=protection_statuses(
-                    evaluation.vms, protection, excepted=applied.excepted
-                ),
+                statuses=protection_statuses(evaluation.vms, protection, excepted=applied.excepted),
                 excepted=applied.excepted,
                 expired=applied.expired,
             )

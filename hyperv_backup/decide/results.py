@@ -53,6 +53,16 @@ class BackupOutcome(NotebookDisplay):
     that shapes the outcome, each naming its disk, volume or setting.
     ``state_during_backup`` is the VM's state while it is backed up;
     ``state_after`` the state it is left in.
+
+    ``incremental`` says whether the next backup can copy only what changed
+    since the last one through resilient change tracking (Windows Server 2016
+    and later): ``False`` with the findings that keep it from it in
+    ``incremental_reasons`` (HVB907, HVB908), whatever copies the VM; ``None``
+    where it is not Hyper-V's to say (an earlier release, whose backup applications track changes their
+    own way if at all; no disk the host sees; a copy taken without Hyper-V) or
+    the configuration version is not known. Whether a backup that cannot be
+    incremental this way reads every block, or falls back to a tracking of its
+    own, is the backup application's.
     """
 
     vm: str
@@ -62,6 +72,8 @@ class BackupOutcome(NotebookDisplay):
     state_during_backup: VMState
     state_after: VMState
     reasons: tuple[Finding, ...]
+    incremental: bool | None = None
+    incremental_reasons: tuple[Finding, ...] = ()
 
     def __str__(self) -> str:
         """Return the VM, what its backup will be and why: ``APP01: fails (HVB602, HVB603)``."""

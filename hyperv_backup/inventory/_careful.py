@@ -37,7 +37,16 @@ from hyperv_backup.inventory._problems import (
     join,
     shorten,
 )
-from hyperv_backup.model import VM, BackupApplication, Cluster, Disk, Host, ModelError, safe_repr
+from hyperv_backup.model import (
+    VM,
+    BackupApplication,
+    Checkpoint,
+    Cluster,
+    Disk,
+    Host,
+    ModelError,
+    safe_repr,
+)
 
 __all__ = ["CONVERTER", "structure"]
 
@@ -229,6 +238,8 @@ LATER_FIELDS: Mapping[type, tuple[str, ...]] = {
     ),
     Host: ("file_server_vss_agent", "file_servers", "host_volumes"),
     Cluster: ("functional_level",),
+    # A checkpoint's name is all an inventory of the guidance's era could say of it.
+    Checkpoint: ("snapshot_type", "created_at", "parent", "disk_paths"),
     VM: (
         "generation",
         "configuration_version",
@@ -242,8 +253,11 @@ LATER_FIELDS: Mapping[type, tuple[str, ...]] = {
         "snapshot_file_location",
         "integration_services_current",
         "writable_file_systems",
+        "checkpoints",
+        "avhdx_files",
+        "change_tracking_files",
     ),
-    Disk: ("shared", "file_size"),
+    Disk: ("shared", "file_size", "chain"),
 }
 
 

@@ -43,6 +43,7 @@ from hyperv_backup.model.enums import (
     NetworkKind,
     ReplicationRole,
     ResourceState,
+    SnapshotType,
     VhdType,
     VMState,
     os_label,
@@ -64,7 +65,7 @@ from hyperv_backup.model.policy import (
     duration_text,
     parse_duration,
 )
-from hyperv_backup.model.vm import VM, ClusterGroup, Disk, NetworkAdapter, Volume
+from hyperv_backup.model.vm import VM, Checkpoint, ClusterGroup, Disk, NetworkAdapter, Volume
 
 __all__ = [
     "VM",
@@ -75,6 +76,7 @@ __all__ = [
     "BackupLevel",
     "BackupMode",
     "Catalogue",
+    "Checkpoint",
     "CheckpointType",
     "Cluster",
     "ClusterAction",
@@ -99,6 +101,7 @@ __all__ = [
     "ReplicationRole",
     "ResourceState",
     "RestorePoint",
+    "SnapshotType",
     "VMState",
     "VhdType",
     "VirtualNetwork",

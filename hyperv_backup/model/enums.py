@@ -20,6 +20,7 @@ __all__ = [
     "NetworkKind",
     "ReplicationRole",
     "ResourceState",
+    "SnapshotType",
     "VMState",
     "VhdType",
     "os_label",
@@ -145,6 +146,35 @@ class CheckpointType(enum.StrEnum):
     PRODUCTION_ONLY = "production_only"
     STANDARD = "standard"
     DISABLED = "disabled"
+
+
+class SnapshotType(enum.StrEnum):
+    """What kind of checkpoint a VM holds, as ``Get-VMSnapshot`` ``-SnapshotType`` names them.
+
+    ``standard`` covers the checkpoints a user takes; ``recovery`` those a
+    backup application takes through Hyper-V for its copy, and merges away once
+    it is done; ``planned`` and ``missing`` are Hyper-V's own kinds. The three
+    kinds of replica are the recovery points Hyper-V Replica keeps on a replica
+    VM: they are not checkpoints anyone took (:attr:`is_replica`).
+    """
+
+    STANDARD = "standard"
+    RECOVERY = "recovery"
+    PLANNED = "planned"
+    MISSING = "missing"
+    REPLICA = "replica"
+    APP_CONSISTENT_REPLICA = "app_consistent_replica"
+    SYNCED_REPLICA = "synced_replica"
+
+    @property
+    def is_replica(self) -> bool:
+        """Tell whether this is a recovery point of Hyper-V Replica rather than a checkpoint."""
+        return self in _REPLICA_KINDS
+
+
+_REPLICA_KINDS = frozenset(
+    {SnapshotType.REPLICA, SnapshotType.APP_CONSISTENT_REPLICA, SnapshotType.SYNCED_REPLICA}
+)
 
 
 class GuestOS(enum.StrEnum):

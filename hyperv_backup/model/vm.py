@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import attrs
 
@@ -28,11 +29,12 @@ from hyperv_backup.model.enums import (
     HostStorage,
     ReplicationRole,
     ResourceState,
+    SnapshotType,
     VhdType,
     VMState,
 )
 
-__all__ = ["VM", "ClusterGroup", "Disk", "NetworkAdapter", "Volume"]
+__all__ = ["VM", "Checkpoint", "ClusterGroup", "Disk", "NetworkAdapter", "Volume"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -77,7 +79,10 @@ class Disk:
     ``SupportPersistentReservations``); a shared disk whose path ends in
     ``.vhds`` is a VHD Set, any other is a shared VHDX. ``file_size`` is the
     size of a virtual hard disk's file on the host, in bytes (``Get-VHD``
-    ``FileSize``; ``None``: not known).
+    ``FileSize``; ``None``: not known). ``chain`` are the files a differencing
+    disk rests on, its parent first and the root last (``Get-VHD``
+    ``ParentPath``, followed); empty for a disk that has no parent, or when not
+    collected.
     """
 
     name: str
@@ -89,6 +94,7 @@ class Disk:
     host_storage: HostStorage = HostStorage.LOCAL
     shared: bool = False
     file_size: int | None = None
+    chain: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
     @property
     def is_vhd_set(self) -> bool:
@@ -113,6 +119,9 @@ class Disk:
             check_name(self.path, "path")
         if not typed:
             check_bool(self, "shared")
+            check_collection(self, "chain")
+        for index, parent in enumerate(self.chain):
+            check_name(parent, f"chain[{index}]")
         size: object = self.file_size
         if size is not None and (type(size) is not int or size < 0):
             raise ModelError(
@@ -145,6 +154,13 @@ class Disk:
                     self.vhd_type.value,
                     "only a virtual hard disk has a VHD type, got "
                     f"{shown(self.vhd_type.value)} on a {self.attachment.value} disk",
+                )
+            if self.chain:
+                raise ModelError(
+                    "chain",
+                    self.chain,
+                    "only a virtual hard disk has parent files, got "
+                    f"{shown(self.chain)} on a {self.attachment.value} disk",
                 )
 
 
@@ -189,6 +205,55 @@ class ClusterGroup:
 
 
 @attrs.frozen(kw_only=True)
+class Checkpoint:
+    """A checkpoint of a VM (a snapshot, before Windows Server 2012 R2), as ``Get-VMSnapshot`` lists it.
+
+    ``snapshot_type`` is its kind (``SnapshotType``; ``None``: not known, as
+    Windows Server 2008 and 2008 R2 do not say); ``created_at`` when it was
+    taken (``CreationTime``; a time without a zone is read as UTC; ``None``:
+    not known); ``parent`` the checkpoint it was taken after
+    (``ParentSnapshotName``; ``None`` for the first one). ``disk_paths`` are
+    the virtual hard disk files that hold the VM's disks as they were when it
+    was taken (``Get-VMHardDiskDrive -VMSnapshot``), empty when not collected.
+    """
+
+    name: str
+    snapshot_type: SnapshotType | None = None
+    created_at: datetime | None = None
+    parent: str | None = None
+    disk_paths: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+
+    @property
+    def is_replica(self) -> bool:
+        """Tell whether this is a recovery point of Hyper-V Replica rather than a checkpoint."""
+        return self.snapshot_type is not None and self.snapshot_type.is_replica
+
+    def __attrs_post_init__(self) -> None:
+        self._check(typed=False)
+
+    def _check(self, *, typed: bool) -> None:
+        """Check the fields; with ``typed``, only what their types do not already say."""
+        check_name(self.name, "name")
+        if not typed:
+            if self.snapshot_type is not None:
+                set_enum(self, "snapshot_type", SnapshotType)
+            created: object = self.created_at
+            if created is not None and not isinstance(created, datetime):
+                raise ModelError(
+                    "created_at", created, f"expected a date and time, got {shown(created)}"
+                )
+            check_collection(self, "disk_paths")
+        if self.parent is not None:
+            check_name(self.parent, "parent")
+        for index, path in enumerate(self.disk_paths):
+            check_name(path, f"disk_paths[{index}]")
+        created_at = self.created_at
+        if created_at is not None and created_at.tzinfo is None:
+            # Collectors write UTC; a time without a zone compares with the others as UTC.
+            object.__setattr__(self, "created_at", created_at.replace(tzinfo=UTC))
+
+
+@attrs.frozen(kw_only=True)
 class VM(NotebookDisplay):
     """A virtual machine.
 
@@ -210,6 +275,16 @@ class VM(NotebookDisplay):
     ``IntegrationServicesState``); ``writable_file_systems`` are the file
     system types of a Linux or FreeBSD guest's writable mounts outside
     ``/dev`` (``ufs``, ``zfs``, ``ext4``...), empty when not collected.
+
+    ``checkpoints`` are the VM's checkpoints as ``Get-VMSnapshot`` lists them,
+    Hyper-V Replica's recovery points among them, oldest first; empty when not
+    collected. ``snapshots`` keeps the names alone, as it always has: given
+    ``checkpoints`` and no ``snapshots``, it is filled in with the names of
+    the checkpoints that are not recovery points of Hyper-V Replica, and when
+    both are given they must name the same checkpoints. ``avhdx_files`` are
+    the differencing disk files (``.avhdx``, ``.avhd``) found in the VM's
+    folders, and ``change_tracking_files`` the resilient change tracking files
+    (``.rct``, ``.mrt``) found there; both empty when not collected.
     """
 
     name: str
@@ -234,6 +309,9 @@ class VM(NotebookDisplay):
     snapshot_file_location: str | None = None
     integration_services_current: bool | None = None
     writable_file_systems: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    checkpoints: tuple[Checkpoint, ...] = attrs.field(default=(), converter=to_tuple)
+    avhdx_files: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    change_tracking_files: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
 
     @property
     def configuration_version_tuple(self) -> tuple[int, int] | None:
@@ -309,6 +387,32 @@ class VM(NotebookDisplay):
             check_name(self.snapshot_file_location, "snapshot_file_location")
         for index, system in enumerate(self.writable_file_systems):
             check_name(system, f"writable_file_systems[{index}]")
+        self._check_checkpoints(typed=typed)
+
+    def _check_checkpoints(self, *, typed: bool) -> None:
+        if not typed:
+            for field in ("checkpoints", "avhdx_files", "change_tracking_files"):
+                check_collection(self, field)
+            check_items(self.checkpoints, "checkpoints", Checkpoint)
+        for field in ("avhdx_files", "change_tracking_files"):
+            for index, path in enumerate(getattr(self, field)):
+                check_name(path, f"{field}[{index}]")
+        if self.checkpoints:
+            self._check_checkpoint_names()
+
+    def _check_checkpoint_names(self) -> None:
+        """Fill ``snapshots`` in from ``checkpoints``, or check that the two agree."""
+        counted = tuple(c.name for c in self.checkpoints if not c.is_replica)
+        if not self.snapshots:
+            object.__setattr__(self, "snapshots", counted)
+        elif sorted(self.snapshots) != sorted(counted):
+            raise ModelError(
+                "snapshots",
+                self.snapshots,
+                "expected the names of the checkpoints that are not Hyper-V Replica recovery "
+                f"points, {shown(counted)}, or none (they are then filled in), got "
+                f"{shown(self.snapshots)}",
+            )
 
     def _check_disks_and_volumes(self) -> None:
         # The common case in one pass: every name once, and no shadow storage

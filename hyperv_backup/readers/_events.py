@@ -278,16 +278,27 @@ def _values(element: Element | None, where: str) -> tuple[tuple[str, str], ...]:
     return tuple(values)
 
 
+def _children(element: Element) -> dict[str, Element]:
+    """Return the children of ``element`` by their names without namespace, the first of each name."""
+    found: dict[str, Element] = {}
+    for child in element:
+        found.setdefault(child.tag.rpartition("}")[2], child)
+    return found
+
+
 def event_from_element(element: Element, where: str) -> Event:
     """Build an :class:`Event` from an ``<Event>`` element; ``where`` names it in errors."""
-    system = _child(element, "System")
-    if system is None:
+    # Each element's children are looked at once, not once per name asked for.
+    parts = _children(element)
+    system_element = parts.get("System")
+    if system_element is None:
         raise InventoryError([Problem(where, "the event has no <System> element")])
-    provider = _child(system, "Provider")
+    system = _children(system_element)
+    provider = system.get("Provider")
     name = "" if provider is None else provider.get("Name") or provider.get("EventSourceName") or ""
     if not name:
         raise InventoryError([Problem(where, "the event names no provider (<Provider Name=...>)")])
-    created = _child(system, "TimeCreated")
+    created = system.get("TimeCreated")
     stamp_text = "" if created is None else created.get("SystemTime") or ""
     stamp = parse_time(stamp_text)
     if stamp is None:
@@ -299,12 +310,12 @@ def event_from_element(element: Element, where: str) -> Event:
                 )
             ]
         )
-    level_text = _text(_child(system, "Level"), where) or "0"
-    record_text = _text(_child(system, "EventRecordID"), where)
-    data = _child(element, "EventData")
+    level_text = _text(system.get("Level"), where) or "0"
+    record_text = _text(system.get("EventRecordID"), where)
+    data = parts.get("EventData")
     if data is None:
-        data = _child(element, "UserData")
-    rendering = _child(element, "RenderingInfo")
+        data = parts.get("UserData")
+    rendering = parts.get("RenderingInfo")
     message = _child(rendering, "Message") if rendering is not None else None
     if len(name) > MAX_EVENT_STRING:
         raise InventoryError(
@@ -312,11 +323,11 @@ def event_from_element(element: Element, where: str) -> Event:
         )
     return Event(
         provider=name,
-        event_id=_number(_text(_child(system, "EventID"), where), where, "<EventID>"),
+        event_id=_number(_text(system.get("EventID"), where), where, "<EventID>"),
         level=_number(level_text, where, "<Level>"),
         time_created=stamp,
-        computer=_text(_child(system, "Computer"), where),
-        channel=_text(_child(system, "Channel"), where),
+        computer=_text(system.get("Computer"), where),
+        channel=_text(system.get("Channel"), where),
         record_id=_number(record_text, where, "<EventRecordID>") if record_text else None,
         data=_values(data, where),
         message=_text(message, where) or None,

@@ -52,14 +52,16 @@ from hyperv_backup.render.safe import clean_text, escape_html, escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity, sort_findings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
-    from hyperv_backup.render._common import Row, decision_rows, severity_counts
+    from hyperv_backup.render._common import Row, decision_rows, gate_note, severity_counts
     from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
     from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
     from hyperv_backup.render.markdown import markdown_table
-    from hyperv_backup.render.reports import InventoryReport, Share
+    from hyperv_backup.render.reports import InventoryReport, Share, collection_times
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -71,12 +73,15 @@ __all__ = [
     "Row",
     "UnsupportedResultError",
     "clean_text",
+    "collection_times",
     "decision_rows",
     "escape_html",
     "escape_markdown",
+    "gate_note",
     "html_page",
     "html_table",
     "markdown_table",
+    "plan_frame",
     "render_diagnosis",
     "render_findings",
     "render_fleet",
@@ -93,7 +98,8 @@ _NAMES = LazyNames(
     __name__,
     globals(),
     {
-        "_common": ("Row", "decision_rows", "severity_counts"),
+        "_common": ("Row", "decision_rows", "gate_note", "severity_counts"),
+        "reports": ("collection_times",),
         "html": ("STYLE_SHEET", "html_page", "html_table"),
         "json": ("SCHEMA_VERSION", "to_dict"),
         "markdown": ("markdown_table",),
@@ -149,17 +155,37 @@ def render_findings(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render findings, most severe first, each with its rule, remedy and source.
 
     ``title`` and ``notes`` (lines under it) head the text, Markdown and HTML
     forms; ``meta`` adds keys to the JSON document after ``schema_version``.
-    ``color`` adds ANSI colours to text; ``width`` is the text width. The
+    ``color`` adds ANSI colours to text; ``width`` is the text width.
+    ``summary`` asks for the one-screen view. ``made_at``, ``inputs``,
+    ``collected_at`` and ``profiles`` say when, from what and by which
+    profiles the report was made (see :class:`Frame`); each report carries
+    them, with the tool's version, when one is given. The
     formats for other tools render the reports of inventories only
     (:func:`render_fleet`); asked for findings, they raise
     :class:`UnsupportedResultError`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).findings(sort_findings(findings), frame)
 
 
@@ -173,6 +199,11 @@ def render_diagnosis(
     color: bool = False,
     width: int = 80,
     ignore: Collection[str] = (),
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render a diagnosis: per VM, what the logs say in time order, then what to do.
 
@@ -182,7 +213,18 @@ def render_diagnosis(
     if ignore:
         kept = tuple(f for f in diagnosis.findings if f.rule.id not in ignore)
         diagnosis = attrs.evolve(diagnosis, findings=kept)
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).diagnosis(diagnosis, frame)
 
 
@@ -196,6 +238,11 @@ def render_fleet(
     color: bool = False,
     width: int = 80,
     fails_at: Severity | None = Severity.ERROR,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render many inputs, in input order.
 
@@ -209,7 +256,19 @@ def render_fleet(
     made already by this format's renderer is taken as it is. Other
     parameters as for :func:`render_findings`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width, fails_at=fails_at)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        fails_at=fails_at,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).fleet(reports, frame)
 
 
@@ -222,6 +281,11 @@ def render_plan(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render a backup plan: a summary, the per-VM table, the ordered steps, the findings.
 
@@ -229,11 +293,31 @@ def render_plan(
     Windows Server 2012 or later says so under the title, and its JSON adds
     each VM's ``outcomes``.
     """
-    from hyperv_backup.render._common import consistency_note, profile_note  # noqa: PLC0415
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
+    return renderer(fmt).plan(plan, plan_frame(plan, frame))
 
-    later = [n for n in (consistency_note(plan), profile_note(plan)) if n is not None]
-    frame = Frame(title=title, notes=(*notes, *later), meta=meta, color=color, width=width)
-    return renderer(fmt).plan(plan, frame)
+
+def plan_frame(plan: Plan, frame: Frame) -> Frame:
+    """Return ``frame`` with the notes every format gives a plan under its own.
+
+    Each format opens with the backups by outcome itself, coloured: the notes
+    add only which profiles answered, when a later one did.
+    """
+    from hyperv_backup.render._common import profile_note  # noqa: PLC0415
+
+    note = profile_note(plan)
+    return frame if note is None else attrs.evolve(frame, notes=(*frame.notes, note))
 
 
 def render_steps(
@@ -245,12 +329,28 @@ def render_steps(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render ordered steps, then the rules they cite.
 
     Parameters as for :func:`render_findings`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).steps(steps, frame)
 
 
@@ -263,10 +363,26 @@ def render_rules(
     meta: Mapping[str, Any] | None = None,
     color: bool = False,
     width: int = 80,
+    summary: bool = False,
+    made_at: datetime | None = None,
+    inputs: Sequence[str] = (),
+    collected_at: Mapping[str, datetime | None] | None = None,
+    profiles: Sequence[str] = (),
 ) -> str:
     """Render rules with their severity, title, description, remedy and source section.
 
     Parameters as for :func:`render_findings`.
     """
-    frame = Frame(title=title, notes=notes, meta=meta, color=color, width=width)
+    frame = Frame(
+        title=title,
+        notes=notes,
+        meta=meta,
+        color=color,
+        width=width,
+        summary=summary,
+        made_at=made_at,
+        inputs=inputs,
+        collected_at=collected_at,
+        profiles=profiles,
+    )
     return renderer(fmt).rules(list(rules), frame)

@@ -71,8 +71,8 @@ def _lines(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _times(times: Iterable[tuple[str, datetime]]) -> tuple[tuple[str, datetime], ...]:
-    return tuple(times)
+def _times(times: Mapping[str, datetime | None] | None) -> Mapping[str, datetime | None]:
+    return dict(times or {})
 
 
 @attrs.frozen(kw_only=True)
@@ -85,12 +85,13 @@ class Frame:
     ``fails_at`` is the least severity that fails a JUnit test case
     (``None``: none fails).
 
-    What a report may say about itself: ``summary`` asks for one screen (80
-    by 24) instead of the whole report; ``made_at`` is when it was made
-    (``None``: not said); ``inputs`` names the files it was made from, as
-    given (``-`` for standard input, ``example:NAME`` for a bundled
-    example); ``collected_at`` pairs each host's name with the time its
-    inventory was collected, for the hosts whose inventory says.
+    ``summary`` asks for the one-screen view (text: what fits 80 columns by
+    24 lines). What makes a report one to forward is said when given:
+    ``made_at`` (when it was made), ``inputs`` (the files it read, as they
+    were named), ``collected_at`` (each inventory's or host's name and when
+    its data was collected, ``None`` when not known) and ``profiles`` (the
+    labels of the profiles that answered, when the result does not tell).
+    A frame with none of them makes the same bytes every time.
 
     ``protection`` says how a backup catalogue protects each VM, when one was
     given: the findings' report shows it beside each VM's outcome.
@@ -106,8 +107,16 @@ class Frame:
     summary: bool = False
     made_at: datetime | None = None
     inputs: tuple[str, ...] = attrs.field(default=(), converter=_lines)
-    collected_at: tuple[tuple[str, datetime], ...] = attrs.field(default=(), converter=_times)
+    collected_at: Mapping[str, datetime | None] = attrs.field(
+        factory=dict, converter=_times, hash=False
+    )
+    profiles: tuple[str, ...] = attrs.field(default=(), converter=_lines)
     protection: ProtectionSummary | None = None
+
+    @property
+    def forwarded(self) -> bool:
+        """Whether the frame says when, from what and by what the report was made."""
+        return self.made_at is not None or bool(self.inputs) or bool(self.collected_at)
 
 
 #: One input's share of the output of many, as a format's renderer makes it.

@@ -3,44 +3,49 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup.decide.results import Consistency
 from hyperv_backup.decide.steps import Step
-from hyperv_backup.model import BackupMode
 from hyperv_backup.render._common import (
-    backed_up_as,
+    Hoisted,
     cited_rules,
     counts_text,
-    decision_rows,
     diagnosis_counts_text,
     diagnosis_groups,
     diagnosis_read_note,
     diagnosis_rules,
     explained_text,
-    mode_summary,
+    fleet_frame,
+    hoisted_reasons,
+    outcome_counts,
     place_text,
+    plan_profiles,
+    report_line,
+    risk_text,
     severity_counts,
     step_note,
     tabulate,
     time_text,
-    vm_summary_text,
-    why_lines,
+    vm_lines,
 )
+from hyperv_backup.render._palette import WORST_FIRST, at_risk, look
 from hyperv_backup.render._protection import protection_counts_text, protection_rows
+from hyperv_backup.render.links import rule_url, source_text, source_url
 from hyperv_backup.render.reports import (
     InventoryReport,
     Share,
     fleet_tables,
+    fleet_totals,
     protection_fleet_rows,
     shared,
 )
 from hyperv_backup.render.safe import escape_markdown
 from hyperv_backup.rules import Finding, Rule, Severity, Source
-from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -64,7 +69,7 @@ def markdown_table(items: object, columns: Sequence[str] | None = None) -> str:
     header, rows = tabulate(items, columns)
     lines = [
         "| " + " | ".join(escape_markdown(h) for h in header) + " |",
-        "|" + " --- |" * len(header),
+        "|" + _LEFT * len(header),
     ]
     lines.extend("| " + " | ".join(escape_markdown(c) for c in row) + " |" for row in rows)
     return "\n".join(lines)
@@ -79,23 +84,29 @@ _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 def _md_source(source: Source) -> str:
-    """Return a rule's source as a link to its page, its text the one-line citation."""
+    """Return a rule's source as a link to its page's public address, its text the heading and the page."""
     from urllib.parse import quote  # noqa: PLC0415 - only Markdown links need it
 
-    return f"[{escape_markdown(citation(source))}]({quote(source.page.url, safe=_URL_SAFE)})"
+    return f"[{escape_markdown(source_text(source))}]({quote(source_url(source), safe=_URL_SAFE)})"
 
 
 def _md_header(title: str, notes: Sequence[str]) -> list[str]:
-    lines = [f"# {escape_markdown(title)}", ""]
-    if notes:
-        lines.extend(f"- {escape_markdown(note)}" for note in notes)
-        lines.append("")
-    return lines
+    return [f"# {escape_markdown(title)}", "", *_md_header_notes(notes)]
+
+
+def _md_header_notes(notes: Sequence[str]) -> list[str]:
+    if not notes:
+        return []
+    return [*(f"- {escape_markdown(note)}" for note in notes), ""]
+
+
+#: The line under a table's header, for each of its columns.
+_LEFT = " --- |"
 
 
 def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     """Return a table whose cells are Markdown already."""
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines = ["| " + " | ".join(header) + " |", "|" + _LEFT * len(header)]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
     return lines
 
@@ -108,22 +119,40 @@ def _md_steps(steps: Sequence[Step]) -> list[str]:
     ]
 
 
-def _md_findings(findings: Sequence[Finding]) -> list[str]:
+def _md_subject(item: Finding) -> str:
+    if item.vm is not None and item.subject != item.vm:
+        return f"{escape_markdown(item.subject)} (VM {escape_markdown(item.vm)})"
+    return escape_markdown(item.subject)
+
+
+def _md_findings(findings: Sequence[Finding], hoisted: Sequence[Hoisted] = ()) -> list[str]:
     if not findings:
         return ["No findings."]
-    return _md_table(
-        ["Severity", "Rule", "Finding", "Remedy", "Source section"],
-        (
-            [
-                f"**{f.severity.value}**" if f.severity is Severity.ERROR else f.severity.value,
-                f"`{f.rule.id}` {escape_markdown(f.rule.title)}",
-                escape_markdown(f.message),
-                escape_markdown(f.rule.remedy),
-                _md_source(f.rule.source),
-            ]
-            for f in findings
-        ),
+    said = {(h.rule.id, vm) for h in hoisted for vm in h.vms}
+    rows = [
+        [
+            f"**{f.severity.value}**" if f.severity is Severity.ERROR else f.severity.value,
+            f"{_md_rule(f.rule)} {escape_markdown(f.rule.title)}",
+            _md_subject(f),
+            escape_markdown(f.message),
+            escape_markdown(f.rule.remedy),
+            _md_source(f.rule.source),
+        ]
+        for f in findings
+        if not (f.severity is Severity.INFO and (f.rule.id, f.vm) in said)
+    ]
+    rows.extend(
+        [
+            "info",
+            f"{_md_rule(h.rule)} {escape_markdown(h.rule.title)}",
+            escape_markdown(h.where),
+            escape_markdown(f"Said once: {h.rule.description}"),
+            escape_markdown(h.rule.remedy),
+            _md_source(h.rule.source),
+        ]
+        for h in hoisted
     )
+    return _md_table(["Severity", "Rule", "Subject", "Finding", "Remedy", "Source section"], rows)
 
 
 def _md_rules(rules: Sequence[Rule]) -> list[str]:
@@ -133,7 +162,7 @@ def _md_rules(rules: Sequence[Rule]) -> list[str]:
         ["Rule", "Severity", "Title", "Fires when", "Remedy", "Source section"],
         (
             [
-                f"`{rule.id}`",
+                _md_rule(rule),
                 rule.severity.value,
                 escape_markdown(rule.title),
                 escape_markdown(rule.description),
@@ -145,46 +174,71 @@ def _md_rules(rules: Sequence[Rule]) -> list[str]:
     )
 
 
-def _plan_markdown(plan: Plan, title: str, notes: Sequence[str]) -> str:
-    modes = mode_summary(plan)
-    lines = _md_header(
-        title,
-        [
-            vm_summary_text(modes),
-            f"Findings: {counts_text(severity_counts(plan.findings))}",
-            *notes,
-        ],
-    )
-    lines += ["## Virtual machines", ""]
-    if plan.decisions:
-        rows = []
-        for row, decision in zip(decision_rows(plan), plan.decisions.values(), strict=True):
-            rows.append(
-                [
-                    escape_markdown(decision.vm),
-                    escape_markdown(str(row["host"] or "")),
-                    f"**{backed_up_as(plan, decision)}**"
-                    if decision.mode is BackupMode.OFFLINE
-                    else backed_up_as(plan, decision),
-                    "**yes**" if decision.causes_downtime else "no",
-                    decision.state_during_backup.value,
-                    decision.state_after.value,
-                    "<br>".join(escape_markdown(x) for x in why_lines(decision)),
-                ]
-            )
-        lines += _md_table(
-            ["VM", "Host", "Mode", "Downtime", "During backup", "After", "Why"], rows
-        )
+def _badge(consistency: Consistency) -> str:
+    """Return an outcome as a badge: its tone's mark, then its words in bold when at risk."""
+    shown = look(consistency)
+    words = f"**{shown.label}**" if at_risk(consistency) else shown.label
+    return f"{shown.badge} {words}"
+
+
+def _md_lead(counts: Mapping[Consistency, int], findings: str) -> list[str]:
+    """Return what opens a report: the backups by outcome, worst first, then what is at risk."""
+    badges = " · ".join(f"{_badge(c)} {n}" for c, n in counts.items()) or "no VMs"
+    return [f"**Backups:** {badges}", "", f"{risk_text(counts)}; findings: {findings}", ""]
+
+
+def _md_rule(rule: Rule) -> str:
+    """Return a rule's ID as a link to its entry in the reference pages."""
+    from urllib.parse import quote  # noqa: PLC0415 - only Markdown links need it
+
+    return f"[`{rule.id}`]({quote(rule_url(rule.id), safe=_URL_SAFE)})"
+
+
+def _plan_markdown(plan: Plan, frame: Frame) -> str:
+    hoisted = hoisted_reasons(plan)
+    vms = vm_lines(plan, hoisted)
+    counts = outcome_counts(line.consistency for line in vms)
+    lines = [f"# {escape_markdown(frame.title)}", ""]
+    lines += _md_lead(counts, counts_text(severity_counts(plan.findings)))
+    lines += _md_header_notes([*frame.notes, *report_line(frame, plan_profiles(plan))])
+    lines += ["## Virtual machines, worst first", ""]
+    lines += [
+        f"For {escape_markdown(h.where)}: {_md_rule(h.rule)} {escape_markdown(h.rule.title)}"
+        for h in hoisted
+    ]
+    if hoisted:
+        lines.append("")
+    if vms:
+        rows = [
+            [
+                escape_markdown(line.vm),
+                escape_markdown(line.host),
+                _badge(line.consistency),
+                "<br>".join(
+                    f"{_md_rule(r.rule)} {escape_markdown(r.rule.title)}"
+                    + ("" if r.subject == line.vm else f" ({escape_markdown(r.subject)})")
+                    for r in line.reasons
+                )
+                or "-",
+            ]
+            for line in vms
+        ]
+        lines += _md_table(["VM", "Host", "Backup", "Why"], rows)
     else:
         lines.append("No virtual machines.")
-    lines += ["", "## Steps", "", *_md_steps(plan.steps)]
-    lines += ["", "## Findings", "", *_md_findings(plan.findings)]
+    lines += ["", "## Findings", "", *_md_findings(plan.findings, hoisted)]
+    lines += ["", "## Steps", "", *_md_steps(plan.steps), *_md_protection(plan.protection)]
     return "\n".join(lines) + "\n"
 
 
-def _diagnosis_markdown(item: Diagnosis, title: str, notes: Sequence[str]) -> str:
-    header = [f"Findings: {diagnosis_counts_text(item)}", diagnosis_read_note(item), *notes]
-    lines = _md_header(title, header)
+def _diagnosis_markdown(item: Diagnosis, frame: Frame) -> str:
+    header = [
+        f"Findings: {diagnosis_counts_text(item)}",
+        diagnosis_read_note(item),
+        *frame.notes,
+        *report_line(frame),
+    ]
+    lines = _md_header(frame.title, header)
     groups = diagnosis_groups(item)
     if not groups:
         lines.extend(["Nothing in the logs points to a failed or degraded backup.", ""])
@@ -200,7 +254,7 @@ def _diagnosis_markdown(item: Diagnosis, title: str, notes: Sequence[str]) -> st
                         f"**{entry.severity.value}**"
                         if entry.severity is Severity.ERROR
                         else entry.severity.value,
-                        f"`{entry.rule.id}` {escape_markdown(entry.rule.title)}",
+                        f"{_md_rule(entry.rule)} {escape_markdown(entry.rule.title)}",
                         escape_markdown(entry.message),
                         "<br>".join(escape_markdown(line) for line in explained_text(entry)),
                     ]
@@ -224,6 +278,18 @@ def _md_protection(summary: ProtectionSummary | None) -> list[str]:
     return ["", "## Protection", "", escape_markdown(protection_counts_text(summary)), "", table]
 
 
+#: Each outcome, by the words the reports show it in.
+_BY_LABEL = {look(c).label: c for c in WORST_FIRST}
+
+
+def _with_badge(row: Mapping[str, str]) -> dict[str, str]:
+    """Return a row of the summary of many inputs, its worst outcome marked in its tone."""
+    found = _BY_LABEL.get(row.get("worst outcome", ""))
+    if found is None:
+        return dict(row)
+    return {**row, "worst outcome": f"{look(found).badge} {row['worst outcome']}"}
+
+
 @attrs.frozen
 class MarkdownRenderer:
     """Markdown: every kind of result (``Part``: the Markdown under an input's heading)."""
@@ -231,18 +297,19 @@ class MarkdownRenderer:
     def findings(self, findings: Sequence[Finding], frame: Frame) -> str:
         """Render sorted findings as one table, with remedies and sources."""
         counts = severity_counts(findings)
-        lines = _md_header(frame.title, [f"Findings: {counts_text(counts)}", *frame.notes])
-        return "\n".join([*lines, *_md_findings(findings), *_md_protection(frame.protection)]) + "\n"
+        notes = [f"Findings: {counts_text(counts)}", *frame.notes, *report_line(frame)]
+        lines = _md_header(frame.title, notes)
+        return (
+            "\n".join([*lines, *_md_findings(findings), *_md_protection(frame.protection)]) + "\n"
+        )
 
     def plan(self, plan: Plan, frame: Frame) -> str:
         """Render a plan: the summary, the per-VM table, the steps and the findings."""
-        text = _plan_markdown(plan, frame.title, frame.notes)
-        protection = _md_protection(plan.protection)
-        return text + "\n".join(protection) + "\n" if protection else text
+        return _plan_markdown(plan, frame)
 
     def steps(self, steps: Sequence[Step], frame: Frame) -> str:
         """Render numbered steps, then the rules they cite."""
-        lines = [*_md_header(frame.title, frame.notes), *_md_steps(steps)]
+        lines = [*_md_header(frame.title, [*frame.notes, *report_line(frame)]), *_md_steps(steps)]
         cited = cited_rules(steps)
         if cited:
             lines += ["", "## Rules cited", "", *_md_rules(cited)]
@@ -250,11 +317,12 @@ class MarkdownRenderer:
 
     def rules(self, rules: Sequence[Rule], frame: Frame) -> str:
         """Render rules as one table."""
-        return "\n".join([*_md_header(frame.title, frame.notes), *_md_rules(rules)]) + "\n"
+        header = _md_header(frame.title, [*frame.notes, *report_line(frame)])
+        return "\n".join([*header, *_md_rules(rules)]) + "\n"
 
     def diagnosis(self, diagnosis: Diagnosis, frame: Frame) -> str:
         """Render a diagnosis: a table per VM in time order, then the rules it cites."""
-        return _diagnosis_markdown(diagnosis, frame.title, frame.notes)
+        return _diagnosis_markdown(diagnosis, frame)
 
     def part(self, report: InventoryReport, index: int, frame: Frame) -> str:
         """Return the Markdown under an input's heading: its own report, or why it could not be read."""
@@ -263,10 +331,18 @@ class MarkdownRenderer:
         return "\n".join(f"- {escape_markdown(p)}" for p in report.problems)
 
     def fleet(self, reports: Sequence[InventoryReport | Share[str]], frame: Frame) -> str:
-        """Render a fleet: the summary tables, then each input's report one heading level down."""
+        """Render a fleet: the backups by outcome, the summary tables, then each input's report two heading levels down."""
         shares = shared(reports, functools.partial(self.part, frame=frame), str, "Markdown")
-        rows, outcomes, heading = fleet_tables([s.report for s in shares])
-        lines = [*_md_header(frame.title, frame.notes), markdown_table(rows)]
+        summaries = [s.report for s in shares]
+        frame = fleet_frame(frame, summaries)
+        rows, outcomes, heading = fleet_tables(summaries, gated=frame.fails_at is not None)
+        totals = fleet_totals(summaries)
+        by_name = totals["consistency"]
+        counts = {c: by_name[c.value] for c in WORST_FIRST if by_name.get(c.value)}
+        lines = [f"# {escape_markdown(frame.title)}", ""]
+        lines += _md_lead(counts, counts_text(totals["findings"]))
+        lines += _md_header_notes([*frame.notes, *report_line(frame)])
+        lines.append(markdown_table([_with_badge(row) for row in rows]))
         if len(outcomes[0]) > 1:
             lines += ["", escape_markdown(heading), "", markdown_table(outcomes)]
         protection = protection_fleet_rows([s.report for s in shares])
@@ -275,7 +351,7 @@ class MarkdownRenderer:
         for share in shares:
             lines += ["", f"## Input: {escape_markdown(share.report.source)}", ""]
             lines += [
-                f"#{line}" if line.startswith("#") else line
+                f"##{line}" if line.startswith("#") else line
                 for line in share.part.rstrip("\n").splitlines()
             ]
         return "\n".join(lines) + "\n"

@@ -57,6 +57,12 @@ METRICS = (
     ("vm_outcome", "1 for what the VM's host-level backup will be, 0 for the other outcomes."),
     ("vm_downtime", "1 when the VM's backup takes it offline (saved for the copy), else 0."),
     ("vm_findings", "Findings about the VM, by severity."),
+    ("vm_checkpoints", "Checkpoints of the VM, Hyper-V Replica's recovery points left out."),
+    (
+        "vm_oldest_checkpoint_age_seconds",
+        "Age of the VM's oldest checkpoint when its host's facts were collected, in seconds; "
+        "no sample when not known.",
+    ),
     # Given a backup catalogue only (_PROTECTION_METRICS).
     (
         "vm_protected",
@@ -65,8 +71,6 @@ METRICS = (
     ),
     ("vm_restore_point_max_age_seconds", "The maximum age of the VM's last good restore point."),
     ("vm_last_good_restore_point_age_seconds", "Seconds since the VM's last good restore point."),
-    # The checkpoint gauges of each VM (how many, the oldest's age) belong here, beside the
-    # restore points, when the inventory records checkpoints.
 )
 
 #: The metrics written only when a backup catalogue was given: an output without one
@@ -135,6 +139,14 @@ def _samples(report: InventoryReport) -> dict[str, list[str]]:
                 f'hyperv_backup_vm_findings{{{labels},severity="{s}"}} {n}'
                 for s, n in severity_count(vm.findings).items()
             )
+            samples["vm_checkpoints"].append(
+                f"hyperv_backup_vm_checkpoints{{{labels}}} {vm.checkpoints}"
+            )
+            if vm.oldest_checkpoint_age is not None:
+                samples["vm_oldest_checkpoint_age_seconds"].append(
+                    f"hyperv_backup_vm_oldest_checkpoint_age_seconds{{{labels}}} "
+                    f"{vm.oldest_checkpoint_age}"
+                )
             status = vm.protection
             if status is not None:
                 samples["vm_protected"].append(

@@ -24,6 +24,7 @@ hyperv_backup_inventory_read{inventory="cluster.json"} 1
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -31,9 +32,11 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.outcome import Consistency
 from hyperv_backup.decide.protection import ProtectionStatus, ProtectionSummary
-from hyperv_backup.model import Cluster, Host, hosts_of
+from hyperv_backup.model import Checkpoint, Cluster, Host, hosts_of
+from hyperv_backup.render._palette import at_risk, look, worst
 from hyperv_backup.render._protection import protection_counts
 from hyperv_backup.rules import Finding, Profile, Severity
+from hyperv_backup.rules.hygiene import checkpoint_age
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.evaluate import VMView
@@ -44,6 +47,9 @@ __all__ = [
     "InventoryReport",
     "Share",
     "VmReport",
+    "at_risk_count",
+    "collected_at",
+    "collection_times",
     "consistency_count",
     "failed_report",
     "fleet_rows",
@@ -54,6 +60,7 @@ __all__ = [
     "protection_fleet_rows",
     "severity_count",
     "shared",
+    "worst_outcome",
 ]
 
 #: ``dir()`` of the module lists its public names only.
@@ -67,6 +74,9 @@ class VmReport:
     """One VM of an inventory: where it is, what its backup will be, and its findings.
 
     ``path`` is where the VM is in the inventory document (``nodes[0].vms[2]``).
+    ``checkpoints`` counts its checkpoints, Hyper-V Replica's recovery points
+    left out; ``oldest_checkpoint_age`` is the age of the oldest of them, in
+    seconds, when its host's facts were collected (``None``: not known).
     ``protection`` is how a backup catalogue protects it, when one was given.
     """
 
@@ -76,6 +86,8 @@ class VmReport:
     consistency: Consistency
     causes_downtime: bool
     findings: tuple[Finding, ...] = ()
+    checkpoints: int = 0
+    oldest_checkpoint_age: int | None = None
     protection: ProtectionStatus | None = None
 
 
@@ -107,6 +119,8 @@ class InventoryReport:
     vm_count: int = 0
     consistency: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
     downtime: int = 0
+    #: When the inventory's data was collected, when it says.
+    collected_at: datetime | None = None
     #: How many VMs by protection state, when a backup catalogue was given (else empty),
     #: and how many of them are unprotected (no good restore point within their maximum age).
     protection: Mapping[str, int] = attrs.field(factory=dict, eq=False, hash=False)
@@ -190,6 +204,8 @@ def inventory_report(
                     consistency=outcome.consistency,
                     causes_downtime=outcome.causes_downtime,
                     findings=tuple(by_vm.get((host.name, vm.name), ())),
+                    checkpoints=len(vm.snapshots),
+                    oldest_checkpoint_age=_oldest(vm.checkpoints, host.collected_at),
                     protection=next(statuses, None),
                 )
             )
@@ -210,6 +226,7 @@ def inventory_report(
         vm_count=len(vms),
         consistency=consistency_count(vms),
         downtime=sum(vm.causes_downtime for vm in vms),
+        collected_at=collected_at(target),
         **_protection_counts(protection),
     )
 
@@ -222,6 +239,26 @@ def _protection_counts(protection: ProtectionSummary | None) -> dict[str, Any]:
         "protection": protection_counts(protection.statuses),
         "unprotected": len(protection.unprotected),
     }
+
+
+def collected_at(target: Host | Cluster) -> datetime | None:
+    """Return when an inventory was collected: its oldest facts, of the hosts that say."""
+    return min(collection_times(target).values(), default=None)
+
+
+def collection_times(target: Host | Cluster) -> dict[str, datetime]:
+    """Return when each host of an inventory was collected, for the hosts that say."""
+    return {h.name: h.collected_at for h in hosts_of(target) if h.collected_at is not None}
+
+
+def _oldest(checkpoints: Sequence[Checkpoint], at: datetime | None) -> int | None:
+    """Return the age in whole seconds of the oldest checkpoint at ``at``, or ``None``."""
+    ages = [
+        age
+        for checkpoint in checkpoints
+        if not checkpoint.is_replica and (age := checkpoint_age(checkpoint, at)) is not None
+    ]
+    return int(max(ages).total_seconds()) if ages else None
 
 
 def failed_report(
@@ -251,66 +288,101 @@ def consistency_count(vms: Iterable[VmReport]) -> dict[str, int]:
 STATUS_WORDS = {0: "ok", 1: "failed", 2: "unreadable", 3: "invalid"}
 
 
-#: The short column heading of each outcome in the fleet summary.
+#: The short column heading of each outcome in the fleet summary, worst first.
 OUTCOME_HEADINGS = {
-    Consistency.APPLICATION_CONSISTENT: "app",
-    Consistency.FILE_SYSTEM_CONSISTENT: "fs",
-    Consistency.CRASH_CONSISTENT: "crash",
-    Consistency.SAVED_STATE: "saved",
-    Consistency.NOT_RUNNING: "off",
-    Consistency.NOT_BACKED_UP: "none",
     Consistency.NOT_APPLICATION_CONSISTENT: "no-app",
     Consistency.FAILS: "fails",
+    Consistency.NOT_BACKED_UP: "none",
+    Consistency.SAVED_STATE: "saved",
+    Consistency.CRASH_CONSISTENT: "crash",
+    Consistency.FILE_SYSTEM_CONSISTENT: "fs",
+    Consistency.APPLICATION_CONSISTENT: "app",
+    Consistency.NOT_RUNNING: "off",
 }
 
 
-def fleet_rows(reports: Sequence[InventoryReport]) -> list[dict[str, str]]:
-    """Return one row per input for the fleet summary, in input order, and the totals last."""
+def worst_outcome(counts: Mapping[str, int]) -> Consistency | None:
+    """Return the worst outcome among counts by outcome (:func:`consistency_count`), ``None`` for no VM.
+
+    >>> worst_outcome({"not_running": 2, "crash_consistent": 1}).value
+    'crash_consistent'
+    """
+    return worst(Consistency(name) for name, n in counts.items() if n)
+
+
+def at_risk_count(counts: Mapping[str, int]) -> int:
+    """Return how many VMs are at risk among counts by outcome: their backup fails, holds nothing, is crash-consistent or saves them.
+
+    >>> at_risk_count({"fails": 2, "saved_state": 1, "application_consistent": 5})
+    3
+    """
+    return sum(n for name, n in counts.items() if at_risk(Consistency(name)))
+
+
+def _worst_words(counts: Mapping[str, int]) -> str:
+    found = worst_outcome(counts)
+    return "no VMs" if found is None else look(found).label
+
+
+def fleet_rows(reports: Sequence[InventoryReport], *, gated: bool = True) -> list[dict[str, str]]:
+    """Return one row per input for the fleet summary, in input order, and the totals last.
+
+    Each row says the input's worst outcome and how many VMs are at risk; an
+    input that could not be read says why there. With ``gated`` (a
+    ``--fail-on`` other than ``never``), ``exit`` says whether the input
+    passes the gate.
+    """
     rows = []
     for report in reports:
         counts = report.severities
         read = report.read
-        rows.append(
-            {
-                "input": report.source,
-                "inventory": f"{report.kind} {report.name}" if read else "-",
-                "VMs": str(report.vm_count) if read else "-",
-                "errors": str(counts["error"]) if read else "-",
-                "warnings": str(counts["warning"]) if read else "-",
-                "info": str(counts["info"]) if read else "-",
-                "status": STATUS_WORDS.get(report.status, str(report.status)),
-            }
-        )
+        row = {
+            "input": report.source,
+            "inventory": f"{report.kind} {report.name}" if read else "-",
+            "VMs": str(report.vm_count) if read else "-",
+            "worst outcome": _worst_words(report.consistency)
+            if read
+            else STATUS_WORDS.get(report.status, str(report.status)),
+            "at risk": str(at_risk_count(report.consistency)) if read else "-",
+            "errors": str(counts["error"]) if read else "-",
+            "warnings": str(counts["warning"]) if read else "-",
+            "info": str(counts["info"]) if read else "-",
+        }
+        if gated:
+            row["exit"] = ("fails" if report.status else "passes") if read else "-"
+        rows.append(row)
     totals = fleet_totals(reports)
     counts = totals["findings"]
-    rows.append(
-        {
-            "input": "total",
-            "inventory": f"{totals['read']} of {totals['inputs']} read",
-            "VMs": str(totals["vms"]),
-            "errors": str(counts["error"]),
-            "warnings": str(counts["warning"]),
-            "info": str(counts["info"]),
-            "status": f"{totals['failed']} failed",
-        }
-    )
+    total = {
+        "input": "total",
+        "inventory": f"{totals['read']} of {totals['inputs']} read",
+        "VMs": str(totals["vms"]),
+        "worst outcome": _worst_words(totals["consistency"]),
+        "at risk": str(totals["at_risk"]),
+        "errors": str(counts["error"]),
+        "warnings": str(counts["warning"]),
+        "info": str(counts["info"]),
+    }
+    if gated:
+        total["exit"] = f"{totals['failed']} fail"
+    rows.append(total)
     return rows
 
 
 def outcome_rows(reports: Sequence[InventoryReport]) -> tuple[list[dict[str, str]], str]:
-    """Return the VMs of each read input by backup outcome (totals last), and the legend of the headings.
+    """Return the VMs of each read input by backup outcome, worst first (totals last), and the legend of the headings.
 
     Only the outcomes some VM has get a column.
     """
     read = [r for r in reports if r.read]
     total = _summed(r.consistency for r in read)
-    present = [c for c in Consistency if total.get(c.value)]
+    present = [c for c in OUTCOME_HEADINGS if total.get(c.value)]
     rows = []
     for source, counts in [*((r.source, r.consistency) for r in read), ("total", total)]:
         rows.append(
             {"input": source, **{OUTCOME_HEADINGS[c]: str(counts.get(c.value, 0)) for c in present}}
         )
-    legend = ", ".join(f"{OUTCOME_HEADINGS[c]}: {c.label}" for c in present)
+    legend = ", ".join(f"{OUTCOME_HEADINGS[c]}: {look(c).label}" for c in present)
     return rows, legend
 
 
@@ -318,10 +390,11 @@ def outcome_rows(reports: Sequence[InventoryReport]) -> tuple[list[dict[str, str
 FleetTables = tuple[list[dict[str, str]], list[dict[str, str]], str]
 
 
-def fleet_tables(reports: Sequence[InventoryReport]) -> FleetTables:
+def fleet_tables(reports: Sequence[InventoryReport], *, gated: bool = True) -> FleetTables:
     """Return the tables that open the text, Markdown and HTML output of many inputs."""
     outcomes, legend = outcome_rows(reports)
-    return fleet_rows(reports), outcomes, f"VMs by backup outcome ({legend})"
+    heading = f"VMs by backup outcome, worst first ({legend})"
+    return fleet_rows(reports, gated=gated), outcomes, heading
 
 
 def protection_fleet_rows(reports: Sequence[InventoryReport]) -> list[dict[str, str]]:
@@ -396,6 +469,7 @@ def fleet_totals(reports: Sequence[InventoryReport]) -> dict[str, Any]:
         "vms": sum(r.vm_count for r in read),
         "consistency": {c.value: total[c.value] for c in Consistency if total.get(c.value)},
         "downtime": sum(r.downtime for r in read),
+        "at_risk": at_risk_count(total),
         "findings": {
             severity: sum(r.severities.get(severity, 0) for r in read)
             for severity in severity_count(())

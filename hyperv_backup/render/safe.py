@@ -61,6 +61,17 @@ def strip_controls(value: str, *, keep_newlines: bool = False) -> str:
 
     A character that shows as nothing becomes its escape (``\u200b``).
     """
+    # Every character this changes is one that str.isprintable refuses (a
+    # control, a format character, a separator other than the space, a
+    # surrogate, an unassigned code point; a test walks every code point), so
+    # text that passes is returned as it is, at the speed of one C loop.
+    if value.isprintable():
+        return value
+    return _stripped(value, keep_newlines=keep_newlines)
+
+
+def _stripped(value: str, *, keep_newlines: bool) -> str:
+    """Return ``value`` as :func:`strip_controls` does, character by character."""
     value = _ESCAPE_SEQUENCE.sub("", value)
     out: list[str] = []
     for char in value:

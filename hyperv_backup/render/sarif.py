@@ -39,9 +39,9 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup._version import __version__
 from hyperv_backup.render._formats import Frame, ReportFormat, unsupported
+from hyperv_backup.render.links import source_text
 from hyperv_backup.render.reports import InventoryReport, Share, shared
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
-from hyperv_backup.rules.pages import citation
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -112,8 +112,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.description},
         "help": {
-            "text": f"{rule.remedy}\nSource: {citation(source)}",
-            "markdown": f"{rule.remedy}\n\nSource: {citation(source)}",
+            "text": f"{rule.remedy}\nSource: {source_text(source)} <{source.page.url}>",
+            "markdown": f"{rule.remedy}\n\nSource: [{source_text(source)}]({source.page.url})",
         },
         # A dashboard shows this address as it is: it must be absolute.
         "helpUri": source.page.url,

@@ -4,8 +4,9 @@ IDs are public API and are never reused. HVB1xx are about the host and its
 backup application, HVB2xx about storage the host backup misses, HVB3xx about
 online and offline backups, HVB4xx about restores, HVB5xx about failover
 clusters, HVB6xx about Windows Server 2012 and later, HVB7xx about the
-failures a host records and HVB8xx about how a backup catalogue protects the
-VMs; each family is a module of this package, holding
+failures a host records, HVB8xx about how a backup catalogue protects the VMs
+and HVB9xx about what checkpoints and earlier backups left, change tracking
+and space; each family is a module of this package, holding
 its rules and the checks that decide when they fire. Each rule cites its
 :class:`Source`: the page, its heading, and whether the page states the rule
 or the project inferred it. Which rules answer for which release, and what
@@ -32,6 +33,7 @@ from hyperv_backup.rules.profiles import (
     release_facts,
 )
 from hyperv_backup.rules.rule import Finding, Findings, Rule, Severity, finding, sort_findings
+from hyperv_backup.rules.settings import DEFAULT_SETTINGS, HygieneSettings
 from hyperv_backup.rules.signature import EventMatch, Place, Signature, WriterMatch
 from hyperv_backup.rules.signatures import NOT_RECOGNISED, SIGNATURES
 from hyperv_backup.rules.source import Claim, Page, Source
@@ -39,6 +41,7 @@ from hyperv_backup.rules.source import Claim, Page, Source
 __all__ = [
     "ALL_PROFILES",
     "CHECKS",
+    "DEFAULT_SETTINGS",
     "FAMILIES",
     "NOT_RECOGNISED",
     "PROFILE_RULES",
@@ -54,6 +57,7 @@ __all__ = [
     "Family",
     "Finding",
     "Findings",
+    "HygieneSettings",
     "Page",
     "Phase",
     "Place",

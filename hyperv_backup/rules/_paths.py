@@ -2,9 +2,9 @@ r"""Where a host path is: its volume, and the file server of a share.
 
 Several families compare host paths: the checkpoint file location of a VM
 with its virtual hard disks (HVB311), a backup target with the disks it
-copies (HVB113), the free space of a volume with the disks on it (HVB111), the
-server of an SMB path (HVB205, HVB613). They share these helpers; no family
-imports another.
+copies (HVB113), the free space of a volume with the disks on it (HVB111,
+HVB909, through ``_space``), the server of an SMB path (HVB205, HVB613). They
+share these helpers; no family imports another.
 
 A path is on the listed host volume whose mount path is its longest prefix.
 Without a list, or outside every listed volume, it is on the volume its form

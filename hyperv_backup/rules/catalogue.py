@@ -1,8 +1,9 @@
 """The catalogue: every rule of every family, by ID, and every check, in order.
 
 Each family is a module of its own (``host``, ``storage``, ``online``,
-``restore``, ``cluster``, ``modern``, ``signatures``, ``protection``) and owns one range of
-IDs; a new family is a new module and one line of :data:`FAMILIES`. IDs are
+``restore``, ``cluster``, ``modern``, ``signatures``, ``protection``,
+``hygiene``) and owns one range of IDs; a new family is a new module and one
+line of :data:`FAMILIES`. IDs are
 public API and never reused. Which profiles can report a rule is the rule's
 own ``profiles``; :data:`PROFILE_RULES` gathers them.
 """
@@ -18,6 +19,7 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.rules.check import Check
 from hyperv_backup.rules.cluster import CLUSTER_CHECKS, CLUSTER_RULES
 from hyperv_backup.rules.host import HOST_CHECKS, HOST_RULES
+from hyperv_backup.rules.hygiene import HYGIENE_CHECKS, HYGIENE_RULES
 from hyperv_backup.rules.modern import MODERN_CHECKS, MODERN_RULES
 from hyperv_backup.rules.online import ONLINE_CHECKS, ONLINE_RULES
 from hyperv_backup.rules.profiles import Profile
@@ -52,6 +54,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(prefix="HVB6", rules=MODERN_RULES, checks=MODERN_CHECKS),
     Family(prefix="HVB7", rules=DIAGNOSIS_RULES),
     Family(prefix="HVB8", rules=PROTECTION_RULES, checks=PROTECTION_CHECKS),
+    Family(prefix="HVB9", rules=HYGIENE_RULES, checks=HYGIENE_CHECKS),
 )
 
 

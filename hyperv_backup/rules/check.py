@@ -43,6 +43,7 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules.profiles import RELEASE_FACTS, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
+from hyperv_backup.rules.settings import DEFAULT_SETTINGS, HygieneSettings
 
 if TYPE_CHECKING:
     from hyperv_backup.model import ClusterGroup, Consistency, Disk, Volume
@@ -135,6 +136,9 @@ class Effect(enum.StrEnum):
     HOLDS_NO_DATA = "holds_no_data"
     #: The backup of the VM fails.
     FAILS = "fails"
+    #: The next backup cannot copy only what changed through resilient change
+    #: tracking; what the copy holds is the same.
+    NOT_INCREMENTAL = "not_incremental"
 
 
 #: What a check function returns: one finding, several, or none.
@@ -244,6 +248,8 @@ class Context:
     the protection phase read it, ``predicted`` is what the VM's copy is
     predicted to hold once the walk knows, and ``assessment`` is how the
     catalogue protects the VM, worked out by the first check that asks.
+    ``settings`` are the limits the hygiene checks apply; ``memo`` holds what
+    a check works out once for the whole walk (the files every VM uses).
     """
 
     #: The VM of the context; unset in a host's context.
@@ -258,6 +264,7 @@ class Context:
         "csv",
         "facts",
         "host",
+        "memo",
         "moved",
         "name",
         "node",
@@ -269,6 +276,7 @@ class Context:
         "release",
         "replica",
         "running",
+        "settings",
         "through_hyperv",
         "unix",
         "visible",
@@ -286,6 +294,7 @@ class Context:
         cluster: Cluster | None = None,
         *,
         protection: Protection | None = None,
+        settings: HygieneSettings = DEFAULT_SETTINGS,
     ) -> None:
         self.host = host
         self.node = node
@@ -312,6 +321,8 @@ class Context:
         self.protection = protection
         self.predicted: Consistency | None = None
         self.assessment: Assessment | None = None
+        self.settings = settings
+        self.memo: dict[str, object] = {}
 
     def on(self, vm: VM, *, csv: bool) -> Context:
         """Return the context of ``vm`` on this context's node; ``csv``: it has files on a CSV."""
@@ -336,6 +347,7 @@ class Context:
         ctx.protection = self.protection
         ctx.predicted = None
         ctx.assessment = None
+        ctx.settings, ctx.memo = self.settings, self.memo
         return ctx
 
     def finding(

@@ -6,6 +6,7 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.model import VM, BackupApplication, GuestOS, Host, os_label
 from hyperv_backup.rules import pages
 from hyperv_backup.rules._paths import host_volume
+from hyperv_backup.rules._space import gib, volume_needs
 from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
 from hyperv_backup.rules.pages import (
     BACKUP_APPROACHES,
@@ -188,16 +189,30 @@ VIRTUAL_NETWORKS = Rule(
 )
 
 
+#: How many virtual networks a host's finding names: a host can have thousands,
+#: and a finding is read as one line. Beyond these it gives the count.
+_NAMED_NETWORKS = 5
+
+
+def _networks(host: Host, kind: str) -> str:
+    """Return the host's virtual networks as a finding names them: all, or how many and the first few."""
+    networks = host.virtual_networks
+    names = ", ".join(repr(n.name) for n in networks[:_NAMED_NETWORKS])
+    more = len(networks) - _NAMED_NETWORKS
+    if more <= 0:
+        return f"{kind} ({names})"
+    return f"{len(networks)} {kind} ({names} and {more} more)"
+
+
 def _virtual_networks(host: Host, ctx: Context) -> CheckResult:
     if not host.virtual_networks:
         return None
     name = host.name
-    names = ", ".join(repr(n.name) for n in host.virtual_networks)
     return ctx.finding(
         VIRTUAL_NETWORKS,
         name,
-        f"Host {name!r} has virtual networks ({names}) that a full server backup leaves "
-        "out; record their configuration.",
+        f"Host {name!r} has {_networks(host, 'virtual networks')} that a full server backup "
+        "leaves out; record their configuration.",
     )
 
 
@@ -423,12 +438,11 @@ def _virtual_switches(host: Host, ctx: Context) -> CheckResult:
     if not host.virtual_networks:
         return None
     name = host.name
-    names = ", ".join(repr(n.name) for n in host.virtual_networks)
     return ctx.finding(
         VIRTUAL_SWITCHES,
         name,
-        f"Host {name!r} has virtual switches ({names}); a restore reconnects VMs only to "
-        "switches that exist on the host, so record their configuration.",
+        f"Host {name!r} has {_networks(host, 'virtual switches')}; a restore reconnects VMs "
+        "only to switches that exist on the host, so record their configuration.",
     )
 
 
@@ -453,43 +467,23 @@ DIFFERENCING_SPACE = Rule(
     ),
 )
 
-#: How a Cluster Shared Volume's mount path begins, once case-folded.
-_CSV_MOUNT = ":\\clusterstorage\\"
-
-
-def _size(count: int) -> str:
-    return f"{count / 2**30:.1f} GiB"
-
 
 def _differencing_space(host: Host, ctx: Context) -> CheckResult:
     app = host.backup_application
     if app is None or app.churn_percent is None or not host.host_volumes:
         return None
-    hosts = (host,) if ctx.cluster is None else ctx.cluster.nodes
-    found = []
-    for volume in host.host_volumes:
-        key = host_volume(volume.name, host.host_volumes)
-        shared = key is not None and _CSV_MOUNT in key
-        needed = sum(
-            disk.file_size * app.churn_percent // 100
-            for node in (hosts if shared else (host,))
-            for vm in node.vms
-            for disk in vm.disks
-            if disk.file_size is not None
-            and disk.path is not None
-            and host_volume(disk.path, host.host_volumes) == key
+    churn = app.churn_percent
+    found = [
+        ctx.finding(
+            DIFFERENCING_SPACE,
+            need.volume.name,
+            f"Volume {need.volume.name!r} of host {host.name!r} has {gib(need.volume.free_space)} "
+            f"free; the differencing disks of a backup of the VMs on it need about "
+            f"{gib(need.needed)} (their virtual hard disks times a churn of {churn}%).",
         )
-        if needed > volume.free_space:
-            found.append(
-                ctx.finding(
-                    DIFFERENCING_SPACE,
-                    volume.name,
-                    f"Volume {volume.name!r} of host {host.name!r} has {_size(volume.free_space)} "
-                    f"free; the differencing disks of a backup of the VMs on it need about "
-                    f"{_size(needed)} (their virtual hard disks times a churn of "
-                    f"{app.churn_percent}%).",
-                )
-            )
+        for need in volume_needs(host, ctx.cluster, lambda size: size * churn // 100)
+        if need.needed > need.volume.free_space
+    ]
     return found or None
 
 

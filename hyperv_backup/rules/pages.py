@@ -3,8 +3,9 @@
 The rules of HVB1xx-HVB5xx come from Microsoft's Hyper-V "Planning for
 Backup" (:data:`GUIDANCE`), written for Windows Server 2008 and 2008 R2; the
 headings of that page are the constants at the top. The rules of HVB6xx,
-HVB7xx and HVB8xx cite other Microsoft pages, most of them kept in Microsoft's public
-documentation repositories. A page's address on learn.microsoft.com follows
+HVB7xx, HVB8xx and HVB9xx cite other Microsoft pages, most of them kept in
+Microsoft's public documentation repositories. A page's address on
+learn.microsoft.com follows
 from its repository path (``WindowsServerDocs/x.md`` is
 ``https://learn.microsoft.com/en-us/windows-server/x``); ``docs/interpretation.md``
 says how each address was confirmed.
@@ -19,6 +20,8 @@ __all__ = [
     "ACCESS_DENIED_KB",
     "BACKUP_APPROACHES",
     "BACKUP_TROUBLESHOOTING",
+    "BPA_CHECKPOINTS",
+    "BPA_RECOVERY_SNAPSHOTS",
     "BPA_WEEKLY_BACKUP",
     "CHECKPOINTS",
     "CHECKPOINT_TROUBLESHOOTING",
@@ -27,6 +30,7 @@ __all__ = [
     "CSV_PAGE",
     "DISK_SIGNATURE_KB",
     "DPM_HYPERV",
+    "DPM_WHATS_NEW_2016",
     "FREEBSD_VSS_DAEMON",
     "GUEST_CLUSTER_KB",
     "GUIDANCE",
@@ -37,8 +41,10 @@ __all__ = [
     "LINUX_UBUNTU",
     "ONLINE",
     "OPTIONS",
+    "RECOVERY_CHECKPOINT_KB",
     "REFERENCE_POINT",
     "RESTORE",
+    "ROLLING_UPGRADE",
     "SCOPE",
     "SNAPSHOT_SETTINGS",
     "STORAGE",
@@ -205,6 +211,44 @@ REFERENCE_POINT = Page(
     url=f"{_LEARN}windows/win32/hyperv_v2/msvm-virtualsystemreferencepoint",
     repository="MicrosoftDocs/win32",
     path="desktop-src/HyperV_v2/msvm-virtualsystemreferencepoint.md",
+)
+
+# --- Pages the checkpoint and change tracking rules of HVB9xx cite ---------------------
+
+#: Best Practices Analyzer rule: checkpoints on a VM that runs a server workload.
+BPA_CHECKPOINTS = _windows_server(
+    "virtualization/hyper-v/best-practices-analyzer/"
+    "Avoid-using-checkpoints-on-a-virtual-machine-server-workload-production",
+    "Avoid using checkpoints on a virtual machine that runs a server workload in a "
+    "production environment",
+)
+#: Best Practices Analyzer rule: the recovery snapshots of a failed-over Replica VM.
+BPA_RECOVERY_SNAPSHOTS = _windows_server(
+    "virtualization/hyper-v/best-practices-analyzer/Recovery-snapshots-should-be-removed-after-failover",
+    "Recovery snapshots should be removed after failover",
+)
+#: Support article KB3059372: the recovery checkpoints a failed backup leaves.
+RECOVERY_CHECKPOINT_KB = Page(
+    title=(
+        "You can't delete a recovery checkpoint for a virtual machine in Data Protection "
+        "Manager (KB3059372)"
+    ),
+    url=f"{_LEARN}troubleshoot/windows-server/virtualization/cannot-delete-recovery-checkpoint-vm",
+    repository="MicrosoftDocs/SupportArticles-docs",
+    path="support/windows-server/virtualization/cannot-delete-recovery-checkpoint-vm.md",
+)
+#: "Cluster operating system rolling upgrade".
+ROLLING_UPGRADE = _windows_server(
+    "failover-clustering/Cluster-Operating-System-Rolling-Upgrade",
+    "Cluster operating system rolling upgrade",
+)
+#: System Center DPM, "What's new" of DPM 2016 (now a version of "What's new in
+#: System Center DPM"; the repository keeps the 2016 text under its own name).
+DPM_WHATS_NEW_2016 = Page(
+    title="What's new in System Center DPM 2016",
+    url=f"{_LEARN}system-center/dpm/whats-new-in-dpm?view=sc-dpm-2016",
+    repository="MicrosoftDocs/SystemCenterDocs",
+    path="SystemCenterDocs/dpm/what-s-new-in-dpm-2016.md",
 )
 
 # --- Pages the signatures of HVB7xx cite ---------------------------------------------

@@ -166,6 +166,9 @@ class ReleaseFacts:
     backs_up_through_vss_writer_only: bool
     #: A VM on a Cluster Shared Volume is backed up from any node, with no owner move.
     csv_backed_up_from_any_node: bool
+    #: Virtual hard disks track their own changes (resilient change tracking), so
+    #: a backup can copy only what changed since the last one.
+    resilient_change_tracking: bool
     #: The conditions of the WMI page's "Child VM Snapshot" method are asked
     #: beside the guidance's: the documentation of Hyper-V's WMI v2 namespace.
     child_vm_snapshot_conditions: bool
@@ -205,6 +208,7 @@ def _facts(release: HostOS) -> ReleaseFacts:
         vhd_set_shared_storage=since(_W2016),
         backs_up_through_vss_writer_only=not since(_W2016),
         csv_backed_up_from_any_node=since(_W2012),
+        resilient_change_tracking=since(_W2016),
         child_vm_snapshot_conditions=since(_W2012),
         guidance_hotfixes=_HOTFIXES.get(release, frozenset()),
         configuration_versions=_CONFIGURATION_VERSIONS.get(release),

@@ -30,6 +30,7 @@ class Place(enum.StrEnum):
     GUEST = "guest"
     UNKNOWN = "unknown"
 
+
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
 

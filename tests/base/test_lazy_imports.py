@@ -161,3 +161,22 @@ def test_type_checkers_see_what_the_interpreter_imports() -> None:
     eager = {"HypervBackupError", "__version__"}
     assert set(hb._LAZY) | eager == set(hb.__all__)
     assert not set(hb._LAZY) & eager
+
+
+def test_a_command_writing_to_standard_output_does_not_import_tempfile() -> None:
+    """Only writing a file (``-o``) needs temporary names: tempfile stays out of a start-up."""
+    code = (
+        "import io, sys\n"
+        "from hyperv_backup.cli import main\n"
+        "sys.stdout = io.StringIO()\n"
+        "main(['check', '--example', '--format', 'json'])\n"
+        "sys.stdout = sys.__stdout__\n"
+        "print('tempfile' in sys.modules)\n"
+    )
+    completed = subprocess.run(  # noqa: S603 - this interpreter, our code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.strip() == "False"

@@ -201,7 +201,7 @@ def test_what_a_report_is_made_of_reaches_the_renderer(
         (frame,) = frames
         assert frame.made_at == MADE
         assert frame.inputs == (str(path),)
-        assert frame.collected_at == (("HV-STANDALONE01", datetime(2025, 12, 7, 21, tzinfo=UTC)),)
+        assert frame.collected_at == {"HV-STANDALONE01": datetime(2025, 12, 7, 21, tzinfo=UTC)}
 
 
 def test_a_report_of_many_inputs_names_them_all(

@@ -314,7 +314,9 @@ def test_the_place_of_a_finding_is_shown_in_every_format(run: Any) -> None:
     assert "| Where |" in markdown
     assert "host HV22-NODE1" in markdown
     assert "Logged on: host" in run("diagnose", NIGHT).out
-    assert "<td>host HV22-NODE1" in run("diagnose", NIGHT, "--format", "html").out
+    assert (
+        '<td data-label="Where">host HV22-NODE1' in run("diagnose", NIGHT, "--format", "html").out
+    )
 
 
 # --- the encoding of a writers listing ------------------------------------------------

@@ -110,12 +110,15 @@ def test_the_text_summary_comes_first_in_input_order(
     start = next(i for i, line in enumerate(lines) if line.startswith("input "))
     rows = [line.split()[0] for line in lines[start + 2 : start + 6]]
     assert rows == [*inputs, "total"]
-    assert lines[start + 2].split()[-1] == "failed"
-    assert lines[start + 3].split()[-1] == "invalid"
+    # check gates on errors: each input read says whether it passes, and its worst outcome.
+    assert lines[start + 2].split()[-1] == "fails"
+    assert lines[start + 2].split()[2:4] == ["not", "application-consistent"]
+    assert lines[start + 3].split()[2] == "invalid"
     headings = [line for line in lines if line.startswith("Input: ")]
-    assert headings == [f"Input: {i}" for i in inputs]
+    assert [h.split()[1] for h in headings] == inputs
+    assert headings[0] == "Input: h.json (HV-STANDALONE01)"
     assert lines.index(headings[0]) > start + 6
-    assert "VMs by backup outcome (app: application-consistent" in result.out
+    assert "VMs by backup outcome, worst first (no-app: not application-consistent" in result.out
 
 
 def test_a_glob_names_its_matches_and_the_same_file_once(run: Any, fleet: Path) -> None:
@@ -196,7 +199,7 @@ def test_markdown_and_html_hold_every_input(run: Any, fleet: Path) -> None:
         out = run("check", str(fleet), "--format", fmt).out
         assert out.count(marker) == 5, fmt
     markdown = run("check", str(fleet), "--format", "markdown").out
-    assert "\n## Findings for cluster HVCLUSTER01\n" in markdown  # one level down
+    assert "\n### Findings for cluster HVCLUSTER01\n" in markdown  # under its input's heading
     html = run("check", str(fleet), "--format", "html").out
     assert html.startswith("<!DOCTYPE html>")
 

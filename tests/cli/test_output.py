@@ -15,7 +15,8 @@ import pytest
 import hyperv_backup as hb
 from hyperv_backup import cli
 from hyperv_backup.cli import main
-from hyperv_backup.rules.pages import citation
+from hyperv_backup.render.links import source_text
+from hyperv_backup.render.text import words
 from tests.cli._shared_cli import (
     COMMANDS,
     Page,
@@ -99,18 +100,24 @@ def test_no_colour_in_other_formats_on_a_terminal(monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.parametrize("command", sorted(set(COMMANDS) - {"example"}))
 def test_text_fits_80_columns(run: Any, command: str) -> None:
-    """Text output is wrapped to 80 columns."""
+    """Text output is wrapped to 80 columns, at spaces; only a word longer than a line overflows it."""
     out = run(*COMMANDS[command]).out
-    assert max(len(line) for line in out.splitlines()) <= 80
+    for line in out.splitlines():
+        assert len(line) <= 80 or len(words(line)) == 1, line
 
 
-def test_plan_text_shows_each_vm_with_mode_downtime_and_why(run: Any) -> None:
-    """The per-VM table of plan: mode, downtime and the rules behind an offline backup."""
+def test_plan_text_shows_each_vm_with_its_backup_and_why(run: Any) -> None:
+    """The per-VM table of plan, worst first: host, what the backup will be, the rules behind it."""
     out = run("plan", "--example").out
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line[:1].isupper()}
-    assert rows["SQL01"][1:4] == ["HV-NODE1", "online", "no"]
-    assert rows["FS01"][1:5] == ["HV-NODE1", "offline", "yes", "HVB303"]
-    assert rows["WEB02"][1:5] == ["HV-NODE2", "offline", "no", "HVB307"]
+    table = out[out.index("Virtual machines, worst first") : out.index("\nFindings\n")]
+    rows = [line.split("  ") for line in table.splitlines()[4:] if line[:1].isupper()]
+    cells = {row[0]: [c.strip() for c in row[1:] if c.strip()] for row in rows}
+    assert cells["FS01"] == ["HV-NODE1", "saved with downtime", "HVB303 (Archive)"]
+    assert cells["WEB02"] == ["HV-NODE2", "not running", "HVB307"]
+    assert cells["SQL01"] == ["HV-NODE1", "application-consistent", "-"]
+    # Saved (downtime) before the consistent copy before the VMs that are not running.
+    order = list(cells)
+    assert order.index("FS01") < order.index("SQL01") < order.index("WEB02")
 
 
 def test_unencodable_output_does_not_crash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -197,6 +204,7 @@ def test_html_report_of_the_example(run: Any) -> None:
     assert {"script", "link", "img", "iframe"}.isdisjoint(page.tags)
     assert all(name != "src" for name, _ in page.attributes)
     cited = {rule.source.page.url for rule in hb.RULES.values()}
+    cited |= {f"docs/rules.md#{rule_id.lower()}" for rule_id in hb.RULES}
     links = [value for name, value in page.attributes if name == "href"]
     assert links
     assert set(links) <= cited
@@ -204,12 +212,13 @@ def test_html_report_of_the_example(run: Any) -> None:
 
     plan = hb.backup_plan(hb.load_example("cluster"))
     vm_rows = page.rows("vms")
-    assert [row[0] for row in vm_rows] == list(plan.decisions)
-    for row, decision in zip(vm_rows, plan.decisions.values(), strict=True):
-        assert row[2] == decision.mode.value
-        assert row[3] == ("yes" if decision.causes_downtime else "no")
-    assert '<td class="mode-online">online</td>' in out
-    assert '<td class="mode-offline">offline</td>' in out
+    # Worst first: the saved VMs, then the one copied online, then those not running.
+    assert [row[2] for row in vm_rows] == ["saved with downtime"] * 6 + [
+        "application-consistent"
+    ] + ["not running"] * 2
+    assert sorted(row[0] for row in vm_rows) == sorted(plan.decisions)
+    assert '<td class="name out-saved" data-label="Backup">saved with downtime</td>' in out
+    assert '<td class="name out-app" data-label="Backup">application-consistent</td>' in out
 
     text = page.text
     for step in plan.steps:
@@ -221,10 +230,11 @@ def test_html_report_of_the_example(run: Any) -> None:
         assert row[1] == finding.rule.id + finding.rule.title
         assert row[3] == finding.message
         assert row[4] == finding.rule.remedy
-        assert row[5] == citation(finding.rule.source)
+        assert row[5] == source_text(finding.rule.source)
     summary = text[: text.index("Virtual machines")]
-    assert "1online" in summary
-    assert "8offline" in summary
+    assert "6saved with downtime" in summary
+    assert "1application-consistent" in summary
+    assert "9 VMs, 6 at risk" in summary
     assert "5error findings" in summary
 
 

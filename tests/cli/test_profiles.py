@@ -69,7 +69,13 @@ def test_later_plan_in_markdown_and_html(run: Any, fmt: str) -> None:
     out = run("plan", "--example", "cluster-2022", "--format", fmt, "--fail-on", "never").out
     assert "file-system-consistent" in out
     assert "Answered by the profile of Windows Server 2016 and later" in out
-    assert "Backups: 4 application-consistent" in out
+    # The backups by outcome come first, worst first, in the palette's colours.
+    if fmt == "markdown":
+        assert "**Backups:** \N{LARGE RED CIRCLE} **fails** 6 · " in out
+        assert "\N{LARGE GREEN CIRCLE} application-consistent 4" in out
+    else:
+        assert '<li class="out-fails"><strong>6</strong>fails</li>' in out
+        assert out.index("out-fails") < out.index("out-app")
 
 
 def test_restore_with_a_profile(run: Any) -> None:

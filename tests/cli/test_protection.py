@@ -71,7 +71,7 @@ def test_the_plugin_output(run: Any) -> None:
     lines = run(*DONE_WHEN, "--format", "nagios").out.splitlines()
     assert lines[0].startswith("HYPERV_BACKUP CRITICAL - 7 of 18 VMs without a good restore point")
     assert lines[0].endswith(
-        "| vms=18;;;0 unprotected=7;;0;0;18 errors=14;;;0 warnings=24;;;0 info=25;;;0"
+        "| vms=18;;;0 unprotected=7;;0;0;18 errors=14;;;0 warnings=31;;;0 info=28;;;0"
     )
     assert any(
         line.startswith("LNX03 (HV22-NODE1): stale, last good restore point 2026-12-04 22:15 UTC")

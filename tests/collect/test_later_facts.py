@@ -324,3 +324,76 @@ def test_bad_linux_guest_documents(fields: dict[str, Any], message: str) -> None
 def test_a_document_of_another_collector_is_no_guest() -> None:
     [problem] = problems_of([load(STANDALONE)], [{"collector": "hyperv_backup.guest-mac/1"}])
     assert "guests[0].collector: expected 'hyperv_backup.guest/1'" in problem
+
+
+# --- checkpoints, differencing chains and the files of a VM's folders ----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Standard", hb.SnapshotType.STANDARD),
+        ("Recovery", hb.SnapshotType.RECOVERY),
+        ("Planned", hb.SnapshotType.PLANNED),
+        ("Missing", hb.SnapshotType.MISSING),
+        ("Replica", hb.SnapshotType.REPLICA),
+        ("AppConsistentReplica", hb.SnapshotType.APP_CONSISTENT_REPLICA),
+        ("SyncedReplica", hb.SnapshotType.SYNCED_REPLICA),
+    ],
+)
+def test_each_checkpoint_kind_is_read_by_its_name(name: str, kind: hb.SnapshotType) -> None:
+    """The names are the values of Get-VMSnapshot's -SnapshotType."""
+    snapshot = {"Name": "Point", "CreationTime": "2024-05-06T18:58:11Z", "SnapshotTypeName": name}
+    vm = _web01(_host(Snapshots=[snapshot]))
+    assert [c.snapshot_type for c in vm.checkpoints] == [kind]
+    # Hyper-V Replica's recovery points are not counted among the snapshots.
+    assert vm.snapshots == (() if kind.is_replica else ("Point",))
+
+
+def test_an_unknown_checkpoint_kind_is_a_problem() -> None:
+    snapshot = {"Name": "Point", "SnapshotTypeName": "Production"}
+    [problem] = problems_of([_host(Snapshots=[snapshot])])
+    assert "VMs[0].Snapshots[0].SnapshotTypeName: unknown checkpoint kind 'Production'" in problem
+
+
+def test_checkpoints_of_an_older_document_have_a_name_and_a_time() -> None:
+    """A document of an earlier host.ps1 (or of Windows Server 2008) says no kind, parent or disks."""
+    snapshots = [
+        {"Name": "Later", "CreationTime": "2024-05-06T18:58:11Z"},
+        {"Name": "Earlier", "CreationTime": "2024-05-01T08:00:00Z"},
+    ]
+    vm = _web01(_host(Snapshots=snapshots))
+    assert [(c.name, c.snapshot_type, c.parent, c.disk_paths) for c in vm.checkpoints] == [
+        ("Earlier", None, None, ()),
+        ("Later", None, None, ()),
+    ]
+    assert vm.snapshots == ("Earlier", "Later")
+    undated = _web01(_host(Snapshots=[{"Name": "B"}, {"Name": "A", "CreationTime": None}]))
+    assert undated.snapshots == ("B", "A")  # in the document's order when a time is missing
+
+
+def test_folder_files_are_sorted_into_differencing_and_change_tracking_files() -> None:
+    """Each file once, in any case (a folder shared by two disks is read for each)."""
+    folder = "D:\\Hyper-V\\WEB01\\"
+    files = [
+        f"{folder}WEB01-os_1A2B.avhdx",
+        f"{folder}web01-OS_1a2b.AVHDX",
+        f"{folder}WEB01-os.vhdx.rct",
+        f"{folder}WEB01-os.vhdx.mrt",
+        f"{folder}old.avhd",
+        f"{folder}notes.txt",
+    ]
+    vm = _web01(_host(FolderFiles=files))
+    assert vm.avhdx_files == (files[0], files[4])
+    assert vm.change_tracking_files == (files[2], files[3])
+    assert _web01(_host(FolderFiles=files[0])).avhdx_files == (files[0],)  # one file, unwrapped
+    [problem] = problems_of([_host(FolderFiles=[""])])
+    assert "VMs[0].FolderFiles[0]: expected a non-empty string" in problem
+
+
+def test_a_drive_keeps_its_parents() -> None:
+    document = copy.deepcopy(load(STANDALONE))
+    document["VMs"][0]["HardDrives"][0]["ParentPaths"] = ["D:\\Hyper-V\\WEB01\\base.vhdx"]
+    vm = _web01(document)
+    assert vm.disks[0].chain == ("D:\\Hyper-V\\WEB01\\base.vhdx",)
+    assert vm.disks[1].chain == ()

@@ -29,6 +29,7 @@ from hyperv_backup.model import (
     HostStorage,
     NetworkKind,
     ResourceState,
+    SnapshotType,
     VhdType,
     VMState,
 )
@@ -268,12 +269,40 @@ def test_recorded_standalone_host() -> None:
         (Attachment.PASS_THROUGH, HostStorage.LOCAL),
     ]
     assert not archive.backup_integration_service
+    # Its checkpoints, oldest first: a backup's recovery checkpoint, then a standard
+    # one taken on it; its disk runs on the two differencing files they made.
+    assert [(c.name, c.snapshot_type, c.parent) for c in archive.checkpoints] == [
+        ("ARCHIVE01 - Backup - (04/29/2024 23:00:12)", SnapshotType.RECOVERY, None),
+        (
+            "ARCHIVE01 - (06.05.2024 - 20:58:11)",
+            SnapshotType.STANDARD,
+            "ARCHIVE01 - Backup - (04/29/2024 23:00:12)",
+        ),
+    ]
+    assert archive.snapshots == tuple(c.name for c in archive.checkpoints)
+    assert archive.disks[0].vhd_type is VhdType.DIFFERENCING
+    assert [p.rsplit("\\", 1)[1] for p in archive.disks[0].chain] == [
+        "ARCHIVE01_4E1A2B3C-5D6E-4F70-8192-A3B4C5D6E7F8.avhdx",
+        "ARCHIVE01.vhdx",
+    ]
+    assert archive.avhdx_files == (archive.disks[0].chain[0], archive.disks[0].path)
+    assert len(archive.change_tracking_files) == 4
+    assert web.checkpoints == ()
+    assert [p.rsplit("\\", 1)[1] for p in web.change_tracking_files] == [
+        "WEB01-os.vhdx.mrt",
+        "WEB01-os.vhdx.rct",
+        "WEB01-logs.vhdx.mrt",
+        "WEB01-logs.vhdx.rct",
+    ]
     # Answered as a 2022 host: WEB01 keeps running, not application-consistent
     # for its FAT32 volume; its shadow copies kept on L: are a condition of 2012
     # and earlier, whose effect later is not documented (HVB312).
+    # The recovery checkpoint was taken a week before the facts were collected:
+    # a backup left it (HVB903).
     assert [(f.rule.id, f.subject) for f in hb.check(host)] == [
         ("HVB312", "C:"),
         ("HVB602", "C:\\Scratch"),
+        ("HVB903", "ARCHIVE01 - Backup - (04/29/2024 23:00:12)"),
         ("HVB201", "SCSI 0:1"),
         ("HVB602", "ARCHIVE01"),
         ("HVB602", "ARCHIVE01"),

@@ -20,6 +20,8 @@ from hyperv_backup.collect import (
     VSS_INTEGRATION_SERVICE_ID,
     writer_notes,
 )
+from hyperv_backup.collect._host import SNAPSHOT_TYPES
+from hyperv_backup.collect._tables import VHD_TYPES
 from hyperv_backup.inventory import InventoryError
 from hyperv_backup.model import (
     FileSystem,
@@ -344,3 +346,34 @@ def test_unknown_host_drive_is_refused() -> None:
         "guests[0].Disks[1].HostDrive: VM 'VM01' has no drive 'IDE 1:1' left to match (drives: "
         "SCSI 0:0, SCSI 0:1)"
     ]
+
+
+# --- checkpoints and differencing disks in real output ---------------------------------------
+
+
+def test_a_real_get_vmsnapshot_table_has_the_columns_host_ps1_reads() -> None:
+    """Get-VMSnapshot shows SnapshotType and ParentSnapshotName; its kind is one the adapter knows."""
+    header, rule, row = sample("get-vmsnapshot-table-standard-howto-2.txt").decode().splitlines()
+    assert header.split() == ["VMName", "Name", "SnapshotType", "CreationTime", "ParentSnapshotName"]
+    assert set(rule.replace(" ", "")) == {"-"}
+    # A root checkpoint: its parent column is empty.
+    kind = row[header.index("SnapshotType") : header.index("CreationTime")].strip()
+    assert kind == "Standard"
+    assert kind.casefold() in SNAPSHOT_TYPES
+    assert row[header.index("ParentSnapshotName") :].strip() == ""
+
+
+def test_a_real_get_vhd_list_shows_a_differencing_disk_and_its_parent() -> None:
+    """The type name host.ps1 writes and the ParentPath it follows, as Get-VHD shows them."""
+    listed = {
+        key.strip(): value.strip()
+        for key, _, value in (
+            line.partition(" : ")
+            for line in sample("get-vhd-differencing-format-list-dcjulian29-2.txt").decode().splitlines()
+            if " : " in line
+        )
+    }
+    assert listed["VhdType"] == "Differencing"
+    assert any(code.name == listed["VhdType"] for code in VHD_TYPES.values())
+    assert listed["ParentPath"].endswith(".vhdx")
+    assert listed["Path"] != listed["ParentPath"]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import hyperv_backup as hb
@@ -215,9 +216,18 @@ def test_collected_at_keeps_its_zone_and_reads_none_as_utc() -> None:
     assert naive.collected_at == datetime(2024, 5, 6, 21, 14, 7, tzinfo=UTC)
 
 
+def _without_collected_at(target: hb.Host | hb.Cluster) -> hb.Host | hb.Cluster:
+    if isinstance(target, hb.Cluster):
+        nodes = [attrs.evolve(node, collected_at=None) for node in target.nodes]
+        return attrs.evolve(target, nodes=nodes)
+    return attrs.evolve(target, collected_at=None)
+
+
 def test_an_inventory_without_collected_at_is_written_as_before() -> None:
+    """An example whose hosts do not say when they were collected is written without the key."""
     for name in hb.example_names():
-        assert "collected_at" not in json.dumps(hb.dump_inventory(hb.load_example(name)))
+        target = _without_collected_at(hb.load_example(name))
+        assert "collected_at" not in json.dumps(hb.dump_inventory(target))
 
 
 @pytest.mark.parametrize(

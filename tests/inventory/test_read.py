@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import types
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,9 @@ def _check_written_in_full(model: object, dumped: object, where: str) -> None:
         assert len(dumped) == len(items), where
         for index, (item, written) in enumerate(zip(items, dumped, strict=True)):
             _check_written_in_full(item, written, f"{where}[{index}]")
+    elif isinstance(model, datetime):
+        # Times are written in ISO 8601, UTC with a Z.
+        assert dumped == model.isoformat().replace("+00:00", "Z"), where
     else:
         # Enums are written as their plain string value, not as the member.
         assert type(dumped) in {str, int, bool, type(None)}, where

@@ -23,6 +23,7 @@ from hyperv_backup.model import (
     BackupApplication,
     BackupLevel,
     BackupMode,
+    Checkpoint,
     Cluster,
     ClusterGroup,
     Disk,
@@ -37,6 +38,7 @@ from hyperv_backup.model import (
     NetworkAdapter,
     NetworkKind,
     ResourceState,
+    SnapshotType,
     VhdType,
     VirtualNetwork,
     VMState,
@@ -81,6 +83,7 @@ FIELDS = [
             "host_storage",
             "shared",
             "file_size",
+            "chain",
         ],
     ),
     (NetworkAdapter, ["name", "virtual_network"]),
@@ -113,8 +116,12 @@ FIELDS = [
             "snapshot_file_location",
             "integration_services_current",
             "writable_file_systems",
+            "checkpoints",
+            "avhdx_files",
+            "change_tracking_files",
         ],
     ),
+    (Checkpoint, ["name", "snapshot_type", "created_at", "parent", "disk_paths"]),
     (VirtualNetwork, ["name", "kind", "physical_adapter", "vlan_id"]),
     (
         BackupApplication,
@@ -232,6 +239,18 @@ ENUM_MEMBERS: list[tuple[type[enum.StrEnum], list[str]]] = [
     (NetworkKind, ["EXTERNAL", "INTERNAL", "PRIVATE"]),
     (BackupMode, ["ONLINE", "OFFLINE"]),
     (BackupLevel, ["HOST", "GUEST"]),
+    (
+        SnapshotType,
+        [
+            "STANDARD",
+            "RECOVERY",
+            "PLANNED",
+            "MISSING",
+            "REPLICA",
+            "APP_CONSISTENT_REPLICA",
+            "SYNCED_REPLICA",
+        ],
+    ),
 ]
 
 
@@ -274,6 +293,7 @@ ENUM_FIELDS: list[tuple[Callable[[Any], Any], str, type[enum.StrEnum]]] = [
     (lambda v: _backup(level=v), "level", BackupLevel),
     (lambda v: _backup(mode=v), "mode", BackupMode),
     (lambda v: _backup(vm_state=v), "vm_state", VMState),
+    (lambda v: Checkpoint(name="Before update", snapshot_type=v), "snapshot_type", SnapshotType),
 ]
 
 
@@ -312,7 +332,7 @@ def test_enum_field_rejects_other_values(
         assert repr(member.value) in str(error)
 
 
-OPTIONAL_ENUM_FIELDS = {"vhd_type", "vm_state"}
+OPTIONAL_ENUM_FIELDS = {"vhd_type", "vm_state", "snapshot_type"}
 
 
 @pytest.mark.parametrize(
@@ -329,5 +349,5 @@ def test_enum_field_rejects_none(build: Callable[[Any], Any], field: str) -> Non
     [pytest.param(b, f, id=f) for b, f, _ in ENUM_FIELDS if f in OPTIONAL_ENUM_FIELDS],
 )
 def test_optional_enum_field_accepts_none(build: Callable[[Any], Any], field: str) -> None:
-    """vhd_type and vm_state may be None (unknown / the VM's state now)."""
+    """vhd_type, vm_state and snapshot_type may be None (unknown / the VM's state now)."""
     assert getattr(build(None), field) is None

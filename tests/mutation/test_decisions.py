@@ -103,7 +103,7 @@ def test_hvb100_names_the_release_and_says_when_downtime_is_an_upper_bound(
 
 
 def test_host_level_messages() -> None:
-    """HVB101 names the application; HVB104 lists every virtual network."""
+    """HVB101 names the application; HVB104 lists the virtual networks."""
     host = Host(
         name="HV01",
         os=HostOS.WINDOWS_SERVER_2008,

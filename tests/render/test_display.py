@@ -56,7 +56,7 @@ def test_inventory_tables_list_every_vm_with_its_host() -> None:
     markdown = cluster._repr_markdown_()
     for node in cluster.nodes:
         for vm in node.vms:
-            assert f"<td>{vm.name}</td>" in html
+            assert f'<td data-label="vm">{vm.name}</td>' in html
             assert f"| {vm.name} | {node.name} | {vm.state.value} |" in markdown
     assert "Cluster HVCLUSTER01: 2 nodes, 9 VMs" in markdown
 
@@ -143,7 +143,7 @@ def test_other_objects_fall_back_to_a_plain_table() -> None:
     """Anything else given to the display functions is shown as a field table."""
     rows = [{"vm": "A<b>", "mode": "online"}]
     html = to_html(rows)  # type: ignore[arg-type]
-    assert "<td>A&lt;b&gt;</td>" in html
+    assert '<td data-label="vm">A&lt;b&gt;</td>' in html
     markdown = to_markdown(rows)  # type: ignore[arg-type]
     assert markdown == "| vm | mode |\n| --- | --- |\n| A&lt;b&gt; | online |"
 

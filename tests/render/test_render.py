@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hyperv_backup as hb
 from hyperv_backup.render import (
@@ -27,7 +30,9 @@ from hyperv_backup.render import (
     severity_counts,
 )
 from hyperv_backup.render.json import PLAN_SCHEMA_VERSION
-from hyperv_backup.rules.pages import citation
+from hyperv_backup.render.links import source_text
+from hyperv_backup.render.safe import _stripped, strip_controls
+from hyperv_backup.render.text import fill, words
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -85,6 +90,65 @@ class Balance(HTMLParser):
 def test_clean_text_removes_controls(raw: str, clean: str) -> None:
     """Text output carries no control characters or escape sequences from the inventory."""
     assert clean_text(raw) == clean
+
+
+def test_printable_characters_are_kept() -> None:
+    """Every character str.isprintable accepts is kept as it is: text that passes it needs no cleaning."""
+    changed = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and _stripped(chr(code), keep_newlines=False) != chr(code)
+    ]
+    assert changed == []
+
+
+@given(st.text())
+def test_strip_controls_quick_path_agrees(value: str) -> None:
+    """Text is cleaned the same whether or not it goes character by character."""
+    for keep in (False, True):
+        assert strip_controls(value, keep_newlines=keep) == _stripped(value, keep_newlines=keep)
+
+
+#: The spans kept whole, as first written: a look back before the first character.
+_PLAIN_WHOLE = re.compile(
+    r"\bHK(?:LM|CU|CR|U|CC|EY_[A-Z_]+)\\(?:[^\\\s,;']+(?: [^\\\s,;']+){0,3}\\)*[^\s\\,;']+"
+    r"|(?<![\w'])'[^'\n]{1,200}'(?![\w'])"
+)
+
+
+@given(st.text(alphabet="HKLMCUEY_\\ ',;.x1\n\t\0", max_size=60))
+def test_words_keeps_the_spans_of_the_plain_pattern(text: str) -> None:
+    """The spans kept whole are those of the pattern with its look back first, on any text."""
+    glued = _PLAIN_WHOLE.sub(lambda m: m.group().replace(" ", "\0"), text)
+    assert words(text) == [word.replace("\0", " ") for word in glued.split()]
+
+
+def _filled_word_by_word(found: list[str], width: int, first: str, rest: str) -> list[str]:
+    """Greedy filling as first written: each word joins the line if it fits, else starts one."""
+    lines: list[str] = []
+    line, empty = first, True
+    for word in found:
+        if empty:
+            line += word
+            empty = False
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = rest + word
+    lines.append(line if not empty else first.rstrip())
+    return lines
+
+
+@given(
+    st.lists(st.text(alphabet="ab ", min_size=1, max_size=12).map(str.strip).filter(bool)),
+    st.integers(min_value=-2, max_value=40),
+    st.sampled_from(["", "  - ", " 1. ", "Backups: "]),
+    st.sampled_from(["", "    ", "  "]),
+)
+def test_fill_is_greedy(found: list[str], width: int, first: str, rest: str) -> None:
+    """Lines are filled word by word, greedily, whether or not a word holds a space."""
+    assert fill(found, width, first, rest) == _filled_word_by_word(found, width, first, rest)
 
 
 @pytest.mark.parametrize(
@@ -245,7 +309,7 @@ def test_html_table_of_a_vm() -> None:
     """A model object renders as a field/value table."""
     vm = cluster().nodes[0].vms[0]
     table = html_table(vm)
-    assert "<td>name</td><td>SQL01</td>" in table
+    assert '<td data-label="field">name</td><td data-label="value">SQL01</td>' in table
     assert Balance(table).balanced
 
 
@@ -286,7 +350,7 @@ def test_every_renderer_in_every_format(fmt: Format) -> None:
             case Format.MARKDOWN:
                 assert out.startswith("# ")
             case Format.TEXT:
-                assert max(len(line) for line in out.splitlines()) <= 80
+                assert fits(out, 80)
 
 
 def test_meta_goes_into_json_after_the_version() -> None:
@@ -328,17 +392,29 @@ def test_text_colour() -> None:
     assert ANSI.sub("", render_rules(rules, color=True)) == render_rules(rules)
 
 
+def fits(out: str, width: int) -> bool:
+    """Whether every line of ``out`` fits ``width``, or holds one word that alone is longer.
+
+    A word is what text is never wrapped inside: a registry key with its spaces is one.
+    """
+    return all(len(line) <= width or len(words(line)) == 1 for line in out.splitlines())
+
+
 @pytest.mark.parametrize("width", [60, 80, 120])
 def test_text_width(width: int) -> None:
-    """Text wraps to the width it is given, with long unbreakable names cut."""
-    vm = hb.VM(name="V" * 150, state=hb.VMState.RUNNING, integration_services=False)
+    """Text wraps to the width it is given; a name longer than a line overflows it, whole."""
+    name = "V" * 150
+    vm = hb.VM(name=name, state=hb.VMState.RUNNING, integration_services=False)
     host = hb.Host(name="HV01", os=hb.HostOS.WINDOWS_SERVER_2008_R2, vms=[vm])
     for out in (
         render_plan(hb.backup_plan(host), width=width),
         render_findings(hb.check(host), width=width),
         render_steps(hb.restore_steps(vm, host), width=width),
     ):
-        assert max(len(line) for line in out.splitlines()) <= width
+        assert name in out
+        assert set(re.findall("V{2,}", out)) == {name}  # never cut
+        # A table that holds the name is wider, by its column as wide as the name, no more.
+        assert max(len(line) for line in out.splitlines()) <= width + len(name)
 
 
 def test_text_findings_are_grouped_by_rule() -> None:
@@ -426,30 +502,63 @@ class Links(HTMLParser):
 
 
 def _sources(rules: list[hb.Rule]) -> list[tuple[str, str]]:
-    return [(r.source.page.url, citation(r.source)) for r in rules]
+    return [(r.source.page.url, source_text(r.source)) for r in rules]
 
 
-def test_html_links_each_source_to_its_page() -> None:
-    """The source of each rule and finding links to the page it cites; its text is the citation."""
+def _rule_links(rules: list[hb.Rule]) -> list[tuple[str, str]]:
+    return [(f"docs/rules.md#{r.id.lower()}", r.id) for r in rules]
+
+
+def _split(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return the links to the rules' entries and those to the pages they cite."""
+    return [x for x in links if x[0].startswith("docs/")], [
+        x for x in links if not x[0].startswith("docs/")
+    ]
+
+
+def test_html_links_each_rule_and_source() -> None:
+    """Each rule ID links to its entry in docs/rules.md; each source to the public page it cites."""
     rules = list(hb.RULES.values())
-    assert Links(render_rules(rules, Format.HTML)).links == _sources(rules)
+    assert _split(Links(render_rules(rules, Format.HTML)).links) == (
+        _rule_links(rules),
+        _sources(rules),
+    )
     findings = hb.check(cluster())
-    shown = Links(render_findings(findings, Format.HTML)).links
-    assert shown == _sources([f.rule for f in findings])
+    shown = _split(Links(render_findings(findings, Format.HTML)).links)
+    assert shown == (_rule_links([f.rule for f in findings]), _sources([f.rule for f in findings]))
 
 
-def test_markdown_links_each_source_to_its_page() -> None:
-    """Read by a CommonMark reader with tables, each source is a link to its page, text intact."""
+def test_markdown_links_each_rule_and_source() -> None:
+    """Read by a CommonMark reader with tables, rule IDs and sources are links, their text intact."""
     markdown_it = pytest.importorskip("markdown_it")
     reader = markdown_it.MarkdownIt("commonmark").enable("table")
     rules = list(hb.RULES.values())
-    assert Links(reader.render(render_rules(rules, Format.MARKDOWN))).links == _sources(rules)
+    page = reader.render(render_rules(rules, Format.MARKDOWN))
+    assert _split(Links(page).links) == (_rule_links(rules), _sources(rules))
     findings = hb.check(cluster())
     page = reader.render(render_findings(findings, Format.MARKDOWN))
-    assert Links(page).links == _sources([f.rule for f in findings])
+    assert _split(Links(page).links) == (
+        _rule_links([f.rule for f in findings]),
+        _sources([f.rule for f in findings]),
+    )
 
 
-def test_text_cites_sources_without_addresses() -> None:
-    out = render_rules([hb.RULES["HVB202"]])
-    assert f"Source: {citation(hb.RULES['HVB202'].source)}" in out
-    assert "https://" not in out
+def test_the_rules_address_is_one_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HYPERV_BACKUP_DOCS_URL moves every rule link, in HTML and Markdown, and nothing else."""
+    monkeypatch.setenv("HYPERV_BACKUP_DOCS_URL", "https://docs.example.org/hvb/")
+    findings = hb.check(cluster())
+    for fmt in (Format.HTML, Format.MARKDOWN):
+        out = render_findings(findings, fmt)
+        assert "https://docs.example.org/hvb/rules.md#hvb102" in out
+        assert "docs/rules.md" not in out
+    monkeypatch.setenv("HYPERV_BACKUP_DOCS_URL", " ")
+    assert "(docs/rules.md#hvb102)" in render_findings(findings, Format.MARKDOWN)
+
+
+def test_text_cites_each_source_with_its_public_address() -> None:
+    """A source in text is its heading and page, then its address whole, never a repository path."""
+    source = hb.RULES["HVB616"].source
+    out = render_rules([hb.RULES["HVB616"]])
+    assert f"Source: {source_text(source)}" in " ".join(out.split())
+    assert f"<{source.page.url}>" in out.splitlines()[-1]
+    assert "MicrosoftDocs/" not in out

@@ -10,6 +10,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -430,6 +431,8 @@ def test_prometheus_parses_back_with_a_sample_per_vm_and_outcome() -> None:
         "hyperv_backup_vm_outcome",
         "hyperv_backup_vm_downtime",
         "hyperv_backup_vm_findings",
+        "hyperv_backup_vm_checkpoints",
+        "hyperv_backup_vm_oldest_checkpoint_age_seconds",
     ]
     read = {s.labels["inventory"]: s.value for s in families["hyperv_backup_inventory_read"]}
     assert read == {"cluster.json": 1, "bad.json": 0, "host.json": 1, "site b/c 2022.json": 1}
@@ -453,6 +456,52 @@ def test_prometheus_parses_back_with_a_sample_per_vm_and_outcome() -> None:
         "vm",
         "severity",
     }
+
+
+def test_prometheus_gives_each_vm_its_checkpoints_and_the_age_of_the_oldest() -> None:
+    """A count for every VM, Hyper-V Replica's recovery points left out; an age where one is known."""
+    families = _samples(render_prometheus(_fleet()))
+    counts = {
+        s.labels["vm"]: s.value
+        for s in families["hyperv_backup_vm_checkpoints"]
+        if s.labels["inventory"] == "site b/c 2022.json"
+    }
+    assert (counts["SQL01"], counts["FC01"], counts["REPL01"], counts["DC02"]) == (2, 4, 0, 0)
+    # PRINT01 of the host example has a checkpoint, but its host does not say when it was collected.
+    host = {
+        s.labels["vm"]: s.value
+        for s in families["hyperv_backup_vm_checkpoints"]
+        if s.labels["inventory"] == "host.json"
+    }
+    assert host["PRINT01"] == 1
+    ages = {
+        s.labels["vm"]: s.value
+        for s in families["hyperv_backup_vm_oldest_checkpoint_age_seconds"]
+    }
+    # Collected at 2026-12-06T03:00Z: SQL01's 'Before SQL CU22' was taken at
+    # 2026-09-21T18:05:12Z, FC01's first daily checkpoint at 2026-12-02T00:15Z.
+    assert ages == {"SQL01": 6512088, "FC01": 355500}
+
+
+def test_the_oldest_age_leaves_replica_points_and_undated_checkpoints_out() -> None:
+    taken = datetime(2024, 5, 1, tzinfo=UTC)
+    vm = hb.VM(
+        name="VM1",
+        state=hb.VMState.OFF,
+        checkpoints=[
+            hb.Checkpoint(name="Point", snapshot_type=hb.SnapshotType.REPLICA, created_at=taken),
+            hb.Checkpoint(name="Undated"),
+            hb.Checkpoint(name="Standard", created_at=taken + timedelta(days=3)),
+        ],
+    )
+    host = hb.Host(
+        name="H", os=hb.HostOS.WINDOWS_SERVER_2022, vms=[vm], collected_at=taken + timedelta(days=4)
+    )
+    report = inventory_report("a.json", "check", host)
+    assert (report.vms[0].checkpoints, report.vms[0].oldest_checkpoint_age) == (2, 86400)
+    only_replica = attrs.evolve(vm, checkpoints=vm.checkpoints[:1], snapshots=())
+    bare = inventory_report("a.json", "check", attrs.evolve(host, vms=[only_replica]))
+    assert (bare.vms[0].checkpoints, bare.vms[0].oldest_checkpoint_age) == (0, None)
 
 
 def test_prometheus_label_values_are_escaped() -> None:

@@ -40,7 +40,7 @@ from tests.builders import (
 
 def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
     """Every rule of the catalogue is exercised by a named test of its family's module."""
-    families = ("host", "storage", "online", "restore", "cluster", "modern", "protection")
+    families = ("host", "storage", "online", "restore", "cluster", "modern", "protection", "hygiene")
     modules = [importlib.import_module(f"tests.rules.test_{family}") for family in families]
     names = [n for module in modules for n in vars(module) if n.startswith("test_hvb")]
     for rule_id in RULES:
@@ -65,8 +65,9 @@ def test_catalogue_ids_and_severities() -> None:
 
     Each family then lists the rules of the profiles of 2012 and later that it
     holds (HVB108-HVB113, HVB204-HVB205, HVB311-HVB312, HVB407-HVB409,
-    HVB506-HVB507), and HVB601-HVB621 follow. HVB310 is left free: the
-    worked example of docs/architecture.md adds it.
+    HVB506-HVB507), and HVB601-HVB621 follow; the signatures HVB700-HVB766,
+    then the checkpoint, change tracking and space rules HVB901-HVB909. HVB310
+    is left free: the worked example of docs/architecture.md adds it.
     """
     expected = {
         "HVB100": Severity.INFO,
@@ -210,6 +211,15 @@ def test_catalogue_ids_and_severities() -> None:
         "HVB805": Severity.WARNING,
         "HVB806": Severity.WARNING,
         "HVB807": Severity.WARNING,
+        "HVB901": Severity.WARNING,
+        "HVB902": Severity.WARNING,
+        "HVB903": Severity.WARNING,
+        "HVB904": Severity.WARNING,
+        "HVB905": Severity.WARNING,
+        "HVB906": Severity.INFO,
+        "HVB907": Severity.WARNING,
+        "HVB908": Severity.WARNING,
+        "HVB909": Severity.WARNING,
     }
     assert list(RULES) == list(expected)
     assert {rule_id: rule.severity for rule_id, rule in RULES.items()} == expected

@@ -288,6 +288,28 @@ def test_hvb110_near_miss() -> None:
     assert ids(check(make_host(networks=[network]))) == ["HVB104"]
 
 
+@pytest.mark.parametrize(
+    ("os", "rule", "kind"),
+    [
+        (HostOS.WINDOWS_SERVER_2008, "HVB104", "virtual networks"),
+        (WS2022, "HVB110", "virtual switches"),
+    ],
+)
+def test_hvb104_hvb110_name_a_few_of_many_networks(os: HostOS, rule: str, kind: str) -> None:
+    """A host's finding names five of its networks at most, then says how many there are in all.
+
+    A host can have thousands; the finding stays one short line however many.
+    """
+    few = [VirtualNetwork(name=f"N{i}", kind=NetworkKind.PRIVATE) for i in range(5)]
+    (finding,) = check(make_host(os=os, networks=few))
+    assert f"has {kind} ('N0', 'N1', 'N2', 'N3', 'N4')" in finding.message
+    many = [VirtualNetwork(name=f"N{i}", kind=NetworkKind.PRIVATE) for i in range(50_000)]
+    (finding,) = check(make_host(os=os, networks=many))
+    assert finding.rule.id == rule
+    assert f"has 50000 {kind} ('N0', 'N1', 'N2', 'N3', 'N4' and 49995 more)" in finding.message
+    assert len(finding.message) < 250
+
+
 GIB = 2**30
 
 
