@@ -172,6 +172,15 @@ def _unknown(why: str) -> int:
     return _UNKNOWN
 
 
+def _first_problem(lines: Sequence[str]) -> str:
+    """Return the line that says why a command stopped, with the first problem it introduces."""
+    if not lines:
+        return "error"
+    first = lines[0]
+    # "error: FILE: not a valid policy:" says what, the next line where and why.
+    return f"{first} {lines[1]}" if first.endswith(":") and len(lines) > 1 else first
+
+
 def _plugin(args: Sequence[str]) -> bool:
     """Whether the command line asks for the Monitoring Plugins format, ``--format nagios``."""
     for index, arg in enumerate(args):
@@ -199,7 +208,7 @@ def _main(args: list[str], *, plugin: bool = False) -> int:
             return _run(options)
     except Exit as exc:
         _print_error(options.command.value, exc.lines)
-        return _unknown(exc.lines[0] if exc.lines else "error") if plugin else exc.code
+        return _unknown(_first_problem(exc.lines)) if plugin else exc.code
     except BrokenPipeError:
         # The reader went away (``| head``) outside the writes that handle it:
         # stop quietly, and keep Python from complaining again when it flushes

@@ -490,6 +490,15 @@ def _epilog(command: Command | None) -> str:
             lines += textwrap.wrap(
                 meaning, width=79, initial_indent=f"  {status:<3}  ", subsequent_indent=" " * 7
             )
+    if command in {Command.CHECK, Command.PLAN}:
+        lines += textwrap.wrap(
+            "with --format nagios, the plugin's state instead: OK (0), WARNING (1: findings "
+            "at or above --fail-on), CRITICAL (2: a VM without a good restore point within "
+            "its maximum age), UNKNOWN (3: anything that stops the check)",
+            width=79,
+            initial_indent="  ",
+            subsequent_indent="  ",
+        )
     return "\n".join(lines) + "\n"
 
 

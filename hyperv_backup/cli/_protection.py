@@ -32,6 +32,7 @@ from hyperv_backup.decide.protection import (
 )
 from hyperv_backup.examples import catalogue_names, example_catalogue, example_policy
 from hyperv_backup.inventory import (
+    MAX_POLICY_BYTES,
     InventoryError,
     parse_policy,
     problem_lines,
@@ -74,7 +75,15 @@ def _catalogue(given: str, options: Options) -> tuple[str, bytes, bool]:
             return f"example:{name}", example_catalogue(name).data, True
         except KeyError:
             raise _unknown_example(name, "catalogue") from None
-    return given, read_source(given, MAX_CATALOGUE_BYTES), False
+    return given, _read(given, MAX_CATALOGUE_BYTES, "backup catalogue"), False
+
+
+def _read(given: str, limit: int, what: str) -> bytes:
+    """Read a file named on the command line, refusing it (exit status 3) over ``limit`` bytes."""
+    try:
+        return read_source(given, limit)
+    except InventoryError as exc:  # larger than the limit
+        raise _invalid(given, what, exc, b"") from None
 
 
 def _invalid(source: str, what: str, exc: InventoryError, data: bytes) -> Exit:
@@ -109,7 +118,7 @@ def _read_policy(given: str, options: Options) -> tuple[ProtectionPolicy, str]:
         except KeyError:
             raise _unknown_example(name, "policy") from None
     else:
-        data, source = read_source(given), given
+        data, source = _read(given, MAX_POLICY_BYTES, "policy"), given
     try:
         return parse_policy(data), source
     except InventoryError as exc:

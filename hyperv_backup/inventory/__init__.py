@@ -33,7 +33,12 @@ from hyperv_backup.inventory._parse import (
     read_inventory,
     with_schema,
 )
-from hyperv_backup.inventory._policy import POLICY_SCHEMA, parse_policy, read_policy
+from hyperv_backup.inventory._policy import (
+    MAX_POLICY_BYTES,
+    POLICY_SCHEMA,
+    parse_policy,
+    read_policy,
+)
 from hyperv_backup.inventory._positions import with_positions
 from hyperv_backup.inventory._problems import (
     DEFAULT_LIMITS,
@@ -47,6 +52,7 @@ from hyperv_backup.inventory._problems import (
 __all__ = [
     "DEFAULT_LIMITS",
     "INVENTORY_SCHEMA",
+    "MAX_POLICY_BYTES",
     "MAX_PROBLEMS",
     "POLICY_SCHEMA",
     "InventoryError",

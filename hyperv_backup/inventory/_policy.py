@@ -13,7 +13,9 @@ The file is one JSON object (``hyperv_backup/schemas/policy.json``):
 * optionally ``$schema``: :data:`POLICY_SCHEMA`.
 
 It is read as strictly as an inventory: unknown keys, rule IDs that are not
-in the catalogue and values of the wrong type are refused, each with its path.
+in the catalogue and values of the wrong type are refused, each with its path,
+and so is a file over :data:`MAX_POLICY_BYTES` (16 MiB, room for a hundred
+thousand exceptions), before it is parsed.
 
 >>> policy = parse_policy('{"max_age": "36h", "exceptions": [{"vm": "LEGACY01",'
 ...                       ' "rules": ["HVB801"], "reason": "retiring", "expires": "2027-01-31"}]}')
@@ -35,7 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from hyperv_backup.inventory._json import load_document, read_at_most
-from hyperv_backup.inventory._problems import DEFAULT_LIMITS, InventoryError, Problem, describe
+from hyperv_backup.inventory._problems import (
+    InventoryError,
+    InventoryLimits,
+    Problem,
+    describe,
+)
 from hyperv_backup.model import (
     MaxAge,
     PolicyException,
@@ -44,10 +51,17 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules import RULES
 
-__all__ = ["POLICY_SCHEMA", "parse_policy", "read_policy"]
+__all__ = ["MAX_POLICY_BYTES", "POLICY_SCHEMA", "parse_policy", "read_policy"]
 
 #: The ``$schema`` of a policy file.
 POLICY_SCHEMA = "urn:hyperv-backup:schema:policy:1"
+
+#: The largest policy file read: a policy is written by hand, and an exception
+#: takes a few hundred bytes.
+MAX_POLICY_BYTES = 16 * 1024 * 1024
+
+#: The limits a policy document is read under.
+_LIMITS = InventoryLimits(max_bytes=MAX_POLICY_BYTES)
 
 _TOP = ("$schema", "max_age", "max_ages", "exceptions")
 _MAX_AGE = ("vm", "host", "max_age", "reason")
@@ -147,7 +161,7 @@ def parse_policy(data: str | bytes | Mapping[str, Any]) -> ProtectionPolicy:
     Raises :class:`~hyperv_backup.inventory.InventoryError` naming the path of
     the first problem.
     """
-    document: Any = data if isinstance(data, Mapping) else load_document(data)
+    document: Any = data if isinstance(data, Mapping) else load_document(data, limits=_LIMITS)
     found = _object(document, "", _TOP, ())
     schema = found.get("$schema")
     if schema is not None and schema != POLICY_SCHEMA:
@@ -163,6 +177,9 @@ def parse_policy(data: str | bytes | Mapping[str, Any]) -> ProtectionPolicy:
 
 
 def read_policy(path: str | Path) -> ProtectionPolicy:
-    """Read the policy file at ``path``; an :class:`OSError` when it cannot be read."""
+    """Read the policy file at ``path``; an :class:`OSError` when it cannot be read.
+
+    A file over :data:`MAX_POLICY_BYTES` is refused before it is read whole.
+    """
     with Path(path).open("rb") as file:
-        return parse_policy(read_at_most(file, DEFAULT_LIMITS.max_bytes))
+        return parse_policy(read_at_most(file, MAX_POLICY_BYTES))

@@ -312,3 +312,37 @@ def test_the_output_file_is_not_an_input(run: Any, tmp_path: Path) -> None:
     result = run("check", "--example", "cluster-2022", "--backups", str(path), "-o", str(path))
     assert result.code == 2
     assert "is the file -o writes" in result.err
+
+
+@pytest.mark.parametrize(
+    ("option", "what", "limit"),
+    [("--backups", "backup catalogue", 268435456), ("--policy", "policy", 16777216)],
+)
+def test_a_file_over_its_limit_is_an_invalid_input(
+    run: Any, tmp_path: Path, option: str, what: str, limit: int
+) -> None:
+    """Over its limit, a catalogue or policy stops the run with 3 and says so: no internal error."""
+    path = tmp_path / "big.json"
+    with path.open("wb") as file:
+        file.truncate(limit + 1)  # sparse: refused by its size, never read
+    result = run("check", "--example", "cluster-2022", option, str(path))
+    assert result.code == 3
+    assert result.err == (
+        f"hyperv-backup check: error: {path}: not a valid {what}:\n"
+        f"<document>: the document is larger than the limit of {limit} bytes\n"
+    )
+    plugin = run("check", "--example", "cluster-2022", option, str(path), "--format", "nagios")
+    assert plugin.code == 3
+    assert plugin.out == (
+        f"HYPERV_BACKUP UNKNOWN - error: {path}: not a valid {what}: <document>: the document "
+        f"is larger than the limit of {limit} bytes\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "plan"])
+def test_the_help_says_what_the_plugin_exits_with(run: Any, command: str) -> None:
+    """Check and plan, which write the plugin format, say its states under their exit statuses."""
+    result = run(command, "--help")
+    epilogue = " ".join(result.out[result.out.index("exit status:") :].split())
+    assert "with --format nagios, the plugin's state instead: OK (0), WARNING (1:" in epilogue
+    assert "CRITICAL (2: a VM without a good restore point within its maximum age)" in epilogue

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 
 from hyperv_backup import InventoryError
 from hyperv_backup.examples import example_catalogue, example_policy
-from hyperv_backup.inventory import POLICY_SCHEMA, parse_policy, read_policy
+from hyperv_backup.inventory import MAX_POLICY_BYTES, POLICY_SCHEMA, parse_policy, read_policy
 from hyperv_backup.readers import RESTORE_POINTS_SCHEMA, dump_restore_points, read_catalogue
 from tests.paths import FIXTURES
 
@@ -182,3 +182,17 @@ def test_what_the_reader_refuses_the_schema_refuses(document: dict[str, Any]) ->
     assert list(POINTS.iter_errors(document))
     with pytest.raises(InventoryError):
         read_catalogue(json.dumps(document).encode())
+
+
+def test_a_policy_over_its_limit_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """A policy is written by hand: over 16 MiB it is refused, as text or as a file."""
+    assert MAX_POLICY_BYTES == 16 * 1024 * 1024
+    padded = '{"max_age": "7d"}' + " " * MAX_POLICY_BYTES
+    with pytest.raises(InventoryError, match="larger than the limit of 16777216 bytes"):
+        parse_policy(padded)
+    assert parse_policy(padded[:MAX_POLICY_BYTES]).max_age == timedelta(days=7)
+    path = tmp_path / "policy.json"
+    with path.open("wb") as file:
+        file.truncate(MAX_POLICY_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(InventoryError, match="larger than the limit"):
+        read_policy(path)
