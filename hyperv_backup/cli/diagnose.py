@@ -76,8 +76,7 @@ def _invalid(label: str, what: str, exc: InventoryError) -> Exit:
         # what an event log lacks.
         return Exit(
             EXIT_INVALID,
-            f"error: {label} is an inventory, not an event log; "
-            f"pass it with --inventory {label}",
+            f"error: {label} is an inventory, not an event log; pass it with --inventory {label}",
         )
     return Exit(
         EXIT_INVALID,
