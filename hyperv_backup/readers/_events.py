@@ -76,16 +76,6 @@ _LEVEL_LABELS = {
 _ZERO = timedelta(0)
 
 
-def _is_pair(pair: object) -> bool:
-    """Whether ``pair`` is a tuple of two strings, exactly."""
-    return (
-        pair.__class__ is tuple
-        and len(pair) == 2
-        and pair[0].__class__ is str
-        and pair[1].__class__ is str
-    )
-
-
 def _check_time(value: object, field: str) -> None:
     ok = isinstance(value, datetime) and value.utcoffset() == timedelta(0)
     check(ok, field, value, "expected a datetime in UTC")
@@ -155,7 +145,13 @@ class Event:
             and stamp.__class__ is datetime
             and stamp.utcoffset() == _ZERO
             and data.__class__ is tuple
-            and all(_is_pair(pair) for pair in data)
+            and all(
+                pair.__class__ is tuple
+                and len(pair) == 2
+                and pair[0].__class__ is str
+                and pair[1].__class__ is str
+                for pair in data
+            )
         ):
             return
         check_str(self.provider, "provider")

@@ -183,7 +183,14 @@ def _event(item: object, where: str, *, long_strings: bool = True) -> Event:
     message = item.get("Message")
     message = message if message.__class__ is str and message else None
     computer, channel = _value(item.get("MachineName")), _value(item.get("LogName"))
-    if long_strings:
+    most = MAX_EVENT_STRING
+    if long_strings and (
+        len(provider) > most
+        or len(computer) > most
+        or len(channel) > most
+        or (message is not None and len(message) > most)
+        or any(len(value) > most for _, value in data)
+    ):
         _refuse_long(
             where,
             [
