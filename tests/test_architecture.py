@@ -8,6 +8,8 @@ the last test here runs too. ``docs/architecture.md`` draws the map.
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import TYPE_CHECKING
 
 import grimp
@@ -77,3 +79,43 @@ def test_the_layer_contracts_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.chdir(ROOT)
     assert lint_imports(no_cache=True, no_logo=True) == 0
+
+
+def _rule_id_literals(source: str) -> list[tuple[int, str]]:
+    """Return the string constants of ``source`` that name a rule ID, docstrings aside."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and re.search(r"HVB\d{3}", node.value)
+    ]
+
+
+def test_code_outside_the_rules_names_rules_by_object() -> None:
+    """No rule-ID string literal outside ``rules/``: a typo would be found only at run time."""
+    package = ROOT / "hyperv_backup"
+    found = [
+        (path.relative_to(ROOT).as_posix(), line)
+        for path in sorted(package.rglob("*.py"))
+        if package / "rules" not in path.parents
+        for line, _ in _rule_id_literals(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_a_rule_id_literal_would_be_found() -> None:
+    source = (
+        '"""Docstring HVB101."""\nHELP = "see HVB105"\n\n\ndef f() -> None:\n    """HVB201."""\n'
+    )
+    assert _rule_id_literals(source) == [(2, "see HVB105")]

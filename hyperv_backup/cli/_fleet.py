@@ -188,9 +188,7 @@ def fleet_status(evaluated: Sequence[Evaluated]) -> int:
 
 def run(options: Options) -> int:
     """Evaluate every input the options name, and write them as one output."""
-    sources = (
-        [f"example:{options.example}"] if options.example is not None else inputs_of(options)
-    )
+    sources = [f"example:{options.example}"] if options.example is not None else inputs_of(options)
     stdin = read_source("-") if "-" in sources else None
     base = base_frame(options)
     fmt = None if options.report is not None else options.format

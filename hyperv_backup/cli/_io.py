@@ -753,9 +753,7 @@ def publish(options: Options, text: str, title: str) -> None:
     write(text, fmt, options.output)
 
 
-def render(
-    options: Options, frame: Frame, draw: Callable[[Renderer[Any], Frame], str]
-) -> None:
+def render(options: Options, frame: Frame, draw: Callable[[Renderer[Any], Frame], str]) -> None:
     """Render a result in the options' format, in ``frame``, and write it."""
     from hyperv_backup.render import renderer  # noqa: PLC0415 - see cli.main
 

@@ -25,6 +25,15 @@ from hyperv_backup.rules import (
     Severity,
     as_profile,
 )
+from hyperv_backup.rules.host import VM_SNAPSHOTS
+from hyperv_backup.rules.hygiene import (
+    CHECKPOINTS_TOO_MANY,
+    CHECKPOINTS_TOO_OLD,
+    ESTIMATED_DIFFERENCING_SPACE,
+    RECOVERY_CHECKPOINT_LEFT,
+)
+from hyperv_backup.rules.online import NOT_RUNNING
+from hyperv_backup.rules.signatures import NOT_RECOGNISED
 
 __all__ = [
     "DEFAULT_EXAMPLE",
@@ -579,13 +588,13 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
         type=_days,
         metavar="DAYS",
         help="report checkpoints older than DAYS days when the facts were collected "
-        "(HVB901; default: 7)",
+        f"({CHECKPOINTS_TOO_OLD.id}; default: 7)",
     )
     hygiene.add_argument(
         "--checkpoint-count",
         type=_count,
         metavar="N",
-        help="report VMs with more than N checkpoints (HVB902; default: 3)",
+        help=f"report VMs with more than N checkpoints ({CHECKPOINTS_TOO_MANY.id}; default: 3)",
     )
     hygiene.add_argument(
         "--churn",
@@ -593,14 +602,15 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
         metavar="PERCENT",
         help="the share of a disk written in an hour while it is backed up, for the "
         "estimate of the space its differencing disks need where the backup application "
-        "gives no churn_percent (HVB909; default: 1)",
+        f"gives no churn_percent ({ESTIMATED_DIFFERENCING_SPACE.id}; default: 1)",
     )
     hygiene.add_argument(
         "--window",
         type=_hours,
         metavar="HOURS",
-        help="how many hours a backup runs: the estimate's window (HVB909), and the age "
-        "past which a recovery checkpoint was left by a backup (HVB903) (default: 8)",
+        help=f"how many hours a backup runs: the estimate's window "
+        f"({ESTIMATED_DIFFERENCING_SPACE.id}), and the age past which a recovery checkpoint "
+        f"was left by a backup ({RECOVERY_CHECKPOINT_LEFT.id}) (default: 8)",
     )
 
     def policy_options(default: FailOn) -> argparse.ArgumentParser:
@@ -618,7 +628,7 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
             action="append",
             metavar="IDS",
             help="leave out the findings of these rules (comma-separated, repeatable), "
-            "e.g. HVB105,HVB307",
+            f"e.g. {VM_SNAPSHOTS.id},{NOT_RUNNING.id}",
         )
         return policy
 
@@ -839,8 +849,8 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
     sub.add_argument(
         "--strict",
         action="store_true",
-        help="let an event no signature knows (HVB700) fail the run at its own level; without "
-        "it such an event makes the exit status no worse than a warning",
+        help=f"let an event no signature knows ({NOT_RECOGNISED.id}) fail the run at its own "
+        "level; without it such an event makes the exit status no worse than a warning",
     )
     return parser
 

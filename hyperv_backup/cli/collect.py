@@ -30,6 +30,8 @@ from hyperv_backup.render import (
     Format,
     clean_text,
 )
+from hyperv_backup.rules.modern import GUEST_NOT_QUIESCED
+from hyperv_backup.rules.online import GUEST_NOT_INVENTORIED
 
 __all__ = ["run"]
 
@@ -257,7 +259,7 @@ def run(options: Options) -> int:
     if missing:
         _note(
             f"note: no guest document for {len(missing)} VM(s); their guest facts are "
-            f"unknown (HVB309, HVB602): {', '.join(missing)}"
+            f"unknown ({GUEST_NOT_INVENTORIED.id}, {GUEST_NOT_QUIESCED.id}): {', '.join(missing)}"
         )
     document = with_schema(dump_inventory(target))
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -42,6 +42,7 @@ from hyperv_backup.inventory import (
 from hyperv_backup.model import Cluster, Host
 from hyperv_backup.render import clean_text, render_diagnosis
 from hyperv_backup.rules import Severity
+from hyperv_backup.rules.signatures import NOT_RECOGNISED
 
 # The readers and the diagnosis are loaded by this command only (``check`` and
 # ``plan`` do not need them); each function imports what it uses.
@@ -76,8 +77,7 @@ def _invalid(label: str, what: str, exc: InventoryError) -> Exit:
         # what an event log lacks.
         return Exit(
             EXIT_INVALID,
-            f"error: {label} is an inventory, not an event log; "
-            f"pass it with --inventory {label}",
+            f"error: {label} is an inventory, not an event log; pass it with --inventory {label}",
         )
     return Exit(
         EXIT_INVALID,
@@ -391,7 +391,10 @@ def run(options: Options) -> int:
     if logs.skipped_files:
         notes.append(_skipped_files_note(logs.skipped_files))
     if not options.strict and any(not f.recognised for f in findings):
-        notes.append("Events not in the catalogue (HVB700) count as warnings for the exit status")
+        notes.append(
+            f"Events not in the catalogue ({NOT_RECOGNISED.id}) count as warnings for the "
+            "exit status"
+        )
     meta = {
         "command": Command.DIAGNOSE.value,
         "logs": [f"example:{options.example}"] if night else list(options.operands),

@@ -2,10 +2,11 @@
 
 :func:`check` evaluates every rule that applies before a backup: the host and
 its backup application (HVB1xx), storage outside the host backup (HVB2xx),
-the online conditions (HVB3xx), the cluster rules (HVB501, HVB502, HVB504 on
-each VM's owner node, HVB505) and, under the later profiles, the rules of
-HVB6xx and HVB9xx; given a backup catalogue, the rules of HVB8xx too. Restore-time
-rules come from :func:`~hyperv_backup.restore_steps`.
+the online conditions (HVB3xx), the cluster rules (HVB5xx: a clustered VM is
+evaluated on its owner node, and from 2012 on a VM on a Cluster Shared Volume
+needs no move) and, under the later profiles, the rules of HVB6xx, the
+checkpoint and disk hygiene of HVB9xx; given a backup catalogue, the rules of
+HVB8xx too. Restore-time rules come from :func:`~hyperv_backup.restore_steps`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.decide.protection import apply_policy, protection_facts
 from hyperv_backup.decide.targets import require_target
-from hyperv_backup.model import Catalogue, Cluster, Host, ProtectionPolicy, hosts_of
+from hyperv_backup.model import Catalogue, Cluster, Host, ProtectionPolicy
 from hyperv_backup.rules import (
     DEFAULT_SETTINGS,
     Findings,
@@ -28,7 +29,7 @@ from hyperv_backup.rules import (
     as_profile,
     sort_findings,
 )
-from hyperv_backup.rules.storage import missed_by_host_backup
+from hyperv_backup.rules.modern import FIBRE_CHANNEL_STORAGE
 
 __all__ = ["UncoveredStorage", "check", "uncovered_storage"]
 
@@ -38,19 +39,32 @@ __dir__ = public_dir(__name__, __all__)
 
 @attrs.frozen(kw_only=True)
 class UncoveredStorage:
-    """A disk of ``vm`` that a host-level backup does not hold, and the rule that says so."""
+    """Storage of ``vm`` that a host-level backup does not hold, and the rule that says so.
+
+    ``disk`` names a disk (a pass-through disk, HVB201; a disk of the guest's
+    own iSCSI initiator, HVB202) or, under the profiles of 2012 and later, a
+    virtual Fibre Channel adapter whose SAN storage the backup does not hold
+    (HVB619).
+    """
 
     vm: str
     disk: str
     rule: Rule
 
     def __str__(self) -> str:
-        """Return ``disk 'Archive' of VM 'FS01': HVB201 ...``: the disk, and the rule that says so."""
-        return f"disk {self.disk!r} of VM {self.vm!r}: {self.rule.id} {self.rule.title}"
+        """Return ``disk 'Archive' of VM 'FS01': HVB201 ...``: the storage, and the rule that says so."""
+        what = "virtual Fibre Channel adapter" if self.rule is FIBRE_CHANNEL_STORAGE else "disk"
+        return f"{what} {self.disk!r} of VM {self.vm!r}: {self.rule.id} {self.rule.title}"
 
 
-def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
-    """Return every disk the host-level backup misses, in inventory order.
+def uncovered_storage(
+    target: Host | Cluster, *, profile: Profile | str | None = None
+) -> tuple[UncoveredStorage, ...]:
+    """Return the storage the host-level backup misses, VM by VM in inventory order.
+
+    Each host is answered by the profile of its release, or by ``profile``
+    for all of them, and each clustered VM on the node that owns it, as
+    :func:`check` answers.
 
     >>> from hyperv_backup.model import VM, Disk, Attachment, VMState, HostOS
     >>> vm = VM(name="FS01", state=VMState.RUNNING, disks=[
@@ -65,11 +79,9 @@ def uncovered_storage(target: Host | Cluster) -> tuple[UncoveredStorage, ...]:
     """
     require_target("uncovered_storage", target)
     return tuple(
-        UncoveredStorage(vm=vm.name, disk=disk.name, rule=rule)
-        for host in hosts_of(target)
-        for vm in host.vms
-        for disk in vm.disks
-        if (rule := missed_by_host_backup(disk)) is not None
+        UncoveredStorage(vm=view.vm.name, disk=found.subject, rule=found.rule)
+        for view in evaluate(target, profile=as_profile(profile)).vms
+        for found in view.left_out
     )
 
 

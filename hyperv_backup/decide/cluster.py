@@ -20,6 +20,7 @@ caller gives none.
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
+from hyperv_backup.decide.evaluate import VMView, evaluate_vm
 from hyperv_backup.decide.mode import backup_mode
 from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import VM, BackupMode, Host
@@ -63,14 +64,27 @@ def backup_row(vm: VM, node: str | Host, mode: BackupMode | None = None) -> Back
     """Return the backup-table row for ``vm`` backed up on ``node``.
 
     ``None`` when the VM is not clustered or no row covers its states.
-    ``mode`` defaults to the one :func:`~hyperv_backup.backup_mode` decides.
+    ``mode`` chooses the online or offline rows. Without it, a ``node`` given
+    as a :class:`~hyperv_backup.Host` is asked as a plan asks it: the rows are
+    those of the backup its release takes (a VM that keeps running takes the
+    online rows); a node known by name only takes the mode
+    :func:`~hyperv_backup.backup_mode` decides under the guidance.
     """
     group = vm.cluster_group
     if group is None:
         return None
     if mode is None:
-        mode = backup_mode(vm).mode
+        mode = _on_node(vm, node).row_mode if isinstance(node, Host) else backup_mode(vm).mode
     return backup_action_row(group, node_key(node), mode)
+
+
+def _on_node(vm: VM, node: Host) -> VMView:
+    """Return the evaluation of clustered ``vm`` backed up on ``node``, listed by its owner."""
+    group = vm.cluster_group
+    assert group is not None  # noqa: S101 - asked of clustered VMs only
+    # Only the owner's name counts in the tables; it runs the node's release.
+    owner = Host(name=group.owner_node, os=node.os)
+    return evaluate_vm(vm, owner, at=node)
 
 
 def cluster_backup_action(
@@ -79,7 +93,8 @@ def cluster_backup_action(
     """Return what to do before backing up ``vm`` on ``node``.
 
     ``NOT_CLUSTERED`` for a VM with no cluster group; ``NOT_COVERED`` for
-    resource states the guidance does not cover (reported as HVB504).
+    resource states the guidance does not cover (reported as HVB504). ``mode``
+    chooses the rows of the table as :func:`backup_row` says.
     ``vm`` must be a :class:`~hyperv_backup.VM` and ``node`` a host or a
     host's name, or :class:`TypeError` says which was not.
     """

@@ -30,6 +30,7 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup._base.slots import slot_setters
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
+from hyperv_backup.decide.targets import require_target
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -55,11 +56,13 @@ from hyperv_backup.rules import (
     Profile,
     ReleaseFacts,
     Scope,
+    as_profile,
     profile_for,
     release_facts,
 )
 from hyperv_backup.rules.check import Obstacle, Subject
 from hyperv_backup.rules.cluster import backup_action
+from hyperv_backup.rules.modern import FIBRE_CHANNEL_STORAGE
 from hyperv_backup.rules.restore_points import Protection
 
 __all__ = ["Evaluation", "VMView", "evaluate", "evaluate_vm"]
@@ -74,7 +77,11 @@ class VMView(NamedTuple):
     ``host`` lists the VM (its owner, for a clustered VM); ``node`` backs it
     up. ``action`` is the backup table's answer once the VM is on ``node``
     (the owner's row: a move keeps the resource states); ``moved`` says it is
-    moved there first. ``findings`` are this VM's, in the order of the walk.
+    moved there first. ``findings`` are this VM's, in the order of the walk;
+    ``left_out`` those of them that name storage the host backup does not
+    hold (a pass-through or guest iSCSI disk, a virtual Fibre Channel
+    adapter). ``row_mode`` is the mode whose rows of the cluster backup table
+    the VM takes.
 
     A named tuple rather than an attrs class: one is built for every VM, and a
     tuple is built several times faster.
@@ -88,6 +95,8 @@ class VMView(NamedTuple):
     moved: bool
     findings: tuple[Finding, ...]
     outcome: BackupOutcome
+    left_out: tuple[Finding, ...]
+    row_mode: BackupMode
 
 
 @attrs.frozen(kw_only=True)
@@ -177,7 +186,7 @@ def _walk(
 
 
 class _Walks:
-    """The walks of one evaluation, worked out once per profile and release."""
+    """The walks of a set of checks, worked out once per profile and release."""
 
     def __init__(self, checks: tuple[Check, ...], *, catalogued: bool = False) -> None:
         self.checks = checks
@@ -190,6 +199,12 @@ class _Walks:
         if walk is None:
             walk = self.cache[key] = _walk(self.checks, profile, facts, catalogued=self.catalogued)
         return walk
+
+
+#: The walks of the catalogue's checks, kept for every evaluation: without a
+#: backup catalogue, and with one (the checks that read it too).
+_WALKS = _Walks(CHECKS)
+_CATALOGUED_WALKS = _Walks(CHECKS, catalogued=True)
 
 
 # --- one VM ------------------------------------------------------------------------------
@@ -224,6 +239,7 @@ _OFFLINE_EFFECTS = frozenset(
 )
 _GUEST_OUT = Effect.GUEST_CANNOT_TAKE_PART
 _NOT_INCREMENTAL = Effect.NOT_INCREMENTAL
+_LEAVES_OUT = Effect.LEAVES_OUT
 
 
 class _Answer:
@@ -236,10 +252,12 @@ class _Answer:
         "downtime",
         "found",
         "incremental",
+        "left_out",
         "not_incremental",
         "offline",
         "online",
         "reasons",
+        "row_mode",
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -255,6 +273,9 @@ class _Answer:
         #: The findings that keep the next backup from being incremental.
         self.not_incremental: list[Finding] = []
         self.incremental: bool | None = None
+        #: The findings of storage the host backup does not hold.
+        self.left_out: list[Finding] = []
+        self.row_mode = _OFFLINE
 
     def take(self, check: Check, shapes: bool, subject: Subject, result: CheckResult) -> None:
         """Take what ``check`` found about ``subject``."""
@@ -272,6 +293,8 @@ class _Answer:
                 self._cap(effect)
             elif effect is _NOT_INCREMENTAL:
                 self.not_incremental.append(item)
+            elif effect is _LEAVES_OUT:
+                self.left_out.append(item)
             self.found.append(item)
             if shapes:
                 self.reasons.append(item)
@@ -323,7 +346,8 @@ def _run(groups: tuple[_Group, ...], vm: VM, answer: _Answer) -> None:  # noqa: 
                     take(check, shapes, group, result)
 
 
-def _on_shared_volume(vm: VM) -> bool:
+def on_shared_volume(vm: VM) -> bool:
+    """Whether files of ``vm`` are on a Cluster Shared Volume (not its guest's iSCSI disks)."""
     # Only the disks of the VM's configuration are its files on the host.
     for disk in vm.disks:
         if disk.host_storage is _ON_CSV and disk.attachment is not _GUEST_ISCSI:
@@ -331,10 +355,13 @@ def _on_shared_volume(vm: VM) -> bool:
     return False
 
 
-def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _Answer:
-    """Walk the checks of ``vm``, listed by ``host``, on the node of context ``node``."""
-    csv = _on_shared_volume(vm)
-    ctx = node.on(vm, csv=csv)
+def _vm(host: Host, at: Context, vm: VM, walk: _Walk, *, owner_key: str, moved: bool) -> _Answer:
+    """Walk the checks of ``vm``, listed by ``host``, on the node of context ``at``.
+
+    ``moved``: the node is another computer than ``host``, so a clustered VM is moved there first.
+    """
+    csv = on_shared_volume(vm)
+    ctx = at.on(vm, csv=csv)
     answer = _Answer(ctx)
     _run(walk.vm, vm, answer)
     # A VM whose every disk the host cannot see has no data in the host backup,
@@ -349,20 +376,26 @@ def _vm(host: Host, node: Context, vm: VM, walk: _Walk, *, owner_key: str) -> _A
     ):
         answer.consistency = _NOT_BACKED_UP
     answer.online = ctx.running and not answer.offline
+    # A backup that saves the VM takes the offline rows of the cluster backup
+    # table (saving through the Cluster service); a running VM that keeps
+    # running, the online rows. A VM that is not running is backed up as it
+    # is: offline, unless its release never saves VMs or the copy does not go
+    # through Hyper-V, whose writer would be the one to save it.
+    if answer.downtime:
+        row_mode = _OFFLINE
+    elif ctx.running or not ctx.facts.saves_vm_guest_cannot_quiesce or not ctx.through_hyperv:
+        row_mode = _ONLINE
+    else:
+        row_mode = _OFFLINE
+    answer.row_mode = row_mode
     group = vm.cluster_group
     if group is None:
         action = _NOT_CLUSTERED
     elif csv and ctx.facts.csv_backed_up_from_any_node:
         action = _NONE
     else:
-        ctx.moved = node.node is not host
-        # A release that keeps the VM running never takes the offline rows of the
-        # table (saving through the Cluster service), nor does a backup that does
-        # not go through Hyper-V, whose writer would be the one to save the VM.
-        online_row = (
-            answer.online or not ctx.facts.saves_vm_guest_cannot_quiesce or not ctx.through_hyperv
-        )
-        action = backup_action(group, owner_key, _ONLINE if online_row else _OFFLINE)
+        ctx.moved = moved
+        action = backup_action(group, owner_key, row_mode)
     ctx.action = action
     _run(walk.cluster, vm, answer)
     answer.incremental = _incremental(vm, answer)
@@ -459,7 +492,20 @@ def _view(host: Host, vm: VM, answer: _Answer) -> VMView:
     set_after(decision, state)
     action, moved = ctx.action, ctx.moved
     assert action is not None  # noqa: S101 - the walk of the VM set it
-    return VMView(host, ctx.node, vm, decision, action, moved, tuple(answer.found), outcome)
+    found, left_out = tuple(answer.found), tuple(answer.left_out)
+    return VMView(host, ctx.node, vm, decision, action, moved, found, outcome, left_out,
+                  answer.row_mode)  # fmt: skip
+
+
+def left_out_text(found: Finding) -> str:
+    """Name what a finding of storage the host backup does not hold is about, for a step.
+
+    ``disk 'Archive'``, or, for a virtual Fibre Channel adapter, the SAN
+    storage reached through it.
+    """
+    if found.rule is FIBRE_CHANNEL_STORAGE:
+        return f"the SAN storage reached through virtual Fibre Channel adapter {found.subject!r}"
+    return f"disk {found.subject!r}"
 
 
 # --- the walk -------------------------------------------------------------------------------
@@ -485,12 +531,18 @@ def evaluate(
     and the time ages are measured at), the checks that read a catalogue run
     too; without it, they do not.
     """
-    walks = _Walks(checks, catalogued=protection is not None)
+    require_target("evaluate", target)
+    chosen_profile = as_profile(profile)
+    if checks is CHECKS:
+        walks = _WALKS if protection is None else _CATALOGUED_WALKS
+    else:
+        walks = _Walks(checks, catalogued=protection is not None)
     findings: list[Finding] = []
     vms: list[VMView] = []
     cluster = target if isinstance(target, Cluster) else None
+    node_key = None if backup_node is None else computer_key(backup_node.name)
     for host in hosts_of(target):
-        answering = profile_for(host.os) if profile is None else profile
+        answering = profile_for(host.os) if chosen_profile is None else chosen_profile
         own = Context(
             host,
             host,
@@ -506,24 +558,24 @@ def evaluate(
             if result is not None:
                 findings.extend((result,) if isinstance(result, Finding) else result)
         # Clustered VMs are backed up on the chosen node (moved there when it is
-        # not this one); the others stay on their host.
-        chosen = own
-        if backup_node is not None and backup_node is not host:
-            facts = release_facts(answering, backup_node.os)
-            chosen = Context(
-                host,
-                backup_node,
-                answering,
-                facts,
-                cluster,
-                protection=protection,
-                settings=settings,
-            )
+        # not this one), answered by the profile of that node's release, as
+        # backup_outcome() of the VM on that node answers; the others stay on
+        # their host.
         owner_key = computer_key(host.name)
+        chosen = own
+        if backup_node is not None and node_key != owner_key:
+            on_node = profile_for(backup_node.os) if chosen_profile is None else chosen_profile
+            facts = release_facts(on_node, backup_node.os)
+            chosen = Context(
+                host, backup_node, on_node, facts, cluster, protection=protection, settings=settings
+            )
+        chosen_walk = walk if chosen is own else walks.of(chosen.profile, chosen.facts)
         for vm in host.vms:
-            node = own if vm.cluster_group is None else chosen
-            answer = _vm(host, node, vm, walk if node is own else walks.of(answering, node.facts),
-                         owner_key=owner_key)  # fmt: skip
+            if vm.cluster_group is None:
+                answer = _vm(host, own, vm, walk, owner_key=owner_key, moved=False)
+            else:
+                answer = _vm(host, chosen, vm, chosen_walk, owner_key=owner_key,
+                             moved=chosen is not own)  # fmt: skip
             findings.extend(answer.found)
             if views:
                 vms.append(_view(host, vm, answer))
@@ -540,8 +592,12 @@ def evaluate_vm(
 ) -> VMView:
     """Evaluate ``vm`` alone, listed by ``host`` and backed up on ``at`` (``host`` if not given)."""
     node_host = host if at is None else at
-    answering = profile_for(host.os) if profile is None else profile
+    chosen = as_profile(profile)
+    # The node that backs the VM up answers: its release, its backup application.
+    answering = profile_for(node_host.os) if chosen is None else chosen
     facts = release_facts(answering, node_host.os)
     node = Context(host, node_host, answering, facts, settings=settings)
-    walk = _walk(CHECKS, answering, node.facts)
-    return _view(host, vm, _vm(host, node, vm, walk, owner_key=computer_key(host.name)))
+    owner_key = computer_key(host.name)
+    moved = computer_key(node_host.name) != owner_key
+    answer = _vm(host, node, vm, _WALKS.of(answering, facts), owner_key=owner_key, moved=moved)
+    return _view(host, vm, answer)

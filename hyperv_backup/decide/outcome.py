@@ -12,8 +12,9 @@ documentation of Windows Server 2012 and later (rules HVB6xx):
   application-consistent when the guest takes part (Windows: its Volume Shadow
   Copy Service), file-system-consistent for a Linux or FreeBSD guest whose VSS
   daemon freezes its file systems (HVB604), and crash-consistent otherwise
-  (HVB602, HVB605), or the backup fails when the VM allows production
-  checkpoints only (HVB603, 2016 and later).
+  (HVB602, HVB605); a VM that allows production checkpoints only may then
+  fail its backup (HVB603, 2016 and later, a warning that leaves the
+  outcome as it is).
 * Whatever the guest, some facts make the backup fail (HVB606, HVB608, HVB609,
   HVB611, HVB612 on 2012 R2, HVB613, HVB618), leave it with no data
   (HVB620) or crash-consistent at best (HVB615, HVB617).

@@ -18,7 +18,7 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
-from hyperv_backup.decide.evaluate import Evaluation, VMView, evaluate
+from hyperv_backup.decide.evaluate import Evaluation, VMView, evaluate, left_out_text
 from hyperv_backup.decide.protection import (
     ProtectionSummary,
     apply_policy,
@@ -39,7 +39,6 @@ from hyperv_backup.model import (
 )
 from hyperv_backup.rules import (
     DEFAULT_SETTINGS,
-    RELEASE_FACTS,
     Finding,
     HygieneSettings,
     Profile,
@@ -58,7 +57,7 @@ from hyperv_backup.rules.cluster import (
 from hyperv_backup.rules.host import VIRTUAL_NETWORKS, VIRTUAL_SWITCHES, WSB_ON_CSV
 from hyperv_backup.rules.online import SAVED_FOR_BACKUP
 from hyperv_backup.rules.restore_points import Protection
-from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354, missed_by_host_backup
+from hyperv_backup.rules.storage import GUEST_ISCSI, LACKS_KB975354
 
 __all__ = ["Plan", "backup_plan", "plan_of"]
 
@@ -248,29 +247,25 @@ def _record_network_drafts(host: Host, profile: Profile) -> Iterable[Draft]:
 
 
 def _add_guest_backups(view: VMView, drafts: list[Draft]) -> None:
-    """Add a guest-level backup of each disk of the VM the host backup misses."""
-    vm = view.vm
+    """Add a guest-level backup of each disk or SAN connection of the VM the host backup misses."""
     # Drafts are added to the plan's list directly rather than yielded: this
-    # runs for every VM and most have no such disk.
-    for disk in vm.disks:
-        rule = missed_by_host_backup(disk)
-        if rule is None:
-            continue
-        rules: tuple[str, ...] = (rule.id,)
-        node = view.node
-        if (
-            rule is GUEST_ISCSI
-            and view.outcome.profile in LACKS_KB975354.profiles
-            and RELEASE_FACTS[node.os].lacks(node, "KB975354")
-        ):
-            rules = (rule.id, LACKS_KB975354.id)
+    # runs for every VM and most have no such storage.
+    if not view.left_out:
+        return
+    vm = view.vm
+    # HVB203 names the guest iSCSI disks that lengthen the backup of this node.
+    slow = {f.subject for f in view.findings if f.rule is LACKS_KB975354}
+    for item in view.left_out:
+        rules: tuple[str, ...] = (item.rule.id,)
+        if item.subject in slow and item.rule is GUEST_ISCSI:
+            rules = (item.rule.id, LACKS_KB975354.id)
+        what = left_out_text(item)
         drafts.append(
             (
                 StepKind.GUEST_BACKUP,
-                disk.name,
+                item.subject,
                 vm.name,
-                f"From inside the guest of VM {vm.name!r}, back up disk {disk.name!r} before "
-                "the host backup.",
+                f"From inside the guest of VM {vm.name!r}, back up {what} before the host backup.",
                 rules,
             )
         )

@@ -23,17 +23,15 @@ from datetime import UTC, datetime
 
 from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup.decide.cluster import cluster_restore_action
-from hyperv_backup.decide.evaluate import evaluate_vm
+from hyperv_backup.decide.evaluate import VMView, evaluate_vm, left_out_text, on_shared_volume
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
 from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import (
     VM,
-    Attachment,
     Backup,
     BackupLevel,
     BackupMode,
     Host,
-    HostStorage,
     VMState,
     computer_key,
 )
@@ -59,7 +57,6 @@ from hyperv_backup.rules.restore import (
     WHOLE_VM,
     WHOLE_VM_ONLY,
 )
-from hyperv_backup.rules.storage import missed_by_host_backup
 
 __all__ = ["latest_host_backup", "restore_steps"]
 
@@ -159,11 +156,18 @@ def restore_steps(
     records = _records(backup, vm)
     host_record = latest_host_backup(records or ())
     state_then = vm.state
+    # What a backup taken today on the node would be: its mode, when no record
+    # or caller gives one, and the storage it leaves to the guest.
+    today = _today(vm, node, chosen)
+    # Whether a VM that ran was saved for its backup: a record or a mode given
+    # says offline; a backup assumed from today's says it only if it saves the VM.
+    saved = True
     if host_record is not None:
         mode = host_record.mode
         state_then = host_record.vm_state or vm.state
     elif mode is None:
-        mode = _assumed_mode(vm, node, chosen)
+        mode = today.decision.mode
+        saved = today.outcome.causes_downtime
     else:
         mode = _mode(mode)
     drafts: list[Draft] = [
@@ -204,12 +208,12 @@ def restore_steps(
         )
     rule = WHOLE_VM if later else WHOLE_VM_ONLY
     drafts.append((StepKind.RESTORE_VM, vm.name, where, restore, (rule.id,)))
-    drafts.extend(_guest_restore_drafts(vm, records))
+    drafts.extend(_guest_restore_drafts(today, records))
     if later:
         drafts.extend(_connections_checked(vm, node, where))
     else:
         drafts.extend(_reconnect_drafts(vm, node, where))
-    drafts.append(_first_start_draft(vm, where, mode, state_then, later=later))
+    drafts.append(_first_start_draft(today, where, mode, state_then, later=later, saved=saved))
     return numbered(drafts)
 
 
@@ -268,7 +272,7 @@ def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
             "host must be made highly available again.",
             (RESTORE_CLUSTERED.id,),
         )
-    if group is not None and _on_shared_volume(vm):
+    if group is not None and on_shared_volume(vm):
         yield (
             StepKind.PREPARE_CLUSTER,
             vm.name,
@@ -278,14 +282,6 @@ def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
             "it up, some applications overwrite application state on the node that restores.",
             (CSV_ANY_NODE.id,),
         )
-
-
-def _on_shared_volume(vm: VM) -> bool:
-    return any(
-        d.host_storage is HostStorage.CLUSTER_SHARED_VOLUME
-        and d.attachment is not Attachment.GUEST_ISCSI
-        for d in vm.disks
-    )
 
 
 def _switches(node: str | Host) -> set[str] | None:
@@ -338,20 +334,20 @@ def _connections_checked(vm: VM, node: str | Host, where: str) -> Iterable[Draft
         yield (StepKind.RECONNECT_NETWORK, network, where, text, (ADAPTERS_RECONNECTED.id,))
 
 
-def _guest_restore_drafts(vm: VM, records: list[Backup] | None) -> Iterable[Draft]:
+def _guest_restore_drafts(today: VMView, records: list[Backup] | None) -> Iterable[Draft]:
     covered: set[str] = set()
     for record in records or ():
         if record.level is BackupLevel.GUEST:
             covered.update(record.covers)
-    for disk in vm.disks:
-        if missed_by_host_backup(disk) is None:
-            continue
-        text = f"After VM {vm.name!r} is restored, restore disk {disk.name!r} from inside the guest"
+    vm = today.vm
+    for found in today.left_out:
+        what = left_out_text(found)
+        text = f"After VM {vm.name!r} is restored, restore {what} from inside the guest"
         rules: tuple[str, ...] = (GUEST_RESTORE.id,)
-        if records is not None and disk.name not in covered:
+        if records is not None and found.subject not in covered:
             rules = (GUEST_RESTORE.id, NO_GUEST_BACKUP.id)
             text += "; no guest-level backup in the set holds it, so its data cannot be restored"
-        yield (StepKind.GUEST_RESTORE, disk.name, vm.name, text + ".", rules)
+        yield (StepKind.GUEST_RESTORE, found.subject, vm.name, text + ".", rules)
 
 
 def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
@@ -375,20 +371,21 @@ def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
         yield (StepKind.RECONNECT_NETWORK, network, where, text, (RECONNECT_ADAPTERS.id,))
 
 
-def _assumed_mode(vm: VM, node: str | Host, profile: Profile | None) -> BackupMode:
-    """Return the mode of a backup taken today, by the profile that answers."""
+def _today(vm: VM, node: str | Host, profile: Profile | None) -> VMView:
+    """Return what a backup of ``vm`` taken today on ``node`` would be, by the profile that answers."""
     if profile is None:
         # A node known by name only is answered by the guidance.
         profile = profile_for(node.os) if isinstance(node, Host) else Profile.WS2008
     # A node known by name only runs the latest release the profile answers for;
-    # the mode does not depend on the node's name.
+    # the backup does not depend on the node's name.
     host = node if isinstance(node, Host) else Host(name="node", os=profile.latest)
-    return evaluate_vm(vm, host, profile).decision.mode
+    return evaluate_vm(vm, host, profile)
 
 
 def _first_start_draft(
-    vm: VM, where: str, mode: BackupMode, state_then: VMState, *, later: bool
+    today: VMView, where: str, mode: BackupMode, state_then: VMState, *, later: bool, saved: bool
 ) -> Draft:
+    vm = today.vm
     if mode is BackupMode.ONLINE and later:
         return (
             StepKind.FIRST_START,
@@ -407,8 +404,20 @@ def _first_start_draft(
             "of an unexpected shutdown.",
             (UNEXPECTED_SHUTDOWN.id,),
         )
-    saved = state_then in (VMState.RUNNING, VMState.PAUSED)
-    comes_back = VMState.SAVED if saved else state_then
+    ran = state_then in (VMState.RUNNING, VMState.PAUSED)
+    if ran and not saved:
+        # Assumed from a backup taken today, which would not save the VM: it
+        # fails, or is copied another way than through Hyper-V's saved state.
+        consistency = today.outcome.consistency.value.replace("_", "-")
+        return (
+            StepKind.FIRST_START,
+            vm.name,
+            where,
+            f"Start VM {vm.name!r}. A backup taken today would not save it ({consistency}): "
+            "check how the backup restored was taken, and how the VM comes back.",
+            (),
+        )
+    comes_back = VMState.SAVED if ran else state_then
     return (
         StepKind.FIRST_START,
         vm.name,

@@ -76,7 +76,7 @@ class BackupOutcome(NotebookDisplay):
     incremental_reasons: tuple[Finding, ...] = ()
 
     def __str__(self) -> str:
-        """Return the VM, what its backup will be and why: ``APP01: fails (HVB602, HVB603)``."""
+        """Return the VM, what its backup will be and why: ``APP01: crash-consistent (HVB602, HVB603)``."""
         downtime = ", with downtime" if self.causes_downtime else ""
         return f"{self.vm}: {self.consistency.label}{downtime}{_rule_ids(self.reasons)}"
 

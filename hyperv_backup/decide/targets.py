@@ -9,7 +9,6 @@ from hyperv_backup.model._checks import shown
 __all__ = ["node_name", "require_target", "require_vm", "resolve_node", "unknown_node"]
 
 
-
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
 

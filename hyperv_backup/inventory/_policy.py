@@ -21,11 +21,11 @@ thousand exceptions), before it is parsed.
 ...                       ' "rules": ["HVB801"], "reason": "retiring", "expires": "2027-01-31"}]}')
 >>> policy.max_age, policy.exceptions[0].expires
 (datetime.timedelta(days=1, seconds=43200), datetime.date(2027, 1, 31))
->>> parse_policy('{"exceptions": [{"vm": "A", "rules": ["HVB999"], "reason": "x",'
+>>> parse_policy('{"exceptions": [{"vm": "A", "rules": ["HVB9999"], "reason": "x",'
 ...              ' "expires": "2027-01-31"}]}')
 Traceback (most recent call last):
 ...
-hyperv_backup.inventory.InventoryError: exceptions[0].rules[0]: no rule 'HVB999' in the catalogue
+hyperv_backup.inventory.InventoryError: exceptions[0].rules[0]: no rule 'HVB9999' in the catalogue
 """
 
 from __future__ import annotations

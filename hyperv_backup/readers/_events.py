@@ -73,6 +73,9 @@ _LEVEL_LABELS = {
 }
 
 
+_ZERO = timedelta(0)
+
+
 def _check_time(value: object, field: str) -> None:
     ok = isinstance(value, datetime) and value.utcoffset() == timedelta(0)
     check(ok, field, value, "expected a datetime in UTC")
@@ -119,6 +122,38 @@ class Event:
     message: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        # Events are made by the hundred thousand: the common case, every field
+        # of its exact type, is told in one test; anything else is asked field
+        # by field, which says which one is wrong.
+        # Read as objects: callers without type checking may pass anything.
+        fields: tuple[object, ...] = (self.provider, self.computer, self.channel, self.message)
+        provider, computer, channel, message = fields
+        numbers: tuple[object, ...] = (self.event_id, self.level, self.record_id)
+        event_id, level, record = numbers
+        stamp: object = self.time_created
+        data: object = self.data
+        if (
+            provider.__class__ is str
+            and computer.__class__ is str
+            and channel.__class__ is str
+            and (message is None or message.__class__ is str)
+            and event_id.__class__ is int
+            and event_id >= 0
+            and level.__class__ is int
+            and level >= 0
+            and (record is None or (record.__class__ is int and record >= 0))
+            and stamp.__class__ is datetime
+            and stamp.utcoffset() == _ZERO
+            and data.__class__ is tuple
+            and all(
+                pair.__class__ is tuple
+                and len(pair) == 2
+                and pair[0].__class__ is str
+                and pair[1].__class__ is str
+                for pair in data
+            )
+        ):
+            return
         check_str(self.provider, "provider")
         check_number(self.event_id, "event_id")
         check_number(self.level, "level")

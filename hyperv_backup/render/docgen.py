@@ -20,7 +20,8 @@ from pathlib import Path
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.cluster import BACKUP_TABLE, RESTORE_TABLE, BackupRow, RestoreRow
 from hyperv_backup.rules import PROFILE_RULES, RULES, Claim, Profile, Scope, Source
-from hyperv_backup.rules.online import ONLINE_CONDITIONS
+from hyperv_backup.rules.cluster import STATES_NOT_COVERED
+from hyperv_backup.rules.online import GUEST_NOT_INVENTORIED, ONLINE_CONDITIONS, SAVED_FOR_BACKUP
 
 __all__ = ["PAGES", "decision_tables_page", "main", "rules_page"]
 
@@ -140,9 +141,10 @@ def decision_tables_page() -> str:
         "",
         "From *Understanding online and offline backups*. A VM is backed up online",
         "exactly when none of these blocks it; otherwise offline, and a running or",
-        "paused VM is saved for the backup (HVB308). Conditions marked *guest* need",
+        f"paused VM is saved for the backup ({SAVED_FOR_BACKUP.id}). Conditions marked "
+        "*guest* need",
         "the facts collected inside the guest; without them the VM is planned",
-        "offline (HVB309). Disk and volume conditions apply to the disks of the VM's",
+        f"offline ({GUEST_NOT_INVENTORIED.id}). Disk and volume conditions apply to the disks of the VM's",
         "configuration (virtual hard disks and pass-through disks), not to storage",
         "the guest reaches through its own iSCSI initiator.",
         "",
@@ -160,7 +162,7 @@ def decision_tables_page() -> str:
         "",
         "From *Considerations about clustered virtual machines*. `this_node` is the",
         "node the backup runs on; `any` matches every value. Every combination no",
-        "row matches is `not_covered` and reported as HVB504.",
+        f"row matches is `not_covered` and reported as {STATES_NOT_COVERED.id}.",
         "",
         "| Owner | Cluster resource | Configuration resource | Storage resource | Backup mode | Action | From | Note |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -172,7 +174,7 @@ def decision_tables_page() -> str:
         "",
         "From *Considerations about clustered virtual machines*. `this_node` is the",
         "node the restore runs on; `any` matches every value. Every combination no",
-        "row matches is `not_covered` and reported as HVB504.",
+        f"row matches is `not_covered` and reported as {STATES_NOT_COVERED.id}.",
         "",
         "| Owner | Cluster resource | Configuration resource | Storage resource | Action | From | Note |",
         "| --- | --- | --- | --- | --- | --- | --- |",

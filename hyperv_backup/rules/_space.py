@@ -55,22 +55,28 @@ def volume_needs(
     of ``host``'s VMs, and on a Cluster Shared Volume those of every node of
     ``cluster``: all of them may be backed up at the same time.
     """
-    hosts = (host,) if cluster is None else cluster.nodes
     volumes = host.host_volumes
-    found = []
-    for volume in volumes:
-        key = host_volume(volume.name, volumes)
-        shared = key is not None and _CSV_MOUNT in key
-        needed = size = 0
-        for node in hosts if shared else (host,):
-            for vm in node.vms:
-                for disk in vm.disks:
-                    if (
-                        disk.file_size is not None
-                        and disk.path is not None
-                        and host_volume(disk.path, volumes) == key
-                    ):
-                        needed += written(disk.file_size)
-                        size += disk.file_size
-        found.append(VolumeNeed(volume, needed, size))
-    return found
+    keys = [host_volume(volume.name, volumes) for volume in volumes]
+    shared = {key for key in keys if key is not None and _CSV_MOUNT in key}
+    needed: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    # Each disk is placed on its volume once: a host of many VMs and volumes is
+    # not walked once a volume.
+    others = () if cluster is None or not shared else [n for n in cluster.nodes if n is not host]
+    for node in (host, *others):
+        own = node is host
+        for vm in node.vms:
+            for disk in vm.disks:
+                size, path = disk.file_size, disk.path
+                if size is None or path is None:
+                    continue
+                key = host_volume(path, volumes)
+                if key is None or not (own or key in shared):
+                    continue
+                needed[key] = needed.get(key, 0) + written(size)
+                sizes[key] = sizes.get(key, 0) + size
+    # A volume whose name is of no known form (no key) holds no disk.
+    return [
+        VolumeNeed(volume, needed.get(key or "", 0), sizes.get(key or "", 0))
+        for volume, key in zip(volumes, keys, strict=True)
+    ]

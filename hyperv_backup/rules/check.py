@@ -54,6 +54,7 @@ __all__ = [
     "CheckResult",
     "Context",
     "Effect",
+    "Obstacle",
     "Phase",
     "Scope",
     "Subject",
@@ -154,8 +155,8 @@ def always(_: ReleaseFacts) -> bool:
 class Check:
     """When ``rule`` fires: ``findings`` asked of each subject of ``scope``.
 
-    ``applies`` says under which release facts the check runs at all (the
-    profile's own rules aside). A check with the effect
+    ``applies`` says under which release facts the check runs at all, in
+    addition to the rule's ``profiles``. A check with the effect
     :attr:`Effect.GUEST_CANNOT_TAKE_PART` gives in ``obstacle`` what keeps
     the guest from taking part, as words a restating rule can quote; it is
     formatted with ``subject`` (the subject's name, quoted) and the fields of
@@ -213,15 +214,15 @@ _BEFORE_2016 = frozenset(
     }
 )
 #: The cluster functional level of Windows Server 2016 ("Cluster operating system rolling upgrade").
-_LEVEL_2016 = 9
+LEVEL_2016 = 9
 
 
-def _below_2016_level(cluster: Cluster | None, facts: ReleaseFacts) -> bool:
-    """Tell whether a node of 2016 or later, in ``cluster``, runs at the level of 2012 R2."""
-    if cluster is None or facts.backs_up_through_vss_writer_only:
+def _below_2016_level(cluster: Cluster | None, release: ReleaseFacts) -> bool:
+    """Tell whether a node of 2016 or later (``release``), in ``cluster``, runs at the level of 2012 R2."""
+    if cluster is None or release.backs_up_through_vss_writer_only:
         return False
     level = cluster.functional_level
-    if level is not None and level < _LEVEL_2016:
+    if level is not None and level < LEVEL_2016:
         return True
     return any(node.os in _BEFORE_2016 for node in cluster.nodes)
 
@@ -303,7 +304,8 @@ class Context:
         self.facts = facts
         self.release = RELEASE_FACTS[node.os]
         self.cluster = cluster
-        self.below_2016_level = _below_2016_level(cluster, facts)
+        # The level is a fact of the node's own release, whichever profile answers.
+        self.below_2016_level = _below_2016_level(cluster, self.release)
         self.wmi_backup = not facts.backs_up_through_vss_writer_only and not self.below_2016_level
         app = node.backup_application
         self.windows_server_backup = app is not None and app.is_windows_server_backup

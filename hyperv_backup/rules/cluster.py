@@ -35,7 +35,15 @@ from hyperv_backup.model import (
     computer_key,
 )
 from hyperv_backup.rules import pages
-from hyperv_backup.rules.check import Check, CheckResult, Context, Effect, Phase, Scope
+from hyperv_backup.rules.check import (
+    LEVEL_2016,
+    Check,
+    CheckResult,
+    Context,
+    Effect,
+    Phase,
+    Scope,
+)
 from hyperv_backup.rules.pages import GUIDANCE, HYPERV_WHATS_NEW, WMI_BACKUP
 from hyperv_backup.rules.profiles import ALL_PROFILES, Profile
 from hyperv_backup.rules.rule import Finding, Rule, Severity, finding
@@ -594,10 +602,6 @@ CLUSTER_LEVEL = Rule(
 )
 
 
-#: The functional level of a cluster of Windows Server 2016.
-_LEVEL_2016 = 9
-
-
 def _below_level(host: Host, ctx: Context) -> CheckResult:
     if not ctx.below_2016_level:
         return None
@@ -606,7 +610,7 @@ def _below_level(host: Host, ctx: Context) -> CheckResult:
     level = cluster.functional_level
     why = (
         f"its functional level is {level}"
-        if level is not None and level < _LEVEL_2016
+        if level is not None and level < LEVEL_2016
         else "a node still runs an earlier release"
     )
     return ctx.finding(

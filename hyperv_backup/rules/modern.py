@@ -235,7 +235,12 @@ def _production_only(vm: VM, ctx: Context) -> CheckResult:
         PRODUCTION_ONLY_FAILS,
         vm.name,
         f"VM {vm.name!r} allows production checkpoints only and its guest cannot take part: "
-        "if its backup's checkpoint honours the setting, none is taken and the backup fails.",
+        + (
+            "if its backup's checkpoint honours the setting, none is taken and the backup fails."
+            if ctx.through_hyperv
+            else "a backup through Hyper-V whose checkpoint honours the setting would take none "
+            "and fail (this one copies the VM without Hyper-V)."
+        ),
     )
 
 
@@ -261,7 +266,12 @@ FILE_SYSTEM_CONSISTENT = Rule(
 
 
 def _file_system_consistent(vm: VM, ctx: Context) -> CheckResult:
-    if not (ctx.running and ctx.quiesced and ctx.unix and ctx.through_hyperv) or ctx.replica:
+    # Windows Server Backup copies a VM on a CSV crash-consistent: HVB615 says so.
+    if (
+        not (ctx.running and ctx.quiesced and ctx.unix and ctx.through_hyperv)
+        or ctx.replica
+        or _wsb_on_csv(ctx)
+    ):
         return None
     return ctx.finding(
         FILE_SYSTEM_CONSISTENT,
@@ -331,7 +341,8 @@ UNIX_REMOTE_STORAGE = Rule(
 
 def _unix_remote_storage(disk: Disk, ctx: Context) -> CheckResult:
     storage = disk.host_storage
-    if not ctx.unix or storage not in _REMOTE_TEXT:
+    # Only a running VM has a live backup.
+    if not ctx.unix or not ctx.running or storage not in _REMOTE_TEXT:
         return None
     return ctx.finding(
         UNIX_REMOTE_STORAGE,
@@ -367,7 +378,8 @@ UNIX_HIDDEN_STORAGE = Rule(
 
 
 def _unix_hidden_storage(disk: Disk, ctx: Context) -> CheckResult:
-    if not ctx.unix or disk.attachment not in _HIDDEN_TEXT:
+    # Only a running VM has a live backup.
+    if not ctx.unix or not ctx.running or disk.attachment not in _HIDDEN_TEXT:
         return None
     return ctx.finding(
         UNIX_HIDDEN_STORAGE,
@@ -412,7 +424,12 @@ def _no_scsi_controller(vm: VM, ctx: Context) -> CheckResult:
         NO_SCSI_CONTROLLER,
         vm.name,
         f"Generation 1 VM {vm.name!r} has no SCSI controller, which an online backup "
-        f"on Windows Server 2012 R2 host {ctx.at!r} needs; its backup fails.",
+        f"on Windows Server 2012 R2 host {ctx.at!r} needs; "
+        + (
+            "its backup fails."
+            if ctx.through_hyperv
+            else "a backup through Hyper-V would fail (this one copies the VM without Hyper-V)."
+        ),
     )
 
 
@@ -546,7 +563,14 @@ VHD_SET_GUEST_CLUSTER = Rule(
     title="VHD Set of a guest cluster: conditions for a host backup",
     severity=Severity.WARNING,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=GUEST_CLUSTER_KB, heading="Cause and resolution"),
+    source=_inferred(
+        "The article gives the conditions of a backup of VHD Sets and says VHD Sets are not "
+        "supported as shared storage on Windows Server 2012 R2 and earlier; not supported "
+        "there is read as the host backup failing.",
+        "hvb612",
+        GUEST_CLUSTER_KB,
+        "Cause and resolution",
+    ),
     description=(
         "A disk is a VHD Set shared by a guest cluster. Its host backup works only when "
         "the Cluster service runs in every guest, the shared disk is not a Cluster Shared "
@@ -721,8 +745,13 @@ def _virtual_disk_on_csv(ctx: Context) -> bool:
     return any(d.host_storage is _CSV for d in ctx.visible)
 
 
+def _wsb_on_csv(ctx: Context) -> bool:
+    """Whether Windows Server Backup copies the VM of ``ctx`` from a Cluster Shared Volume."""
+    return ctx.windows_server_backup and _virtual_disk_on_csv(ctx)
+
+
 def _wsb_csv(vm: VM, ctx: Context) -> CheckResult:
-    if not (ctx.windows_server_backup and _virtual_disk_on_csv(ctx)):
+    if not _wsb_on_csv(ctx):
         return None
     return ctx.finding(
         WSB_CSV_CRASH_CONSISTENT,
@@ -797,7 +826,14 @@ REPLICA_NOT_BACKED_UP = Rule(
     title="Replica VM cannot be backed up now",
     severity=Severity.ERROR,
     profiles=frozenset({Profile.WS2012, Profile.WS2016}),
-    source=Source(page=DPM_HYPERV, heading="Back up replica virtual machines"),
+    source=_inferred(
+        "The page lists the replication states in which a replica's backup fails; that "
+        "replicas are backed up only with DPM 2012 R2 on a Windows Server 2012 R2 host is a "
+        "statement about one product, read as a 2012 host not backing up replica VMs.",
+        "hvb618",
+        DPM_HYPERV,
+        "Back up replica virtual machines",
+    ),
     description=(
         "The VM is a Hyper-V Replica copy that is not in a normal state (critical health, "
         "initial replication or resynchronisation, log apply, failover or migration under "

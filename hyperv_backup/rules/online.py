@@ -21,7 +21,7 @@ from hyperv_backup.rules.profiles import ALL_PROFILES, Profile, ReleaseFacts
 from hyperv_backup.rules.rule import Rule, Severity
 from hyperv_backup.rules.source import Source
 
-_RUNNING, _SAVED_FOR_BACKUP = VMState.RUNNING, frozenset({VMState.RUNNING, VMState.PAUSED})
+_RUNNING, _STATES_SAVED = VMState.RUNNING, frozenset({VMState.RUNNING, VMState.PAUSED})
 _NTFS, _REFS, _DYNAMIC = FileSystem.NTFS, FileSystem.REFS, GuestDiskType.DYNAMIC
 _GUEST_ISCSI = Attachment.GUEST_ISCSI
 
@@ -304,7 +304,7 @@ SAVED_FOR_BACKUP = Rule(
 
 
 def _saved_for_backup(vm: VM, ctx: Context) -> CheckResult:
-    if vm.state not in _SAVED_FOR_BACKUP or ctx.replica or (ctx.running and not ctx.obstacles):
+    if vm.state not in _STATES_SAVED or ctx.replica or (ctx.running and not ctx.obstacles):
         return None
     if not ctx.through_hyperv:
         return None  # the Hyper-V VSS writer saves the VM; this backup does not go through it

@@ -35,7 +35,6 @@ __all__ = [
     "GUEST_CLUSTER_KB",
     "GUIDANCE",
     "HYPERV_WHATS_NEW",
-    "INTEGRATION_SERVICES",
     "INTEGRATION_SERVICES_MANAGE",
     "LINUX_FEATURES",
     "LINUX_UBUNTU",
@@ -48,8 +47,6 @@ __all__ = [
     "SCOPE",
     "SNAPSHOT_SETTINGS",
     "STORAGE",
-    "VHD_SET",
-    "VIRTUAL_FIBRE_CHANNEL",
     "VM_VERSION",
     "VSS_WRITER_STATE_PAGE",
     "WMI_BACKUP",
@@ -115,13 +112,6 @@ LINUX_UBUNTU = _windows_server(
     "virtualization/hyper-v/Supported-Ubuntu-virtual-machines-on-Hyper-V",
     "Supported Ubuntu virtual machines on Hyper-V",
 )
-#: "Hyper-V Integration Services" reference.
-INTEGRATION_SERVICES = Page(
-    title="Hyper-V Integration Services",
-    url=f"{_LEARN}virtualization/hyper-v-on-windows/reference/integration-services",
-    repository="MicrosoftDocs/Virtualization-Documentation",
-    path="virtualization/hyper-v-on-windows/reference/integration-services.md",
-)
 #: "Hyper-V Backup Approaches".
 BACKUP_APPROACHES = Page(
     title="Hyper-V Backup Approaches",
@@ -134,21 +124,12 @@ CSV_PAGE = _windows_server(
     "failover-clustering/failover-cluster-csvs",
     "Use Cluster Shared Volumes in a failover cluster",
 )
-#: "Create Hyper-V VHD Set files".
-VHD_SET = _windows_server(
-    "virtualization/hyper-v/manage/Create-VHDSet-file", "Create Hyper-V VHD Set files"
-)
 #: Support article KB4230569.
 GUEST_CLUSTER_KB = Page(
     title="Errors when backing up VMs that belong to a guest cluster in Windows (KB4230569)",
     url=f"{_LEARN}troubleshoot/windows-server/virtualization/error-back-up-vms-in-guest-cluster",
     repository="MicrosoftDocs/SupportArticles-docs",
     path="support/windows-server/virtualization/error-back-up-vms-in-guest-cluster.md",
-)
-#: "Hyper-V Virtual Fibre Channel".
-VIRTUAL_FIBRE_CHANNEL = _windows_server(
-    "virtualization/hyper-v/plan/virtual-fibre-channel-for-hyper-v",
-    "Hyper-V Virtual Fibre Channel",
 )
 #: Hyper-V WMI "Backing up and restoring virtual machines".
 WMI_BACKUP = Page(
@@ -290,4 +271,4 @@ def citation(source: Source) -> str:
     >>> citation(Source(page=CSV_PAGE, heading="Back up CSV"))
     'Back up CSV (MicrosoftDocs/windowsserverdocs: WindowsServerDocs/failover-clustering/failover-cluster-csvs.md)'
     """
-    return source.heading if source.page is GUIDANCE else source.citation
+    return source.heading if source.page == GUIDANCE else source.citation

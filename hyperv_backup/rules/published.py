@@ -31,12 +31,9 @@ __all__ = [
     "EXCHANGE_PASSIVE_COPY",
     "FCI_SHADOW_COPIES",
     "NETAPP_5121",
-    "NETAPP_8194",
-    "NETAPP_12302",
     "NETAPP_ISCSI_TARGET",
     "NETAPP_PARTIAL_WRITER",
     "NO_WRITERS_LISTED",
-    "OPENZFS_VSS",
     "PAUSED_LOW_DISK",
     "REPLICA_MERGE_BLOG",
     "RESTIC_8194",
@@ -51,9 +48,7 @@ __all__ = [
     "SYSTEM_WRITER_NOT_FOUND",
     "TXFLOG_ACCESS_DENIED",
     "VDS_EVENT_1",
-    "VHDS_PERMISSIONS_BLOG",
     "VISTA_12293_BLOG",
-    "VMMS_10103",
     "VOLSNAP_24_KB",
     "VOLSNAP_25_KB",
     "VOLSNAP_BUG",
@@ -166,11 +161,6 @@ VOLSNAP_24_KB = Page(
     title="Shadow copies may be lost when you defragment a volume (KB312067, read in a copy)",
     url="https://support.microsoft.com/kb/312067",
 )
-VMMS_10103 = Page(
-    title="Event ID 10103, Virtual Machine Integration Services (Windows Server 2008)",
-    url="https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/"
-    "windows-server-2008-R2-and-2008/dd582376(v=ws.10)",
-)
 CLUSTER_SYSTEM_EVENTS = Page(
     title="Failover Clustering system log events",
     url="https://learn.microsoft.com/en-us/windows-server/failover-clustering/system-events",
@@ -198,10 +188,6 @@ SQL_DIFFERENTIAL_KB = Page(
     url="https://help.druva.com/en/articles/"
     "11640087-ms-sql-backups-fail-with-error-sql49-due-to-a-missing-full-backup",
 )
-VHDS_PERMISSIONS_BLOG = Page(
-    title="Correcting the permissions on the folder with VHDS files and checkpoints",
-    url="https://blog.workinghardinit.work/tag/vhd-set/",
-)
 REPLICA_MERGE_BLOG = Page(
     title="Background disk merge failed to complete (0x80070299)",
     url="https://charbelnemnom.com/2016/03/background-disk-merge-failed-to-complete-the-requested-"
@@ -222,21 +208,7 @@ RESTIC_8194 = Page(
     title="Windows VSS event ID 8194 (restic issue 5169)",
     url="https://github.com/restic/restic/issues/5169",
 )
-OPENZFS_VSS = Page(
-    title="Broken VSS after installing (openzfs issue 406)",
-    url="https://github.com/openzfsonwindows/openzfs/issues/406",
-)
 _NETAPP = "https://github.com/NetAppDocs/snapmanager-hyper-v/blob/"
-NETAPP_8194 = Page(
-    title="Unexpected error querying for the IVssWriterCallback interface (SnapManager for Hyper-V)",
-    url=f"{_NETAPP}e394069968aa10fe583b895b56a40760fc1819e4/"
-    "reference-unexpected-error-querying-for-the-ivsswritercallback-interface-hr-0x80070005.adoc",
-)
-NETAPP_12302 = Page(
-    title="VSS error: an internal inconsistency was detected (SnapManager for Hyper-V)",
-    url=f"{_NETAPP}26b50dc09066f39cacf33b5ac5b23939a724867e/"
-    "reference-volume-shadow-copy-service-error-an-internal-inconsistency-was-detected.adoc",
-)
 NETAPP_5121 = Page(
     title="Failover clustering event ID 5121 (SnapManager for Hyper-V)",
     url=f"{_NETAPP}26b50dc09066f39cacf33b5ac5b23939a724867e/reference-failover-clustering-event-id-5121.adoc",

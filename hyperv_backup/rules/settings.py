@@ -70,11 +70,15 @@ class HygieneSettings:
     def __attrs_post_init__(self) -> None:
         age: object = self.checkpoint_age
         if not isinstance(age, timedelta) or age <= timedelta(0):
-            raise ModelError("checkpoint_age", age, f"expected a duration above 0, got {shown(age)}")
+            raise ModelError(
+                "checkpoint_age", age, f"expected a duration above 0, got {shown(age)}"
+            )
         count: object = self.checkpoint_count
         if type(count) is not int or count < 0:
             raise ModelError(
-                "checkpoint_count", count, f"expected a number of checkpoints, 0 or more, got {shown(count)}"
+                "checkpoint_count",
+                count,
+                f"expected a number of checkpoints, 0 or more, got {shown(count)}",
             )
         churn: object = self.churn
         if not _number(churn) or not 0 < churn <= 100:  # type: ignore[operator]

@@ -20,7 +20,6 @@ __all__ = [
     "SHARE_BY_ADDRESS",
     "STORAGE_CHECKS",
     "STORAGE_RULES",
-    "missed_by_host_backup",
 ]
 
 #: ``dir()`` of the module lists its public names only.
@@ -267,11 +266,3 @@ STORAGE_CHECKS: tuple[Check, ...] = (
         findings=_share_by_address,
     ),
 )
-
-#: The rule that says the host backup misses a disk, by how the disk is attached.
-_MISSED = {Attachment.PASS_THROUGH: PASS_THROUGH_DISK, Attachment.GUEST_ISCSI: GUEST_ISCSI}
-
-
-def missed_by_host_backup(disk: Disk) -> Rule | None:
-    """Return the rule that says the host-level backup misses ``disk``, or ``None``."""
-    return _MISSED.get(disk.attachment)

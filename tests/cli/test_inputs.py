@@ -40,6 +40,7 @@ def test_file_argument(run: Any, tmp_path: Path) -> None:
     """INVENTORY is a path; a file written by `example` reads back the same."""
     path = tmp_path / "cluster.json"
     path.write_text(run("example").out, encoding="utf-8")
+
     def answers(out: str) -> list[str]:
         return [line for line in out.splitlines() if not line.startswith("Read from: ")]
 

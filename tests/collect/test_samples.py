@@ -354,7 +354,13 @@ def test_unknown_host_drive_is_refused() -> None:
 def test_a_real_get_vmsnapshot_table_has_the_columns_host_ps1_reads() -> None:
     """Get-VMSnapshot shows SnapshotType and ParentSnapshotName; its kind is one the adapter knows."""
     header, rule, row = sample("get-vmsnapshot-table-standard-howto-2.txt").decode().splitlines()
-    assert header.split() == ["VMName", "Name", "SnapshotType", "CreationTime", "ParentSnapshotName"]
+    assert header.split() == [
+        "VMName",
+        "Name",
+        "SnapshotType",
+        "CreationTime",
+        "ParentSnapshotName",
+    ]
     assert set(rule.replace(" ", "")) == {"-"}
     # A root checkpoint: its parent column is empty.
     kind = row[header.index("SnapshotType") : header.index("CreationTime")].strip()
@@ -369,7 +375,9 @@ def test_a_real_get_vhd_list_shows_a_differencing_disk_and_its_parent() -> None:
         key.strip(): value.strip()
         for key, _, value in (
             line.partition(" : ")
-            for line in sample("get-vhd-differencing-format-list-dcjulian29-2.txt").decode().splitlines()
+            for line in sample("get-vhd-differencing-format-list-dcjulian29-2.txt")
+            .decode()
+            .splitlines()
             if " : " in line
         )
     }

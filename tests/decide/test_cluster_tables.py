@@ -200,6 +200,24 @@ def test_backup_mode_defaults_to_the_decided_mode() -> None:
     )
 
 
+def test_a_host_given_as_node_takes_the_rows_of_its_release() -> None:
+    """A VM that cannot be backed up online is saved on 2008 R2 and 2012, kept running from 2012 R2 on."""
+    blocked = clustered_vm(THIS_NODE, ON, ON, ON, integration_services=False)
+    for os, action in [
+        (HostOS.WINDOWS_SERVER_2008_R2, A.TAKE_CLUSTER_RESOURCE_OFFLINE),
+        (HostOS.WINDOWS_SERVER_2012, A.TAKE_CLUSTER_RESOURCE_OFFLINE),
+        (HostOS.WINDOWS_SERVER_2012_R2, A.NONE),
+        (HostOS.WINDOWS_SERVER_2022, A.NONE),
+    ]:
+        node = Host(name=THIS_NODE, os=os)
+        assert cluster_backup_action(blocked, node) is action, os
+        row = backup_row(blocked, node)
+        assert row is not None
+        assert row.action is action
+    # Known by name only, the node takes the guidance's rows.
+    assert cluster_backup_action(blocked, THIS_NODE) is A.TAKE_CLUSTER_RESOURCE_OFFLINE
+
+
 def row_tuple(row: BackupRow) -> tuple[object, ...]:
     return (
         row.owner is Owner.THIS_NODE,

@@ -88,7 +88,9 @@ def test_str_of_decisions_outcomes_and_uncovered_storage() -> None:
     assert str(RESULTS["backup_mode"]) == "WEB01: offline, saved for the backup (HVB306, HVB305)"
     assert str(hb.backup_mode(VMS["SQL01"])) == "SQL01: online"
     app01 = next(vm for vm in NODE22.vms if vm.name == "APP01")
-    assert str(hb.backup_outcome(app01, NODE22)) == "APP01: crash-consistent (HVB602, HVB603, HVB616)"
+    assert (
+        str(hb.backup_outcome(app01, NODE22)) == "APP01: crash-consistent (HVB602, HVB603, HVB616)"
+    )
     saved = hb.backup_outcome(VMS["WEB01"], CLUSTER.nodes[1])
     assert str(saved) == "WEB01: saved, with downtime (HVB306, HVB305, HVB308)"
     assert str(RESULTS["uncovered_storage"][0]) == (

@@ -17,6 +17,7 @@ from typing import Any, cast
 import attrs
 import pytest
 
+import hyperv_backup as hb
 from hyperv_backup import (
     VM,
     Attachment,
@@ -488,3 +489,17 @@ def test_mode_keyword_stands_for_the_host_backup_without_a_record() -> None:
     assert "comes back saved" in offline[-1].text
     record = Backup(vm="VM1", node="HV01", level=BackupLevel.HOST, mode=BackupMode.OFFLINE)
     assert restore_steps(running, "HV01", record, mode=BackupMode.ONLINE)[-1].rules == ()
+
+
+def test_virtual_fibre_channel_storage_is_backed_up_from_the_guest() -> None:
+    """HVB619: the plan backs up, from the guest, the SAN storage the host backup does not hold."""
+    vm = hb.VM(name="SAN1", state=hb.VMState.RUNNING, fibre_channel_adapters=["FC A", "FC B"])
+    target = hb.Host(name="HV01", os=hb.HostOS.WINDOWS_SERVER_2019, vms=[vm])
+    steps = [s for s in hb.backup_plan(target).steps if s.action is hb.StepKind.GUEST_BACKUP]
+    assert [(s.target, s.rules) for s in steps] == [("FC A", ("HVB619",)), ("FC B", ("HVB619",))]
+    assert "virtual Fibre Channel adapter 'FC A'" in steps[0].text
+    found = hb.uncovered_storage(target)
+    assert [(u.disk, u.rule.id) for u in found] == [("FC A", "HVB619"), ("FC B", "HVB619")]
+    assert str(found[0]).startswith("virtual Fibre Channel adapter 'FC A' of VM 'SAN1'")
+    # The guidance of 2008 R2 knows no virtual Fibre Channel.
+    assert hb.uncovered_storage(target, profile="2008") == ()

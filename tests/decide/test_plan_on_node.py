@@ -21,6 +21,7 @@ from hyperv_backup import (
     Volume,
     backup_plan,
 )
+from hyperv_backup.decide.evaluate import evaluate
 
 ON, OFF, FAILED = ResourceState.ONLINE, ResourceState.OFFLINE, ResourceState.FAILED
 WSB = BackupApplication(name="Windows Server Backup", is_windows_server_backup=True)
@@ -170,3 +171,50 @@ def test_a_node_may_be_given_as_a_host() -> None:
     vm = _vm("V", "N1")
     cluster = _cluster(vm, {}, {})
     assert backup_plan(cluster, cluster.nodes[1]) == backup_plan(cluster, "N2")
+
+
+def test_a_node_of_another_release_answers_for_the_vms_it_backs_up() -> None:
+    """A 2012 R2 node backs up a VM of a 2016 owner: the 2012 R2 rules hold there (HVB608)."""
+    vm = _vm("APP1", "N1", generation=1, scsi_controller=False)
+    cluster = Cluster(
+        name="C",
+        nodes=[
+            Host(name="N1", os=HostOS.WINDOWS_SERVER_2016, vms=[vm]),
+            Host(name="N2", os=HostOS.WINDOWS_SERVER_2012_R2),
+        ],
+    )
+    n2 = cluster.nodes[1]
+    assert "HVB608" not in _rules(backup_plan(cluster).findings, "APP1")
+    plan = backup_plan(cluster, "N2")
+    assert _rules(plan.findings, "APP1")["HVB608"] == "N2"
+    alone = hb.backup_outcome(vm, n2)
+    assert alone.consistency is hb.Consistency.FAILS
+    view = evaluate(cluster, n2).vms[0]
+    assert view.outcome == alone
+    assert view.outcome.profile is hb.Profile.WS2012
+
+
+def test_a_running_vm_whose_backup_fails_is_not_taken_offline() -> None:
+    """A running VM that cannot be backed up (SMB storage, no VSS agent) is not saved by the cluster."""
+    disk = Disk(
+        name="System",
+        attachment=Attachment.VIRTUAL_HARD_DISK,
+        host_storage=HostStorage.SMB,
+        volumes=[Volume(name="C:", file_system=FileSystem.NTFS)],
+    )
+    vm = _vm("V", "N1", disks=[disk])
+    node = Host(name="N1", os=HostOS.WINDOWS_SERVER_2012, vms=[vm], file_server_vss_agent=False)
+    cluster = Cluster(name="C", nodes=[node, Host(name="N2", os=HostOS.WINDOWS_SERVER_2012)])
+    plan = backup_plan(cluster)
+    assert hb.backup_outcome(vm, node).consistency is hb.Consistency.FAILS
+    assert "HVB502" not in _rules(plan.findings, "V")
+    assert not [s for s in plan.steps if s.action is StepKind.PREPARE_CLUSTER]
+
+
+def test_a_node_named_in_other_letters_is_the_owner() -> None:
+    """The owner named as ``n1`` is no other node: nothing is moved."""
+    vm = _vm("V", "N1")
+    cluster = _cluster(vm, {}, {})
+    assert "HVB502" not in _rules(backup_plan(cluster, "n1").findings, "V")
+    view = evaluate(cluster, Host(name="n1", os=HostOS.WINDOWS_SERVER_2008_R2))
+    assert not view.vms[0].moved

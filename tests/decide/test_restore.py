@@ -315,3 +315,24 @@ def test_restore_node_may_be_a_host() -> None:
     vm = VM(name="VM1", state=VMState.OFF, cluster_group=group(HOST))
     node = Host(name=HOST, os=HostOS.WINDOWS_SERVER_2008_R2)
     assert restore_steps(vm, node) == restore_steps(vm, HOST)
+
+
+def test_first_start_when_todays_backup_would_not_save_the_vm() -> None:
+    """Assumed from today's backup, which fails on 2012 R2 (HVB608), a running VM was not saved."""
+    vm = VM(name="VM1", state=VMState.RUNNING, generation=1, scsi_controller=False)
+    node = Host(name="N2", os=HostOS.WINDOWS_SERVER_2012_R2)
+    last = restore_steps(vm, node)[-1]
+    assert last.action is K.FIRST_START
+    assert "saved" not in words(last.text)
+    assert "fails" in words(last.text)
+
+
+def test_storage_of_virtual_fibre_channel_is_restored_from_the_guest() -> None:
+    """Under the later profiles, SAN storage of a virtual Fibre Channel adapter is the guest's to restore."""
+    vm = VM(name="VM1", state=VMState.RUNNING, fibre_channel_adapters=["FC A"])
+    node = Host(name="N2", os=HostOS.WINDOWS_SERVER_2022)
+    guest = of_kind(restore_steps(vm, node, [host_record(BackupMode.ONLINE, T0)]), K.GUEST_RESTORE)
+    assert [(s.target, s.rules) for s in guest] == [("FC A", ("HVB403", "HVB406"))]
+    assert "virtual Fibre Channel adapter 'FC A'" in guest[0].text
+    # The guidance of 2008 R2 knows no virtual Fibre Channel.
+    assert not of_kind(restore_steps(vm, "N2", profile="2008"), K.GUEST_RESTORE)

@@ -34,7 +34,11 @@ def _checkpoint(name: str = "Before update", **kwargs: Any) -> Checkpoint:
 def test_a_checkpoint_needs_only_its_name() -> None:
     """Kind, time, parent and disks are unknown unless given."""
     checkpoint = _checkpoint()
-    assert (checkpoint.snapshot_type, checkpoint.created_at, checkpoint.parent) == (None, None, None)
+    assert (checkpoint.snapshot_type, checkpoint.created_at, checkpoint.parent) == (
+        None,
+        None,
+        None,
+    )
     assert checkpoint.disk_paths == ()
     assert checkpoint.is_replica is False
 
@@ -113,9 +117,7 @@ def test_snapshot_names_given_with_checkpoints_must_agree() -> None:
     """Both given: the same names, in any order; others are refused, naming both."""
     checkpoints = [_checkpoint("A"), _checkpoint("B")]
     assert _vm(snapshots=["B", "A"], checkpoints=checkpoints).snapshots == ("B", "A")
-    error = _model_error(
-        lambda: _vm(snapshots=["A"], checkpoints=checkpoints), "snapshots", ("A",)
-    )
+    error = _model_error(lambda: _vm(snapshots=["A"], checkpoints=checkpoints), "snapshots", ("A",))
     assert "('A', 'B')" in str(error)
 
 

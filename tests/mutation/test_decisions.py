@@ -189,8 +189,12 @@ def test_node_arguments_are_checked_with_clear_errors() -> None:
     cluster = _two_node_cluster()
     with pytest.raises(TypeError, match=r"^node must be a Host or a host's name, got int$"):
         backup_plan(cluster, 5)  # type: ignore[arg-type]
-    with pytest.raises(HypervBackupError, match=r"^no node named 'N9' in cluster 'C'; known: 'N1', 'N2'$"):
+    with pytest.raises(
+        HypervBackupError, match=r"^no node named 'N9' in cluster 'C'; known: 'N1', 'N2'$"
+    ):
         backup_plan(cluster, "N9")
     host = Host(name="HV01", os=HostOS.WINDOWS_SERVER_2008)
-    with pytest.raises(HypervBackupError, match=r"^no node named 'N9' in host 'HV01'; known: 'HV01'$"):
+    with pytest.raises(
+        HypervBackupError, match=r"^no node named 'N9' in host 'HV01'; known: 'HV01'$"
+    ):
         backup_plan(host, "N9")

@@ -280,6 +280,35 @@ def test_a_string_over_a_mebibyte_is_refused_in_every_form_of_event() -> None:
     assert "more than the limit of 1048576" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"MachineName": "h" * (1024 * 1024 + 1)}, "[1].MachineName"),
+        ({"Properties": [{"Value": "a"}, {"Value": "v" * (1024 * 1024 + 1)}]}, "[1].Properties[1]"),
+    ],
+)
+def test_every_string_an_event_keeps_is_bounded(changes: dict[str, object], path: str) -> None:
+    """The computer, the log and each value are kept: each is bounded, with its path."""
+    document = json.dumps([_json_event(), _json_event(**changes)])
+    with pytest.raises(InventoryError) as caught:
+        winevent_json(document)
+    assert caught.value.path == path
+    assert "is longer than the limit of 1048576" in str(caught.value)
+
+
+def test_a_string_an_event_does_not_keep_is_not_read() -> None:
+    """Only what an event keeps is bounded: a long display name it drops is not refused."""
+    [event] = winevent_json(json.dumps([_json_event(LevelDisplayName="w" * (2 * 1024 * 1024))]))
+    assert event.event_id == 8229
+
+
+def test_values_past_the_sixty_fourth_are_named_by_position() -> None:
+    properties = [{"Value": str(n)} for n in range(1, 71)]
+    [event] = winevent_json(json.dumps([_json_event(Properties=properties)]))
+    assert event.data[69] == ("70", "70")
+    assert [name for name, _ in event.data] == [str(n) for n in range(1, 71)]
+
+
 @pytest.mark.parametrize("milliseconds", ["999999999999999", "-999999999999999"])
 def test_a_date_out_of_range_is_an_error_not_a_crash(milliseconds: str) -> None:
     document = json.dumps(

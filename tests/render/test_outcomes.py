@@ -469,6 +469,9 @@ def test_a_report_of_many_inputs_says_when_each_inventory_was_collected() -> Non
     document = json.loads(
         render_fleet(reports, Format.JSON, made_at=MADE, collected_at={"HV01": None})
     )
-    assert document["report"]["collected_at"] == {"HV01": None, "HVCLUSTER22": "2026-12-06T03:00:00Z"}
+    assert document["report"]["collected_at"] == {
+        "HV01": None,
+        "HVCLUSTER22": "2026-12-06T03:00:00Z",
+    }
     for fmt in (Format.TEXT, Format.MARKDOWN, Format.HTML):
         assert "Collected:" not in render_fleet(reports, fmt)

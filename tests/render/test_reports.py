@@ -475,8 +475,7 @@ def test_prometheus_gives_each_vm_its_checkpoints_and_the_age_of_the_oldest() ->
     }
     assert host["PRINT01"] == 1
     ages = {
-        s.labels["vm"]: s.value
-        for s in families["hyperv_backup_vm_oldest_checkpoint_age_seconds"]
+        s.labels["vm"]: s.value for s in families["hyperv_backup_vm_oldest_checkpoint_age_seconds"]
     }
     # Collected at 2026-12-06T03:00Z: SQL01's 'Before SQL CU22' was taken at
     # 2026-09-21T18:05:12Z, FC01's first daily checkpoint at 2026-12-02T00:15Z.

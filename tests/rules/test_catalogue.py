@@ -60,6 +60,30 @@ def test_every_signature_has_a_trigger_and_a_near_miss_case() -> None:
     assert set(CASES) | {"HVB700"} == signatures
 
 
+def test_every_rule_id_named_in_the_package_and_docs_is_in_the_catalogue() -> None:
+    """A rule ID in help text, docs or a signature's explanations names a rule that exists."""
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.joinpath("hyperv_backup").rglob("*.py"), *root.joinpath("docs").glob("*.md")]
+    files.append(root / "README.md")
+    named = set()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        # A rule made up in the file for an example (``id="HVB310"``) is the file's own.
+        own = set(re.findall(r'id="(HVB\d{3})"', text)) - set(RULES)
+        named |= {
+            (path.relative_to(root).as_posix(), rule_id)
+            for rule_id in re.findall(r"\bHVB\d{3}\b", text)
+            if rule_id not in own
+        }
+    assert len({path for path, _ in named}) > 10  # the scan reads the package and the docs
+    assert [(path, rule_id) for path, rule_id in sorted(named) if rule_id not in RULES] == []
+    from hyperv_backup.rules.signatures import SIGNATURES
+
+    explained = {rule_id for signature in SIGNATURES for rule_id in signature.explained_by}
+    assert explained
+    assert sorted(explained - set(RULES)) == []
+
+
 def test_catalogue_ids_and_severities() -> None:
     """HVB100-HVB107, HVB201-203, HVB301-309, HVB401-406, HVB501-505; then the later ones.
 

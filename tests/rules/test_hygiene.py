@@ -120,7 +120,9 @@ def test_hvb901_the_limit_and_the_time_are_settings() -> None:
     """--checkpoint-age sets the limit; ``at`` measures ages at another time than the collection."""
     target = host(vm(point("Before update", created_at=taken(days=1, hours=5))))
     assert "HVB901" not in fired(target)
-    message = only(check(target, settings=HygieneSettings(checkpoint_age=timedelta(hours=12))), "HVB901").message
+    message = only(
+        check(target, settings=HygieneSettings(checkpoint_age=timedelta(hours=12))), "HVB901"
+    ).message
     assert "older than 12 hours: 'Before update' (29 hours)" in message
     undated = host(vm(point("Before update", created_at=taken(days=1))), collected_at=None)
     assert "HVB901" not in fired(undated)
@@ -226,7 +228,9 @@ def test_hvb904_files_other_vms_of_the_cluster_use_are_in_use() -> None:
 
 def test_hvb904_files_in_use_are_worked_out_once_per_host() -> None:
     """Every VM of the host is answered from the same files in use, whichever asks first."""
-    first = vm(avhdx_files=[SECOND], disks=[Disk(name="New", attachment=Attachment.VIRTUAL_HARD_DISK)])
+    first = vm(
+        avhdx_files=[SECOND], disks=[Disk(name="New", attachment=Attachment.VIRTUAL_HARD_DISK)]
+    )
     second = VM(name="VM2", state=VMState.OFF, avhdx_files=[SECOND, FIRST], disks=[vhd(FIRST)])
     findings = [f for f in check(host(first, second)) if f.rule.id == "HVB904"]
     assert [f.vm for f in findings] == ["VM1", "VM2"]
@@ -271,9 +275,12 @@ def test_hvb905_near_miss() -> None:
 def test_differencing_files_count_the_disk_and_its_parents() -> None:
     assert differencing_files(vhd(SECOND, chain=(FIRST, BASE))) == 2
     assert differencing_files(Disk(name="D", attachment=Attachment.VIRTUAL_HARD_DISK)) == 0
-    assert differencing_files(
-        Disk(name="D", attachment=Attachment.VIRTUAL_HARD_DISK, chain=("x.AVHD",))
-    ) == 1
+    assert (
+        differencing_files(
+            Disk(name="D", attachment=Attachment.VIRTUAL_HARD_DISK, chain=("x.AVHD",))
+        )
+        == 1
+    )
 
 
 # --- HVB906: Hyper-V Replica's recovery points -------------------------------------------
@@ -396,7 +403,13 @@ def test_hvb908_near_miss() -> None:
             None,
         ),
     ],
-    ids=["2022, version 10.0", "version not known", "2012 R2", "no visible disk", "without Hyper-V"],
+    ids=[
+        "2022, version 10.0",
+        "version not known",
+        "2012 R2",
+        "no visible disk",
+        "without Hyper-V",
+    ],
 )
 def test_incremental_is_answered_where_hyper_v_can_say(target: Host, expected: bool | None) -> None:
     """True when the node, cluster and VM meet resilient change tracking's conditions."""

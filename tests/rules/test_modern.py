@@ -238,6 +238,16 @@ def test_hvb606_near_miss() -> None:
     assert "HVB606" not in fired(host(linux(on_csv)))
 
 
+def test_hvb606_and_hvb607_not_for_a_vm_that_is_off() -> None:
+    """A VM that is off has no live backup: its copy is taken as it is on disk."""
+    root = Volume(name="/", file_system=FileSystem.OTHER, vss_enabled=False)
+    remote = vhd("Data", volumes=(root,), storage=HostStorage.SMB)
+    hidden = Disk(name="Extra", attachment=Attachment.PASS_THROUGH)
+    target = host(linux(remote, hidden, state=VMState.OFF), agent=True)
+    assert not {"HVB606", "HVB607"} & set(fired(target))
+    assert backup_outcome(target.vms[0], target).consistency is Consistency.NOT_RUNNING
+
+
 @pytest.mark.parametrize("attachment", [Attachment.PASS_THROUGH, Attachment.GUEST_ISCSI])
 def test_hvb607_linux_with_hidden_storage(attachment: Attachment) -> None:
     """Supported Ubuntu VMs, notes: live backup can fail silently with such storage."""
@@ -512,7 +522,7 @@ def test_hvb618_near_miss() -> None:
 
 
 def test_hvb619_virtual_fibre_channel() -> None:
-    """Page "Hyper-V Virtual Fibre Channel": the guest reaches SAN LUNs the host does not see."""
+    """Msvm_VirtualSystemSnapshotSettingData "Properties": Fibre Channel storage is left out, as pass-through disks."""
     target = host(vm(fibre_channel_adapters=["FC A"]))
     assert_finding(
         only(check(target), "HVB619"), "HVB619", Severity.WARNING, "FC A", host=HOST, vm="VM1"
@@ -578,3 +588,36 @@ def test_hvb621_freebsd_with_a_file_system_other_than_ufs(os: HostOS) -> None:
 def test_hvb621_near_miss(target: Host) -> None:
     """UFS only, not collected, no daemon, a Linux guest, or Windows Server 2012: no HVB621."""
     assert "HVB621" not in fired(target)
+
+
+def test_hvb603_and_hvb608_say_what_a_backup_through_hyperv_would_do() -> None:
+    """A copy taken without Hyper-V (HVB109) does not fail for them; Hyper-V's own backup would."""
+    copier = BackupApplication(name="FileCopy", uses_hyperv_vss_writer=False, uses_wmi_backup=False)
+    no_scsi = host(vm(generation=1, scsi_controller=False), os=R2, app=copier)
+    found = only(check(no_scsi), "HVB608")
+    assert "a backup through Hyper-V would fail" in found.message
+    assert "its backup fails" not in found.message
+    outcome = backup_outcome(no_scsi.vms[0], no_scsi)
+    assert outcome.consistency is Consistency.NOT_APPLICATION_CONSISTENT
+    assert (
+        "its backup fails"
+        in only(check(host(vm(generation=1, scsi_controller=False), os=R2)), "HVB608").message
+    )
+    only_production = vm(integration_services=False, checkpoint_type=CheckpointType.PRODUCTION_ONLY)
+    found = only(check(host(only_production, app=copier)), "HVB603")
+    assert "would take none and fail" in found.message
+    found = only(check(host(only_production)), "HVB603")
+    assert "none is taken and the backup fails" in found.message
+
+
+def test_hvb604_gives_way_to_hvb615() -> None:
+    """A Linux guest on a CSV copied by Windows Server Backup is crash-consistent, not file-system."""
+    root = Volume(name="/", file_system=FileSystem.OTHER, vss_enabled=False)
+    on_csv = vhd(volumes=(root,), storage=HostStorage.CLUSTER_SHARED_VOLUME)
+    target = host(linux(on_csv), app=WSB)
+    assert "HVB615" in fired(target)
+    assert "HVB604" not in fired(target)
+    outcome = backup_outcome(target.vms[0], target)
+    assert outcome.consistency is Consistency.CRASH_CONSISTENT
+    assert "HVB604" not in [r.rule.id for r in outcome.reasons]
+    assert "HVB604" in fired(host(linux(on_csv)))
