@@ -220,7 +220,9 @@ def _write(
     """Write the report of many inputs, say on standard error which were not read; return the status."""
     status = fleet_status(reports)
     command = options.command.value
-    title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
+    count = len(reports)
+    what = "Findings" if options.command is Command.CHECK else "Backup plans"
+    title = f"{what} for {count} input{'' if count == 1 else 's'}"
     if options.report is ReportFormat.JUNIT:
         title = f"{PROG} {command}"
     frame = attrs.evolve(

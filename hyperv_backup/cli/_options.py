@@ -203,7 +203,23 @@ def is_fleet(options: Options) -> bool:
     if options.example is not None:
         return False
     operands = options.operands
-    return len(operands) > 1 or any(o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands)
+    if any(o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands):
+        return True
+    # A file named twice (``host.json ./host.json``) is one input.
+    return len({file_key(o) for o in operands}) > 1
+
+
+def file_key(path: str) -> object:
+    """Return what tells the file ``path`` names from others: its device and inode where known."""
+    if path == "-":
+        return path
+    try:
+        found = Path(path).stat()
+    except (OSError, ValueError):  # not there, not searchable, a NUL in the name
+        found = None
+    if found is not None and found.st_ino:
+        return (found.st_dev, found.st_ino)
+    return os.path.normcase(str(Path(path).absolute()))
 
 
 def usage_error(message: str) -> Exit:

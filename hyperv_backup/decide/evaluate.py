@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup._base.slots import slot_setters
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.targets import require_target
@@ -485,8 +486,10 @@ def left_out_text(found: Finding) -> str:
     storage reached through it.
     """
     if found.rule is FIBRE_CHANNEL_STORAGE:
-        return f"the SAN storage reached through virtual Fibre Channel adapter {found.subject!r}"
-    return f"disk {found.subject!r}"
+        return (
+            f"the SAN storage reached through virtual Fibre Channel adapter {quoted(found.subject)}"
+        )
+    return f"disk {quoted(found.subject)}"
 
 
 # --- the walk -------------------------------------------------------------------------------
