@@ -149,12 +149,16 @@ def consistency_counts(plan: Plan) -> dict[str, int]:
     return {c.value: count for c, count in counts.items() if count}
 
 
+#: How the note naming the later profiles that answered begins.
+_ANSWERED_BY = "Answered by the profile of "
+
+
 def profile_note(plan: Plan) -> str | None:
     """Return the line naming the profiles of 2012 and later that answered, if any."""
     labels = unique(o.profile.label for o in plan.outcomes.values())
     if not labels:
         return None
-    return f"Answered by the profile of {' and '.join(labels)}"
+    return f"{_ANSWERED_BY}{' and '.join(labels)}"
 
 
 def plan_hosts(plan: Plan) -> dict[str, str]:
@@ -525,7 +529,12 @@ def report_line(frame: Frame, profiles: Sequence[str] = ()) -> list[str]:
         ]
         lines.append(f"Collected: {', '.join(parts)}")
     named = frame.profiles or tuple(profiles)
-    if named:
+    # A note that says which later profiles answered says it already; a
+    # report answered by the guidance's profile alone reads as it always has.
+    from hyperv_backup.rules import Profile  # noqa: PLC0415 - loaded by whatever made the result
+
+    said = any(note.startswith(_ANSWERED_BY) for note in frame.notes)
+    if named and not said and named != (Profile.WS2008.label,):
         lines.append(f"Profile{'' if len(named) == 1 else 's'}: {', '.join(named)}")
     return lines
 
