@@ -557,7 +557,7 @@ def test_read_events_tells_the_form_from_the_first_bytes() -> None:
     with pytest.raises(InventoryError, match="not an event log"):
         read_events(b"Writer name: 'x'")
     for empty in (b"", b" \r\n"):
-        with pytest.raises(InventoryError, match="^<document>: an empty file, not an event log$"):
+        with pytest.raises(InventoryError, match=r"^<document>: an empty file, not an event log$"):
             read_events(empty)
 
 
