@@ -15,7 +15,7 @@ from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.results import Consistency
 from hyperv_backup.decide.steps import Step, StepKind
 from hyperv_backup.model import BackupMode
-from hyperv_backup.render._palette import WORST_FIRST, at_risk, look
+from hyperv_backup.render._palette import SEVERITY, WORST_FIRST, at_risk, look
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
 
 # Building a plan takes the whole decision layer; rendering findings (``check``)
@@ -479,7 +479,7 @@ def vm_lines(plan: Plan, hoisted: Sequence[Hoisted] = ()) -> list[VmLine]:
             kept.append(reason)
         host = hosts.get(name) or next((r.host for r in decision.reasons if r.host), "") or ""
         lines.append(VmLine(name, host, outcomes[name], decision, tuple(kept)))
-    lines.sort(key=lambda line: line.consistency.rank)
+    lines.sort(key=lambda line: SEVERITY[line.consistency])
     return lines
 
 
@@ -529,12 +529,7 @@ def report_line(frame: Frame, profiles: Sequence[str] = ()) -> list[str]:
         ]
         lines.append(f"Collected: {', '.join(parts)}")
     named = frame.profiles or tuple(profiles)
-    # A note that says which later profiles answered says it already; a
-    # report answered by the guidance's profile alone reads as it always has.
-    from hyperv_backup.rules import Profile  # noqa: PLC0415 - loaded by whatever made the result
-
-    said = any(note.startswith(_ANSWERED_BY) for note in frame.notes)
-    if named and not said and named != (Profile.WS2008.label,):
+    if named:
         lines.append(f"Profile{'' if len(named) == 1 else 's'}: {', '.join(named)}")
     return lines
 
