@@ -303,7 +303,7 @@ def _text_header(
     """Return the title, the ``lead`` lines (painted already), then the notes, each wrapped."""
     lines = [*out.heading(title, "="), *lead]
     for note in notes:
-        lines.extend(out.wrap(note))
+        lines.extend(out.wrap(note, rest="  "))
     return [*lines, ""]
 
 
