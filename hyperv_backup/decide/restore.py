@@ -225,14 +225,7 @@ def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
     group = vm.cluster_group
     assert group is not None  # noqa: S101 - a clustered action implies a group
     if action is ClusterAction.NOT_COVERED:
-        yield (
-            StepKind.PREPARE_CLUSTER,
-            vm.name,
-            where,
-            f"Bring the resources of VM {quoted(vm.name)} ({states_text(vm)}), a combination the "
-            "guidance does not cover, into a covered state before restoring it.",
-            (STATES_NOT_COVERED.id,),
-        )
+        yield _states_not_covered(vm, where)
         return
     on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
     yield (
@@ -245,19 +238,24 @@ def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
     )
 
 
+def _states_not_covered(vm: VM, where: str) -> Draft:
+    """Return the step that brings resource states the tables do not cover into covered ones."""
+    return (
+        StepKind.PREPARE_CLUSTER,
+        vm.name,
+        where,
+        f"Bring the resources of VM {quoted(vm.name)} ({states_text(vm)}), a combination the "
+        "guidance does not cover, into a covered state before restoring it.",
+        (STATES_NOT_COVERED.id,),
+    )
+
+
 def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
     """Yield the cluster steps of a restore under the profiles of 2012 and later."""
     action = cluster_restore_action(vm, where)
     group = vm.cluster_group
     if action is ClusterAction.NOT_COVERED:
-        yield (
-            StepKind.PREPARE_CLUSTER,
-            vm.name,
-            where,
-            f"Bring the resources of VM {quoted(vm.name)} ({states_text(vm)}), a combination the "
-            "guidance does not cover, into a covered state before restoring it.",
-            (STATES_NOT_COVERED.id,),
-        )
+        yield _states_not_covered(vm, where)
     elif action not in (ClusterAction.NOT_CLUSTERED, ClusterAction.NONE):
         assert group is not None  # noqa: S101 - a clustered action implies a group
         on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
