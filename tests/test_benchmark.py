@@ -162,3 +162,17 @@ def test_the_generator_puts_a_share_of_the_nodes_on_2022() -> None:
     assert releases.count("windows_server_2008_r2") == 2
     cluster = hb.parse_inventory(json.dumps(document))
     assert len(hb.model.hosts_of(cluster)) == 4
+
+
+def test_the_render_benchmark_runs() -> None:
+    result = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(BENCHMARKS / "render.py"), "--vms", "40", "80", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = result.stdout.splitlines()
+    assert [line.split()[:2] for line in lines[:2]] == [["40", "VMs,"], ["80", "VMs,"]]
+    assert all("µs a step" in line and "at most 3.0x" in line for line in lines[:2])
+    assert lines[2].startswith("text, time per step at the largest size / at the smallest: ")

@@ -14,7 +14,9 @@ those to come) writes through here.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,7 +30,18 @@ def _umask() -> int:
 
 
 def _target(path: Path) -> Path:
-    """Write through a symbolic link to what it names, as an ordinary write would."""
+    """Write through a symbolic link to what it names, as an ordinary write would.
+
+    Only a regular file is replaced: a FIFO, a device, a directory or a
+    stream such as ``/dev/stdout`` would be replaced by a file of the same
+    name, so the write is refused with an :class:`OSError` naming the path.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file; only files are written", str(path))
     return path.resolve() if path.is_symlink() else path
 
 

@@ -225,7 +225,9 @@ def _write(
         # A plugin's exit status is its state (docs/morning-check.md says when each is given).
         status = int(plugin_state(reports))
     command = options.command.value
-    title = f"{'Findings' if options.command is Command.CHECK else 'Backup plans'} for {len(reports)} inputs"
+    count = len(reports)
+    what = "Findings" if options.command is Command.CHECK else "Backup plans"
+    title = f"{what} for {count} input{'' if count == 1 else 's'}"
     if options.report is ReportFormat.JUNIT:
         title = f"{PROG} {command}"
     frame = attrs.evolve(

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, Protocol
 
 from hyperv_backup._base import HypervBackupError
 from hyperv_backup._base.files import write_atomically
@@ -23,6 +23,7 @@ from hyperv_backup.cli._options import (
     FailOn,
     InputError,
     Options,
+    file_key,
     is_pattern,
     same_file,
     usage_error,
@@ -177,7 +178,24 @@ def expand(
             left_out = " once --exclude and -o are left out" if given else ""
             raise usage_error(what + left_out)
         inputs.extend(found)
-    return list(dict.fromkeys(inputs))
+    return unique_files(inputs)
+
+
+def unique_files(paths: Sequence[str]) -> list[str]:
+    """Return ``paths`` without a second name of a file already named, in order.
+
+    ``host.json``, ``./host.json`` and its absolute path are one file (so are
+    two links to it); a path that cannot be looked at is compared by its
+    absolute form.
+    """
+    seen: set[object] = set()
+    kept: list[str] = []
+    for path in paths:
+        key = file_key(path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
 
 
 def excluded(path: str, globs: Sequence[str]) -> bool:
@@ -574,6 +592,15 @@ def write(text: str, fmt: Format, output: str | None = None) -> None:
         # The reader went away (``| head -1``): what it did not read is no
         # failure, and the command still exits with the status its findings call for.
         silence_stdout()
+    except OSError as exc:
+        _not_written(exc)
+
+
+def _not_written(exc: OSError) -> NoReturn:
+    """Stop with a usage error: standard output could not be written (a full disk, a device)."""
+    silence_stdout()
+    msg = f"cannot write to standard output: {exc.strerror or exc}"
+    raise usage_error(msg) from None
 
 
 def write_file(output: str, text: str | bytes) -> None:
@@ -602,6 +629,8 @@ def write_utf8(text: str, output: str | None = None) -> None:
         stream.flush()
     except BrokenPipeError:
         silence_stdout()
+    except OSError as exc:
+        _not_written(exc)
 
 
 def note_problems(options: Options, source: str, problems: Sequence[str]) -> None:

@@ -204,7 +204,23 @@ def is_fleet(options: Options) -> bool:
     if options.example is not None:
         return False
     operands = options.operands
-    return len(operands) > 1 or any(o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands)
+    if any(o != "-" and (_is_dir(o) or is_pattern(o)) for o in operands):
+        return True
+    # A file named twice (``host.json ./host.json``) is one input.
+    return len({file_key(o) for o in operands}) > 1
+
+
+def file_key(path: str) -> object:
+    """Return what tells the file ``path`` names from others: its device and inode where known."""
+    if path == "-":
+        return path
+    try:
+        found = Path(path).stat()
+    except (OSError, ValueError):  # not there, not searchable, a NUL in the name
+        found = None
+    if found is not None and found.st_ino:
+        return (found.st_dev, found.st_ino)
+    return os.path.normcase(str(Path(path).absolute()))
 
 
 def usage_error(message: str) -> Exit:
@@ -495,6 +511,8 @@ def _epilog(command: Command | None) -> str:
 
     lines = ["exit status:"]
     for status, meaning, commands in EXIT_STATUSES:
+        if status == EXIT_OK and command is not None and command not in _GATED:
+            meaning = "success"  # a command without --fail-on  # noqa: PLW2901
         if command is None or commands is None or command in commands:
             lines += textwrap.wrap(
                 meaning, width=79, initial_indent=f"  {status:<3}  ", subsequent_indent=" " * 7
@@ -681,12 +699,24 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
     def command(
         name: Command, summary: str, parents: list[argparse.ArgumentParser], usage: str
     ) -> argparse.ArgumentParser:
+        import textwrap  # noqa: PLC0415 - only the parser needs it
+
+        # Usage and description are laid out here, in 80 columns: argparse
+        # leaves a usage given whole on one line, and a raw description as it is.
+        prog = f"{PROG} {name.value}"
+        lines = textwrap.wrap(
+            f"{prog} [options] {usage}".rstrip(),
+            width=79 - len("usage: "),
+            subsequent_indent=" " * (len("usage: ") + len(prog) + 1),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
         return commands.add_parser(
             name.value,
             parents=parents,
             help=summary,
-            description=summary,
-            usage=f"%(prog)s [options] {usage}".rstrip(),
+            description=textwrap.fill(summary, width=79),
+            usage="\n".join(lines),
             epilog=_epilog(name),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.decide.evaluate import evaluate
 from hyperv_backup.decide.protection import apply_policy, protection_facts
 from hyperv_backup.decide.targets import require_target
@@ -54,7 +55,9 @@ class UncoveredStorage:
     def __str__(self) -> str:
         """Return ``disk 'Archive' of VM 'FS01': HVB201 ...``: the storage, and the rule that says so."""
         what = "virtual Fibre Channel adapter" if self.rule is FIBRE_CHANNEL_STORAGE else "disk"
-        return f"{what} {self.disk!r} of VM {self.vm!r}: {self.rule.id} {self.rule.title}"
+        return (
+            f"{what} {quoted(self.disk)} of VM {quoted(self.vm)}: {self.rule.id} {self.rule.title}"
+        )
 
 
 def uncovered_storage(

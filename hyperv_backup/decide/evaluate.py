@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup._base.slots import slot_setters
 from hyperv_backup.decide.results import BackupModeDecision, BackupOutcome, Consistency
 from hyperv_backup.decide.targets import require_target
@@ -240,6 +241,8 @@ _OFFLINE_EFFECTS = frozenset(
 _GUEST_OUT = Effect.GUEST_CANNOT_TAKE_PART
 _NOT_INCREMENTAL = Effect.NOT_INCREMENTAL
 _LEAVES_OUT = Effect.LEAVES_OUT
+_FREEZES = Effect.FREEZES_FILE_SYSTEMS
+_FILE_SYSTEM = Consistency.FILE_SYSTEM_CONSISTENT
 
 
 class _Answer:
@@ -251,6 +254,7 @@ class _Answer:
         "ctx",
         "downtime",
         "found",
+        "froze",
         "incremental",
         "left_out",
         "not_incremental",
@@ -275,6 +279,8 @@ class _Answer:
         self.incremental: bool | None = None
         #: The findings of storage the host backup does not hold.
         self.left_out: list[Finding] = []
+        #: The findings that say the guest freezes its file systems for the copy.
+        self.froze: list[Finding] = []
         self.row_mode = _OFFLINE
 
     def take(self, check: Check, shapes: bool, subject: Subject, result: CheckResult) -> None:
@@ -295,6 +301,8 @@ class _Answer:
                 self.not_incremental.append(item)
             elif effect is _LEAVES_OUT:
                 self.left_out.append(item)
+            if effect is _FREEZES:
+                self.froze.append(item)
             self.found.append(item)
             if shapes:
                 self.reasons.append(item)
@@ -376,6 +384,11 @@ def _vm(host: Host, at: Context, vm: VM, walk: _Walk, *, owner_key: str, moved: 
     ):
         answer.consistency = _NOT_BACKED_UP
     answer.online = ctx.running and not answer.offline
+    # That the guest freezes its file systems explains a file-system-consistent
+    # copy, not one that fails or holds less: it is then no reason of the outcome.
+    if answer.froze and answer.consistency.rank < _FILE_SYSTEM.rank:
+        froze = answer.froze
+        answer.reasons = [r for r in answer.reasons if r not in froze]
     # A backup that saves the VM takes the offline rows of the cluster backup
     # table (saving through the Cluster service); a running VM that keeps
     # running, the online rows. A VM that is not running is backed up as it
@@ -504,8 +517,10 @@ def left_out_text(found: Finding) -> str:
     storage reached through it.
     """
     if found.rule is FIBRE_CHANNEL_STORAGE:
-        return f"the SAN storage reached through virtual Fibre Channel adapter {found.subject!r}"
-    return f"disk {found.subject!r}"
+        return (
+            f"the SAN storage reached through virtual Fibre Channel adapter {quoted(found.subject)}"
+        )
+    return f"disk {quoted(found.subject)}"
 
 
 # --- the walk -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup._base.display import NotebookDisplay
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.decide.evaluate import Evaluation, VMView, evaluate, left_out_text
 from hyperv_backup.decide.protection import (
     ProtectionSummary,
@@ -170,7 +171,7 @@ def plan_of(
             StepKind.PREREQUISITE,
             f.subject,
             f.subject,
-            f.rule.prerequisite.format(host=repr(f.subject)),
+            f.rule.prerequisite.format(host=quoted(f.subject)),
             (f.rule.id,),
         )
         for f in evaluation.findings
@@ -233,15 +234,15 @@ def _record_network_drafts(host: Host, profile: Profile) -> Iterable[Draft]:
     for network in host.virtual_networks:
         details = [f"kind {network.kind.value}"]
         if network.physical_adapter is not None:
-            details.append(f"physical adapter {network.physical_adapter!r}")
+            details.append(f"physical adapter {quoted(network.physical_adapter)}")
         if network.vlan_id is not None:
             details.append(f"VLAN {network.vlan_id}")
         yield (
             StepKind.RECORD_NETWORKS,
             network.name,
             host.name,
-            f"Record the configuration of {noun} {network.name!r} on "
-            f"{host.name!r} ({', '.join(details)}).",
+            f"Record the configuration of {noun} {quoted(network.name)} on "
+            f"{quoted(host.name)} ({', '.join(details)}).",
             (rule.id,),
         )
 
@@ -265,7 +266,7 @@ def _add_guest_backups(view: VMView, drafts: list[Draft]) -> None:
                 StepKind.GUEST_BACKUP,
                 item.subject,
                 vm.name,
-                f"From inside the guest of VM {vm.name!r}, back up {what} before the host backup.",
+                f"From inside the guest of VM {quoted(vm.name)}, back up {what} before the host backup.",
                 rules,
             )
         )
@@ -289,7 +290,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 StepKind.PREPARE_CLUSTER,
                 vm.name,
                 owner,
-                f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
+                f"Bring the resources of VM {quoted(vm.name)} ({states_text(vm)}), a combination the "
                 "guidance does not cover, into a covered state before backing it up.",
                 (STATES_NOT_COVERED.id,),
             )
@@ -300,7 +301,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 StepKind.MOVE_VM,
                 vm.name,
                 owner,
-                f"Move VM {vm.name!r} from {owner!r} to {node!r}, since only the owning node "
+                f"Move VM {quoted(vm.name)} from {quoted(owner)} to {quoted(node)}, since only the owning node "
                 "reports it for backup.",
                 (BACKUP_PREPARATION.id,),
             )
@@ -310,7 +311,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 StepKind.RETURN_CLUSTER_STATE,
                 vm.name,
                 node,
-                f"Move VM {vm.name!r} back to {owner!r}.",
+                f"Move VM {quoted(vm.name)} back to {quoted(owner)}.",
                 (BACKUP_PREPARATION.id,),
             )
         )
@@ -320,7 +321,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 StepKind.PREPARE_CLUSTER,
                 vm.name,
                 node,
-                f"Put the cluster resource of VM {vm.name!r} offline through the Cluster service.",
+                f"Put the cluster resource of VM {quoted(vm.name)} offline through the Cluster service.",
                 (BACKUP_PREPARATION.id,),
             )
         )
@@ -330,7 +331,7 @@ def _cluster_drafts(view: VMView) -> tuple[list[Draft], list[Draft]]:
                 StepKind.RETURN_CLUSTER_STATE,
                 vm.name,
                 node,
-                f"Bring the cluster resource of VM {vm.name!r} back online.",
+                f"Bring the cluster resource of VM {quoted(vm.name)} back online.",
                 (BACKUP_PREPARATION.id,),
             ),
         )
@@ -374,30 +375,30 @@ def _outcome_host_backup_draft(view: VMView, outcome: BackupOutcome) -> Draft:
     consistency = outcome.consistency
     if consistency is Consistency.FAILS:
         text = (
-            f"Fix VM {name!r} before its backup on {where!r}, which would fail as it stands "
+            f"Fix VM {quoted(name)} before its backup on {quoted(where)}, which would fail as it stands "
             "(see the findings)."
         )
     elif consistency is Consistency.NOT_BACKED_UP:
         text = (
-            f"Back up VM {name!r} from inside its guest: the host backup on {where!r} holds "
+            f"Back up VM {quoted(name)} from inside its guest: the host backup on {quoted(where)} holds "
             "none of its disks."
         )
     elif consistency is Consistency.NOT_APPLICATION_CONSISTENT:
         text = (
-            f"Back up VM {name!r} with a backup application that goes through Hyper-V: the "
-            f"one on {where!r} copies it without Hyper-V, so the copy is not "
+            f"Back up VM {quoted(name)} with a backup application that goes through Hyper-V: the "
+            f"one on {quoted(where)} copies it without Hyper-V, so the copy is not "
             "application-consistent and what it holds is not documented."
         )
     elif consistency is Consistency.SAVED_STATE:
-        text = f"Back up VM {name!r} on {where!r} {_SAVED_HOW[outcome.state_after]}."
+        text = f"Back up VM {quoted(name)} on {quoted(where)} {_SAVED_HOW[outcome.state_after]}."
     elif consistency is Consistency.NOT_RUNNING:
-        text = f"Back up VM {name!r} on {where!r} as it is; it stays {vm.state.value}."
+        text = f"Back up VM {quoted(name)} on {quoted(where)} as it is; it stays {vm.state.value}."
     elif vm.state is VMState.RUNNING:
         how = _COPY_HOW[consistency]
-        text = f"Back up VM {name!r} on {where!r} while it runs: {how}, no downtime."
+        text = f"Back up VM {quoted(name)} on {quoted(where)} while it runs: {how}, no downtime."
     else:
         how = _COPY_HOW[consistency]
-        text = f"Back up VM {name!r} on {where!r}: {how}; it stays {vm.state.value}."
+        text = f"Back up VM {quoted(name)} on {quoted(where)}: {how}; it stays {vm.state.value}."
     return (_HOST_BACKUP, name, where, text, rules)
 
 
@@ -414,7 +415,7 @@ def _host_backup_draft(view: VMView) -> Draft:
         rules.append(SAVED_FOR_BACKUP.id)
     else:
         how = _STAYS_HOW[vm.state]
-    text = f"Back up VM {name!r} on {where!r} {how}."
+    text = f"Back up VM {quoted(name)} on {quoted(where)} {how}."
     # Findings that keep the host backup from holding this VM change the step.
     for f in view.findings:
         rule = f.rule
@@ -422,19 +423,19 @@ def _host_backup_draft(view: VMView) -> Draft:
             continue
         if rule is WSB_ON_CSV:
             text = (
-                f"Back up VM {name!r} with an application other than Windows Server Backup, "
-                f"which does not support its Cluster Shared Volume; on {where!r} it would be "
+                f"Back up VM {quoted(name)} with an application other than Windows Server Backup, "
+                f"which does not support its Cluster Shared Volume; on {quoted(where)} it would be "
                 f"backed up {how}."
             )
         elif f.severity is Severity.WARNING:
             text = (
-                f"Expect VM {name!r} to be left out of the backup on {where!r}: a disk is on a "
+                f"Expect VM {quoted(name)} to be left out of the backup on {quoted(where)}: a disk is on a "
                 "volume mounted by GUID path; mount it at a drive letter or folder to include "
                 "the VM."
             )
         else:
             text = (
-                f"Back up VM {name!r} on {where!r} {how}; without KB958184 on {where!r}, its "
+                f"Back up VM {quoted(name)} on {quoted(where)} {how}; without KB958184 on {quoted(where)}, its "
                 "disk on a volume mounted by GUID path can make the whole backup fail."
             )
         rules.append(rule.id)

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from hyperv_backup._base import HypervBackupError, public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.decide.cluster import cluster_restore_action
 from hyperv_backup.decide.evaluate import VMView, evaluate_vm, left_out_text, on_shared_volume
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
@@ -175,7 +176,7 @@ def restore_steps(
             StepKind.GATHER_MEDIA,
             vm.name,
             where,
-            f"Have the backup media and equipment for VM {vm.name!r} at hand on {where!r}.",
+            f"Have the backup media and equipment for VM {quoted(vm.name)} at hand on {quoted(where)}.",
             (),
         )
     ]
@@ -190,20 +191,20 @@ def restore_steps(
                 StepKind.WARN_VM_DELETED,
                 vm.name,
                 where,
-                f"Know that the restore removes VM {vm.name!r}, now {vm.state.value}, and puts "
+                f"Know that the restore removes VM {quoted(vm.name)}, now {vm.state.value}, and puts "
                 "the backed-up copy in its place; its current state is lost.",
                 (RESTORE_REPLACES_VM.id,),
             )
         )
     if later:
         restore = (
-            f"Restore VM {vm.name!r} on {where!r} from the {mode.value} host-level backup; it "
+            f"Restore VM {quoted(vm.name)} on {quoted(where)} from the {mode.value} host-level backup; it "
             "comes back as a whole VM (single files only through a backup application's "
             "item-level recovery)."
         )
     else:
         restore = (
-            f"Restore the whole of VM {vm.name!r} on {where!r} from the {mode.value} "
+            f"Restore the whole of VM {quoted(vm.name)} on {quoted(where)} from the {mode.value} "
             "host-level backup."
         )
     rule = WHOLE_VM if later else WHOLE_VM_ONLY
@@ -224,23 +225,28 @@ def _restore_preparation(vm: VM, where: str) -> Iterable[Draft]:
     group = vm.cluster_group
     assert group is not None  # noqa: S101 - a clustered action implies a group
     if action is ClusterAction.NOT_COVERED:
-        yield (
-            StepKind.PREPARE_CLUSTER,
-            vm.name,
-            where,
-            f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
-            "guidance does not cover, into a covered state before restoring it.",
-            (STATES_NOT_COVERED.id,),
-        )
+        yield _states_not_covered(vm, where)
         return
     on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
     yield (
         StepKind.PREPARE_CLUSTER,
         vm.name,
         group.owner_node if on_owner else where,
-        f"Before VM {vm.name!r} is restored on {where!r}, "
+        f"Before VM {quoted(vm.name)} is restored on {quoted(where)}, "
         f"{action_text(action, group.owner_node, where)}.",
         (RESTORE_PREPARATION.id,),
+    )
+
+
+def _states_not_covered(vm: VM, where: str) -> Draft:
+    """Return the step that brings resource states the tables do not cover into covered ones."""
+    return (
+        StepKind.PREPARE_CLUSTER,
+        vm.name,
+        where,
+        f"Bring the resources of VM {quoted(vm.name)} ({states_text(vm)}), a combination the "
+        "guidance does not cover, into a covered state before restoring it.",
+        (STATES_NOT_COVERED.id,),
     )
 
 
@@ -249,14 +255,7 @@ def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
     action = cluster_restore_action(vm, where)
     group = vm.cluster_group
     if action is ClusterAction.NOT_COVERED:
-        yield (
-            StepKind.PREPARE_CLUSTER,
-            vm.name,
-            where,
-            f"Bring the resources of VM {vm.name!r} ({states_text(vm)}), a combination the "
-            "guidance does not cover, into a covered state before restoring it.",
-            (STATES_NOT_COVERED.id,),
-        )
+        yield _states_not_covered(vm, where)
     elif action not in (ClusterAction.NOT_CLUSTERED, ClusterAction.NONE):
         assert group is not None  # noqa: S101 - a clustered action implies a group
         on_owner = action is ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER
@@ -264,7 +263,7 @@ def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
             StepKind.PREPARE_CLUSTER,
             vm.name,
             group.owner_node if on_owner else where,
-            f"Before VM {vm.name!r} is restored on {where!r} through the Hyper-V VSS writer, "
+            f"Before VM {quoted(vm.name)} is restored on {quoted(where)} through the Hyper-V VSS writer, "
             f"{action_text(action, group.owner_node, where)}: the restore deletes the VM, "
             "which the cluster would otherwise treat as a failure. A backup application that "
             "recovers clustered VMs itself (recovery to the original instance) keeps the VM "
@@ -277,7 +276,7 @@ def _later_preparation(vm: VM, where: str) -> Iterable[Draft]:
             StepKind.PREPARE_CLUSTER,
             vm.name,
             where,
-            f"VM {vm.name!r} is on a Cluster Shared Volume: know what the backup application "
+            f"VM {quoted(vm.name)} is on a Cluster Shared Volume: know what the backup application "
             f"keeps consistent across nodes; restored on another node than the one that backed "
             "it up, some applications overwrite application state on the node that restores.",
             (CSV_ANY_NODE.id,),
@@ -304,9 +303,9 @@ def _switches_first(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
             StepKind.RECONNECT_NETWORK,
             network,
             where,
-            f"Before the restore, create virtual switch {network!r} on {where!r} from its "
+            f"Before the restore, create virtual switch {quoted(network)} on {quoted(where)} from its "
             f"recorded configuration, by that name, so that the restore connects adapter "
-            f"{adapter.name!r} of VM {vm.name!r} to it.",
+            f"{quoted(adapter.name)} of VM {quoted(vm.name)} to it.",
             (ADAPTERS_RECONNECTED.id,),
         )
 
@@ -320,14 +319,14 @@ def _connections_checked(vm: VM, node: str | Host, where: str) -> Iterable[Draft
             continue
         if known:
             text = (
-                f"Check that adapter {adapter.name!r} of VM {vm.name!r} is connected to "
-                f"virtual switch {network!r}: the restore connects it to the switch of that "
-                f"name on {where!r}."
+                f"Check that adapter {quoted(adapter.name)} of VM {quoted(vm.name)} is connected to "
+                f"virtual switch {quoted(network)}: the restore connects it to the switch of that "
+                f"name on {quoted(where)}."
             )
         else:
             text = (
-                f"Check that adapter {adapter.name!r} of VM {vm.name!r} is connected to "
-                f"virtual switch {network!r}; where {where!r} has no switch of that name the "
+                f"Check that adapter {quoted(adapter.name)} of VM {quoted(vm.name)} is connected to "
+                f"virtual switch {quoted(network)}; where {quoted(where)} has no switch of that name the "
                 "restore leaves it unconnected: create the switch from its recorded "
                 "configuration and connect the adapter."
             )
@@ -342,7 +341,7 @@ def _guest_restore_drafts(today: VMView, records: list[Backup] | None) -> Iterab
     vm = today.vm
     for found in today.left_out:
         what = left_out_text(found)
-        text = f"After VM {vm.name!r} is restored, restore {what} from inside the guest"
+        text = f"After VM {quoted(vm.name)} is restored, restore {what} from inside the guest"
         rules: tuple[str, ...] = (GUEST_RESTORE.id,)
         if records is not None and found.subject not in covered:
             rules = (GUEST_RESTORE.id, NO_GUEST_BACKUP.id)
@@ -360,13 +359,13 @@ def _reconnect_drafts(vm: VM, node: str | Host, where: str) -> Iterable[Draft]:
             continue
         if existing is not None and computer_key(network) not in existing:
             text = (
-                f"Recreate virtual network {network!r} on {where!r} from its recorded "
-                f"configuration, then connect adapter {adapter.name!r} of VM {vm.name!r} to it."
+                f"Recreate virtual network {quoted(network)} on {quoted(where)} from its recorded "
+                f"configuration, then connect adapter {quoted(adapter.name)} of VM {quoted(vm.name)} to it."
             )
         else:
             text = (
-                f"Connect adapter {adapter.name!r} of VM {vm.name!r} to virtual network "
-                f"{network!r}."
+                f"Connect adapter {quoted(adapter.name)} of VM {quoted(vm.name)} to virtual network "
+                f"{quoted(network)}."
             )
         yield (StepKind.RECONNECT_NETWORK, network, where, text, (RECONNECT_ADAPTERS.id,))
 
@@ -391,7 +390,7 @@ def _first_start_draft(
             StepKind.FIRST_START,
             vm.name,
             where,
-            f"Start VM {vm.name!r}, which comes back off: its guest starts from a copy taken "
+            f"Start VM {quoted(vm.name)}, which comes back off: its guest starts from a copy taken "
             "while it ran, and may report that it was not shut down properly.",
             (FIRST_START.id,),
         )
@@ -400,7 +399,7 @@ def _first_start_draft(
             StepKind.FIRST_START,
             vm.name,
             where,
-            f"Start VM {vm.name!r}, which comes back off, and ignore any report from the guest "
+            f"Start VM {quoted(vm.name)}, which comes back off, and ignore any report from the guest "
             "of an unexpected shutdown.",
             (UNEXPECTED_SHUTDOWN.id,),
         )
@@ -413,7 +412,7 @@ def _first_start_draft(
             StepKind.FIRST_START,
             vm.name,
             where,
-            f"Start VM {vm.name!r}. A backup taken today would not save it ({consistency}): "
+            f"Start VM {quoted(vm.name)}. A backup taken today would not save it ({consistency}): "
             "check how the backup restored was taken, and how the VM comes back.",
             (),
         )
@@ -422,6 +421,6 @@ def _first_start_draft(
         StepKind.FIRST_START,
         vm.name,
         where,
-        f"Start VM {vm.name!r}, which comes back {comes_back.value}.",
+        f"Start VM {quoted(vm.name)}, which comes back {comes_back.value}.",
         (),
     )

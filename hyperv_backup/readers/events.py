@@ -49,6 +49,8 @@ def event_form(data: bytes) -> str:
         return "xml"
     if first in ("[", "{"):
         return "json"
+    if not data.strip():
+        raise InventoryError([Problem("", "an empty file, not an event log")])
     raise InventoryError(
         [
             Problem(

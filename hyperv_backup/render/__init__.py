@@ -312,11 +312,12 @@ def plan_frame(plan: Plan, frame: Frame) -> Frame:
     """Return ``frame`` with the notes every format gives a plan under its own.
 
     Each format opens with the backups by outcome itself, coloured: the notes
-    add only which profiles answered, when a later one did.
+    add only which profiles answered, when a later one did and the report
+    does not already say it on the line of when and from what it was made.
     """
     from hyperv_backup.render._common import profile_note  # noqa: PLC0415
 
-    note = profile_note(plan)
+    note = None if frame.forwarded else profile_note(plan)
     return frame if note is None else attrs.evolve(frame, notes=(*frame.notes, note))
 
 

@@ -15,7 +15,7 @@ from hyperv_backup.decide.mode import BackupModeDecision
 from hyperv_backup.decide.results import Consistency
 from hyperv_backup.decide.steps import Step, StepKind
 from hyperv_backup.model import BackupMode
-from hyperv_backup.render._palette import WORST_FIRST, at_risk, look
+from hyperv_backup.render._palette import SEVERITY, WORST_FIRST, at_risk, look
 from hyperv_backup.rules import RULES, Finding, Rule, Severity
 
 # Building a plan takes the whole decision layer; rendering findings (``check``)
@@ -149,12 +149,16 @@ def consistency_counts(plan: Plan) -> dict[str, int]:
     return {c.value: count for c, count in counts.items() if count}
 
 
+#: How the note naming the later profiles that answered begins.
+_ANSWERED_BY = "Answered by the profile of "
+
+
 def profile_note(plan: Plan) -> str | None:
     """Return the line naming the profiles of 2012 and later that answered, if any."""
     labels = unique(o.profile.label for o in plan.outcomes.values())
     if not labels:
         return None
-    return f"Answered by the profile of {' and '.join(labels)}"
+    return f"{_ANSWERED_BY}{' and '.join(labels)}"
 
 
 def plan_hosts(plan: Plan) -> dict[str, str]:
@@ -475,7 +479,7 @@ def vm_lines(plan: Plan, hoisted: Sequence[Hoisted] = ()) -> list[VmLine]:
             kept.append(reason)
         host = hosts.get(name) or next((r.host for r in decision.reasons if r.host), "") or ""
         lines.append(VmLine(name, host, outcomes[name], decision, tuple(kept)))
-    lines.sort(key=lambda line: line.consistency.rank)
+    lines.sort(key=lambda line: SEVERITY[line.consistency])
     return lines
 
 

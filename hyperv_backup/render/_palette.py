@@ -6,8 +6,8 @@ VM down (saved) is amber, a consistent one is green, and the copy of a VM that
 is not running is neutral. The outcomes are listed worst first, the order
 every report counts and sorts them in.
 
->>> [look(c).label for c in WORST_FIRST][1:]
-['fails', 'not backed up', 'saved with downtime', 'crash-consistent', 'file-system-consistent', 'application-consistent', 'not running']
+>>> [look(c).label for c in WORST_FIRST]
+['fails', 'not backed up', 'not application-consistent', 'saved with downtime', 'crash-consistent', 'file-system-consistent', 'application-consistent', 'not running']
 >>> look(Consistency.CRASH_CONSISTENT).tone, look(Consistency.FAILS).css
 ('amber', 'out-fails')
 """
@@ -21,7 +21,7 @@ import attrs
 from hyperv_backup._base import public_dir
 from hyperv_backup.decide.results import Consistency
 
-__all__ = ["PALETTE", "TONES", "WORST_FIRST", "Look", "at_risk", "look", "worst"]
+__all__ = ["PALETTE", "SEVERITY", "TONES", "WORST_FIRST", "Look", "at_risk", "look", "worst"]
 
 #: ``dir()`` of the module lists its public names only.
 __dir__ = public_dir(__name__, __all__)
@@ -78,8 +78,23 @@ PALETTE: Mapping[Consistency, Look] = {
     for consistency, (label, tone, css) in _WORDS.items()
 }
 
-#: The outcomes, worst first: the order the reports count and sort them in.
-WORST_FIRST: tuple[Consistency, ...] = tuple(sorted(Consistency, key=lambda c: c.rank))
+#: The outcomes, worst first for a person: the order the reports count and sort
+#: them in. A copy taken without Hyper-V comes after a backup that fails or
+#: holds nothing (it holds the VM's files, of no documented consistency); the
+#: walk ranks it first only so that it stands for a copy no Hyper-V outcome
+#: describes (:attr:`Consistency.rank`).
+WORST_FIRST: tuple[Consistency, ...] = (
+    Consistency.FAILS,
+    Consistency.NOT_BACKED_UP,
+    Consistency.NOT_APPLICATION_CONSISTENT,
+    Consistency.SAVED_STATE,
+    Consistency.CRASH_CONSISTENT,
+    Consistency.FILE_SYSTEM_CONSISTENT,
+    Consistency.APPLICATION_CONSISTENT,
+    Consistency.NOT_RUNNING,
+)
+#: Each outcome's place in :data:`WORST_FIRST`.
+SEVERITY: dict[Consistency, int] = {c: place for place, c in enumerate(WORST_FIRST)}
 
 
 def look(consistency: Consistency) -> Look:
@@ -91,7 +106,7 @@ def at_risk(consistency: Consistency) -> bool:
     """Whether a VM with this outcome is at risk: its backup fails, holds nothing, is crash-consistent or saves it.
 
     >>> [c.value for c in WORST_FIRST if at_risk(c)]
-    ['not_application_consistent', 'fails', 'not_backed_up', 'saved_state', 'crash_consistent']
+    ['fails', 'not_backed_up', 'not_application_consistent', 'saved_state', 'crash_consistent']
     """
     return PALETTE[consistency].tone in ("red", "amber")
 
@@ -102,4 +117,4 @@ def worst(outcomes: Iterable[Consistency]) -> Consistency | None:
     >>> worst([Consistency.NOT_RUNNING, Consistency.CRASH_CONSISTENT]).value
     'crash_consistent'
     """
-    return min(outcomes, key=lambda c: c.rank, default=None)
+    return min(outcomes, key=SEVERITY.__getitem__, default=None)

@@ -308,7 +308,7 @@ def _text_header(
     """Return the title, the ``lead`` lines (painted already), then the notes, each wrapped."""
     lines = [*out.heading(title, "="), *lead]
     for note in notes:
-        lines.extend(out.wrap(note))
+        lines.extend(out.wrap(note, rest="  "))
     return [*lines, ""]
 
 
@@ -651,7 +651,7 @@ def _worst_inputs(
     used: int,
 ) -> list[str]:
     """Return the inputs worst first, then the totals, in what is left of one screen."""
-    rank = {look(c).label: c.rank for c in WORST_FIRST}
+    rank = {look(c).label: place for place, c in enumerate(WORST_FIRST)}
     inputs = sorted(rows[:-1], key=lambda row: rank.get(row["worst outcome"], -1))
     # Each row takes a line at least (with the table's header, rule and totals,
     # 3 more): no more can fit, so the rows tried are few whatever the inputs.

@@ -24,6 +24,7 @@ from typing import TypeVar
 import attrs
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import (
     VM,
     BackupMode,
@@ -86,20 +87,20 @@ __dir__ = public_dir(__name__, __all__)
 _ACTION_TEXT = {
     ClusterAction.TAKE_CLUSTER_RESOURCE_OFFLINE: "put its cluster resource offline through "
     "the Cluster service",
-    ClusterAction.MOVE_TO_NODE: "move it from {owner!r} to {node!r} first, since only the "
+    ClusterAction.MOVE_TO_NODE: "move it from {owner} to {node} first, since only the "
     "owning node reports it for backup",
     ClusterAction.TAKE_CONFIGURATION_RESOURCE_OFFLINE: "put its configuration resource offline",
     ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE: "put its cluster and "
     "configuration resources offline",
     ClusterAction.TAKE_CLUSTER_AND_CONFIGURATION_RESOURCES_OFFLINE_ON_OWNER: "put its cluster "
-    "and configuration resources offline on {owner!r}, which owns it, so that two nodes do "
+    "and configuration resources offline on {owner}, which owns it, so that two nodes do "
     "not both hold it",
 }
 
 
 def action_text(action: ClusterAction, owner: str, node: str) -> str:
     """Say what ``action`` asks of a VM owned by ``owner``, for work on ``node``."""
-    return _ACTION_TEXT[action].format(owner=owner, node=node)
+    return _ACTION_TEXT[action].format(owner=quoted(owner), node=quoted(node))
 
 
 def states_text(vm: VM) -> str:
@@ -245,7 +246,7 @@ def _index(entries: Iterable[tuple[_K, _R]]) -> dict[_K, _R]:
     for key, row in entries:
         if key in rows:
             # Two rows for one situation would make the answer depend on row order.
-            msg = f"table rows overlap at {key!r}: {rows[key]!r} and {row!r}"
+            msg = f"table rows overlap at {quoted(key)}: {quoted(rows[key])} and {quoted(row)}"
             raise ValueError(msg)
         rows[key] = row
     return rows
@@ -421,15 +422,15 @@ def _guid_path(disk: Disk, ctx: Context) -> CheckResult:
         return ctx.finding(
             GUID_PATH_VOLUME,
             disk.name,
-            f"Disk {disk.name!r} of clustered VM {ctx.name!r} is on a volume mounted by GUID "
-            f"path; only this VM is left out of the backup on {ctx.at!r}.",
+            f"Disk {quoted(disk.name)} of clustered VM {quoted(ctx.name)} is on a volume mounted by GUID "
+            f"path; only this VM is left out of the backup on {quoted(ctx.at)}.",
             Severity.WARNING,
         )
     return ctx.finding(
         GUID_PATH_VOLUME,
         disk.name,
-        f"Disk {disk.name!r} of clustered VM {ctx.name!r} is on a volume mounted by GUID path; "
-        f"the whole backup on {ctx.at!r} can fail (KB958184 is not installed).",
+        f"Disk {quoted(disk.name)} of clustered VM {quoted(ctx.name)} is on a volume mounted by GUID path; "
+        f"the whole backup on {quoted(ctx.at)} can fail (KB958184 is not installed).",
     )
 
 
@@ -452,7 +453,7 @@ def _preparation(ctx: Context, action: ClusterAction) -> CheckResult:
     return ctx.finding(
         BACKUP_PREPARATION,
         ctx.vm.name,
-        f"Before clustered VM {ctx.name!r} is backed up on {ctx.at!r}, "
+        f"Before clustered VM {quoted(ctx.name)} is backed up on {quoted(ctx.at)}, "
         f"{action_text(action, ctx.host.name, ctx.at)}.",
     )
 
@@ -501,7 +502,7 @@ def not_covered_finding(vm: VM, node: str) -> Finding:
     return finding(
         STATES_NOT_COVERED,
         vm.name,
-        f"Clustered VM {vm.name!r} on {node!r} has {states_text(vm)}, a combination the "
+        f"Clustered VM {quoted(vm.name)} on {quoted(node)} has {states_text(vm)}, a combination the "
         "guidance does not cover.",
         host=node,
         vm=vm.name,
@@ -537,7 +538,7 @@ def _csv_guidance(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         CSV_GUIDANCE,
         vm.name,
-        f"VM {vm.name!r} has files on a Cluster Shared Volume; follow the CSV backup guidance.",
+        f"VM {quoted(vm.name)} has files on a Cluster Shared Volume; follow the CSV backup guidance.",
     )
 
 
@@ -616,7 +617,7 @@ def _below_level(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         CLUSTER_LEVEL,
         host.name,
-        f"Node {host.name!r} runs a release of 2016 or later, but cluster {cluster.name!r} "
+        f"Node {quoted(host.name)} runs a release of 2016 or later, but cluster {quoted(cluster.name)} "
         f"runs at the Windows Server 2012 R2 level ({why}): its backups are read as having "
         "the features of 2012 R2 only.",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import VM, BackupApplication, GuestOS, Host, os_label
 from hyperv_backup.rules import pages
 from hyperv_backup.rules._paths import host_volume
@@ -79,7 +80,7 @@ def _newer_than_guidance(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         HOST_NEWER_THAN_GUIDANCE,
         name,
-        f"Host {name!r} runs {os_label(host.os)}, later than the 2008 R2 the guidance was "
+        f"Host {quoted(name)} runs {os_label(host.os)}, later than the 2008 R2 the guidance was "
         f"written for{later}.",
     )
 
@@ -108,7 +109,7 @@ def _no_writer(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         NO_HYPERV_VSS_WRITER,
         name,
-        f"Backup application {app.name!r} on host {name!r} does not use the Hyper-V VSS writer.",
+        f"Backup application {quoted(app.name)} on host {quoted(name)} does not use the Hyper-V VSS writer.",
     )
 
 
@@ -141,7 +142,7 @@ def _writer_not_registered(host: Host, ctx: Context) -> CheckResult:
         WRITER_NOT_REGISTERED,
         host.name,
         "The Hyper-V VSS writer is not registered with Windows Server Backup on host "
-        f"{host.name!r}.",
+        f"{quoted(host.name)}.",
     )
 
 
@@ -167,7 +168,7 @@ def _lacks_kb982210(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         LACKS_KB982210,
         host.name,
-        f"Host {host.name!r} runs Windows Server 2008 R2 without KB982210.",
+        f"Host {quoted(host.name)} runs Windows Server 2008 R2 without KB982210.",
     )
 
 
@@ -197,7 +198,7 @@ _NAMED_NETWORKS = 5
 def _networks(host: Host, kind: str) -> str:
     """Return the host's virtual networks as a finding names them: all, or how many and the first few."""
     networks = host.virtual_networks
-    names = ", ".join(repr(n.name) for n in networks[:_NAMED_NETWORKS])
+    names = ", ".join(quoted(n.name) for n in networks[:_NAMED_NETWORKS])
     more = len(networks) - _NAMED_NETWORKS
     if more <= 0:
         return f"{kind} ({names})"
@@ -211,7 +212,7 @@ def _virtual_networks(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         VIRTUAL_NETWORKS,
         name,
-        f"Host {name!r} has {_networks(host, 'virtual networks')} that a full server backup "
+        f"Host {quoted(name)} has {_networks(host, 'virtual networks')} that a full server backup "
         "leaves out; record their configuration.",
     )
 
@@ -241,7 +242,7 @@ def _snapshots(vm: VM, ctx: Context) -> CheckResult:
         return None
     noun = "VM snapshot" if count == 1 else "VM snapshots"
     return ctx.finding(
-        VM_SNAPSHOTS, vm.name, f"VM {vm.name!r} has {count} {noun}; they are no backup."
+        VM_SNAPSHOTS, vm.name, f"VM {quoted(vm.name)} has {count} {noun}; they are no backup."
     )
 
 
@@ -266,8 +267,8 @@ def _wsb_on_csv(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         WSB_ON_CSV,
         vm.name,
-        f"VM {vm.name!r} has files on a Cluster Shared Volume, which Windows Server "
-        f"Backup on {ctx.at!r} does not support.",
+        f"VM {quoted(vm.name)} has files on a Cluster Shared Volume, which Windows Server "
+        f"Backup on {quoted(ctx.at)} does not support.",
     )
 
 
@@ -293,7 +294,7 @@ def _wsb_several_snapshots(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         WSB_SEVERAL_SNAPSHOTS,
         vm.name,
-        f"VM {vm.name!r} has {count} VM snapshots; Windows Server Backup does not "
+        f"VM {quoted(vm.name)} has {count} VM snapshots; Windows Server Backup does not "
         "restore such a VM.",
     )
 
@@ -345,7 +346,7 @@ def _no_route(host: Host, ctx: Context) -> CheckResult:
         return ctx.finding(
             NO_HYPERV_ROUTE,
             name,
-            f"Backup application {app.name!r} on host {name!r} does not use the Hyper-V VSS "
+            f"Backup application {quoted(app.name)} on host {quoted(name)} does not use the Hyper-V VSS "
             "writer, and whether it uses the WMI backup API of Windows Server 2016 instead "
             "was not given.",
             Severity.WARNING,
@@ -364,7 +365,7 @@ def _no_route(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         NO_HYPERV_ROUTE,
         name,
-        f"Backup application {app.name!r} on host {name!r} does not use the Hyper-V VSS "
+        f"Backup application {quoted(app.name)} on host {quoted(name)} does not use the Hyper-V VSS "
         f"writer, {why}: it backs VMs up without Hyper-V.",
     )
 
@@ -409,7 +410,7 @@ def _copied_without_hyperv(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         COPIED_WITHOUT_HYPERV,
         vm.name,
-        f"Backup application {app.name!r} copies VM {vm.name!r} without Hyper-V: its guest "
+        f"Backup application {quoted(app.name)} copies VM {quoted(vm.name)} without Hyper-V: its guest "
         "takes no part, so the copy is not application-consistent, and what it holds is not "
         "documented.",
     )
@@ -441,7 +442,7 @@ def _virtual_switches(host: Host, ctx: Context) -> CheckResult:
     return ctx.finding(
         VIRTUAL_SWITCHES,
         name,
-        f"Host {name!r} has {_networks(host, 'virtual switches')}; a restore reconnects VMs "
+        f"Host {quoted(name)} has {_networks(host, 'virtual switches')}; a restore reconnects VMs "
         "only to switches that exist on the host, so record their configuration.",
     )
 
@@ -477,7 +478,7 @@ def _differencing_space(host: Host, ctx: Context) -> CheckResult:
         ctx.finding(
             DIFFERENCING_SPACE,
             need.volume.name,
-            f"Volume {need.volume.name!r} of host {host.name!r} has {gib(need.volume.free_space)} "
+            f"Volume {quoted(need.volume.name)} of host {quoted(host.name)} has {gib(need.volume.free_space)} "
             f"free; the differencing disks of a backup of the VMs on it need about "
             f"{gib(need.needed)} (their virtual hard disks times a churn of {churn}%).",
         )
@@ -515,8 +516,8 @@ def _integration_services_older(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         INTEGRATION_SERVICES_OLDER,
         vm.name,
-        f"The integration services of VM {vm.name!r} are not the version of host "
-        f"{ctx.at!r}, which a backup of it asks for.",
+        f"The integration services of VM {quoted(vm.name)} are not the version of host "
+        f"{quoted(ctx.at)}, which a backup of it asks for.",
     )
 
 
@@ -552,8 +553,8 @@ def _backup_target_backed_up(vm: VM, ctx: Context) -> CheckResult:
             return ctx.finding(
                 BACKUP_TARGET_BACKED_UP,
                 disk.name,
-                f"Disk {disk.name!r} of {_FAMILY[vm.guest_os]} VM {vm.name!r} is on the volume of the "
-                f"backup target {app.backup_target!r}, which the live backup of such a guest "
+                f"Disk {quoted(disk.name)} of {_FAMILY[vm.guest_os]} VM {quoted(vm.name)} is on the volume of the "
+                f"backup target {quoted(app.backup_target)}, which the live backup of such a guest "
                 "asks to avoid.",
             )
     return None

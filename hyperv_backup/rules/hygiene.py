@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import (
     VM,
     Checkpoint,
@@ -183,11 +184,11 @@ def _too_old(vm: VM, ctx: Context) -> CheckResult:
     if not old:
         return None
     old.sort(key=lambda item: item[0], reverse=True)
-    names = _listed([f"{name!r} ({_span(age)})" for age, name in old])
+    names = _listed([f"{quoted(name)} ({_span(age)})" for age, name in old])
     return ctx.finding(
         CHECKPOINTS_TOO_OLD,
         vm.name,
-        f"VM {vm.name!r} has {_plural(len(old), 'checkpoint')} older than {_span(limit)}: "
+        f"VM {quoted(vm.name)} has {_plural(len(old), 'checkpoint')} older than {_span(limit)}: "
         f"{names}; a checkpoint is no backup, and its differencing disk keeps growing.",
     )
 
@@ -228,7 +229,7 @@ def _too_many(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         CHECKPOINTS_TOO_MANY,
         vm.name,
-        f"VM {vm.name!r} has {count} checkpoints, more than {limit}: each is a differencing "
+        f"VM {quoted(vm.name)} has {count} checkpoints, more than {limit}: each is a differencing "
         "disk its writes go through until it is deleted and merged.",
     )
 
@@ -283,7 +284,7 @@ def _recovery_left(vm: VM, ctx: Context) -> CheckResult:
             ctx.finding(
                 RECOVERY_CHECKPOINT_LEFT,
                 checkpoint.name,
-                f"VM {vm.name!r} holds recovery checkpoint {checkpoint.name!r}; {why}.",
+                f"VM {quoted(vm.name)} holds recovery checkpoint {quoted(checkpoint.name)}; {why}.",
             )
         )
     return found or None
@@ -354,8 +355,8 @@ def _unused_differencing(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         UNUSED_DIFFERENCING_DISKS,
         vm.name,
-        f"The folders of VM {vm.name!r} hold {_plural(len(unused), 'differencing disk')} that "
-        f"no disk or checkpoint uses: {_listed([repr(p) for p in unused])}.",
+        f"The folders of VM {quoted(vm.name)} hold {_plural(len(unused), 'differencing disk')} that "
+        f"no disk or checkpoint uses: {_listed([quoted(p) for p in unused])}.",
     )
 
 
@@ -400,7 +401,7 @@ def _chain_deeper(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         CHAIN_DEEPER_THAN_CHECKPOINTS,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} runs on "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} runs on "
         f"{_plural(depth, 'differencing file')} made by checkpoints, but the VM has "
         f"{_plural(explained, 'checkpoint')}: a merge did not complete.",
     )
@@ -438,7 +439,7 @@ def _replica_points(vm: VM, ctx: Context) -> CheckResult:
         return ctx.finding(
             REPLICA_RECOVERY_POINTS,
             vm.name,
-            f"VM {vm.name!r} {'runs' if ctx.running else 'is no longer a replica'} and holds "
+            f"VM {quoted(vm.name)} {'runs' if ctx.running else 'is no longer a replica'} and holds "
             f"{held} of Hyper-V Replica: a failover that was not completed keeps them "
             "(Complete-VMFailover removes them).",
             Severity.WARNING,
@@ -446,7 +447,7 @@ def _replica_points(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         REPLICA_RECOVERY_POINTS,
         vm.name,
-        f"Replica VM {vm.name!r} holds {held} of Hyper-V Replica; they are not counted as "
+        f"Replica VM {quoted(vm.name)} holds {held} of Hyper-V Replica; they are not counted as "
         "its checkpoints.",
     )
 
@@ -489,7 +490,7 @@ def _cluster_level(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         CLUSTER_LEVEL_NO_CHANGE_TRACKING,
         vm.name,
-        f"VM {vm.name!r} is in cluster {cluster.name!r}, which runs at the Windows Server "
+        f"VM {quoted(vm.name)} is in cluster {quoted(cluster.name)}, which runs at the Windows Server "
         "2012 R2 level: its next backup cannot be incremental through resilient change "
         "tracking.",
     )
@@ -536,7 +537,7 @@ def _rct_version(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         RCT_VERSION,
         vm.name,
-        f"VM {vm.name!r} has configuration version {vm.configuration_version}, older than "
+        f"VM {quoted(vm.name)} has configuration version {vm.configuration_version}, older than "
         "the 8.0 resilient change tracking is read to need: its next backup cannot be "
         "incremental through it.",
     )
@@ -577,7 +578,7 @@ def _estimated_space(host: Host, ctx: Context) -> CheckResult:
         ctx.finding(
             ESTIMATED_DIFFERENCING_SPACE,
             need.volume.name,
-            f"Volume {need.volume.name!r} of host {host.name!r} has "
+            f"Volume {quoted(need.volume.name)} of host {quoted(host.name)} has "
             f"{gib(need.volume.free_space)} free; the differencing disks of a backup of the "
             f"VMs on it need about {gib(need.needed)} by the estimate: {gib(need.size)} of "
             f"virtual hard disks times {settings.churn:g}% an hour times "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -131,7 +132,7 @@ def _linux_saved(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         LINUX_SAVED,
         vm.name,
-        f"VM {vm.name!r} runs a {_family(vm)} guest, which Windows Server 2012 cannot back up "
+        f"VM {quoted(vm.name)} runs a {_family(vm)} guest, which Windows Server 2012 cannot back up "
         "online.",
     )
 
@@ -170,7 +171,7 @@ class _Fields(dict[str, object]):
     """The fields of an obstacle's subject, read when its words name them."""
 
     def __init__(self, obstacle: Obstacle) -> None:
-        super().__init__(subject=obstacle.finding.subject)
+        super().__init__(subject=quoted(obstacle.finding.subject))
         self.of = obstacle.subject
 
     def __missing__(self, key: str) -> object:
@@ -186,7 +187,7 @@ def _guest_not_quiesced(vm: VM, ctx: Context) -> CheckResult:
         ctx.finding(
             GUEST_NOT_QUIESCED,
             obstacle.finding.subject,
-            f"VM {vm.name!r} cannot take part in its backup "
+            f"VM {quoted(vm.name)} cannot take part in its backup "
             f"({obstacle.check.obstacle.format_map(_Fields(obstacle))}); {then}.",  # type: ignore[union-attr]
         )
         for obstacle in ctx.obstacles
@@ -234,7 +235,7 @@ def _production_only(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         PRODUCTION_ONLY_FAILS,
         vm.name,
-        f"VM {vm.name!r} allows production checkpoints only and its guest cannot take part: "
+        f"VM {quoted(vm.name)} allows production checkpoints only and its guest cannot take part: "
         + (
             "if its backup's checkpoint honours the setting, none is taken and the backup fails."
             if ctx.through_hyperv
@@ -276,7 +277,7 @@ def _file_system_consistent(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         FILE_SYSTEM_CONSISTENT,
         vm.name,
-        f"VM {vm.name!r} freezes its {_family(vm)} file systems for the backup: "
+        f"VM {quoted(vm.name)} freezes its {_family(vm)} file systems for the backup: "
         "the copy is file-system-consistent, with no downtime.",
     )
 
@@ -317,7 +318,7 @@ def _vss_daemon_not_running(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         VSS_DAEMON_NOT_RUNNING,
         vm.name,
-        f"The VSS daemon of {_family(vm)} VM {vm.name!r} {seen}; {_then(ctx)}.",
+        f"The VSS daemon of {_family(vm)} VM {quoted(vm.name)} {seen}; {_then(ctx)}.",
     )
 
 
@@ -347,7 +348,7 @@ def _unix_remote_storage(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         UNIX_REMOTE_STORAGE,
         disk.name,
-        f"Disk {disk.name!r} of {_family(ctx.vm)} VM {ctx.name!r} is on "
+        f"Disk {quoted(disk.name)} of {_family(ctx.vm)} VM {quoted(ctx.name)} is on "
         f"{_REMOTE_TEXT[storage]}; its live backup does not succeed.",
     )
 
@@ -384,7 +385,7 @@ def _unix_hidden_storage(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         UNIX_HIDDEN_STORAGE,
         disk.name,
-        f"Disk {disk.name!r} of {_family(ctx.vm)} VM {ctx.name!r} is "
+        f"Disk {quoted(disk.name)} of {_family(ctx.vm)} VM {quoted(ctx.name)} is "
         f"{_HIDDEN_TEXT[disk.attachment]}; its backup can fail without saying so.",
     )
 
@@ -423,8 +424,8 @@ def _no_scsi_controller(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         NO_SCSI_CONTROLLER,
         vm.name,
-        f"Generation 1 VM {vm.name!r} has no SCSI controller, which an online backup "
-        f"on Windows Server 2012 R2 host {ctx.at!r} needs; "
+        f"Generation 1 VM {quoted(vm.name)} has no SCSI controller, which an online backup "
+        f"on Windows Server 2012 R2 host {quoted(ctx.at)} needs; "
         + (
             "its backup fails."
             if ctx.through_hyperv
@@ -473,7 +474,7 @@ def _unsupported_version(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         UNSUPPORTED_VERSION,
         vm.name,
-        f"VM {vm.name!r} has configuration version {vm.configuration_version}; "
+        f"VM {quoted(vm.name)} has configuration version {vm.configuration_version}; "
         f"{os_label(ctx.node.os)} runs {low} to {high}, so the VM cannot start there.",
     )
 
@@ -512,7 +513,7 @@ def _version_before_production_checkpoints(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         VERSION_BEFORE_PRODUCTION_CHECKPOINTS,
         vm.name,
-        f"VM {vm.name!r} has configuration version {vm.configuration_version}, older "
+        f"VM {quoted(vm.name)} has configuration version {vm.configuration_version}, older "
         "than the 6.2 production checkpoints need.",
     )
 
@@ -552,7 +553,7 @@ def _shared_vhdx(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         SHARED_VHDX,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is a shared VHDX, which cannot be "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is a shared VHDX, which cannot be "
         "part of a checkpoint; the host backup of the VM fails.",
     )
 
@@ -592,7 +593,7 @@ def _vhd_set_unsupported(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         VHD_SET_GUEST_CLUSTER,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is a VHD Set, not supported as shared "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is a VHD Set, not supported as shared "
         f"storage on {os_label(ctx.node.os)}; its host backup fails.",
         Severity.ERROR,
     )
@@ -604,7 +605,7 @@ def _vhd_set_conditions(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         VHD_SET_GUEST_CLUSTER,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is a VHD Set of a guest cluster; its "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is a VHD Set of a guest cluster; its "
         "host backup needs the guest cluster healthy (see the remedy).",
     )
 
@@ -667,8 +668,8 @@ def _no_file_server_vss_agent(vm: VM, ctx: Context) -> CheckResult:
         ctx.finding(
             NO_FILE_SERVER_VSS_AGENT,
             disk.name,
-            f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share whose file server"
-            f"{'' if server is None else f' {server!r}'} does not run the File Server VSS "
+            f"Disk {quoted(disk.name)} of VM {quoted(vm.name)} is on an SMB share whose file server"
+            f"{'' if server is None else f' {quoted(server)}'} does not run the File Server VSS "
             "Agent; the backup fails.",
         )
         for disk, server, agent in _agents(vm, ctx)
@@ -682,8 +683,8 @@ def _file_server_vss_agent_unknown(vm: VM, ctx: Context) -> CheckResult:
         ctx.finding(
             NO_FILE_SERVER_VSS_AGENT,
             disk.name,
-            f"Disk {disk.name!r} of VM {vm.name!r} is on an SMB share; whether its file "
-            f"server{'' if server is None else f' {server!r}'} runs the File Server VSS Agent "
+            f"Disk {quoted(disk.name)} of VM {quoted(vm.name)} is on an SMB share; whether its file "
+            f"server{'' if server is None else f' {quoted(server)}'} runs the File Server VSS Agent "
             "was not collected.",
             Severity.WARNING,
         )
@@ -715,7 +716,7 @@ def _split_smb_local(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         SPLIT_SMB_LOCAL,
         vm.name,
-        f"VM {vm.name!r} has {smb} of its {len(ctx.visible)} virtual hard disks on "
+        f"VM {quoted(vm.name)} has {smb} of its {len(ctx.visible)} virtual hard disks on "
         "an SMB share and the others on local volumes.",
     )
 
@@ -756,8 +757,8 @@ def _wsb_csv(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         WSB_CSV_CRASH_CONSISTENT,
         vm.name,
-        f"VM {vm.name!r} is on a Cluster Shared Volume, which Windows Server Backup "
-        f"on {ctx.at!r} copies crash-consistent only.",
+        f"VM {quoted(vm.name)} is on a Cluster Shared Volume, which Windows Server Backup "
+        f"on {quoted(ctx.at)} copies crash-consistent only.",
     )
 
 
@@ -786,7 +787,7 @@ def _csv_any_node(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         CSV_ANY_NODE,
         vm.name,
-        f"VM {vm.name!r} has files on a Cluster Shared Volume: it is backed up from any "
+        f"VM {quoted(vm.name)} has files on a Cluster Shared Volume: it is backed up from any "
         "node, with no owner move.",
     )
 
@@ -815,7 +816,7 @@ def _replica_crash_consistent(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         REPLICA_CRASH_CONSISTENT,
         vm.name,
-        f"VM {vm.name!r} is a Hyper-V Replica copy, off until a failover: its backup is "
+        f"VM {quoted(vm.name)} is a Hyper-V Replica copy, off until a failover: its backup is "
         "crash-consistent.",
     )
 
@@ -851,7 +852,7 @@ def _replica_not_backed_up(vm: VM, ctx: Context) -> CheckResult:
     if not ctx.replica:
         return None
     if not ctx.facts.backs_up_replicas:
-        why = f"Windows Server 2012 host {ctx.at!r} cannot back up a replica VM"
+        why = f"Windows Server 2012 host {quoted(ctx.at)} cannot back up a replica VM"
     elif not vm.replication_ready:
         why = "its replication is not in a normal state"
     else:
@@ -859,7 +860,7 @@ def _replica_not_backed_up(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         REPLICA_NOT_BACKED_UP,
         vm.name,
-        f"VM {vm.name!r} is a Hyper-V Replica copy and {why}; its backup fails.",
+        f"VM {quoted(vm.name)} is a Hyper-V Replica copy and {why}; its backup fails.",
     )
 
 
@@ -894,7 +895,7 @@ def _virtual_fibre_channel(vm: VM, ctx: Context) -> CheckResult:
         ctx.finding(
             FIBRE_CHANNEL_STORAGE,
             adapter,
-            f"Virtual Fibre Channel adapter {adapter!r} of VM {vm.name!r} reaches SAN "
+            f"Virtual Fibre Channel adapter {quoted(adapter)} of VM {quoted(vm.name)} reaches SAN "
             "storage the host backup does not hold.",
         )
         for adapter in vm.fibre_channel_adapters
@@ -930,7 +931,7 @@ def _no_visible_disk(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         NO_VISIBLE_DISK,
         vm.name,
-        f"Every disk of VM {vm.name!r} is a pass-through or guest iSCSI disk; the host "
+        f"Every disk of VM {quoted(vm.name)} is a pass-through or guest iSCSI disk; the host "
         "backup holds its configuration only.",
     )
 
@@ -980,7 +981,7 @@ def _freebsd_not_ufs(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         FREEBSD_NOT_UFS,
         vm.name,
-        f"FreeBSD VM {vm.name!r} has writable file systems of type {', '.join(others)}, so "
+        f"FreeBSD VM {quoted(vm.name)} has writable file systems of type {', '.join(others)}, so "
         f"its VSS daemon refuses to freeze; {_then(ctx)}.",
     )
 

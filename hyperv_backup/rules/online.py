@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -98,7 +99,7 @@ def _no_integration_services(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         NO_INTEGRATION_SERVICES,
         vm.name,
-        f"VM {vm.name!r} has no integration services installed, so it cannot be backed up online.",
+        f"VM {quoted(vm.name)} has no integration services installed, so it cannot be backed up online.",
     )
 
 
@@ -124,7 +125,7 @@ def _backup_service_disabled(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         BACKUP_SERVICE_DISABLED,
         vm.name,
-        f"VM {vm.name!r} has its backup integration service disabled, so it cannot be "
+        f"VM {quoted(vm.name)} has its backup integration service disabled, so it cannot be "
         "backed up online.",
     )
 
@@ -155,7 +156,7 @@ def _dynamic_guest_disk(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         DYNAMIC_GUEST_DISK,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is a dynamic disk inside the guest, which "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is a dynamic disk inside the guest, which "
         "blocks an online backup.",
     )
 
@@ -185,7 +186,7 @@ def _not_ntfs(volume: Volume, ctx: Context) -> CheckResult:
     return ctx.finding(
         NOT_NTFS,
         volume.name,
-        f"Volume {volume.name!r} of VM {ctx.name!r} is {system.value}, not NTFS, which blocks "
+        f"Volume {quoted(volume.name)} of VM {quoted(ctx.name)} is {system.value}, not NTFS, which blocks "
         "an online backup.",
     )
 
@@ -211,7 +212,7 @@ def _vss_disabled(volume: Volume, ctx: Context) -> CheckResult:
     return ctx.finding(
         VSS_DISABLED,
         volume.name,
-        f"Volume {volume.name!r} of VM {ctx.name!r} does not have VSS enabled, which blocks "
+        f"Volume {quoted(volume.name)} of VM {quoted(ctx.name)} does not have VSS enabled, which blocks "
         "an online backup.",
     )
 
@@ -245,7 +246,7 @@ def _shadow_storage_elsewhere(volume: Volume, ctx: Context) -> CheckResult:
     return ctx.finding(
         SHADOW_STORAGE_ELSEWHERE,
         volume.name,
-        f"Volume {volume.name!r} of VM {ctx.name!r} keeps its shadow copies on {storage!r}, "
+        f"Volume {quoted(volume.name)} of VM {quoted(ctx.name)} keeps its shadow copies on {quoted(storage)}, "
         "not on itself, which blocks an online backup.",
     )
 
@@ -269,7 +270,7 @@ def _not_running_offline(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         NOT_RUNNING,
         vm.name,
-        f"VM {vm.name!r} is {vm.state.value}; only a running VM can be backed up online.",
+        f"VM {quoted(vm.name)} is {vm.state.value}; only a running VM can be backed up online.",
     )
 
 
@@ -281,7 +282,7 @@ def _not_running_as_is(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         NOT_RUNNING,
         vm.name,
-        f"VM {vm.name!r} is {state}; its files are copied as they are, and it stays {state}.",
+        f"VM {quoted(vm.name)} is {state}; its files are copied as they are, and it stays {state}.",
     )
 
 
@@ -312,7 +313,7 @@ def _saved_for_backup(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         SAVED_FOR_BACKUP,
         vm.name,
-        f"VM {vm.name!r} is {state} and will be backed up offline: it is saved while the "
+        f"VM {quoted(vm.name)} is {state} and will be backed up offline: it is saved while the "
         f"backup runs (downtime), then set back to {state}.",
     )
 
@@ -339,7 +340,7 @@ def _guest_not_inventoried(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         GUEST_NOT_INVENTORIED,
         vm.name,
-        f"VM {vm.name!r} was not inventoried from inside the guest, so an online backup "
+        f"VM {quoted(vm.name)} was not inventoried from inside the guest, so an online backup "
         "cannot be confirmed; it is planned as offline.",
     )
 
@@ -376,8 +377,8 @@ def _checkpoints_elsewhere(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         CHECKPOINTS_ELSEWHERE,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is on another host volume than the VM's "
-        f"checkpoint files ({location!r}), which keeps its guest from taking part.",
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is on another host volume than the VM's "
+        f"checkpoint files ({quoted(location)}), which keeps its guest from taking part.",
     )
 
 
@@ -417,7 +418,7 @@ def _earlier_condition(volume: Volume, ctx: Context) -> CheckResult:
             ctx.finding(
                 EARLIER_CONDITION,
                 volume.name,
-                f"Volume {volume.name!r} of VM {ctx.name!r} does not have VSS enabled; {tail}",
+                f"Volume {quoted(volume.name)} of VM {quoted(ctx.name)} does not have VSS enabled; {tail}",
             )
         )
     storage = volume.shadow_storage
@@ -426,8 +427,8 @@ def _earlier_condition(volume: Volume, ctx: Context) -> CheckResult:
             ctx.finding(
                 EARLIER_CONDITION,
                 volume.name,
-                f"Volume {volume.name!r} of VM {ctx.name!r} keeps its shadow copies on "
-                f"{storage!r}; {tail}",
+                f"Volume {quoted(volume.name)} of VM {quoted(ctx.name)} keeps its shadow copies on "
+                f"{quoted(storage)}; {tail}",
             )
         )
     return found or None
@@ -509,7 +510,7 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_checkpoints_elsewhere,
         applies=_child_vm_snapshot,
-        obstacle="disk {subject!r} is on another host volume than its checkpoint files",
+        obstacle="disk {subject} is on another host volume than its checkpoint files",
         summary="the checkpoint files are on the volume of the virtual hard disks",
     ),
     Check(
@@ -518,7 +519,7 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         phase=Phase.GUEST,
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_dynamic_guest_disk,
-        obstacle="disk {subject!r} is a dynamic disk in the guest",
+        obstacle="disk {subject} is a dynamic disk in the guest",
         summary="every disk is a basic disk inside the guest",
     ),
     Check(
@@ -527,7 +528,7 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         phase=Phase.GUEST,
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_not_ntfs,
-        obstacle="volume {subject!r} is {file_system}, neither NTFS nor ReFS",
+        obstacle="volume {subject} is {file_system}, neither NTFS nor ReFS",
         summary="every volume is NTFS",
     ),
     # The guidance's two conditions that no later page restates: they keep the
@@ -539,7 +540,7 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_vss_disabled,
         applies=_saves,
-        obstacle="volume {subject!r} does not have VSS enabled",
+        obstacle="volume {subject} does not have VSS enabled",
         summary="VSS is enabled on every volume",
     ),
     Check(
@@ -549,7 +550,7 @@ ONLINE_CHECKS: tuple[Check, ...] = (
         effect=Effect.GUEST_CANNOT_TAKE_PART,
         findings=_shadow_storage_elsewhere,
         applies=_saves,
-        obstacle="volume {subject!r} keeps its shadow copies on another volume",
+        obstacle="volume {subject} keeps its shadow copies on another volume",
         summary="every volume stores its own shadow copies",
     ),
     Check(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import VM, Attachment, Disk
 from hyperv_backup.rules import pages
 from hyperv_backup.rules._paths import names_by_address, smb_server
@@ -51,7 +52,7 @@ def _pass_through(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         PASS_THROUGH_DISK,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is a pass-through disk; the host "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is a pass-through disk; the host "
         "backup does not hold it.",
     )
 
@@ -78,7 +79,7 @@ def _guest_iscsi(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         GUEST_ISCSI,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is reached through the guest's iSCSI "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is reached through the guest's iSCSI "
         "initiator; the host backup does not hold it.",
     )
 
@@ -105,8 +106,8 @@ def _lacks_kb975354(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         LACKS_KB975354,
         disk.name,
-        f"Host {ctx.at!r} lacks KB975354, so guest iSCSI disk {disk.name!r} of VM "
-        f"{ctx.name!r} can lengthen the full server backup.",
+        f"Host {quoted(ctx.at)} lacks KB975354, so guest iSCSI disk {quoted(disk.name)} of VM "
+        f"{quoted(ctx.name)} can lengthen the full server backup.",
     )
 
 
@@ -161,7 +162,7 @@ def _pass_through_not_skipped(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         NOT_SKIPPED_BY_CHECKPOINT,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is a pass-through disk, which a checkpoint "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is a pass-through disk, which a checkpoint "
         "cannot hold, and the backup application does not leave it out: the backup fails.",
     )
 
@@ -173,7 +174,7 @@ def _fibre_channel_not_skipped(vm: VM, ctx: Context) -> CheckResult:
         ctx.finding(
             NOT_SKIPPED_BY_CHECKPOINT,
             adapter,
-            f"Virtual Fibre Channel adapter {adapter!r} of VM {vm.name!r} reaches storage a "
+            f"Virtual Fibre Channel adapter {quoted(adapter)} of VM {quoted(vm.name)} reaches storage a "
             "checkpoint cannot hold, and the backup application does not leave it out: the "
             "backup fails.",
         )
@@ -205,7 +206,7 @@ def _share_by_address(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         SHARE_BY_ADDRESS,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is on a share of file server {server!r}, "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is on a share of file server {quoted(server)}, "
         "named by its address, which a backup of VMs on SMB storage does not support.",
     )
 

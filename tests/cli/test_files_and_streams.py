@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -96,6 +99,40 @@ def test_output_file_is_replaced_whole_or_left_as_it_was(
     assert "no file was changed" in result.err
     assert target.read_text(encoding="utf-8") == "last night's plan\n"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_only_a_regular_file_is_replaced(run: Any, tmp_path: Path) -> None:
+    """A FIFO (or a device, or /dev/stdout) named by -o is refused, not replaced by a file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run("check", "--example", "host", "-o", str(fifo))
+    assert result.code == cli.EXIT_USAGE
+    assert "not a regular file" in result.err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert run("check", "--example", "host", "-o", str(folder)).code == cli.EXIT_USAGE
+    assert folder.is_dir()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_standard_output_that_cannot_be_written_is_a_usage_error() -> None:
+    """A full disk behind standard output is exit 2 with one line, not an internal error."""
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "hyperv_backup", "check", "--example", "host"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    assert result.returncode == cli.EXIT_USAGE
+    assert result.stderr.strip().splitlines() == [
+        "hyperv-backup check: error: cannot write to standard output: No space left on device"
+    ]
 
 
 def test_a_report_in_the_folder_it_reads_is_not_read_on_the_next_run(

@@ -240,6 +240,28 @@ def test_one_file_reads_as_before(run: Any, fleet: Path) -> None:
     assert "inventories" not in json.loads(alone.out)
 
 
+def test_one_file_named_in_several_ways_is_one_input(
+    run: Any, fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``host.json``, ``./host.json`` and its absolute path name one file: read once, as one."""
+    monkeypatch.chdir(fleet)
+    alone = run("check", "host.json", "./host.json", str(fleet / "host.json"), "--format", "json")
+    assert "inventories" not in json.loads(alone.out)
+    many = run("check", "host.json", "./host.json", "cluster.json", "--format", "json")
+    assert [i["input"] for i in json.loads(many.out)["inventories"]] == [
+        "host.json",
+        "cluster.json",
+    ]
+    text = run("check", "host.json", "cluster.json", "./cluster.json")
+    assert "Findings for 2 inputs" in text.out
+
+
+def test_the_title_of_one_input_among_a_folder_is_singular(run: Any, tmp_path: Path) -> None:
+    (tmp_path / "host.json").write_text(example_text("host"), encoding="utf-8")
+    result = run("check", str(tmp_path))
+    assert "Findings for 1 input\n" in result.out
+
+
 def test_a_problem_quoting_an_escape_sequence_reaches_no_terminal(run: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(

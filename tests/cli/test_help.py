@@ -37,6 +37,7 @@ def test_each_command_lists_the_exit_statuses_it_can_give(run: Any, command: Com
     reads = command not in {Command.RULES, Command.EXAMPLE}
     assert ("\n  3 " in epilogue) == reads
     assert all(len(line) <= 80 for line in epilogue.splitlines())
+    assert ("--fail-on" in epilogue.splitlines()[1]) == has_fail_on
 
 
 def test_the_help_of_the_program_lists_every_status(run: Any) -> None:
@@ -132,3 +133,14 @@ def test_every_command_has_a_published_schema_its_json_follows(run: Any, name: s
     if name == "plan":
         assert schema["$id"] == "urn:hyperv-backup:schema:cli-plan:2"
         assert schema["properties"]["schema_version"] == {"const": 2}
+
+
+@pytest.mark.parametrize("command", [None, *Command])
+def test_every_help_fits_80_columns(
+    run: Any, monkeypatch: pytest.MonkeyPatch, command: Command | None
+) -> None:
+    """Usage, description, options and exit statuses: no line wider than a terminal of 80 columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    text = _help(run, *([] if command is None else [command.value]))
+    assert [line for line in text.splitlines() if len(line) > 80] == []
+    assert text.startswith("usage: hyperv-backup")

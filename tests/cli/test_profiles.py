@@ -42,7 +42,10 @@ def test_later_output_names_its_profile_and_validates(run: Any, command: str) ->
         assert document["summary"]["consistency"]["crash_consistent"] == 6
         assert {row["consistency"] for row in document["vms"]} >= {"file_system_consistent"}
     text = run(command, "--example", "cluster-2022", "--fail-on", "never").out
-    assert "Answered by the profile of Windows Server 2016 and later" in text
+    # A plan says it on the line of when and from what it was made, once.
+    said = "Profile: " if command == "plan" else "Answered by the profile of "
+    assert f"{said}Windows Server 2016 and later" in text
+    assert text.count("Windows Server 2016 and later") == 1
 
 
 def test_2008_output_names_no_profile(run: Any) -> None:
@@ -68,7 +71,8 @@ def test_profile_2008_answers_a_2022_cluster_as_the_guidance(run: Any) -> None:
 def test_later_plan_in_markdown_and_html(run: Any, fmt: str) -> None:
     out = run("plan", "--example", "cluster-2022", "--format", fmt, "--fail-on", "never").out
     assert "file-system-consistent" in out
-    assert "Answered by the profile of Windows Server 2016 and later" in out
+    assert "Profile: Windows Server 2016 and later" in out
+    assert "Answered by the profile of" not in out
     # The backups by outcome come first, worst first, in the palette's colours.
     if fmt == "markdown":
         assert "**Backups:** \N{LARGE RED CIRCLE} **fails** 6 · " in out

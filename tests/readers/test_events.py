@@ -556,6 +556,9 @@ def test_read_events_tells_the_form_from_the_first_bytes() -> None:
     assert len(read_events(json.dumps([_json_event()]).encode())) == 1
     with pytest.raises(InventoryError, match="not an event log"):
         read_events(b"Writer name: 'x'")
+    for empty in (b"", b" \r\n"):
+        with pytest.raises(InventoryError, match=r"^<document>: an empty file, not an event log$"):
+            read_events(empty)
 
 
 def test_the_three_forms_of_one_event_are_equal() -> None:

@@ -63,9 +63,9 @@ def test_the_palette_colours_by_outcome_not_by_mode() -> None:
         Consistency.NOT_RUNNING: "neutral",
     }
     assert [c for c in WORST_FIRST if at_risk(c)] == [
-        Consistency.NOT_APPLICATION_CONSISTENT,
         Consistency.FAILS,
         Consistency.NOT_BACKED_UP,
+        Consistency.NOT_APPLICATION_CONSISTENT,
         Consistency.SAVED_STATE,
         Consistency.CRASH_CONSISTENT,
     ]
@@ -323,6 +323,9 @@ def test_a_report_says_when_from_what_and_by_what_it_was_made(fmt: Format) -> No
         _plan("cluster"), fmt, made_at=MADE
     )
     assert "Profiles: A, B" in render_plan(_plan(), fmt, made_at=MADE, profiles=["A", "B"])
+    # Said once: the line of when and from what replaces the note of the later profiles.
+    assert "Answered by the profile of" not in out
+    assert "Answered by the profile of Windows Server 2016 and later" in render_plan(_plan(), fmt)
 
 
 def test_a_report_given_nothing_to_say_of_itself_is_the_same_every_time() -> None:
@@ -475,3 +478,16 @@ def test_a_report_of_many_inputs_says_when_each_inventory_was_collected() -> Non
     }
     for fmt in (Format.TEXT, Format.MARKDOWN, Format.HTML):
         assert "Collected:" not in render_fleet(reports, fmt)
+
+
+def test_a_backup_that_fails_is_worse_than_a_copy_taken_without_hyperv() -> None:
+    """Reports sort a failing backup first, then one that holds nothing, then a copy outside Hyper-V."""
+    from hyperv_backup.render._palette import WORST_FIRST, worst
+
+    assert sorted(WORST_FIRST) == sorted(hb.Consistency)
+    c = hb.Consistency
+    assert worst([c.NOT_APPLICATION_CONSISTENT, c.FAILS]) is c.FAILS
+    assert worst([c.NOT_APPLICATION_CONSISTENT, c.NOT_BACKED_UP]) is c.NOT_BACKED_UP
+    assert worst([c.NOT_APPLICATION_CONSISTENT, c.SAVED_STATE]) is c.NOT_APPLICATION_CONSISTENT
+    assert WORST_FIRST[0] is c.FAILS
+    assert WORST_FIRST[-1] is c.NOT_RUNNING

@@ -199,7 +199,7 @@ def test_hvb904_unused_differencing_disk() -> None:
     found = only(check(target), "HVB904")
     assert_finding(found, "HVB904", Severity.WARNING, "VM1", host=HOST, vm="VM1")
     assert "1 differencing disk that no disk or checkpoint uses" in found.message
-    assert SECOND.lower().replace("\\", "\\\\") in found.message
+    assert SECOND.lower() in found.message
 
 
 def test_hvb904_files_other_vms_of_the_cluster_use_are_in_use() -> None:

@@ -621,3 +621,13 @@ def test_hvb604_gives_way_to_hvb615() -> None:
     assert outcome.consistency is Consistency.CRASH_CONSISTENT
     assert "HVB604" not in [r.rule.id for r in outcome.reasons]
     assert "HVB604" in fired(host(linux(on_csv)))
+
+
+def test_hvb604_is_no_reason_of_a_copy_that_fails() -> None:
+    """A Linux guest that freezes its file systems, on SMB storage its live backup fails from (HVB606)."""
+    root = Volume(name="/", file_system=FileSystem.OTHER, vss_enabled=False)
+    target = host(linux(vhd("Data", volumes=(root,), storage=HostStorage.SMB)), agent=True)
+    assert "HVB604" in fired(target)
+    outcome = backup_outcome(target.vms[0], target)
+    assert outcome.consistency is Consistency.FAILS
+    assert [r.rule.id for r in outcome.reasons] == ["HVB606"]
