@@ -40,7 +40,16 @@ from tests.builders import (
 
 def test_every_rule_has_a_trigger_and_a_near_miss_test() -> None:
     """Every rule of the catalogue is exercised by a named test of its family's module."""
-    families = ("host", "storage", "online", "restore", "cluster", "modern", "protection", "hygiene")
+    families = (
+        "host",
+        "storage",
+        "online",
+        "restore",
+        "cluster",
+        "modern",
+        "protection",
+        "hygiene",
+    )
     modules = [importlib.import_module(f"tests.rules.test_{family}") for family in families]
     names = [n for module in modules for n in vars(module) if n.startswith("test_hvb")]
     for rule_id in RULES:
