@@ -290,9 +290,9 @@ STATUS_WORDS = {0: "ok", 1: "failed", 2: "unreadable", 3: "invalid"}
 
 #: The short column heading of each outcome in the fleet summary, worst first.
 OUTCOME_HEADINGS = {
-    Consistency.NOT_APPLICATION_CONSISTENT: "no-app",
     Consistency.FAILS: "fails",
     Consistency.NOT_BACKED_UP: "none",
+    Consistency.NOT_APPLICATION_CONSISTENT: "no-app",
     Consistency.SAVED_STATE: "saved",
     Consistency.CRASH_CONSISTENT: "crash",
     Consistency.FILE_SYSTEM_CONSISTENT: "fs",

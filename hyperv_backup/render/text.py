@@ -545,7 +545,7 @@ def _text_protection(summary: ProtectionSummary | None, out: _Text) -> list[str]
     return _text_section(
         "Protection",
         [
-            *out.wrap(protection_counts_text(summary)),
+            *out.wrap(protection_counts_text(summary), rest="  "),
             "",
             *table,
             "",
