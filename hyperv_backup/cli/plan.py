@@ -8,6 +8,7 @@ import attrs
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
+    answering_profiles,
     describe,
     exit_status,
     policy_meta,
@@ -113,6 +114,11 @@ def _planned(
         notes=notes,
         meta=meta,
         collected_at=collection_times(target),
+        # Each host's own profile answers its host checks, whichever node backs
+        # the clustered VMs up: the report names every profile that answered.
+        profiles=tuple(
+            dict.fromkeys(p.label for p in answering_profiles(target, options).values())
+        ),
     )
     frame = plan_frame(plan, frame)
     if result is not None:

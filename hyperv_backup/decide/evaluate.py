@@ -574,8 +574,9 @@ def evaluate(
                 findings.extend((result,) if isinstance(result, Finding) else result)
         # Clustered VMs are backed up on the chosen node (moved there when it is
         # not this one), answered by the profile of that node's release, as
-        # backup_outcome() of the VM on that node answers; the others stay on
-        # their host.
+        # backup_outcome() of the VM on that node answers (but for what the
+        # cluster's level decides, which a node alone does not tell); the
+        # others stay on their host.
         owner_key = computer_key(host.name)
         chosen = own
         if backup_node is not None and node_key != owner_key:

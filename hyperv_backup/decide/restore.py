@@ -25,6 +25,7 @@ from hyperv_backup._base import HypervBackupError, public_dir
 from hyperv_backup._base.quoting import quoted
 from hyperv_backup.decide.cluster import cluster_restore_action
 from hyperv_backup.decide.evaluate import VMView, evaluate_vm, left_out_text, on_shared_volume
+from hyperv_backup.decide.results import Consistency
 from hyperv_backup.decide.steps import Draft, StepKind, Steps, numbered
 from hyperv_backup.decide.targets import node_name, require_vm
 from hyperv_backup.model import (
@@ -381,6 +382,12 @@ def _today(vm: VM, node: str | Host, profile: Profile | None) -> VMView:
     return evaluate_vm(vm, host, profile)
 
 
+#: The outcomes of a backup that does not copy the VM through Hyper-V's saved state.
+_NOT_COPIED_BY_HYPERV = frozenset(
+    {Consistency.FAILS, Consistency.NOT_BACKED_UP, Consistency.NOT_APPLICATION_CONSISTENT}
+)
+
+
 def _first_start_draft(
     today: VMView, where: str, mode: BackupMode, state_then: VMState, *, later: bool, saved: bool
 ) -> Draft:
@@ -404,16 +411,17 @@ def _first_start_draft(
             (UNEXPECTED_SHUTDOWN.id,),
         )
     ran = state_then in (VMState.RUNNING, VMState.PAUSED)
-    if ran and not saved:
+    consistency = today.outcome.consistency
+    if ran and not saved and consistency in _NOT_COPIED_BY_HYPERV:
         # Assumed from a backup taken today, which would not save the VM: it
-        # fails, or is copied another way than through Hyper-V's saved state.
-        consistency = today.outcome.consistency.value.replace("_", "-")
+        # fails, holds nothing, or is copied another way than through Hyper-V.
         return (
             StepKind.FIRST_START,
             vm.name,
             where,
-            f"Start VM {quoted(vm.name)}. A backup taken today would not save it ({consistency}): "
-            "check how the backup restored was taken, and how the VM comes back.",
+            f"Start VM {quoted(vm.name)}. A backup taken today would not save it "
+            f"({consistency.label}): check how the backup restored was taken, and how the VM "
+            "comes back.",
             (),
         )
     comes_back = VMState.SAVED if ran else state_then

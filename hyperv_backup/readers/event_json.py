@@ -176,15 +176,21 @@ def _event(item: object, where: str, *, long_strings: bool = True) -> Event:
             [Problem(_at(where, "Properties"), f"expected an array, found {_shown(properties)}")]
         )
     positions = _POSITIONS if len(properties) <= len(_POSITIONS) else _positions(len(properties))
-    data = tuple(
-        (name, _value(entry.get("Value") if entry.__class__ is dict else entry))
-        for name, entry in zip(positions, properties, strict=False)
-    )
+    values: list[tuple[str, str]] = []
+    # A value that is not a string is written as JSON, which can be longer than
+    # the text it was read from: its length is asked whatever the file's size.
+    converted = False
+    for name, entry in zip(positions, properties, strict=False):
+        value = entry.get("Value") if entry.__class__ is dict else entry
+        if value.__class__ is not str and value is not None:
+            converted = True
+        values.append((name, _value(value)))
+    data = tuple(values)
     message = item.get("Message")
     message = message if message.__class__ is str and message else None
     computer, channel = _value(item.get("MachineName")), _value(item.get("LogName"))
     most = MAX_EVENT_STRING
-    if long_strings and (
+    if (long_strings or converted) and (
         len(provider) > most
         or len(computer) > most
         or len(channel) > most

@@ -217,9 +217,9 @@ _BEFORE_2016 = frozenset(
 LEVEL_2016 = 9
 
 
-def _below_2016_level(cluster: Cluster | None, release: ReleaseFacts) -> bool:
-    """Tell whether a node of 2016 or later (``release``), in ``cluster``, runs at the level of 2012 R2."""
-    if cluster is None or release.backs_up_through_vss_writer_only:
+def _below_2016_level(cluster: Cluster | None, facts: ReleaseFacts) -> bool:
+    """Tell whether a node answered as 2016 or later (``facts``), in ``cluster``, runs at the level of 2012 R2."""
+    if cluster is None or facts.backs_up_through_vss_writer_only:
         return False
     level = cluster.functional_level
     if level is not None and level < LEVEL_2016:
@@ -304,8 +304,7 @@ class Context:
         self.facts = facts
         self.release = RELEASE_FACTS[node.os]
         self.cluster = cluster
-        # The level is a fact of the node's own release, whichever profile answers.
-        self.below_2016_level = _below_2016_level(cluster, self.release)
+        self.below_2016_level = _below_2016_level(cluster, facts)
         self.wmi_backup = not facts.backs_up_through_vss_writer_only and not self.below_2016_level
         app = node.backup_application
         self.windows_server_backup = app is not None and app.is_windows_server_backup

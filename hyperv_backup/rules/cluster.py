@@ -604,7 +604,9 @@ CLUSTER_LEVEL = Rule(
 
 
 def _below_level(host: Host, ctx: Context) -> CheckResult:
-    if not ctx.below_2016_level:
+    # A node of an earlier release answered by the 2016 profile is no node of
+    # 2016 or later: its cluster's level holds for its VMs all the same.
+    if not ctx.below_2016_level or ctx.release.backs_up_through_vss_writer_only:
         return None
     cluster = ctx.cluster
     assert cluster is not None  # noqa: S101 - a level below 2016 is a cluster's

@@ -34,6 +34,7 @@ from hyperv_backup.model import (
     Disk,
     Host,
     ReplicationRole,
+    computer_key,
     duration_text,
 )
 from hyperv_backup.rules import pages
@@ -245,6 +246,12 @@ GUEST_BACKUP_BEHIND = Rule(
 )
 
 
+def _named(disk: str, covers: tuple[str, ...]) -> bool:
+    """Whether ``covers`` names ``disk``, letter case aside, as names are compared everywhere."""
+    key = computer_key(disk)
+    return any(computer_key(name) == key for name in covers)
+
+
 def _guest_backup_behind(disk: Disk, ctx: Context) -> CheckResult:
     if disk.attachment not in _OUTSIDE:
         return None
@@ -257,7 +264,7 @@ def _guest_backup_behind(disk: Disk, ctx: Context) -> CheckResult:
     guest = [
         p
         for p in found.own
-        if p.level is _GUEST and p.good and (not p.covers or disk.name in p.covers)
+        if p.level is _GUEST and p.good and (not p.covers or _named(disk.name, p.covers))
     ]
     since = [p for p in guest if before is None or p.taken_at > before.taken_at]
     if since:

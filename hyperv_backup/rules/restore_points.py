@@ -28,6 +28,8 @@ from hyperv_backup._base import public_dir
 from hyperv_backup.model import (
     VM,
     WEEKLY,
+    Attachment,
+    BackupLevel,
     Catalogue,
     ProtectionPolicy,
     ReplicationRole,
@@ -41,6 +43,7 @@ __all__ = [
     "Protection",
     "ProtectionState",
     "assess",
+    "holds_the_vm",
     "newest",
     "time_text",
 ]
@@ -103,6 +106,35 @@ def time_text(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
+_HOST_LEVEL, _VHD = BackupLevel.HOST, Attachment.VIRTUAL_HARD_DISK
+
+#: How far ahead of the time of the check a restore point may be dated and
+#: still count (a host's clock ahead of the checking one's); a point later
+#: than that was taken after the time asked about (``--now`` in the past).
+CLOCK_SKEW = timedelta(hours=1)
+
+
+def _short(name: str) -> str:
+    """Return the key of a computer's name without its domain: ``hv01`` for ``HV01.contoso.com``."""
+    return computer_key(name).split(".", 1)[0]
+
+
+def holds_the_vm(point: RestorePoint, vm: VM) -> bool:
+    """Whether ``point`` restores ``vm`` as a whole, as its last good point must.
+
+    A guest-level point that lists the disks it covers holds the VM when it
+    covers each of them (letter case aside); a host-level point holds the
+    VM's data only when the host sees one of its disks (or it has none: its
+    configuration is the VM).
+    """
+    if point.level is _HOST_LEVEL:
+        return not vm.disks or any(d.attachment is _VHD for d in vm.disks)
+    if not point.covers:
+        return True
+    covered = {computer_key(name) for name in point.covers}
+    return all(computer_key(d.name) in covered for d in vm.disks)
+
+
 def newest(points: Iterable[RestorePoint]) -> RestorePoint | None:
     """Return the latest point; among equal times the last given."""
     latest: RestorePoint | None = None
@@ -125,6 +157,7 @@ class Protection:
         "_by_id",
         "_by_name",
         "_hosts",
+        "_inside",
         "_recorded",
         "catalogue",
         "max_age",
@@ -150,6 +183,9 @@ class Protection:
         self.max_age = max_age
         self.policy = policy
         self._hosts = frozenset(computer_key(h) for h in hosts)
+        # The computers of the inventory, by the first label of their names: a
+        # point taken on a node named by its FQDN, or on the cluster, is inside.
+        self._inside = frozenset(_short(h) for h in (*self._hosts, *filter(None, [cluster])))
         # Every VM is looked up here: the points are indexed once, by name and by id.
         self._by_name: dict[str, list[RestorePoint]] = {}
         self._by_id: dict[str, list[RestorePoint]] = {}
@@ -198,7 +234,7 @@ class Protection:
         own: list[RestorePoint] = []
         other: list[RestorePoint] = []
         for point in found:
-            outside = point.host is not None and computer_key(point.host) not in self._hosts
+            outside = point.host is not None and _short(point.host) not in self._inside
             (other if replicated and outside else own).append(point)
         return own, other
 
@@ -236,17 +272,23 @@ def assess(vm: VM, host: str, protection: Protection, *, replicas: bool) -> Asse
     rule allows.
     """
     replicated = replicas and vm.replication_role is not ReplicationRole.NONE
-    own, other = protection.points(vm, replicated=replicated)
+    now = protection.now
+    # A point taken after ``now`` did not exist then, but for a clock ahead
+    # by less than CLOCK_SKEW: such a point is of age zero.
+    latest = now + CLOCK_SKEW
+    own, other = (
+        [p for p in points if p.taken_at <= latest]
+        for points in protection.points(vm, replicated=replicated)
+    )
     own.sort(key=lambda p: p.taken_at)
     bound, origin = protection.bound(vm.name, host)
-    now = protection.now
-    last_good = newest(p for p in own if p.good)
+    last_good = newest(p for p in own if p.good and holds_the_vm(p, vm))
     age = max(timedelta(), now - last_good.taken_at) if last_good is not None else None
     if age is not None and age <= bound:
         state = ProtectionState.PROTECTED
         exempting = None
     else:
-        side = newest(p for p in other if p.good)
+        side = newest(p for p in other if p.good and (p.level is _HOST_LEVEL or not p.covers))
         exempting = side if side is not None and now - side.taken_at <= bound else None
         if exempting is not None:
             state = ProtectionState.EXEMPT

@@ -88,3 +88,10 @@ def test_restore_with_a_profile(run: Any) -> None:
     assert document["profiles"] == {"HV22-NODE2": "2016"}
     as_2008 = run("restore", "--example", "cluster-2022", "DC02", "--profile", "2008").out
     assert "Answered by" not in as_2008
+
+
+def test_a_plan_on_a_node_names_every_profile_that_answered(run: Any) -> None:
+    """With --node, the other nodes' own checks are answered by their releases' profiles too."""
+    out = run("plan", "--example", "cluster-2016", "--node", "HV16-NODE2").out
+    assert "HVB507" in out  # a rule of the 2016 profile, of the 2016 node
+    assert "Profiles: Windows Server 2016 and later, Windows Server 2012 and 2012 R2" in out

@@ -325,6 +325,10 @@ def test_first_start_when_todays_backup_would_not_save_the_vm() -> None:
     assert last.action is K.FIRST_START
     assert "saved" not in words(last.text)
     assert "fails" in words(last.text)
+    # A paused VM is copied as it is, not saved, under the later profiles: an
+    # ordinary first start.
+    paused = VM(name="VM2", state=VMState.PAUSED)
+    assert "would not save" not in restore_steps(paused, node)[-1].text
 
 
 def test_storage_of_virtual_fibre_channel_is_restored_from_the_guest() -> None:

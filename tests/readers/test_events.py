@@ -623,3 +623,16 @@ def test_an_event_log_is_a_sequence_of_its_events() -> None:
     log = event_xml(NIGHT.read_text())
     assert list(log) == list(log.events)
     assert log[1:3] == log.events[1:3]
+
+
+def test_a_value_written_as_json_is_bounded_whatever_the_file_holds() -> None:
+    """A list value becomes longer text than it was read from: refused alone and among others."""
+    value = [1] * 400_000  # "[1, 1, ...]": 1.2 million characters, from 0.8 million
+    alone = json.dumps([_json_event(Properties=[{"Value": value}])], separators=(",", ":"))
+    assert len(alone) < 1024 * 1024
+    for document in (
+        alone,
+        json.dumps([_json_event(), _json_event(Properties=[{"Value": value}])]),
+    ):
+        with pytest.raises(InventoryError, match=r"Properties\[0\]: a string of \d+ characters"):
+            winevent_json(document)

@@ -9,6 +9,7 @@ Backup") or of the specification that the test checks, with the heading it comes
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from hyperv_backup import (
@@ -280,3 +281,21 @@ def test_hvb507_near_miss(level: int | None) -> None:
     old = Cluster(name="C", nodes=_nodes(HostOS.WINDOWS_SERVER_2012_R2), functional_level=8)
     assert "HVB507" not in ids(check(old))
     assert "HVB507" not in ids(check(Host(name="N1", os=HostOS.WINDOWS_SERVER_2016)))
+
+
+def test_hvb507_under_a_forced_2016_profile_names_only_nodes_of_2016_or_later() -> None:
+    """A 2012 R2 node answered by the 2016 profile does not run 2016; its cluster's level still holds."""
+    disk = Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK)
+    vm = VM(
+        name="VM1",
+        state=VMState.RUNNING,
+        configuration_version="8.0",
+        disks=[disk],
+        cluster_group=group("N2"),
+    )
+    nodes = _nodes(HostOS.WINDOWS_SERVER_2016, HostOS.WINDOWS_SERVER_2012_R2)
+    cluster = Cluster(name="C", nodes=[nodes[0], attrs.evolve(nodes[1], vms=[vm])])
+    findings = check(cluster, profile="2016")
+    assert [f.subject for f in findings if f.rule.id == "HVB507"] == ["N1"]
+    # The VM of the 2012 R2 node is in a cluster at the 2012 R2 level: no change tracking.
+    assert [f.vm for f in findings if f.rule.id == "HVB907"] == ["VM1"]

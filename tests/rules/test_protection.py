@@ -235,6 +235,9 @@ def test_hvb805_near_miss() -> None:
         point(hours=25, level=BackupLevel.GUEST, covers=("Tape",)),
     )
     assert "HVB805" not in found(host(_tape_vm()), *points)
+    # Disks are named as the inventory names them, letter case aside.
+    lower = (*points[:2], point(hours=25, level=BackupLevel.GUEST, covers=("tape",)))
+    assert "HVB805" not in found(host(_tape_vm()), *lower)
     # A guest-level point that names no disk holds the whole guest.
     assert "HVB805" not in found(host(_tape_vm()), point(hours=5), point(level=BackupLevel.GUEST))
     # No host backup: nothing to be behind.
@@ -403,11 +406,17 @@ def test_a_policy_exception_leaves_a_finding_out_until_its_date() -> None:
 
 
 def test_an_assessment_of_a_future_point_is_not_negative() -> None:
-    """A point dated after the time of the check (a clock ahead) is of age zero."""
-    facts = Protection(Catalogue(points=[point(hours=-2)]), NOW, ["HV01"])
+    """A point dated a little after the time of the check (a clock ahead) is of age zero."""
+    facts = Protection(Catalogue(points=[point(hours=-0.5)]), NOW, ["HV01"])
     found_ = assess(running(), "HV01", facts, replicas=True)
     assert found_.age == timedelta()
     assert found_.state is ProtectionState.PROTECTED
+    # Hours later, it was taken after the time asked about: it does not count.
+    later = Protection(Catalogue(points=[point(hours=9), point(hours=-2)]), NOW, ["HV01"])
+    found_ = assess(running(), "HV01", later, replicas=True)
+    assert found_.last_good is not None
+    assert found_.age == timedelta(hours=9)
+    assert found_.points == 1
     assert newest([]) is None
     older, younger = point(hours=5), point(hours=1)
     assert newest([younger, older]) is younger
@@ -417,3 +426,40 @@ def test_protection_needs_an_aware_time() -> None:
     """No time zone is guessed: a naive time of the check is refused."""
     with pytest.raises(ValueError, match="aware"):
         Protection(Catalogue(), datetime(2026, 12, 7), ["HV01"])
+
+
+def test_the_last_good_point_holds_the_whole_vm() -> None:
+    """A guest point of some disks, or a host point of a VM whose disks the host cannot see, is not the VM's."""
+    two = running(
+        disks=[
+            Disk(name="System", attachment=Attachment.VIRTUAL_HARD_DISK),
+            Disk(name="Tape", attachment=Attachment.PASS_THROUGH),
+        ]
+    )
+    partial = point(hours=2, level=BackupLevel.GUEST, covers=("Tape",))
+    facts = Protection(Catalogue(points=[point(hours=24 * 30), partial]), NOW, ["HV01"])
+    found_ = assess(two, "HV01", facts, replicas=True)
+    assert found_.state is ProtectionState.STALE
+    assert found_.age == timedelta(days=30)
+    whole = point(hours=2, level=BackupLevel.GUEST, covers=("system", "TAPE"))
+    facts = Protection(Catalogue(points=[whole]), NOW, ["HV01"])
+    assert assess(two, "HV01", facts, replicas=True).state is ProtectionState.PROTECTED
+    # The host holds only the configuration of a VM of pass-through disks.
+    archive = running(disks=[Disk(name="Archive", attachment=Attachment.PASS_THROUGH)])
+    facts = Protection(Catalogue(points=[point(hours=2)]), NOW, ["HV01"])
+    assert assess(archive, "HV01", facts, replicas=True).state is ProtectionState.NO_GOOD
+    assert assess(running(disks=[]), "HV01", facts, replicas=True).state is (
+        ProtectionState.PROTECTED
+    )
+
+
+def test_a_point_taken_on_the_cluster_or_a_node_named_in_full_is_the_vms_own() -> None:
+    """Not the other side of a Replica pair: the cluster's name and a node's FQDN are inside."""
+    primary = running(replication_role=ReplicationRole.PRIMARY)
+    for where in ("HVCLUSTER", "hv01.contoso.com"):
+        facts = Protection(
+            Catalogue(points=[point(hours=2, host=where)]), NOW, ["HV01"], cluster="HVCLUSTER"
+        )
+        found_ = assess(primary, "HV01", facts, replicas=True)
+        assert found_.state is ProtectionState.PROTECTED, where
+        assert found_.other_side is None
