@@ -32,6 +32,7 @@ diagnostics to standard error. Exit codes are a contract:
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import assert_never
@@ -184,9 +185,11 @@ def _first_problem(lines: Sequence[str]) -> str:
 def _plugin(args: Sequence[str]) -> bool:
     """Whether the command line asks for the Monitoring Plugins format, ``--format nagios``."""
     for index, arg in enumerate(args):
-        if arg == "--format=nagios" or (
-            arg == "--format" and args[index + 1 : index + 2] == ["nagios"]
-        ):
+        name, equals, value = arg.partition("=")
+        # argparse takes an abbreviation of an option (``--form nagios``) too.
+        if len(name) < len("--fo") or not "--format".startswith(name):
+            continue
+        if (value if equals else "".join(args[index + 1 : index + 2])) == "nagios":
             return True
     return False
 
@@ -194,7 +197,9 @@ def _plugin(args: Sequence[str]) -> bool:
 def _main(args: list[str], *, plugin: bool = False) -> int:
     """Run the command line; ``plugin``: every exit but a report's is a plugin's UNKNOWN."""
     try:
-        options = parse(parser(), args)
+        # A plugin's standard output is its status line: help goes to standard error.
+        with contextlib.redirect_stdout(sys.stderr) if plugin else contextlib.nullcontext():
+            options = parse(parser(), args)
     except SystemExit as exc:  # argparse: --help, --version and its own usage errors
         code = exc.code
         status = code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)

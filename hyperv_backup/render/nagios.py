@@ -56,7 +56,7 @@ from hyperv_backup.render._formats import Frame, ReportFormat, unsupported
 from hyperv_backup.render._protection import STATE_WORDS
 from hyperv_backup.render.reports import InventoryReport, Share, shared
 from hyperv_backup.rules import Finding, Rule, Severity
-from hyperv_backup.rules.restore_points import time_text
+from hyperv_backup.rules.restore_points import ProtectionState, time_text
 
 if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
@@ -73,6 +73,7 @@ SERVICE = "HYPERV_BACKUP"
 
 #: How many unprotected VMs the status line names; the long text names them all.
 _NAMED = 3
+_EXEMPT = ProtectionState.EXEMPT
 
 
 class PluginState(enum.IntEnum):
@@ -152,10 +153,12 @@ def _part(report: InventoryReport) -> NagiosPart:
             f"{_text(status.vm)} ({_text(status.host)}): {STATE_WORDS[status.state]}{since}, "
             f"max age {duration_text(status.max_age)}"
         )
+    # Each VM's age, named by its host too (the two sides of a Replica pair
+    # have one name); an exempt VM has no critical threshold, as it is not judged by it.
     ages = [
-        f"{_label(status.vm + ' age')}="
+        f"{_label(f'{status.host}/{status.vm} age')}="
         + ("U" if status.age is None else f"{int(status.age.total_seconds())}s")
-        + f";;{int(status.max_age.total_seconds())};0;"
+        + (";;;0;" if status.state is _EXEMPT else f";;{int(status.max_age.total_seconds())};0;")
         for status in statuses
     ]
     return NagiosPart(

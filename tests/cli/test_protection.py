@@ -77,8 +77,9 @@ def test_the_plugin_output(run: Any) -> None:
         line.startswith("LNX03 (HV22-NODE1): stale, last good restore point 2026-12-04 22:15 UTC")
         for line in lines
     )
-    assert lines[-1].startswith("| 'SQL01 age'=289800s;;129600;0; ")
-    assert "'FC01 age'=U;;129600;0;" in lines[-1]
+    # Named by host and VM; SQL01 is exempt (its replica is backed up): no critical threshold.
+    assert lines[-1].startswith("| 'HV22-NODE1/SQL01 age'=289800s;;;0; ")
+    assert "'HV22-NODE1/FC01 age'=U;;129600;0;" in lines[-1]
 
 
 def test_the_plugin_without_a_catalogue(run: Any) -> None:
@@ -95,14 +96,17 @@ def test_the_plugin_without_a_catalogue(run: Any) -> None:
         ["check", "--example", "host", "--format=nagios", "--help"],
         ["check", "--example", "host", "--format", "nagios", "--backups", "/nonexistent/x.json"],
         ["check", "/nonexistent/inventory.json", "--format", "nagios"],
+        ["check", "--example", "host", "--form", "nagios", "--backups", "/nonexistent/x.json"],
+        ["plan", "--example", "host", "--forma=nagios", "--bogus"],
     ],
 )
 def test_the_plugin_cannot_run_its_check(run: Any, args: list[str]) -> None:
-    """Bad arguments, help, an unreadable input: UNKNOWN (3), with a status line on standard output."""
+    """Bad arguments, help, an unreadable input: UNKNOWN (3), the status line alone on standard output."""
     result = run(*args)
     assert result.code == 3
-    # Help is written first, then the status line.
-    assert "HYPERV_BACKUP UNKNOWN - " in result.out
+    # Help and errors go to standard error: a monitor reads the status line first.
+    assert result.out.startswith("HYPERV_BACKUP UNKNOWN - ")
+    assert "usage:" not in result.out
 
 
 def test_the_plugin_on_a_broken_run(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:

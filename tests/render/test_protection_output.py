@@ -183,13 +183,13 @@ def test_the_plugin_text() -> None:
         "A=1 (HV01): never backed up, max age 7d",
         "B'/x (HV01): never backed up, max age 7d",
     ]
-    ages = "'A_1 age'=U;;604800;0; 'B_/x age'=U;;604800;0;"
+    ages = "'HV01/A_1 age'=U;;604800;0; 'HV01/B_/x age'=U;;604800;0;"
     assert rest[-1] == f"| {ages} {ages}"
     stale = NAGIOS.fleet([_report(Catalogue(points=[_point("A=1", 300)]))], frame).splitlines()
     assert stale[2] == (
         "A=1 (HV01): stale, last good restore point 2026-11-24 19:00 UTC (12d12h ago), max age 7d"
     )
-    assert stale[-1].startswith("| 'A_1 age'=1080000s;;604800;0; ")
+    assert stale[-1].startswith("| 'HV01/A_1 age'=1080000s;;604800;0; ")
     unread = failed_report("bad.json", "check", 3, ["invalid JSON at line 1\ncolumn 2"])
     lines = NAGIOS.fleet([unread], frame).splitlines()
     assert lines[0].startswith("HYPERV_BACKUP UNKNOWN - 1 of 1 inputs not read | vms=0")
