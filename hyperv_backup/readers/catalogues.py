@@ -91,7 +91,9 @@ def catalogue_form(data: bytes) -> str:
                 )
             ]
         )
-    first = head.split("\n", 1)[0]
+    lines = head.split("\n", 2)
+    # Windows PowerShell 5.1's Export-Csv writes "#TYPE ..." first, unless told not to.
+    first = lines[1] if lines[0].startswith("#TYPE ") and len(lines) > 1 else lines[0]
     if "taken_at" in first.casefold():
         return "restore-points-csv"
     raise InventoryError(

@@ -324,9 +324,16 @@ def restore_points_csv(data: str | bytes, *, skip_bad: bool = False) -> Catalogu
     if len(data) > limit:
         raise _error("", f"the document is larger than the limit of {limit} bytes")
     text = (data if isinstance(data, str) else decode_text(bytes(data))).removeprefix("\ufeff")
-    header = text.split("\n", 1)[0]
+    header, _, rest = text.partition("\n")
+    # Windows PowerShell 5.1's Export-Csv writes "#TYPE ..." above the header
+    # unless given -NoTypeInformation: that line is passed over.
+    typed = header.startswith("#TYPE ")
+    if typed:
+        header = rest.split("\n", 1)[0]
     delimiter = ";" if ";" in header and "," not in header else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    if typed:
+        next(reader, None)
     names = _columns(reader)
     records = Records(skip_bad=skip_bad)
     found: list[RestorePoint | NetworkRecord | None] = []

@@ -578,3 +578,12 @@ def test_restore_points_in_the_model() -> None:
     """What the readers build is the model's."""
     point = restore_points_json(sample("restore-points-madeup-1.json")).catalogue.points[0]
     assert isinstance(point, RestorePoint)
+
+
+def test_the_type_line_of_windows_powershell_export_csv_is_passed_over() -> None:
+    """Export-Csv of 5.1 without -NoTypeInformation writes "#TYPE ..." above the header."""
+    plain = sample("restore-points-madeup-1.csv")
+    typed = b"#TYPE System.Management.Automation.PSCustomObject\r\n" + plain
+    assert catalogue_form(typed) == "restore-points-csv"
+    assert restore_points_csv(typed).catalogue == restore_points_csv(plain).catalogue
+    assert read_catalogue(typed, host="HV01").catalogue == restore_points_csv(plain).catalogue
