@@ -314,7 +314,8 @@ class Options:
             fail_on=FailOn(getattr(ns, "fail_on", FailOn.ERROR.value)),
             ignore=_rule_ids(getattr(ns, "ignore", None) or ()),
             guests=tuple(g for group in getattr(ns, "guest", None) or () for g in group),
-            output=getattr(ns, "output", None),
+            # "-o -" is standard output, as "-" is standard input.
+            output=None if getattr(ns, "output", None) in (None, "-") else ns.output,
             profile=as_profile(getattr(ns, "profile", None)),
             writers=getattr(ns, "writers", None),
             inventory=getattr(ns, "inventory", None),
@@ -547,8 +548,8 @@ def parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one parser, its comm
             "--output",
             metavar="FILE",
             help="write the report to FILE (UTF-8, whatever the shell) instead of standard "
-            "output: whole or not at all, under a temporary name then renamed; FILE is never "
-            "read as an input",
+            "output (- is standard output): whole or not at all, under a temporary name then "
+            "renamed; FILE is never read as an input",
         )
         if colour:
             options.add_argument(

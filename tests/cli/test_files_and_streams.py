@@ -250,3 +250,14 @@ def test_the_line_and_column_of_a_problem_in_an_inventory_file(run: Any, tmp_pat
     (line,) = [line for line in result.err.splitlines() if line.startswith("vms[0].state")]
     row = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"Running"' in text)
     assert line.endswith(f"got 'Running'; did you mean 'running'? (line {row}, column 7)")
+
+
+def test_dash_as_the_output_is_standard_output(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o -`` writes to standard output, as ``-`` reads standard input: no file named ``-``."""
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--example", "host", "-o", "-")
+    assert result.out == run("check", "--example", "host").out
+    assert result.out.startswith("Findings for host HV-STANDALONE01")
+    assert list(tmp_path.iterdir()) == []
