@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hyperv_backup._base import public_dir
+from hyperv_backup._base.quoting import quoted
 from hyperv_backup.model import (
     VM,
     Attachment,
@@ -115,12 +116,12 @@ def _no_recent(vm: VM, ctx: Context) -> CheckResult:
         assert found.last_good is not None  # noqa: S101 - a stale VM has a good point
         assert found.age is not None  # noqa: S101
         message = (
-            f"VM {vm.name!r} has no good restore point within {_bound_text(found)}: its last "
+            f"VM {quoted(vm.name)} has no good restore point within {_bound_text(found)}: its last "
             f"was taken {time_text(found.last_good.taken_at)}, {duration_text(found.age)} ago."
         )
     elif found.state is ProtectionState.NO_GOOD:
         message = (
-            f"VM {vm.name!r} has {found.points} restore point(s) in the catalogue, none of them "
+            f"VM {quoted(vm.name)} has {found.points} restore point(s) in the catalogue, none of them "
             "usable: it has no good restore point."
         )
     else:
@@ -153,7 +154,7 @@ def _never(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         NEVER_BACKED_UP,
         vm.name,
-        f"VM {vm.name!r} has no restore point in the catalogue: it has never been backed up, "
+        f"VM {quoted(vm.name)} has no restore point in the catalogue: it has never been backed up, "
         "as far as the catalogue says.",
     )
 
@@ -167,8 +168,8 @@ def _exemption(vm: VM, ctx: Context, role: ReplicationRole, rule: Rule, side: st
     return ctx.finding(
         rule,
         vm.name,
-        f"VM {vm.name!r} has no good restore point of its own within {_bound_text(found)}, "
-        f"but its {side} on {point.host!r} has one, taken {time_text(point.taken_at)}; the "
+        f"VM {quoted(vm.name)} has no good restore point of its own within {_bound_text(found)}, "
+        f"but its {side} on {quoted(point.host)} has one, taken {time_text(point.taken_at)}; the "
         "weekly backup rule exempts either side of a Replica pair whose other side is backed up.",
     )
 
@@ -279,7 +280,7 @@ def _guest_backup_behind(disk: Disk, ctx: Context) -> CheckResult:
     return ctx.finding(
         GUEST_BACKUP_BEHIND,
         disk.name,
-        f"Disk {disk.name!r} of VM {ctx.name!r} is not in the host backup, and no guest-level "
+        f"Disk {quoted(disk.name)} of VM {quoted(ctx.name)} is not in the host backup, and no guest-level "
         f"backup of it was taken {window} for the last host backup "
         f"({time_text(last.taken_at)}): {had}.",
     )
@@ -338,7 +339,7 @@ def _less_consistent(vm: VM, ctx: Context) -> CheckResult:
     return ctx.finding(
         LESS_CONSISTENT,
         vm.name,
-        f"The last restore point of VM {vm.name!r} ({time_text(last.taken_at)}, "
+        f"The last restore point of VM {quoted(vm.name)} ({time_text(last.taken_at)}, "
         f"{last.product}) is {last.consistency.label}, less than the {predicted.label} copy "
         "the plan predicts.",
     )
@@ -371,7 +372,7 @@ def _unrecorded_networks(host: Host, ctx: Context) -> CheckResult:
         ctx.finding(
             UNRECORDED_NETWORK,
             network.name,
-            f"Virtual network {network.name!r} of host {host.name!r} has no recorded "
+            f"Virtual network {quoted(network.name)} of host {quoted(host.name)} has no recorded "
             "configuration in the catalogue; a full server backup leaves it out.",
         )
         for network in host.virtual_networks
