@@ -42,7 +42,7 @@ from hyperv_backup.inventory import (
     with_positions,
 )
 from hyperv_backup.model import VM, Cluster, Host, hosts_of
-from hyperv_backup.render import Format, Frame, Renderer, clean_text, gate_note
+from hyperv_backup.render import Format, Frame, Renderer, answered_by, clean_text, gate_note
 from hyperv_backup.rules import Finding, Profile, Severity, profile_for
 
 if TYPE_CHECKING:
@@ -686,7 +686,7 @@ def profile_notes(target: Host | Cluster, options: Options) -> list[str]:
     as it always has.
     """
     labels = unique_labels(answering_profiles(target, options).values())
-    return [f"Answered by the profile of {' and '.join(labels)}"] if labels else []
+    return [answered_by(labels)] if labels else []
 
 
 def unique_labels(profiles: Iterable[Profile]) -> list[str]:

@@ -908,11 +908,7 @@ def _written_and_read(options: Options) -> str | None:
 
 def same_file(path: str, other: str) -> bool:
     """Whether two paths name one file: the same file on the disk, or the same path if either is not there."""
-    try:
-        return Path(path).samefile(other)
-    except (OSError, ValueError):
-        pass
-    return os.path.normcase(Path(path).absolute()) == os.path.normcase(Path(other).absolute())
+    return file_key(path) == file_key(other)
 
 
 def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from hyperv_backup._base import public_dir
 from hyperv_backup.cli._io import (
@@ -91,24 +92,7 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
             "give -o FILE to keep them beside the inventory, as FILE.events.json"
         )
         return None
-    files, names = [], []
-    for source, export in found:
-        folder = Path.cwd() if source == "-" else Path(source).parent
-        path = folder / export.file
-        names.append(str(path))
-        _inside(path, folder, export.host)
-        try:
-            files.append(read_source(str(path), MAX_JSON_BYTES))
-        except InventoryError as exc:
-            raise Exit(
-                EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
-            ) from None
-        except InputError as exc:  # the file is missing or cannot be opened
-            reason = exc.problems[-1]
-            raise Exit(
-                EXIT_INVALID,
-                f"error: the document of {export.host} names its exported events, but {reason}",
-            ) from None
+    files, names = _read_beside(found, MAX_JSON_BYTES, "events")
     try:
         text, counts = kept_events(files, names)
     except InventoryError as exc:
@@ -122,6 +106,46 @@ def _events(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | None
                 f"its file {export.file} holds {count}"
             )
     return events_path(options.output), text
+
+
+class _Export(Protocol):
+    """A file a host document says it exported beside itself."""
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def file(self) -> str: ...
+
+
+def _read_beside(
+    found: Sequence[tuple[str, _Export]], limit: int, what: str
+) -> tuple[list[bytes], list[str]]:
+    """Read the file each document exported beside itself; return their bytes and paths.
+
+    A file outside its document's folder, over ``limit`` bytes, missing or
+    unreadable stops the command (exit 3), naming it; ``what`` says what it holds.
+    """
+    files: list[bytes] = []
+    names: list[str] = []
+    for source, export in found:
+        folder = Path.cwd() if source == "-" else Path(source).parent
+        path = folder / export.file
+        names.append(str(path))
+        _inside(path, folder, export.host)
+        try:
+            files.append(read_source(str(path), limit))
+        except InventoryError as exc:
+            raise Exit(
+                EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
+            ) from None
+        except InputError as exc:  # the file is missing or cannot be opened
+            raise Exit(
+                EXIT_INVALID,
+                f"error: the document of {export.host} names its exported {what}, but "
+                f"{exc.problems[-1]}",
+            ) from None
+    return files, names
 
 
 def catalogue_path(output: str) -> Path:
@@ -159,24 +183,7 @@ def _catalogues(options: Options, hosts: Sequence[bytes]) -> tuple[Path, str] | 
             "give -o FILE to keep them beside the inventory, as FILE.backups.json"
         )
         return None
-    files, names = [], []
-    for source, export in found:
-        folder = Path.cwd() if source == "-" else Path(source).parent
-        path = folder / export.file
-        names.append(str(path))
-        _inside(path, folder, export.host)
-        try:
-            files.append(read_source(str(path), MAX_CATALOGUE_BYTES))
-        except InventoryError as exc:
-            raise Exit(
-                EXIT_INVALID, f"error: {path} cannot be read:", *problem_lines(exc)
-            ) from None
-        except InputError as exc:  # the file is missing or cannot be opened
-            raise Exit(
-                EXIT_INVALID,
-                f"error: the document of {export.host} names its exported catalogue, but "
-                f"{exc.problems[-1]}",
-            ) from None
+    files, names = _read_beside(found, MAX_CATALOGUE_BYTES, "catalogue")
     try:
         text, counts = kept_catalogue(files, [export.host for _, export in found], names)
     except InventoryError as exc:

@@ -57,7 +57,13 @@ if TYPE_CHECKING:
     from hyperv_backup.decide.plan import Plan
     from hyperv_backup.decide.steps import Step
     from hyperv_backup.diagnose.diagnosis import Diagnosis
-    from hyperv_backup.render._common import Row, decision_rows, gate_note, severity_counts
+    from hyperv_backup.render._common import (
+        Row,
+        answered_by,
+        decision_rows,
+        gate_note,
+        severity_counts,
+    )
     from hyperv_backup.render.html import STYLE_SHEET, html_page, html_table
     from hyperv_backup.render.json import SCHEMA_VERSION, to_dict
     from hyperv_backup.render.markdown import markdown_table
@@ -72,6 +78,7 @@ __all__ = [
     "ReportFormat",
     "Row",
     "UnsupportedResultError",
+    "answered_by",
     "clean_text",
     "collection_times",
     "decision_rows",
@@ -98,7 +105,7 @@ _NAMES = LazyNames(
     __name__,
     globals(),
     {
-        "_common": ("Row", "decision_rows", "gate_note", "severity_counts"),
+        "_common": ("Row", "answered_by", "decision_rows", "gate_note", "severity_counts"),
         "reports": ("collection_times",),
         "html": ("STYLE_SHEET", "html_page", "html_table"),
         "json": ("SCHEMA_VERSION", "to_dict"),

@@ -149,16 +149,15 @@ def consistency_counts(plan: Plan) -> dict[str, int]:
     return {c.value: count for c, count in counts.items() if count}
 
 
-#: How the note naming the later profiles that answered begins.
-_ANSWERED_BY = "Answered by the profile of "
+def answered_by(labels: Sequence[str]) -> str:
+    """Return the note naming the profiles of 2012 and later that answered, by their labels."""
+    return f"Answered by the profile of {' and '.join(labels)}"
 
 
 def profile_note(plan: Plan) -> str | None:
     """Return the line naming the profiles of 2012 and later that answered, if any."""
     labels = unique(o.profile.label for o in plan.outcomes.values())
-    if not labels:
-        return None
-    return f"{_ANSWERED_BY}{' and '.join(labels)}"
+    return answered_by(labels) if labels else None
 
 
 def plan_hosts(plan: Plan) -> dict[str, str]:
